@@ -1,0 +1,34 @@
+using Grokking.Cli;
+using Grokking.Configuration;
+
+try
+{
+    var cmd = CommandLine.Parse(args);
+    if (cmd.Verb is "help" or "--help" or "-h" || cmd.Has("--help"))
+    {
+        Console.WriteLine(Usage.Text);
+        return 0;
+    }
+
+    var options = GrokkingConfiguration.Load(new ConfigurationSources(cmd.ConfigFiles, cmd.Overrides));
+    return cmd.Verb switch
+    {
+        "info" => InfoCommand.Run(options),
+        _ => throw new UsageException($"unknown command '{cmd.Verb}'; commands: {Usage.Commands}"),
+    };
+}
+catch (OptionsException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"error: {e.Message} (see 'grokking help')");
+    return 2;
+}
+catch (Exception e) when (Environment.GetEnvironmentVariable("GROKKING_DEBUG") is null)
+{
+    Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+    return 1;
+}

@@ -1,0 +1,89 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace Grokking.Configuration;
+
+/// <summary>Where configuration comes from, lowest precedence first after the built-in defaults and profile.</summary>
+public sealed record ConfigurationSources(
+    IReadOnlyList<string>? JsonFiles = null,
+    IReadOnlyList<string>? Overrides = null,
+    bool EnvironmentVariables = true);
+
+/// <summary>
+/// Layers, lowest first: built-in defaults, the profile (smoke | ci | paper), JSON files, GROKKING__Section__Key
+/// environment variables, and --set Section:Key=value overrides. The profile itself may be chosen by any layer
+/// above it (GROKKING__Profile=paper, --set Profile=smoke).
+/// </summary>
+public static class GrokkingConfiguration
+{
+    public const string EnvironmentPrefix = "GROKKING__";
+
+    public static GrokkingOptions Load(ConfigurationSources? sources = null) =>
+        OptionsBinder.Bind<GrokkingOptions>(Build(sources ?? new ConfigurationSources()));
+
+    public static IConfigurationRoot Build(ConfigurationSources sources)
+    {
+        var overrides = ParseOverrides(sources.Overrides ?? []);
+        var upper = AddUpperLayers(new ConfigurationBuilder(), sources, overrides).Build();
+        var profile = ResolveProfile(upper["Profile"]);
+
+        var builder = new ConfigurationBuilder();
+        builder.AddJsonStream(Resource("defaults.json"));
+        builder.AddJsonStream(Resource($"profile.{profile.ToString().ToLowerInvariant()}.json"));
+        return AddUpperLayers(builder, sources, overrides).Build();
+    }
+
+    public static Profile ResolveProfile(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return Profile.Ci;
+        }
+
+        return Enum.TryParse<Profile>(value.Trim(), ignoreCase: true, out var p) && Enum.IsDefined(p)
+            ? p
+            : throw new OptionsException("Profile", $"Invalid value for 'Profile': '{value}'; allowed: smoke, ci, paper");
+    }
+
+    /// <summary>Parses "Section:Key=value" overrides (the CLI's --set).</summary>
+    public static IReadOnlyDictionary<string, string?> ParseOverrides(IEnumerable<string> overrides)
+    {
+        var result = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (string item in overrides)
+        {
+            int eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new OptionsException(item, $"Invalid override '{item}': expected Section:Key=value");
+            }
+
+            result[item[..eq].Trim().Replace("__", ":", StringComparison.Ordinal)] = item[(eq + 1)..];
+        }
+
+        return result;
+    }
+
+    private static IConfigurationBuilder AddUpperLayers(IConfigurationBuilder builder, ConfigurationSources sources, IReadOnlyDictionary<string, string?> overrides)
+    {
+        foreach (string file in sources.JsonFiles ?? [])
+        {
+            if (!File.Exists(file))
+            {
+                throw new OptionsException("--config", $"Configuration file '{file}' does not exist");
+            }
+
+            builder.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+        }
+
+        if (sources.EnvironmentVariables)
+        {
+            builder.AddEnvironmentVariables(EnvironmentPrefix);
+        }
+
+        return builder.AddInMemoryCollection(overrides);
+    }
+
+    private static Stream Resource(string name) =>
+        Assembly.GetExecutingAssembly().GetManifestResourceStream($"Grokking.Configuration.{name}")
+        ?? throw new InvalidOperationException($"embedded configuration {name} is missing");
+}

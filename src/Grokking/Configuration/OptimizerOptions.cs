@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Grokking.Configuration;
+
+public enum OptimizerKind
+{
+    /// <summary>SGD with the L2 term added to the loss (weight decay as a penalty, as MC and PB use it).</summary>
+    Sgd,
+    Adam,
+    AdamW,
+}
+
+public sealed class OptimizerOptions
+{
+    public OptimizerKind Name { get; set; } = OptimizerKind.Sgd;
+
+    [Range(0.0, 1e3)]
+    public double LearningRate { get; set; } = 0.1;
+
+    [Range(0.0, 1e3)]
+    public double WeightDecay { get; set; } = 0.001;
+
+    [Range(0.0, 1 - 1e-12)]
+    public double Beta1 { get; set; } = 0.9;
+
+    [Range(0.0, 1 - 1e-12)]
+    public double Beta2 { get; set; } = 0.98;
+
+    [Range(1e-30, 1.0)]
+    public double Eps { get; set; } = 1e-8;
+
+    /// <summary>Linear warmup of the learning rate from 0 over this many steps.</summary>
+    [Range(0, int.MaxValue)]
+    public int WarmupSteps { get; set; }
+
+    /// <summary>
+    /// When positive, every step is followed by rescaling the whole parameter vector back to this norm
+    /// times its initial norm (Omnigrok's constrained training, OG-5). 0 = unconstrained.
+    /// </summary>
+    [Range(0.0, 1e6)]
+    public double ConstrainedNormScale { get; set; }
+}

@@ -1,0 +1,73 @@
+using Grokking.Configuration;
+
+namespace Grokking.Tests.Unit.Configuration;
+
+public class GrokkingConfigurationTests
+{
+    private static GrokkingOptions Load(params string[] overrides) =>
+        GrokkingConfiguration.Load(new ConfigurationSources(Overrides: overrides, EnvironmentVariables: false));
+
+    [Fact]
+    public void Defaults_bind_to_the_MC_setup_under_the_ci_profile()
+    {
+        var options = Load();
+
+        options.Profile.Should().Be(Profile.Ci);
+        options.Data.Operation.Should().Be(ModularOperation.Multiply);
+        options.Data.Modulus.Should().Be(97);
+        options.Train.BatchSize.Should().Be(512);
+        options.Optimizer.Name.Should().Be(OptimizerKind.Sgd);
+    }
+
+    [Fact]
+    public void Profile_layer_applies_and_overrides_win_over_it()
+    {
+        Load("Profile=smoke").Data.Modulus.Should().Be(23);
+        Load("Profile=smoke", "Data:Modulus=31").Data.Modulus.Should().Be(31);
+    }
+
+    [Fact]
+    public void Arrays_accept_comma_separated_overrides()
+    {
+        Load("Population:Seeds=3,4,5").Population.Seeds.Should().Equal(3, 4, 5);
+    }
+
+    [Fact]
+    public void Unknown_key_is_named_with_the_nearest_known_key()
+    {
+        var act = () => Load("Train:BachSize=3");
+
+        act.Should().Throw<OptionsException>()
+            .Where(e => e.Key == "Train:BachSize")
+            .WithMessage("*did you mean 'Train:BatchSize'*");
+    }
+
+    [Theory]
+    [InlineData("Train:BatchSize=-3", "Train:BatchSize", "*out of range*")]
+    [InlineData("Train:BatchSize=abc", "Train:BatchSize", "*not an integer*")]
+    [InlineData("Data:TrainFraction=1.5", "Data:TrainFraction", "*out of range*< 1*")]
+    [InlineData("Data:Modulus=1", "Data:Modulus", "*>= 2*")]
+    [InlineData("Model:Norm=batchnorm", "Model:Norm", "*allowed: none, layernorm*")]
+    [InlineData("Model:Heads=3", "Model:Heads", "*must divide DModel*")]
+    [InlineData("Profile=huge", "Profile", "*allowed: smoke, ci, paper*")]
+    public void Bad_values_name_the_key_and_what_is_allowed(string assignment, string key, string message)
+    {
+        var act = () => Load(assignment);
+
+        act.Should().Throw<OptionsException>().Where(e => e.Key == key).WithMessage(message);
+    }
+
+    [Fact]
+    public void Environment_variables_use_the_GROKKING_prefix()
+    {
+        Environment.SetEnvironmentVariable("GROKKING__Data__Modulus", "89");
+        try
+        {
+            GrokkingConfiguration.Load(new ConfigurationSources()).Data.Modulus.Should().Be(89);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GROKKING__Data__Modulus", null);
+        }
+    }
+}
