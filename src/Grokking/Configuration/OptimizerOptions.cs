@@ -34,9 +34,8 @@ public sealed class OptimizerOptions
     public int WarmupSteps { get; set; }
 
     /// <summary>
-    /// When positive, every step is followed by rescaling the whole parameter vector back to this norm
-    /// times its initial norm (Omnigrok's constrained training, OG-5). 0 = unconstrained.
+    /// Rescale every member's whole parameter vector back to its norm at initialization after every step
+    /// (Omnigrok's constrained training, OG-5: the norm stays at alpha times the standard one).
     /// </summary>
-    [Range(0.0, 1e6)]
-    public double ConstrainedNormScale { get; set; }
+    public bool ConstrainNorm { get; set; }
 }

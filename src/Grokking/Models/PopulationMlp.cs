@@ -1,0 +1,41 @@
+using Grokking.Configuration;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Grokking.Models;
+
+/// <summary>A fully connected network batched over a population: input [K, B, in] -> output [K, B, out].</summary>
+public sealed class PopulationMlp : PopulationModel
+{
+    private readonly List<(Parameter Weight, Parameter Bias)> layers = [];
+    private readonly Activation activation;
+
+    public PopulationMlp(int members, ModelOptions options, int inputs, int outputs)
+        : base("PopulationMlp", members)
+    {
+        activation = options.Activation;
+        int[] widths = [inputs, .. options.Hidden, outputs];
+        for (int i = 0; i + 1 < widths.Length; i++)
+        {
+            layers.Add((
+                Add($"layers.{i}.weight", [widths[i], widths[i + 1]], InitKind.LinearDefault, widths[i]),
+                Add($"layers.{i}.bias", [widths[i + 1]], InitKind.LinearDefault, widths[i])));
+        }
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var h = x.reshape(x.shape[0], x.shape[1], -1);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            h = h.bmm(layers[i].Weight).add(layers[i].Bias.unsqueeze(1));
+            if (i + 1 < layers.Count)
+            {
+                h = activation == Activation.Tanh ? h.tanh() : h.relu();
+            }
+        }
+
+        return h;
+    }
+}

@@ -1,0 +1,183 @@
+using Grokking.Configuration;
+using Grokking.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Grokking.Optim;
+
+/// <summary>
+/// SGD, Adam and AdamW over a population, each member with its own learning rate and weight decay, in a few
+/// fused tensor ops per parameter (no per-member loop). Semantics follow torch.optim:
+/// SGD and Adam add <c>wd * theta</c> to the gradient (L2), AdamW decays the weights directly
+/// (<c>theta *= 1 - lr * wd</c>). Warmup scales the learning rate linearly from 1/warmup to 1.
+/// A frozen member (diverged) gets a zero learning rate and zero decay: its weights stay as they were.
+/// </summary>
+public sealed class PopulationOptimizer : IDisposable
+{
+    private readonly PopulationModel model;
+    private readonly OptimizerOptions options;
+    private readonly Tensor learningRates;
+    private readonly Tensor weightDecays;
+    private readonly Tensor active;
+    private readonly Dictionary<string, Tensor> firstMoments = [];
+    private readonly Dictionary<string, Tensor> secondMoments = [];
+    private Tensor? initialNorms;
+
+    public PopulationOptimizer(PopulationModel model, OptimizerOptions options, IReadOnlyList<double> learningRates, IReadOnlyList<double> weightDecays)
+    {
+        this.model = model;
+        this.options = options;
+        var device = model.Parameters[0].Value.device;
+        this.learningRates = tensor(learningRates.ToArray(), ScalarType.Float32, device);
+        this.weightDecays = tensor(weightDecays.ToArray(), ScalarType.Float32, device);
+        active = ones(model.Members, ScalarType.Float32, device);
+        if (options.Name != OptimizerKind.Sgd)
+        {
+            foreach (var p in model.Parameters)
+            {
+                firstMoments[p.Name] = zeros_like(p.Value);
+                secondMoments[p.Name] = zeros_like(p.Value);
+            }
+        }
+
+        if (options.ConstrainNorm)
+        {
+            using var scope = NewDisposeScope();
+            initialNorms = model.SquaredNorm().sqrt().MoveToOuterDisposeScope();
+        }
+    }
+
+    /// <summary>Per-member learning rates [K] (before warmup and freezing).</summary>
+    public Tensor LearningRates => learningRates;
+
+    public Tensor WeightDecays => weightDecays;
+
+    /// <summary>1 for members still training, 0 for frozen ones: [K].</summary>
+    public Tensor Active => active;
+
+    public void ZeroGrad()
+    {
+        foreach (var p in model.Parameters)
+        {
+            p.Value.grad?.zero_();
+        }
+    }
+
+    public void Freeze(int member)
+    {
+        using var noGrad = no_grad();
+        active[member] = 0f;
+    }
+
+    /// <param name="step">0-based index of this optimizer step (warmup, Adam's bias correction).</param>
+    public void Step(long step)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        double warm = options.WarmupSteps > 0 ? Math.Min(1.0, (step + 1.0) / options.WarmupSteps) : 1.0;
+        var lr = learningRates.mul(active).mul_(warm);
+        var wd = weightDecays.mul(active);
+        long t = step + 1;
+        foreach (var p in model.Parameters)
+        {
+            var value = p.Value;
+            if (value.grad is not { } grad)
+            {
+                continue;
+            }
+
+            var shape = Broadcast(value);
+            var lrP = lr.view(shape);
+            var wdP = wd.view(shape);
+            switch (options.Name)
+            {
+                case OptimizerKind.Sgd:
+                    value.sub_(grad.add(value.mul(wdP)).mul_(lrP));
+                    break;
+                case OptimizerKind.Adam:
+                    AdamUpdate(p.Name, value, grad.add(value.mul(wdP)), lrP, t);
+                    break;
+                case OptimizerKind.AdamW:
+                    value.mul_(lrP.mul(wdP).neg_().add_(1));
+                    AdamUpdate(p.Name, value, grad, lrP, t);
+                    break;
+            }
+        }
+
+        if (initialNorms is not null)
+        {
+            var scale = initialNorms.div(model.SquaredNorm().sqrt().clamp_min(1e-12));
+            foreach (var p in model.Parameters)
+            {
+                p.Value.mul_(scale.view(Broadcast(p.Value)));
+            }
+        }
+    }
+
+    private void AdamUpdate(string name, Tensor value, Tensor grad, Tensor lrP, long t)
+    {
+        var m = firstMoments[name];
+        var v = secondMoments[name];
+        m.mul_(options.Beta1).add_(grad, alpha: 1 - options.Beta1);
+        v.mul_(options.Beta2).addcmul_(grad, grad, value: 1 - options.Beta2);
+        double c1 = 1 - Math.Pow(options.Beta1, t);
+        double c2 = 1 - Math.Pow(options.Beta2, t);
+        var denom = v.div(c2).sqrt_().add_(options.Eps);
+        value.sub_(m.div(denom).mul_(lrP).div_(c1));
+    }
+
+    private static long[] Broadcast(Tensor value)
+    {
+        var shape = new long[value.dim()];
+        Array.Fill(shape, 1L);
+        shape[0] = value.shape[0];
+        return shape;
+    }
+
+    /// <summary>Optimizer state for checkpoints (moments, freeze mask, initial norms).</summary>
+    public Dictionary<string, Tensor> State()
+    {
+        var state = new Dictionary<string, Tensor> { ["active"] = active.clone() };
+        foreach (var (name, m) in firstMoments)
+        {
+            state["m." + name] = m.clone();
+            state["v." + name] = secondMoments[name].clone();
+        }
+
+        if (initialNorms is not null)
+        {
+            state["initial_norms"] = initialNorms.clone();
+        }
+
+        return state;
+    }
+
+    public void LoadState(IReadOnlyDictionary<string, Tensor> state)
+    {
+        using var noGrad = no_grad();
+        active.copy_(state["active"]);
+        foreach (var (name, m) in firstMoments)
+        {
+            m.copy_(state["m." + name]);
+            secondMoments[name].copy_(state["v." + name]);
+        }
+
+        if (initialNorms is not null && state.TryGetValue("initial_norms", out var norms))
+        {
+            initialNorms.copy_(norms);
+        }
+    }
+
+    public void Dispose()
+    {
+        learningRates.Dispose();
+        weightDecays.Dispose();
+        active.Dispose();
+        foreach (var t in firstMoments.Values.Concat(secondMoments.Values))
+        {
+            t.Dispose();
+        }
+
+        initialNorms?.Dispose();
+    }
+}
