@@ -15,6 +15,7 @@ internal static class InfoCommand
         Console.WriteLine($"libtorch        {info.LibTorchVersion}");
         Console.WriteLine($"device          {info.DeviceName} (requested {options.Runtime.Device.ToString().ToLowerInvariant()}; CUDA available: {(info.CudaAvailable ? "yes" : "no")})");
         Console.WriteLine($"threads         {info.Threads}");
+        Console.WriteLine($"malloc tuning   {(info.MallocTuned ? "on (large blocks stay in the heap)" : "off")}");
         Console.WriteLine($"libstdc++       {compat.LibStdCxxPath ?? "(not found)"}");
         Console.WriteLine($"libstdc++ shim  {compat.Decision.Describe()}");
         return 0;

@@ -14,6 +14,8 @@ try
     return cmd.Verb switch
     {
         "info" => InfoCommand.Run(options),
+        "train" => TrainCommand.Run(options, cmd),
+        "bench" => BenchCommand.Run(options, cmd),
         _ => throw new UsageException($"unknown command '{cmd.Verb}'; commands: {Usage.Commands}"),
     };
 }

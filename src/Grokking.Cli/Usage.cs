@@ -2,7 +2,7 @@ namespace Grokking.Cli;
 
 internal static class Usage
 {
-    public const string Commands = "info";
+    public const string Commands = "info, train, bench";
 
     public const string Text = """
         grokking — executable claims about grokking and loss landscapes
@@ -11,6 +11,9 @@ internal static class Usage
 
         commands:
           info                     TorchSharp/libtorch versions, device, threads, libstdc++ shim
+          train [--out DIR]        train a population (Population:Seeds x WeightDecays x InitScales x LearningRates);
+                                   Ctrl-C checkpoints, the same --out resumes
+          bench [--members N]      steps/s, epochs/s and GFLOP/s for K = 1 and K = N (default 8) vs a plain bmm
           help                     this text
 
         options (every command):

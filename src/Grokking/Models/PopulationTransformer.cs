@@ -12,9 +12,9 @@ namespace Grokking.Models;
 /// (x + Attn(LN(x)), x + MLP(LN(x))), a LayerNorm inside the MLP after its first linear layer, and a final
 /// LayerNorm before the unembedding.
 /// <para>
-/// Scale-invariant parameters (LayerNorm model): the residual-stream writers (embeddings, W_V, W_O, W_out,
+/// Scale-invariant parameters (LayerNorm model): the residual-stream writers (embeddings, W_O, W_out,
 /// b_out) — scaling them all scales every LayerNorm input — and the MLP's first layer, which feeds the inner
-/// LayerNorm. W_Q, W_K, the LayerNorm gains and the unembedding are not.
+/// LayerNorm. W_Q, W_K, W_V (its product with W_O is what writes), the LayerNorm gains and the unembedding are not.
 /// </para>
 /// </summary>
 public sealed class PopulationTransformer : PopulationModel
@@ -54,7 +54,7 @@ public sealed class PopulationTransformer : PopulationModel
                 layerNorm ? (Add(b + "ln1.gain", [d], InitKind.Ones, d), Add(b + "ln1.bias", [d], InitKind.Zeros, d)) : null,
                 Add(b + "attn.q", [d, d], InitKind.LinearDefault, d),
                 Add(b + "attn.k", [d, d], InitKind.LinearDefault, d),
-                Add(b + "attn.v", [d, d], InitKind.LinearDefault, d, scaleInvariant: layerNorm),
+                Add(b + "attn.v", [d, d], InitKind.LinearDefault, d),
                 Add(b + "attn.o", [d, d], InitKind.LinearDefault, d, scaleInvariant: layerNorm),
                 layerNorm ? (Add(b + "ln2.gain", [d], InitKind.Ones, d), Add(b + "ln2.bias", [d], InitKind.Zeros, d)) : null,
                 Add(b + "mlp.in.weight", [d, dMlp], InitKind.LinearDefault, d, scaleInvariant: layerNorm),
@@ -78,36 +78,52 @@ public sealed class PopulationTransformer : PopulationModel
         long vocab = embed.shape[1];
         var offsets = arange(k, dtype: ScalarType.Int64, device: tokens.device).mul_(vocab).view(k, 1, 1);
         var h = embed.view(k * vocab, dModel).index_select(0, tokens.add(offsets).view(-1)).view(k, batch, n, dModel);
-        h = h.add(position.view(k, 1, n, dModel));
-        foreach (var block in blocks)
+        h = h.add_(position.view(k, 1, n, dModel));
+        for (int l = 0; l < blocks.Length; l++)
         {
-            h = h.add(Attention(block, Norm(h, block.Norm1), k, batch, n));
-            var z = Linear(Norm(h, block.Norm2).view(k, batch * n, dModel), block.MlpIn, block.MlpInBias);
+            // Only the last position is read out, so the last block computes queries, the attention output and
+            // the MLP for that position alone (keys and values still cover the whole sequence). Same logits,
+            // about 40% fewer FLOPs for the 1-layer models.
+            bool last = l == blocks.Length - 1;
+            var block = blocks[l];
+            var attended = Attention(block, Norm(h, block.Norm1), k, batch, n, last);
+            h = last ? h.select(2, n - 1).unsqueeze(2).add(attended) : h.add(attended);
+            long rows = last ? 1 : n;
+            var z = Linear(Norm(h, block.Norm2).reshape(k, batch * rows, dModel), block.MlpIn, block.MlpInBias);
             z = Activate(Norm(z, block.MlpNorm));
-            h = h.add(Linear(z, block.MlpOut, block.MlpOutBias).view(k, batch, n, dModel));
+            h = h.add(Linear(z, block.MlpOut, block.MlpOutBias).view(k, batch, rows, dModel));
         }
 
-        var last = h.select(2, n - 1);
-        return Norm(last, finalNorm).bmm(unembed);
+        return Norm(h.select(2, 0), finalNorm).bmm(unembed);
     }
 
-    private Tensor Attention(Block block, Tensor x, long k, long batch, long n)
+    /// <summary>
+    /// Causal multi-head attention; with <paramref name="lastOnly"/>, the output of the last position only: [K, B, 1, d].
+    /// Sequences here are 2 to 4 tokens, so scores are formed by broadcasting products over [K, B, q, k, H, dh]
+    /// rather than by thousands of tiny matmuls on transposed copies.
+    /// </summary>
+    private Tensor Attention(Block block, Tensor x, long k, long batch, long n, bool lastOnly)
     {
         int dHead = dModel / heads;
         var flat = x.reshape(k, batch * n, dModel);
-        Tensor Heads(Tensor w) => flat.bmm(w).view(k, batch, n, heads, dHead).transpose(2, 3);
-        var q = Heads(block.Q);
-        var kk = Heads(block.K);
-        var v = Heads(block.V);
-        var scores = q.matmul(kk.transpose(-1, -2)).div_(Math.Sqrt(dHead));
-        scores = scores.masked_fill(CausalMask(n, x.device), double.NegativeInfinity);
-        var mixed = scores.softmax(-1).matmul(v).transpose(2, 3).reshape(k, batch * n, dModel);
-        return mixed.bmm(block.O).view(k, batch, n, dModel);
+        var keys = flat.bmm(block.K).view(k, batch, 1, n, heads, dHead);
+        var values = flat.bmm(block.V).view(k, batch, 1, n, heads, dHead);
+        long queries = lastOnly ? 1 : n;
+        var queryInput = lastOnly ? x.select(2, n - 1).reshape(k, batch, dModel) : flat;
+        var q = queryInput.bmm(block.Q).view(k, batch, queries, 1, heads, dHead);
+        var scores = q.mul(keys).sum([-1]).div_(Math.Sqrt(dHead)); // [K, B, q, k, H]
+        if (!lastOnly)
+        {
+            scores = scores.masked_fill(CausalMask(n, x.device).view(1, 1, n, n, 1), double.NegativeInfinity);
+        }
+
+        var mixed = scores.softmax(3).unsqueeze(-1).mul(values).sum([3]); // [K, B, q, H, dh]
+        return mixed.reshape(k, batch * queries, dModel).bmm(block.O).view(k, batch, queries, dModel);
     }
 
     private Tensor CausalMask(long n, Device device)
     {
-        if (causalMask is null || causalMask.shape[0] != n || causalMask.device != device)
+        if (causalMask is null || causalMask.shape[0] != n || causalMask.device_type != device.type)
         {
             causalMask?.Dispose();
             causalMask = ones(n, n, dtype: ScalarType.Bool, device: device).triu(1).DetachFromDisposeScope();
@@ -116,9 +132,10 @@ public sealed class PopulationTransformer : PopulationModel
         return causalMask;
     }
 
-    private Tensor Activate(Tensor x) => activation == Activation.Tanh ? x.tanh() : x.relu();
+    private Tensor Activate(Tensor x) => activation == Activation.Tanh ? x.tanh() : x.relu_();
 
-    private static Tensor Linear(Tensor x, Tensor weight, Tensor bias) => x.bmm(weight).add(bias.unsqueeze(1));
+    // Not baddbmm: TorchSharp 0.107's Tensor.baddbmm/torch.baddbmm mis-order their arguments (shape errors).
+    private static Tensor Linear(Tensor x, Tensor weight, Tensor bias) => x.bmm(weight).add_(bias.unsqueeze(1));
 
     /// <summary>LayerNorm over the last dimension with per-member gain and bias; identity when the model has none.</summary>
     private static Tensor Norm(Tensor x, (Parameter Gain, Parameter Bias)? norm)

@@ -16,7 +16,8 @@ public sealed record RuntimeInfo(
     torch.Device Device,
     int Threads,
     bool CudaAvailable,
-    CompatibilityReport Compatibility)
+    CompatibilityReport Compatibility,
+    bool MallocTuned)
 {
     public string DeviceName => Device.type == DeviceType.CUDA ? "cuda" : "cpu";
 }
@@ -51,6 +52,7 @@ public static class TorchRuntime
             }
 
             var compat = NativeLibraryCompat.Apply();
+            bool mallocTuned = NativeMemoryTuning.Apply();
             torch.InitializeDeviceType(DeviceType.CPU);
             bool cudaAvailable = torch.cuda.is_available();
             var chosen = device switch
@@ -72,7 +74,8 @@ public static class TorchRuntime
                 chosen,
                 torch.get_num_threads(),
                 cudaAvailable,
-                compat);
+                compat,
+                mallocTuned);
             return current;
         }
     }

@@ -1,0 +1,185 @@
+using System.Globalization;
+using Grokking.Runtime;
+using Grokking.Training;
+using ScottPlot;
+
+namespace Grokking.Report;
+
+/// <summary>Population-wide figures of one run (accuracy, loss, weight norm), each as PNG and SVG.</summary>
+public static class RunPlots
+{
+    private const int Width = 900;
+    private const int Height = 500;
+
+    // Log axes show log10 of the data; a loss of exactly zero (or a diverged negative value) would be -inf.
+    private const double LogFloor = 1e-12;
+
+    public static IReadOnlyList<string> Write(TrainingResult result, string directory)
+    {
+        string suffix = result.Interrupted ? " (interrupted)" : string.Empty;
+        var rows = result.Members.ToDictionary(m => m.Index, m => result.MetricsOf(m.Index).OrderBy(r => r.Step).ToArray());
+
+        List<(string Label, double[] X, double[] Y)> Series(Func<MetricRow, double> train, Func<MetricRow, double>? val = null)
+        {
+            var series = new List<(string Label, double[] X, double[] Y)>();
+            foreach (var member in result.Members)
+            {
+                var own = rows[member.Index];
+                double[] epochs = [.. own.Select(r => r.Epoch)];
+                series.Add((member.Label, epochs, [.. own.Select(train)]));
+                if (val is not null)
+                {
+                    series.Add((member.Label, epochs, [.. own.Select(val)]));
+                }
+            }
+
+            return series;
+        }
+
+        // Events as dots on the member's own curves: with a population, labelled vertical lines pile up unreadably.
+        var accuracy = Series(r => r.TrainAccuracy, r => r.ValAccuracy);
+        foreach (var events in result.Events)
+        {
+            var member = result.Members.FirstOrDefault(m => m.Index == events.Member);
+            if (member is null)
+            {
+                continue;
+            }
+
+            var own = rows[member.Index];
+            if (events.ReachedTrain)
+            {
+                double epoch = result.EpochOf(events.TrainThresholdStep);
+                accuracy.Add((member.Label, [epoch], [Interpolate(own, epoch, r => r.TrainAccuracy)]));
+            }
+
+            if (events.ReachedVal)
+            {
+                double epoch = result.EpochOf(events.ValThresholdStep);
+                accuracy.Add((member.Label, [epoch], [Interpolate(own, epoch, r => r.ValAccuracy)]));
+            }
+        }
+
+        return
+        [
+            .. WriteLines(directory, "accuracy", "Accuracy" + suffix + "; dots: train / validation threshold reached", "epoch",
+                "accuracy (solid: train, dashed: validation)", accuracy),
+            .. WriteLines(directory, "loss", "Loss" + suffix, "epoch", "loss (solid: train, dashed: validation)",
+                Series(r => r.TrainLoss, r => r.ValLoss), logY: true),
+            .. WriteLines(directory, "weight_norm", "Weight norm" + suffix, "epoch", "||theta||", Series(r => r.WeightNorm)),
+        ];
+    }
+
+    /// <summary>Linear interpolation of a metric at an epoch between metric rows (events fall between them).</summary>
+    private static double Interpolate(MetricRow[] rows, double epoch, Func<MetricRow, double> metric)
+    {
+        if (rows.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        int after = Array.FindIndex(rows, r => r.Epoch >= epoch);
+        if (after <= 0)
+        {
+            return metric(after == 0 ? rows[0] : rows[^1]);
+        }
+
+        var (a, b) = (rows[after - 1], rows[after]);
+        double t = (epoch - a.Epoch) / (b.Epoch - a.Epoch);
+        return metric(a) + (t * (metric(b) - metric(a)));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="name"/>.png and .svg. Series that share a label share a colour and one legend entry;
+    /// the first is drawn solid and later ones dashed, so a train/validation pair reads as one member. A
+    /// single-point series is drawn as a dot (an event on that member's curve).
+    /// Markers are labelled vertical lines (events such as threshold crossings).
+    /// </summary>
+    public static IReadOnlyList<string> WriteLines(
+        string directory,
+        string name,
+        string title,
+        string xLabel,
+        string yLabel,
+        IReadOnlyList<(string Label, double[] X, double[] Y)> series,
+        IReadOnlyList<(double X, string Label)>? markers = null,
+        bool logY = false)
+    {
+        var plot = new Plot();
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+
+        var palette = new ScottPlot.Palettes.Category10();
+        var colourOf = new Dictionary<string, Color>();
+        double yMin = double.PositiveInfinity;
+        double yMax = double.NegativeInfinity;
+        foreach (var (label, xs, ys) in series)
+        {
+            bool first = !colourOf.ContainsKey(label);
+            if (first)
+            {
+                colourOf[label] = palette.GetColor(colourOf.Count);
+            }
+
+            // Diverged runs produce NaN/inf, which would wreck autoscaling; dropping them just ends that line early.
+            var points = xs.Zip(ys)
+                .Select(p => (X: p.First, Y: logY ? Math.Log10(Math.Max(p.Second, LogFloor)) : p.Second))
+                .Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y))
+                .ToArray();
+            if (points.Length == 0)
+            {
+                continue;
+            }
+
+            if (points.Length == 1)
+            {
+                var dot = plot.Add.Marker(points[0].X, points[0].Y, MarkerShape.FilledCircle, 9, colourOf[label]);
+                dot.LegendText = first ? label : string.Empty;
+            }
+            else
+            {
+                var line = plot.Add.ScatterLine(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), colourOf[label]);
+                line.LineWidth = 1.5f;
+                line.LegendText = first ? label : string.Empty;
+                line.LinePattern = first ? LinePattern.Solid : LinePattern.Dashed;
+            }
+
+            yMin = Math.Min(yMin, points.Min(p => p.Y));
+            yMax = Math.Max(yMax, points.Max(p => p.Y));
+        }
+
+        foreach (var (x, label) in markers ?? [])
+        {
+            var vertical = plot.Add.VerticalLine(x, 1f, Colors.Gray, LinePattern.Dotted);
+            vertical.LabelText = label;
+            vertical.LabelOppositeAxis = true;
+            vertical.LabelFontSize = 10;
+        }
+
+        if (logY && yMin <= yMax)
+        {
+            // Whole decades at both ends, so the integer-only major ticks always show at least two labels.
+            double bottom = Math.Floor(yMin);
+            double top = Math.Max(Math.Ceiling(yMax), bottom + 1);
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                IntegerTicksOnly = true,
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                LabelFormatter = y => Math.Pow(10, y).ToString("G3", CultureInfo.InvariantCulture),
+            };
+            plot.Axes.SetLimitsY(bottom, top);
+        }
+
+        if (colourOf.Count > 0)
+        {
+            plot.ShowLegend(Edge.Bottom);
+        }
+
+        string png = Path.Combine(directory, name + ".png");
+        string svg = Path.Combine(directory, name + ".svg");
+        AtomicFile.WriteAllBytes(png, plot.GetImageBytes(Width, Height, ImageFormat.Png));
+        AtomicFile.WriteAllText(svg, plot.GetSvgXml(Width, Height));
+        return [png, svg];
+    }
+}

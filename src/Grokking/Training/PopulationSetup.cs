@@ -1,0 +1,70 @@
+using Grokking.Configuration;
+using Grokking.Data;
+
+namespace Grokking.Training;
+
+/// <summary>The members a configuration asks for, and the checks that need the data's size.</summary>
+public static class PopulationSetup
+{
+    /// <summary>Cartesian product Seeds x WeightDecays x InitScales x LearningRates (empty lists: the single configured value).</summary>
+    public static IReadOnlyList<MemberSpec> Members(GrokkingOptions options)
+    {
+        var p = options.Population;
+        double[] wds = p.WeightDecays.Length > 0 ? p.WeightDecays : [options.Optimizer.WeightDecay];
+        double[] alphas = p.InitScales.Length > 0 ? p.InitScales : [options.Model.InitScale];
+        double[] lrs = p.LearningRates.Length > 0 ? p.LearningRates : [options.Optimizer.LearningRate];
+        var members = new List<MemberSpec>();
+        foreach (int seed in p.Seeds)
+        {
+            foreach (double wd in wds)
+            {
+                foreach (double alpha in alphas)
+                {
+                    foreach (double lr in lrs)
+                    {
+                        members.Add(new MemberSpec(members.Count, seed, lr, wd, alpha));
+                    }
+                }
+            }
+        }
+
+        return members;
+    }
+
+    /// <summary>Checks that depend on the dataset's size (which the option binder does not know).</summary>
+    public static void Validate(GrokkingOptions options)
+    {
+        if (options.Data.Kind == DatasetKind.Modular && options.Data.Operation == ModularOperation.Divide && !IsPrime(options.Data.Modulus))
+        {
+            throw new OptionsException("Data:Modulus", $"Invalid value for 'Data:Modulus': {options.Data.Modulus}; division needs a prime modulus");
+        }
+
+        int train = PopulationDataFactory.TrainCount(options.Data);
+        if (options.Train.BatchSize > train)
+        {
+            throw new OptionsException(
+                "Train:BatchSize",
+                $"Invalid value for 'Train:BatchSize': {options.Train.BatchSize} is larger than the training set ({train} examples); allowed: 1..{train}, or 0 for full batch");
+        }
+
+        _ = Models.PopulationModelFactory.Create(1, options.Model, options.Data).Parameters.Count;
+    }
+
+    private static bool IsPrime(int n)
+    {
+        if (n < 2)
+        {
+            return false;
+        }
+
+        for (int d = 2; (long)d * d <= n; d++)
+        {
+            if (n % d == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

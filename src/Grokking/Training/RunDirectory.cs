@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Grokking.Runtime;
+
+namespace Grokking.Training;
+
+/// <summary>
+/// The files of one run: resolved configuration, members, metrics (CSV and JSON lines), events, per-step
+/// minibatch losses, and checkpoints. Every file is replaced atomically; state.bin is written last, so it is
+/// the commit point a resumed run starts from.
+/// </summary>
+public sealed class RunDirectory(string path)
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private static readonly JsonSerializerOptions JsonLine = new(Json) { WriteIndented = false };
+
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    public string Checkpoints => System.IO.Path.Combine(Path, "checkpoints");
+
+    public string StateFile => System.IO.Path.Combine(Checkpoints, "state.bin");
+
+    public string MetricsJsonl => System.IO.Path.Combine(Path, "metrics.jsonl");
+
+    public string WeightsAt(long step) => System.IO.Path.Combine(Checkpoints, $"weights-step{step:D9}.bin");
+
+    /// <summary>Steps for which a weights checkpoint exists, ascending.</summary>
+    public IReadOnlyList<long> WeightSteps() => Directory.Exists(Checkpoints)
+        ? Directory.GetFiles(Checkpoints, "weights-step*.bin")
+            .Select(f => long.Parse(System.IO.Path.GetFileNameWithoutExtension(f)["weights-step".Length..], CultureInfo.InvariantCulture))
+            .Order()
+            .ToList()
+        : [];
+
+    public void WriteConfiguration(object options) =>
+        AtomicFile.WriteAllText(System.IO.Path.Combine(Path, "config.json"), JsonSerializer.Serialize(options, Json));
+
+    public void WriteProgress(TrainingResult result)
+    {
+        Directory.CreateDirectory(Path);
+        AtomicFile.WriteAllText(System.IO.Path.Combine(Path, "members.json"), JsonSerializer.Serialize(result.Members, Json));
+        AtomicFile.WriteAllText(System.IO.Path.Combine(Path, "events.json"), JsonSerializer.Serialize(
+            new { result.StepsPerEpoch, result.StepsCompleted, result.Interrupted, Events = result.Events }, Json));
+
+        var jsonl = new StringBuilder();
+        var csv = new StringBuilder("step,epoch,member,train_loss,train_loss_l2,train_acc,val_loss,val_loss_l2,val_acc,weight_norm,effective_lr,effective_grad_norm,grad_norm,mean_stochastic_grad_norm\n");
+        foreach (var m in result.Metrics)
+        {
+            jsonl.Append(JsonSerializer.Serialize(m, JsonLine)).Append('\n');
+            csv.Append(CultureInfo.InvariantCulture, $"{m.Step},{m.Epoch:R},{m.Member},{m.TrainLoss:R},{m.TrainLossL2:R},{m.TrainAccuracy:R},{m.ValLoss:R},{m.ValLossL2:R},{m.ValAccuracy:R},{m.WeightNorm:R},{m.EffectiveLearningRate:R},{m.EffectiveGradNorm:R},{m.GradNorm:R},{m.MeanStochasticGradNorm?.ToString("R", CultureInfo.InvariantCulture) ?? ""}\n");
+        }
+
+        AtomicFile.WriteAllText(MetricsJsonl, jsonl.ToString());
+        AtomicFile.WriteAllText(System.IO.Path.Combine(Path, "metrics.csv"), csv.ToString());
+
+        var losses = new StringBuilder("step");
+        for (int k = 0; k < result.StepLosses.Count; k++)
+        {
+            losses.Append(CultureInfo.InvariantCulture, $",member{k}");
+        }
+
+        losses.Append('\n');
+        long steps = result.StepLosses.Count == 0 ? 0 : result.StepLosses[0].Length;
+        for (long s = 0; s < steps; s++)
+        {
+            losses.Append(s + 1);
+            foreach (var series in result.StepLosses)
+            {
+                losses.Append(',').Append(series[s].ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            losses.Append('\n');
+        }
+
+        AtomicFile.WriteAllText(System.IO.Path.Combine(Path, "step_loss.csv"), losses.ToString());
+    }
+
+    public List<MetricRow> ReadMetrics(long upToStep) => File.Exists(MetricsJsonl)
+        ? File.ReadLines(MetricsJsonl)
+            .Where(l => l.Length > 0)
+            .Select(l => JsonSerializer.Deserialize<MetricRow>(l, Json)!)
+            .Where(m => m.Step <= upToStep)
+            .ToList()
+        : [];
+
+    public List<float[]> ReadStepLosses(int members, long upToStep)
+    {
+        var series = Enumerable.Range(0, members).Select(_ => new List<float>()).ToList();
+        string file = System.IO.Path.Combine(Path, "step_loss.csv");
+        if (File.Exists(file))
+        {
+            foreach (string line in File.ReadLines(file).Skip(1))
+            {
+                var cells = line.Split(',');
+                if (long.Parse(cells[0], CultureInfo.InvariantCulture) > upToStep)
+                {
+                    break;
+                }
+
+                for (int k = 0; k < members; k++)
+                {
+                    series[k].Add(float.Parse(cells[k + 1], CultureInfo.InvariantCulture));
+                }
+            }
+        }
+
+        return series.Select(s => s.ToArray()).ToList();
+    }
+}

@@ -1,0 +1,25 @@
+using static TorchSharp.torch;
+
+namespace Grokking.Training;
+
+/// <summary>Named tensors owned together (a weights snapshot): disposed as one.</summary>
+public sealed class TensorSet(Dictionary<string, Tensor> tensors) : IDisposable
+{
+    public IReadOnlyDictionary<string, Tensor> Tensors => tensors;
+
+    public static TensorSet Load(string path, Device device) => new(TensorFile.Load(path, device));
+
+    public void SaveTo(string path)
+    {
+        TensorFile.Save(path, tensors);
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in tensors.Values)
+        {
+            t.Dispose();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using Grokking.Configuration;
+using Grokking.Training;
+using TorchSharp;
+
+namespace Grokking.Tests.Unit.Engine;
+
+public class PopulationTrainerTests
+{
+    // Batched (bmm over members) and lone float32 runs sum in different orders; after 240 SGD steps the
+    // trajectories may drift by rounding only. 2e-4 absolute on losses and accuracies is ~1000x float32 epsilon
+    // times the loss scale, far below any effect a claim measures (and a wrong member mapping gives O(1) errors).
+    private const double PopulationTolerance = 2e-4;
+
+    [Fact]
+    public void A_population_gives_the_same_metrics_as_separate_runs()
+    {
+        var o = EngineFixtures.Small("Population:Seeds=5,6", "Population:WeightDecays=0,0.01", "Train:Steps=240", "Optimizer:Name=adamw", "Optimizer:LearningRate=0.003");
+        var members = PopulationSetup.Members(o);
+        members.Should().HaveCount(4);
+        var together = new PopulationTrainer(o, members, torch.CPU).Run();
+
+        foreach (var member in members)
+        {
+            var alone = EngineFixtures.Small($"Population:Seeds={member.Seed}", $"Optimizer:WeightDecay={member.WeightDecay}", "Train:Steps=240", "Optimizer:Name=adamw", "Optimizer:LearningRate=0.003");
+            var single = new PopulationTrainer(alone, PopulationSetup.Members(alone), torch.CPU).Run();
+            var a = together.MetricsOf(member.Index).ToList();
+            var b = single.MetricsOf(0).ToList();
+            a.Should().HaveCount(b.Count);
+            for (int i = 0; i < a.Count; i++)
+            {
+                a[i].Step.Should().Be(b[i].Step);
+                a[i].TrainLoss.Should().BeApproximately(b[i].TrainLoss, PopulationTolerance);
+                a[i].ValLoss.Should().BeApproximately(b[i].ValLoss, PopulationTolerance);
+                a[i].TrainAccuracy.Should().BeApproximately(b[i].TrainAccuracy, PopulationTolerance);
+                a[i].ValAccuracy.Should().BeApproximately(b[i].ValAccuracy, PopulationTolerance);
+                a[i].WeightNorm.Should().BeApproximately(b[i].WeightNorm, PopulationTolerance * b[i].WeightNorm);
+            }
+
+            together.StepLosses[member.Index].Should().HaveCount(240);
+        }
+    }
+
+    [Fact]
+    public void The_model_learns_the_training_set()
+    {
+        var o = EngineFixtures.Small("Train:Steps=600", "Optimizer:Name=adamw", "Optimizer:LearningRate=0.003", "Train:MetricsEvery=100");
+        var result = new PopulationTrainer(o, PopulationSetup.Members(o), torch.CPU).Run();
+
+        var first = result.Metrics.First();
+        var last = result.Metrics.Last();
+        last.TrainLoss.Should().BeLessThan(first.TrainLoss / 2);
+        last.TrainAccuracy.Should().BeGreaterThan(0.5);
+    }
+
+    [Fact]
+    public void A_killed_run_resumes_from_its_checkpoint_with_the_same_results()
+    {
+        string unbroken = EngineFixtures.TempDirectory();
+        string broken = EngineFixtures.TempDirectory();
+        var o = EngineFixtures.Small("Population:Seeds=1,2", "Train:Steps=200", "Train:CheckpointEvery=60");
+        var reference = new PopulationTrainer(o, PopulationSetup.Members(o), torch.CPU).Run(unbroken);
+
+        // Interrupt after the first checkpoint, as Ctrl-C does; then run again in the same directory.
+        using var cancel = new CancellationTokenSource();
+        var progress = new Progress(p =>
+        {
+            if (p.Step >= 80)
+            {
+                cancel.Cancel();
+            }
+        });
+        var first = new PopulationTrainer(o, PopulationSetup.Members(o), torch.CPU).Run(broken, progress, cancel.Token);
+        first.Interrupted.Should().BeTrue();
+        first.StepsCompleted.Should().BeLessThan(200);
+        var resumed = new PopulationTrainer(o, PopulationSetup.Members(o), torch.CPU).Run(broken);
+
+        resumed.StepsCompleted.Should().Be(200);
+        resumed.Metrics.Select(m => (m.Step, m.Member)).Should().Equal(reference.Metrics.Select(m => (m.Step, m.Member)));
+        for (int i = 0; i < reference.Metrics.Count; i++)
+        {
+            resumed.Metrics[i].TrainLoss.Should().BeApproximately(reference.Metrics[i].TrainLoss, 1e-6);
+            resumed.Metrics[i].ValAccuracy.Should().BeApproximately(reference.Metrics[i].ValAccuracy, 1e-9);
+        }
+
+        resumed.StepLosses[1].Should().Equal(reference.StepLosses[1], (a, b) => Math.Abs(a - b) < 1e-6);
+        File.Exists(Path.Combine(broken, "metrics.csv")).Should().BeTrue();
+        Directory.Delete(unbroken, true);
+        Directory.Delete(broken, true);
+    }
+
+    [Fact]
+    public void A_diverging_member_is_marked_and_the_others_go_on()
+    {
+        var o = EngineFixtures.Small("Population:LearningRates=0.05,1e12", "Train:Steps=100");
+        var result = new PopulationTrainer(o, PopulationSetup.Members(o), torch.CPU).Run();
+
+        result.Events[1].Diverged.Should().BeTrue();
+        result.Events[0].Diverged.Should().BeFalse();
+        result.MetricsOf(0).Last().TrainLoss.Should().BeLessThan(double.PositiveInfinity);
+        result.StepsCompleted.Should().Be(100);
+    }
+
+    [Fact]
+    public void Events_record_the_first_metric_step_over_the_threshold_and_never_otherwise()
+    {
+        var o = EngineFixtures.Small("Train:Steps=300", "Optimizer:Name=adamw", "Optimizer:LearningRate=0.003", "Train:TrainAccuracyThreshold=0.3", "Train:ValAccuracyThreshold=1");
+        var result = new PopulationTrainer(o, PopulationSetup.Members(o), torch.CPU).Run();
+
+        var e = result.Events[0];
+        e.ReachedTrain.Should().BeTrue();
+        var firstOver = result.Metrics.First(m => m.TrainAccuracy >= 0.3);
+        e.TrainThresholdStep.Should().Be(firstOver.Step);
+        e.ValThresholdStep.Should().Be(MemberEvents.Never);
+    }
+
+    [Theory]
+    [InlineData("Model:Heads=5", "Model:Heads")]
+    [InlineData("Train:BatchSize=100000", "Train:BatchSize")]
+    [InlineData("Data:Operation=divide|Data:Modulus=22", "Data:Modulus")]
+    public void Impossible_setups_fail_validation_naming_the_key(string overrides, string key)
+    {
+        var act = () =>
+        {
+            var o = EngineFixtures.Small(overrides.Split('|'));
+            _ = new PopulationTrainer(o, PopulationSetup.Members(o), torch.CPU);
+        };
+
+        act.Should().Throw<OptionsException>().Where(e => e.Key == key);
+    }
+
+    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

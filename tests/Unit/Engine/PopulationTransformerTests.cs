@@ -1,0 +1,75 @@
+using Grokking.Configuration;
+using Grokking.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Grokking.Tests.Unit.Engine;
+
+public class PopulationTransformerTests
+{
+    [Fact]
+    public void Batched_forward_matches_a_naive_per_member_transformer()
+    {
+        var o = EngineFixtures.Small();
+        var model = new PopulationTransformer(2, o.Model, vocabulary: 23, sequenceLength: 2, classes: 23);
+        model.Initialize([3, 4], [1.0, 1.5]);
+        var tokens = randint(0, 23, [2, 5, 2], generator: new Generator(9));
+
+        using var noGrad = no_grad();
+        var batched = model.forward(tokens);
+        for (int k = 0; k < 2; k++)
+        {
+            var expected = NaiveForward(model, k, tokens[k], heads: 4);
+            batched[k].allclose(expected, rtol: 1e-4, atol: 1e-5).Should().BeTrue($"member {k} must equal the unbatched computation");
+        }
+    }
+
+    /// <summary>Textbook 1-layer transformer without normalization, all positions, causal mask, read at the last.</summary>
+    private static Tensor NaiveForward(PopulationTransformer model, int k, Tensor tokens, int heads)
+    {
+        Tensor P(string name) => model.Parameters.Single(p => p.Name == name).Value[k];
+        var x = P("embed").index_select(0, tokens.reshape(-1)).reshape(tokens.shape[0], tokens.shape[1], -1) + P("position");
+        long n = tokens.shape[1];
+        long d = x.shape[2];
+        long dh = d / heads;
+        var outputs = new List<Tensor>();
+        for (int h = 0; h < heads; h++)
+        {
+            var cols = arange(h * dh, (h + 1) * dh, dtype: ScalarType.Int64);
+            var q = x.matmul(P("blocks.0.attn.q").index_select(1, cols));
+            var kk = x.matmul(P("blocks.0.attn.k").index_select(1, cols));
+            var v = x.matmul(P("blocks.0.attn.v").index_select(1, cols));
+            var scores = q.matmul(kk.transpose(1, 2)) / Math.Sqrt(dh);
+            var mask = ones(n, n, dtype: ScalarType.Bool).triu(1);
+            outputs.Add(scores.masked_fill(mask, double.NegativeInfinity).softmax(-1).matmul(v));
+        }
+
+        x = x + cat(outputs, 2).matmul(P("blocks.0.attn.o"));
+        var hidden = (x.matmul(P("blocks.0.mlp.in.weight")) + P("blocks.0.mlp.in.bias")).relu();
+        x = x + hidden.matmul(P("blocks.0.mlp.out.weight")) + P("blocks.0.mlp.out.bias");
+        return x.select(1, n - 1).matmul(P("unembed"));
+    }
+
+    [Fact]
+    public void LayerNorm_model_is_invariant_to_scaling_its_scale_invariant_weights_and_the_plain_model_is_not()
+    {
+        foreach (var (norm, invariant) in new[] { (Normalization.LayerNorm, true), (Normalization.None, false) })
+        {
+            var o = EngineFixtures.Small($"Model:Norm={norm}", "Model:Layers=2");
+            var model = new PopulationTransformer(1, o.Model, 23, 2, 23);
+            model.Initialize([1], [1.0]);
+            var tokens = randint(0, 23, [1, 16, 2], generator: new Generator(2));
+            using var noGrad = no_grad();
+            var before = model.forward(tokens);
+            var scaled = model.Parameters.Where(p => norm == Normalization.None ? p.Name.StartsWith("blocks", StringComparison.Ordinal) || p.Name is "embed" or "position" : p.ScaleInvariant).ToList();
+            scaled.Should().NotBeEmpty();
+            foreach (var p in scaled)
+            {
+                p.Value.mul_(3.0);
+            }
+
+            var after = model.forward(tokens);
+            after.allclose(before, rtol: 1e-3, atol: 1e-4).Should().Be(invariant, $"norm = {norm}");
+        }
+    }
+}
