@@ -83,6 +83,9 @@ public static class GrokkingConfiguration
         return builder.AddInMemoryCollection(overrides);
     }
 
+    /// <summary>The built-in defaults layer (experiments resolve on top of it).</summary>
+    public static Stream DefaultsStream() => Resource("defaults.json");
+
     private static Stream Resource(string name) =>
         Assembly.GetExecutingAssembly().GetManifestResourceStream($"Grokking.Configuration.{name}")
         ?? throw new InvalidOperationException($"embedded configuration {name} is missing");

@@ -83,6 +83,25 @@ public sealed class RunDirectory(string path)
         AtomicFile.WriteAllText(System.IO.Path.Combine(Path, "step_loss.csv"), losses.ToString());
     }
 
+    /// <summary>A finished run read back from its files (what the run cache serves).</summary>
+    public TrainingResult ReadResult()
+    {
+        var members = JsonSerializer.Deserialize<List<MemberSpec>>(File.ReadAllText(System.IO.Path.Combine(Path, "members.json")), Json)!;
+        var summary = JsonSerializer.Deserialize<EventsFile>(File.ReadAllText(System.IO.Path.Combine(Path, "events.json")), Json)!;
+        return new TrainingResult
+        {
+            Members = members,
+            Metrics = ReadMetrics(summary.StepsCompleted),
+            Events = summary.Events,
+            StepLosses = ReadStepLosses(members.Count, summary.StepsCompleted),
+            StepsPerEpoch = summary.StepsPerEpoch,
+            StepsCompleted = summary.StepsCompleted,
+            Interrupted = summary.Interrupted,
+        };
+    }
+
+    private sealed record EventsFile(long StepsPerEpoch, long StepsCompleted, bool Interrupted, List<MemberEvents> Events);
+
     public List<MetricRow> ReadMetrics(long upToStep) => File.Exists(MetricsJsonl)
         ? File.ReadLines(MetricsJsonl)
             .Where(l => l.Length > 0)

@@ -1,0 +1,14 @@
+namespace Grokking.Claims.Baselines;
+
+/// <summary>One recorded number of an outcome and how far a re-run may stray from it.</summary>
+public sealed record BaselineMetric(string Name, double Value, double Tolerance);
+
+/// <summary>The part of a claim's outcome that is pinned by a baseline: the verdict exactly, the numbers within tolerance.</summary>
+public sealed record BaselineSnapshot(string Id, string Profile, Verdict Verdict, IReadOnlyList<BaselineMetric> Metrics)
+{
+    public static BaselineSnapshot From(ClaimOutcome outcome, BaselineTolerance tolerance) => new(
+        outcome.Id,
+        outcome.Profile,
+        outcome.Verdict,
+        outcome.Measured.Select(m => new BaselineMetric(m.Name, m.Value, Math.Max(tolerance.Absolute, tolerance.Relative * Math.Abs(m.Value)))).ToList());
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Grokking.Claims.Analyses;
+using Grokking.Configuration;
+using Grokking.Training;
+using TorchSharp;
+
+namespace Grokking.Claims;
+
+/// <summary>Progress of a claim suite: which claim, and its experiment's training progress when it trains.</summary>
+public sealed record ClaimProgress(string ClaimId, int Index, int Count, string Phase, TrainingProgress? Training);
+
+/// <summary>
+/// Verifies claims: resolves each claim's experiment for the profile, gets its run from the shared cache (training
+/// it at most once for all claims that share it), and applies the claim's analysis. A claim whose run or analysis
+/// fails gets an error outcome rather than stopping the suite.
+/// </summary>
+public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile profile, torch.Device device, string reportDirectory, RuntimeOptions? runtime = null)
+{
+    public ClaimOutcome Verify(ClaimDefinition claim, IProgress<ClaimProgress>? progress = null, int index = 0, int count = 1, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var experiment = catalog.Experiments[claim.Experiment];
+        var options = ExperimentResolver.Resolve(experiment, profile, runtime);
+        progress?.Report(new ClaimProgress(claim.Id, index, count, "run", null));
+        var trainingProgress = progress is null ? null : new Relay(p => progress.Report(new ClaimProgress(claim.Id, index, count, "training", p)));
+        var run = cache.GetOrTrain(experiment.Name, options, device, trainingProgress, cancel);
+        progress?.Report(new ClaimProgress(claim.Id, index, count, "analysis", null));
+        var context = new ClaimContext(claim, run, profile.ToString().ToLowerInvariant(), Path.GetFullPath(reportDirectory));
+        var analysis = AnalysisRegistry.Get(claim.Analysis).Analyze(context);
+        return new ClaimOutcome(
+            claim.Id,
+            claim.Title,
+            claim.Statement,
+            claim.Source,
+            analysis.Verdict,
+            analysis.Reason,
+            analysis.Measured,
+            context.Members.Select(m => m.Seed).Distinct().Order().ToList(),
+            claim.SeedCombination,
+            context.Profile,
+            $"{experiment.Name} ({run.Key}{(run.FromCache ? ", cached" : "")}; trained in {run.TrainSeconds:0} s)",
+            experiment.Choices,
+            analysis.Figures,
+            clock.Elapsed.TotalSeconds);
+    }
+
+    private sealed class Relay(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

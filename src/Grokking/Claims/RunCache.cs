@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Grokking.Configuration;
+using Grokking.Runtime;
+using Grokking.Training;
+using TorchSharp;
+
+namespace Grokking.Claims;
+
+/// <summary>A finished run of an experiment, trained now or served from the cache.</summary>
+public sealed record CachedRun(string Experiment, string Key, string Directory, GrokkingOptions Options, TrainingResult Result, bool FromCache, double TrainSeconds);
+
+/// <summary>
+/// Shares expensive runs between claims, test classes and processes. The key is a hash of the resolved
+/// experiment configuration (minus runtime and output settings) and the engine version. Within a process one
+/// caller trains and the others wait for it; across processes (dotnet test beside grokking verify) an exclusive
+/// lock file does the same. An unfinished run directory (a killed job) is resumed from its last checkpoint.
+/// </summary>
+public sealed class RunCache(string root)
+{
+    private const string CompleteMarker = "complete.json";
+    private static readonly ConcurrentDictionary<string, Lazy<CachedRun>> InProcess = new();
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public static string KeyOf(GrokkingOptions options)
+    {
+        var identity = new { EngineVersion.Value, options.Data, options.Model, options.Optimizer, options.Train, options.Population };
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(identity, RunDirectory.Json)));
+        return Convert.ToHexString(hash)[..16].ToLowerInvariant();
+    }
+
+    public string DirectoryOf(string experiment, GrokkingOptions options) => Path.Combine(Root, $"{experiment}-{KeyOf(options)}");
+
+    public CachedRun GetOrTrain(string experiment, GrokkingOptions options, torch.Device device, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    {
+        string dir = DirectoryOf(experiment, options);
+        var lazy = InProcess.GetOrAdd(dir, _ => new Lazy<CachedRun>(() => TrainOrLoad(experiment, options, dir, device, progress, cancel), LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            InProcess.TryRemove(dir, out _); // a failed or cancelled attempt must not poison later callers
+            throw;
+        }
+    }
+
+    private static CachedRun TrainOrLoad(string experiment, GrokkingOptions options, string dir, torch.Device device, IProgress<TrainingProgress>? progress, CancellationToken cancel)
+    {
+        Directory.CreateDirectory(dir);
+        using var fileLock = AcquireLock(dir + ".lock", cancel);
+        string key = Path.GetFileName(dir);
+        string marker = Path.Combine(dir, CompleteMarker);
+        var run = new RunDirectory(dir);
+        if (File.Exists(marker))
+        {
+            var info = JsonSerializer.Deserialize<CompleteInfo>(File.ReadAllText(marker), RunDirectory.Json)!;
+            return new CachedRun(experiment, key, dir, options, run.ReadResult(), FromCache: true, info.TrainSeconds);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var result = new PopulationTrainer(options, PopulationSetup.Members(options), device).Run(dir, progress, cancel);
+        if (result.Interrupted)
+        {
+            throw new OperationCanceledException($"training of {experiment} was interrupted; the next run resumes from {dir}");
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        AtomicFile.WriteAllText(marker, JsonSerializer.Serialize(new CompleteInfo(EngineVersion.Value, seconds, DateTimeOffset.UtcNow), RunDirectory.Json));
+        return new CachedRun(experiment, key, dir, options, result, FromCache: false, seconds);
+    }
+
+    private sealed record CompleteInfo(string Engine, double TrainSeconds, DateTimeOffset Finished);
+
+    /// <summary>An exclusive lock file: the OS releases it if the holder dies, so a killed job never blocks the next.</summary>
+    private static FileStream AcquireLock(string path, CancellationToken cancel)
+    {
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                cancel.ThrowIfCancellationRequested();
+                Thread.Sleep(500);
+            }
+        }
+    }
+}

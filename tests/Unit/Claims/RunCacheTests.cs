@@ -1,0 +1,52 @@
+using Grokking.Claims;
+using Grokking.Tests.Unit.Engine;
+using TorchSharp;
+
+namespace Grokking.Tests.Unit.Claims;
+
+public class RunCacheTests
+{
+    [Fact]
+    public async Task Concurrent_requests_for_one_experiment_train_once_and_share_the_run()
+    {
+        var options = EngineFixtures.Small("Train:Steps=60");
+        var cache = new RunCache(EngineFixtures.TempDirectory());
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => cache.GetOrTrain("tiny", options, torch.CPU))));
+
+        // One caller trained; the others waited for that same run rather than training again.
+        runs.Should().AllSatisfy(r => r.Should().BeSameAs(runs[0]));
+        runs[0].FromCache.Should().BeFalse();
+        runs.Should().AllSatisfy(r => r.Result.StepsCompleted.Should().Be(60));
+        File.Exists(Path.Combine(runs[0].Directory, "complete.json")).Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_finished_run_is_served_from_disk_with_the_same_metrics()
+    {
+        var options = EngineFixtures.Small("Train:Steps=40");
+        string root = EngineFixtures.TempDirectory();
+        var trained = new RunCache(root).GetOrTrain("tiny-a", options, torch.CPU);
+
+        // A different experiment name with the same configuration is another entry, trained separately.
+        var other = new RunCache(root).GetOrTrain("tiny-b", options, torch.CPU);
+        other.FromCache.Should().BeFalse();
+
+        var again = new RunCache(root).DirectoryOf("tiny-a", options);
+        again.Should().Be(trained.Directory);
+        var reloaded = new Grokking.Training.RunDirectory(again).ReadResult();
+        reloaded.Metrics.Select(m => m.TrainLoss).Should().Equal(trained.Result.Metrics.Select(m => m.TrainLoss));
+        reloaded.Events.Should().Equal(trained.Result.Events);
+    }
+
+    [Fact]
+    public void The_key_changes_with_the_configuration_but_not_with_runtime_settings()
+    {
+        var a = EngineFixtures.Small();
+        var b = EngineFixtures.Small("Optimizer:WeightDecay=0.01");
+        var c = EngineFixtures.Small("Runtime:Threads=1", "Output:RunsDirectory=elsewhere");
+
+        RunCache.KeyOf(a).Should().NotBe(RunCache.KeyOf(b));
+        RunCache.KeyOf(a).Should().Be(RunCache.KeyOf(c));
+    }
+}
