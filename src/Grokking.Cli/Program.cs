@@ -16,8 +16,15 @@ try
         "info" => InfoCommand.Run(options),
         "train" => TrainCommand.Run(options, cmd),
         "bench" => BenchCommand.Run(options, cmd),
+        "verify" => VerifyCommand.Run(options, cmd),
+        "baselines" => BaselinesCommand.Run(options, cmd),
         _ => throw new UsageException($"unknown command '{cmd.Verb}'; commands: {Usage.Commands}"),
     };
+}
+catch (Grokking.Claims.ClaimDefinitionException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
 }
 catch (OptionsException e)
 {

@@ -2,7 +2,7 @@ namespace Grokking.Cli;
 
 internal static class Usage
 {
-    public const string Commands = "info, train, bench";
+    public const string Commands = "verify, baselines, info, train, bench";
 
     public const string Text = """
         grokking — executable claims about grokking and loss landscapes
@@ -10,6 +10,9 @@ internal static class Usage
         usage: grokking <command> [options]
 
         commands:
+          verify [--claims MC-*,PB-1] [--fail-on refuted,inconclusive]
+                                   the main job: verify the claims, write report/ (md, html, json, figures)
+          baselines accept [ID ...] accept received snapshots as baselines/<profile>/<ID>.verified.json
           info                     TorchSharp/libtorch versions, device, threads, libstdc++ shim
           train [--out DIR]        train a population (Population:Seeds x WeightDecays x InitScales x LearningRates);
                                    Ctrl-C checkpoints, the same --out resumes

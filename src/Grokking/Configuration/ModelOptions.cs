@@ -23,6 +23,15 @@ public enum Activation
     Tanh,
 }
 
+public enum EmbeddingInit
+{
+    /// <summary>N(0, 1): PyTorch's nn.Embedding default.</summary>
+    Unit,
+
+    /// <summary>N(0, 1/d_model): the Omnigrok/Nanda transformer's embeddings.</summary>
+    Scaled,
+}
+
 public sealed class ModelOptions : ICrossValidated
 {
     public ModelKind Kind { get; set; } = ModelKind.Transformer;
@@ -45,6 +54,9 @@ public sealed class ModelOptions : ICrossValidated
 
     /// <summary>Hidden widths of an MLP model (Kind = Mlp), e.g. [100, 100].</summary>
     public int[] Hidden { get; set; } = [100, 100];
+
+    /// <summary>Token and position embeddings; linear layers always use PyTorch's default.</summary>
+    public EmbeddingInit EmbeddingInit { get; set; } = EmbeddingInit.Unit;
 
     /// <summary>PyTorch's default initialization multiplied by this factor (Omnigrok's alpha).</summary>
     [Range(1e-6, 1e6)]

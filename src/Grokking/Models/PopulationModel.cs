@@ -10,8 +10,11 @@ public enum InitKind
     /// <summary>U(-b, b), b = 1/sqrt(fan_in): PyTorch's default for nn.Linear weights and biases.</summary>
     LinearDefault,
 
-    /// <summary>N(0, 1/d_model): the embedding scale of the Omnigrok/Nanda transformer.</summary>
-    EmbeddingNormal,
+    /// <summary>N(0, 1): PyTorch's nn.Embedding default.</summary>
+    EmbeddingUnit,
+
+    /// <summary>N(0, 1/fan_in) with fan_in = d_model: the embedding scale of the Omnigrok/Nanda transformer.</summary>
+    EmbeddingScaled,
 
     Ones,
     Zeros,
@@ -76,7 +79,8 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
                 using var value = p.Init switch
                 {
                     InitKind.LinearDefault => rand(shape, generator: g).mul_(2.0 / Math.Sqrt(p.FanIn)).sub_(1.0 / Math.Sqrt(p.FanIn)),
-                    InitKind.EmbeddingNormal => randn(shape, generator: g).div_(Math.Sqrt(p.FanIn)),
+                    InitKind.EmbeddingUnit => randn(shape, generator: g),
+                    InitKind.EmbeddingScaled => randn(shape, generator: g).div_(Math.Sqrt(p.FanIn)),
                     InitKind.Ones => ones(shape),
                     _ => zeros(shape),
                 };

@@ -44,8 +44,9 @@ public sealed class PopulationTransformer : PopulationModel
         int dMlp = options.DMlp;
         SequenceLength = sequenceLength;
 
-        embed = Add("embed", [vocabulary, d], InitKind.EmbeddingNormal, d, scaleInvariant: layerNorm);
-        position = Add("position", [sequenceLength, d], InitKind.EmbeddingNormal, d, scaleInvariant: layerNorm);
+        var embeddingInit = options.EmbeddingInit == EmbeddingInit.Unit ? InitKind.EmbeddingUnit : InitKind.EmbeddingScaled;
+        embed = Add("embed", [vocabulary, d], embeddingInit, d, scaleInvariant: layerNorm);
+        position = Add("position", [sequenceLength, d], embeddingInit, d, scaleInvariant: layerNorm);
         blocks = new Block[layers];
         for (int l = 0; l < layers; l++)
         {

@@ -1,0 +1,28 @@
+using Grokking.Claims;
+
+namespace Grokking.Cli;
+
+/// <summary>One line per claim phase, and a self-overwriting training line (step, rate, ETA, accuracies).</summary>
+internal sealed class ClaimProgressDisplay(bool quiet) : IProgress<ClaimProgress>
+{
+    private readonly ProgressLine training = new(quiet);
+
+    public void Report(ClaimProgress p)
+    {
+        if (quiet)
+        {
+            return;
+        }
+
+        if (p.Training is { } t)
+        {
+            training.Report(t);
+            return;
+        }
+
+        training.Finish();
+        Console.WriteLine($"[{p.Index + 1}/{p.Count}] {p.ClaimId}: {p.Phase}");
+    }
+
+    public void Finish() => training.Finish();
+}

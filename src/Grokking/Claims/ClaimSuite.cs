@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using Grokking.Claims.Baselines;
+using Grokking.Configuration;
+using Grokking.Runtime;
+
+namespace Grokking.Claims;
+
+/// <summary>Where a claim suite runs from and writes to.</summary>
+public sealed record ClaimSuiteSettings(string RepositoryRoot, Profile Profile, RuntimeOptions Runtime, string ReportDirectory, string CacheDirectory)
+{
+    public string ClaimsDirectory => Path.Combine(RepositoryRoot, "claims");
+
+    public string BaselinesDirectory => Path.Combine(RepositoryRoot, "baselines");
+
+    public static ClaimSuiteSettings From(GrokkingOptions options, string? repositoryRoot = null)
+    {
+        string root = repositoryRoot ?? RepositoryLocator.Find();
+        string Rooted(string path) => Path.IsPathRooted(path) ? path : Path.Combine(root, path);
+        return new ClaimSuiteSettings(root, options.Profile, options.Runtime, Rooted(options.Output.ReportDirectory), Rooted(options.Output.CacheDirectory));
+    }
+}
+
+/// <summary>An error that kept a claim from getting a verdict (distinct from INCONCLUSIVE, which is a verdict).</summary>
+public sealed record ClaimError(string Id, string Message);
+
+/// <summary>
+/// The main job, shared by 'grokking verify' and the claim tests: verify claims against their shared runs and
+/// write the report. Outcomes accumulate, so tests that verify one claim each still produce one report.
+/// </summary>
+public sealed class ClaimSuite
+{
+    private readonly Lock gate = new();
+    private readonly List<ClaimOutcome> outcomes = [];
+    private readonly List<ClaimError> errors = [];
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
+    private readonly ClaimRunner runner;
+
+    public ClaimSuite(ClaimSuiteSettings settings)
+    {
+        Settings = settings;
+        RuntimeInfo = TorchRuntime.Initialize(settings.Runtime.Device, settings.Runtime.Threads);
+        Catalog = ClaimCatalog.Load(settings.ClaimsDirectory);
+        Baselines = new BaselineStore(settings.BaselinesDirectory);
+        runner = new ClaimRunner(Catalog, new RunCache(settings.CacheDirectory), settings.Profile, RuntimeInfo.Device, settings.ReportDirectory, settings.Runtime);
+    }
+
+    public ClaimSuiteSettings Settings { get; }
+
+    public RuntimeInfo RuntimeInfo { get; }
+
+    public ClaimCatalog Catalog { get; }
+
+    public BaselineStore Baselines { get; }
+
+    public string ProfileName => Settings.Profile.ToString().ToLowerInvariant();
+
+    public IReadOnlyList<ClaimOutcome> Outcomes
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. outcomes];
+            }
+        }
+    }
+
+    public IReadOnlyList<ClaimError> Errors
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. errors];
+            }
+        }
+    }
+
+    /// <summary>Verifies one claim; an exception becomes a <see cref="ClaimError"/> and is rethrown.</summary>
+    public ClaimOutcome Verify(string id, IProgress<ClaimProgress>? progress = null, int index = 0, int count = 1, CancellationToken cancel = default)
+    {
+        try
+        {
+            var outcome = runner.Verify(Catalog.Get(id), progress, index, count, cancel);
+            lock (gate)
+            {
+                outcomes.RemoveAll(o => o.Id == id);
+                outcomes.Add(outcome);
+            }
+
+            return outcome;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            lock (gate)
+            {
+                errors.Add(new ClaimError(id, $"{e.GetType().Name}: {e.Message}"));
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Verifies the selected claims in catalog order, collecting errors instead of stopping.</summary>
+    public void VerifyAll(IReadOnlyCollection<string>? patterns, IProgress<ClaimProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var selected = Catalog.Select(patterns);
+        for (int i = 0; i < selected.Count; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            try
+            {
+                Verify(selected[i].Id, progress, i, selected.Count, cancel);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Recorded in Errors by Verify; the other claims still run.
+            }
+        }
+    }
+
+    /// <summary>The pinned part of an outcome, with the claim's baseline tolerance.</summary>
+    public BaselineSnapshot Snapshot(ClaimOutcome outcome) =>
+        BaselineSnapshot.From(outcome, Catalog.Get(outcome.Id).Baseline!);
+
+    public IReadOnlyList<string> WriteReport()
+    {
+        var environment = new ReportEnvironment(
+            GitInfo.Commit(Settings.RepositoryRoot),
+            RuntimeInfo.TorchSharpVersion,
+            RuntimeInfo.LibTorchVersion,
+            RuntimeInfo.DeviceName,
+            RuntimeInfo.Threads,
+            ProfileName,
+            $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
+            RuntimeInfo.Compatibility.Decision.Describe(),
+            started,
+            clock.Elapsed.TotalSeconds);
+        var ordered = Outcomes.OrderBy(o => Catalog.Claims.ToList().FindIndex(c => c.Id == o.Id)).ToList();
+        var withErrors = ordered.Concat(Errors.Where(e => ordered.All(o => o.Id != e.Id)).Select(ErrorOutcome)).ToList();
+        return Report.ClaimReport.Write(Settings.ReportDirectory, environment, withErrors);
+    }
+
+    /// <summary>Errors appear in the report as INCONCLUSIVE with the error as the reason (and fail the job's exit code).</summary>
+    private ClaimOutcome ErrorOutcome(ClaimError error)
+    {
+        var claim = Catalog.Get(error.Id);
+        return new ClaimOutcome(claim.Id, claim.Title, claim.Statement, claim.Source, Verdict.Inconclusive, "ERROR: " + error.Message, [], claim.Seeds, claim.SeedCombination, ProfileName, claim.Experiment, [], [], 0);
+    }
+}

@@ -1,0 +1,46 @@
+using Grokking.Claims;
+using Grokking.Configuration;
+
+namespace Grokking.Tests.Claims;
+
+/// <summary>
+/// One claim suite for the whole test run: the profile comes from configuration (ci by default,
+/// GROKKING__Profile=paper on a GPU runner), runs are shared through the run cache, and the report is written
+/// when the last claim test has run — the same report 'grokking verify' writes.
+/// </summary>
+public sealed class ClaimSuiteFixture : IDisposable
+{
+    public ClaimSuiteFixture()
+    {
+        var options = GrokkingConfiguration.Load();
+        Suite = new ClaimSuite(ClaimSuiteSettings.From(options));
+    }
+
+    public ClaimSuite Suite { get; }
+
+    /// <summary>Verifies a claim and compares it with baselines/&lt;profile&gt;/&lt;ID&gt;.verified.json.</summary>
+    public void Check(string id)
+    {
+        var outcome = Suite.Verify(id);
+        var comparison = Suite.Baselines.Compare(Suite.Snapshot(outcome));
+        comparison.Matches.Should().BeTrue(
+            $"{id} ({Suite.ProfileName}) must match {Path.GetRelativePath(Suite.Settings.RepositoryRoot, comparison.VerifiedPath)}:{Environment.NewLine}  "
+            + string.Join(Environment.NewLine + "  ", comparison.Differences)
+            + $"{Environment.NewLine}outcome: {outcome.Verdict.ToString().ToUpperInvariant()} — {outcome.Reason}"
+            + $"{Environment.NewLine}received: {comparison.ReceivedPath}; accept with: ./grokking baselines accept {id} --profile {Suite.ProfileName}");
+    }
+
+    public void Dispose()
+    {
+        if (Suite.Outcomes.Count > 0 || Suite.Errors.Count > 0)
+        {
+            Suite.WriteReport();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClaimsCollection : ICollectionFixture<ClaimSuiteFixture>
+{
+    public const string Name = "claims";
+}
