@@ -15,35 +15,21 @@ internal static class TrainCommand
         var trainer = new PopulationTrainer(options, members, runtime.Device);
         Console.WriteLine($"training {members.Count} member(s) on {runtime.DeviceName} -> {runDir}");
 
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        using var cancel = new CtrlC("saving a checkpoint at the next metric step (run again with the same --out to resume)");
+        var progress = new ProgressLine(cmd.Has("--no-progress"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = trainer.Run(runDir, progress, cancel.Token);
+        double seconds = clock.Elapsed.TotalSeconds;
+        progress.Finish();
+        var plots = Grokking.Report.RunPlots.Write(result, runDir);
+        foreach (var e in result.Events)
         {
-            e.Cancel = true;
-            cancel.Cancel();
-            Console.Error.WriteLine("\ninterrupt: saving a checkpoint at the next metric step (run again with the same --out to resume)");
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var progress = new ProgressLine(cmd.Has("--no-progress"));
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var result = trainer.Run(runDir, progress, cancel.Token);
-            double seconds = clock.Elapsed.TotalSeconds;
-            progress.Finish();
-            var plots = Grokking.Report.RunPlots.Write(result, runDir);
-            foreach (var e in result.Events)
-            {
-                string Epoch(long step) => step == MemberEvents.Never ? "never" : $"epoch {result.EpochOf(step):0.##} (step {step})";
-                string diverged = e.Diverged ? $", diverged at step {e.DivergedStep}" : "";
-                Console.WriteLine($"member {e.Member} [{members[e.Member].Label}]: train threshold {Epoch(e.TrainThresholdStep)}, val threshold {Epoch(e.ValThresholdStep)}{diverged}");
-            }
+            string Epoch(long step) => step == MemberEvents.Never ? "never" : $"epoch {result.EpochOf(step):0.##} (step {step})";
+            string diverged = e.Diverged ? $", diverged at step {e.DivergedStep}" : "";
+            Console.WriteLine($"member {e.Member} [{members[e.Member].Label}]: train threshold {Epoch(e.TrainThresholdStep)}, val threshold {Epoch(e.ValThresholdStep)}{diverged}");
+        }
 
-            Console.WriteLine($"{(result.Interrupted ? "interrupted" : "finished")} after {result.StepsCompleted} steps in {seconds:0.0} s ({result.StepsCompleted / seconds:0.0} steps/s, {result.StepsCompleted / seconds / result.StepsPerEpoch:0.00} epochs/s); {plots.Count} plots in {runDir}");
-            return result.Interrupted ? 130 : 0;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        Console.WriteLine($"{(result.Interrupted ? "interrupted" : "finished")} after {result.StepsCompleted} steps in {seconds:0.0} s ({result.StepsCompleted / seconds:0.0} steps/s, {result.StepsCompleted / seconds / result.StepsPerEpoch:0.00} epochs/s); {plots.Count} plots in {runDir}");
+        return result.Interrupted ? 130 : 0;
     }
 }

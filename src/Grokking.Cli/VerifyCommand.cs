@@ -19,14 +19,7 @@ internal static class VerifyCommand
         var suite = new ClaimSuite(ClaimSuiteSettings.From(options));
         Console.WriteLine($"verifying {(patterns is null ? "all claims" : string.Join(",", patterns))} with profile {suite.ProfileName} on {suite.RuntimeInfo.DeviceName} ({suite.RuntimeInfo.Threads} threads)");
 
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-            Console.Error.WriteLine("\ninterrupt: checkpointing the current run; 'grokking verify' again resumes it");
-        };
-        Console.CancelKeyPress += onCancel;
+        using var cancel = new CtrlC("checkpointing the current run; 'grokking verify' again resumes it");
         try
         {
             var progress = new ClaimProgressDisplay(cmd.Has("--no-progress"));
@@ -36,10 +29,6 @@ internal static class VerifyCommand
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("interrupted; partial report follows");
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
 
         var files = suite.WriteReport();
