@@ -10,5 +10,9 @@ public sealed record BaselineSnapshot(string Id, string Profile, Verdict Verdict
         outcome.Id,
         outcome.Profile,
         outcome.Verdict,
-        outcome.Measured.Select(m => new BaselineMetric(m.Name, m.Value, Math.Max(tolerance.Absolute, tolerance.Relative * Math.Abs(m.Value)))).ToList());
+        outcome.Measured.Select(m => new BaselineMetric(m.Name, m.Value, Allowed(m.Value, tolerance))).ToList());
+
+    /// <summary>max(absolute, relative x |value|); a missing (NaN) or infinite value only matches itself, so its tolerance is the absolute one.</summary>
+    private static double Allowed(double value, BaselineTolerance tolerance) =>
+        double.IsFinite(value) ? Math.Max(tolerance.Absolute, tolerance.Relative * Math.Abs(value)) : tolerance.Absolute;
 }
