@@ -2,7 +2,7 @@ using Grokking.Training;
 
 namespace Grokking.Cli;
 
-/// <summary>A single self-overwriting status line (step, rate, ETA, accuracies), at most a few updates per second.</summary>
+/// <summary>A self-overwriting status line (step, rate, ETA, accuracies), at most four updates per second.</summary>
 internal sealed class ProgressLine(bool quiet) : IProgress<TrainingProgress>
 {
     private DateTime last = DateTime.MinValue;
@@ -10,8 +10,10 @@ internal sealed class ProgressLine(bool quiet) : IProgress<TrainingProgress>
 
     public void Report(TrainingProgress p)
     {
+        // A terminal gets a live line; a log file (CI) gets a line every 30 s, not thousands.
         var now = DateTime.UtcNow;
-        if (quiet || ((now - last).TotalMilliseconds < 250 && p.Step < p.TotalSteps))
+        double interval = Console.IsOutputRedirected ? 30 : 0.25;
+        if (quiet || ((now - last).TotalSeconds < interval && p.Step < p.TotalSteps))
         {
             return;
         }
@@ -20,17 +22,13 @@ internal sealed class ProgressLine(bool quiet) : IProgress<TrainingProgress>
         string line = $"step {p.Step}/{p.TotalSteps} ({100.0 * p.Step / p.TotalSteps:0.0}%)  {p.StepsPerSecond:0.0} steps/s  ETA {p.Eta:hh\\:mm\\:ss}  train acc {p.MeanTrainAccuracy:P1}  val acc {p.MeanValAccuracy:P1}  done {p.MembersDone}";
         if (Console.IsOutputRedirected)
         {
-            if ((now - last).TotalSeconds >= 0)
-            {
-                Console.WriteLine(line);
-            }
+            Console.WriteLine(line);
         }
         else
         {
             Console.Write("\r" + line.PadRight(Math.Max(0, Console.WindowWidth - 1)));
+            written = true;
         }
-
-        written = true;
     }
 
     public void Finish()

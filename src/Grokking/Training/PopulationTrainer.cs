@@ -11,7 +11,7 @@ namespace Grokking.Training;
 /// <summary>
 /// Trains a population in lockstep. Each member has its own seed (initialization, split, minibatch order) and
 /// hyperparameters; the step is one batched computation. The device is synchronised only at metric steps
-/// (every Train:MetricsEvery steps, default once per epoch), where metrics, events, the per-step minibatch
+/// (every Train:MetricsEvery steps; 8 = one MC epoch by default), where metrics, events, the per-step minibatch
 /// losses accumulated on the device, and checkpoints are handled.
 /// </summary>
 public sealed class PopulationTrainer
