@@ -59,7 +59,6 @@ public sealed class PopulationTrainer
         }
 
         var events = EventsFrom(metrics, k);
-        var diverged = events.Select(e => e.Diverged).ToArray();
         using var lossBuffer = zeros(k, metricsEvery, device: device);
         Tensor? order = null;
         long orderEpoch = -1;
@@ -118,7 +117,7 @@ public sealed class PopulationTrainer
             }
 
             long done = step + 1;
-            var newEvents = RecordMetrics(done, model, data, optimizer, gradSquares!, lossBuffer, (int)(((done - 1) % metricsEvery) + 1), invariant, stepsPerEpoch, metrics, stepLosses, events, diverged);
+            var newEvents = RecordMetrics(done, model, data, optimizer, gradSquares!, lossBuffer, (int)(((done - 1) % metricsEvery) + 1), invariant, stepsPerEpoch, metrics, stepLosses, events);
             gradSquares!.Dispose();
             if (run is not null && options.Train.CheckpointAtEvents && newEvents)
             {
@@ -144,7 +143,7 @@ public sealed class PopulationTrainer
 
             // Cancellation is honoured at metric steps only, so a checkpoint never splits the per-step loss buffer.
             interrupted = cancel.IsCancellationRequested;
-            if (interrupted || ShouldStop(done, events, diverged))
+            if (interrupted || ShouldStop(done, events))
             {
                 step = done;
                 break;
@@ -162,9 +161,9 @@ public sealed class PopulationTrainer
         return result;
     }
 
-    private bool ShouldStop(long done, IReadOnlyList<MemberEvents> events, bool[] diverged)
+    private bool ShouldStop(long done, IReadOnlyList<MemberEvents> events)
     {
-        if (diverged.All(d => d))
+        if (events.All(e => e.Diverged))
         {
             return true;
         }
@@ -175,7 +174,7 @@ public sealed class PopulationTrainer
             return false;
         }
 
-        var live = events.Where((e, i) => !diverged[i]).ToList();
+        var live = events.Where(e => !e.Diverged).ToList();
         return live.All(e => e.ReachedTrain && e.ReachedVal) && done >= live.Max(e => Math.Max(e.TrainThresholdStep, e.ValThresholdStep)) + margin;
     }
 
@@ -205,8 +204,7 @@ public sealed class PopulationTrainer
         long stepsPerEpoch,
         List<MetricRow> metrics,
         List<List<float>> stepLosses,
-        MemberEvents[] events,
-        bool[] diverged)
+        MemberEvents[] events)
     {
         int k = model.Members;
         float[] values;
@@ -246,9 +244,8 @@ public sealed class PopulationTrainer
             var before = events[m];
             events[m] = Advance(events[m], row, options.Train);
             newEvent |= events[m] != before && !events[m].Diverged;
-            if (events[m].Diverged && !diverged[m])
+            if (events[m].Diverged && !before.Diverged)
             {
-                diverged[m] = true;
                 optimizer.Freeze(m);
             }
         }
