@@ -13,8 +13,11 @@ internal static class BenchCommand
         var runtime = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads);
         int population = int.Parse(cmd.Get("--members") ?? "8", CultureInfo.InvariantCulture);
         int epochs = options.Train.Epochs;
-        Console.WriteLine($"device {runtime.DeviceName}, {runtime.Threads} threads; {epochs} epochs per measurement; model {options.Model.Layers}x d{options.Model.DModel}/mlp{options.Model.DMlp}, batch {options.Train.BatchSize}, metrics every {options.Train.MetricsEvery} steps");
-        TrainingBenchmark.Train(options, 1, 2, runtime.Device); // warm-up: JIT, allocator, thread pool
+        string model = options.Model.Kind == ModelKind.Mlp
+            ? $"MLP {string.Join("-", options.Model.Hidden)} {options.Model.Activation.ToString().ToLowerInvariant()}"
+            : $"{options.Model.Layers}-layer transformer d{options.Model.DModel}/mlp{options.Model.DMlp}";
+        Console.WriteLine($"device {runtime.DeviceName}, {runtime.Threads} threads; {epochs} epochs per measurement; {model}, data {options.Data.Kind.ToString().ToLowerInvariant()}, batch {(options.Train.BatchSize == 0 ? "full" : options.Train.BatchSize)}, metrics every {options.Train.MetricsEvery} steps");
+        TrainingBenchmark.Train(options, 1, Math.Max(2, epochs / 10), runtime.Device); // warm-up: JIT, allocator, thread pool
         var rows = new List<BenchmarkResult>
         {
             TrainingBenchmark.Train(options, 1, epochs, runtime.Device),
