@@ -123,9 +123,8 @@ public sealed partial class ClaimCatalog
         }
 
         var experiment = experiments[claim.Experiment];
-        foreach (var (profile, _) in ProfileSeeds(experiment))
+        foreach (var (profile, seeds) in ProfileSeeds(experiment))
         {
-            var seeds = ProfileSeeds(experiment)[profile];
             Require(claim.Seeds.All(seeds.Contains), "seeds", $"includes seeds the experiment '{experiment.Name}' does not run in profile {profile} ({string.Join(",", seeds)})");
         }
     }

@@ -137,7 +137,8 @@ public sealed class ClaimSuite
             RuntimeInfo.Compatibility.Decision.Describe(),
             started,
             clock.Elapsed.TotalSeconds);
-        var ordered = Outcomes.OrderBy(o => Catalog.Claims.ToList().FindIndex(c => c.Id == o.Id)).ToList();
+        var catalogOrder = Catalog.Claims.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var ordered = Outcomes.OrderBy(o => catalogOrder[o.Id]).ToList();
         var withErrors = ordered.Concat(Errors.Where(e => ordered.All(o => o.Id != e.Id)).Select(ErrorOutcome)).ToList();
         return Report.ClaimReport.Write(Settings.ReportDirectory, environment, withErrors);
     }

@@ -43,11 +43,15 @@ public sealed class ModularArithmeticDataset
 
     public int Count => C.Length;
 
-    public int VocabularySize => Format == SequenceFormat.ThreeToken ? Modulus : Modulus + 2;
+    public int VocabularySize => VocabularySizeOf(Format, Modulus);
 
-    public int SequenceLength => Format == SequenceFormat.ThreeToken ? 2 : 4;
+    public int SequenceLength => SequenceLengthOf(Format);
 
     public int Classes => Modulus;
+
+    public static int VocabularySizeOf(SequenceFormat format, int modulus) => format == SequenceFormat.ThreeToken ? modulus : modulus + 2;
+
+    public static int SequenceLengthOf(SequenceFormat format) => format == SequenceFormat.ThreeToken ? 2 : 4;
 
     public static ModularArithmeticDataset Create(ModularOperation operation, int modulus, SequenceFormat format)
     {

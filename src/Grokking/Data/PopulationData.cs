@@ -67,13 +67,6 @@ public sealed class PopulationData : IDisposable
         return picked.reshape([members, indices.shape[1], .. source.shape[2..]]);
     }
 
-    /// <summary>Members <paramref name="members"/> only (e.g. one member of a population, to compare with a lone run).</summary>
-    public PopulationData Select(long[] members)
-    {
-        var idx = tensor(members, ScalarType.Int64, device: TrainX.device);
-        return new PopulationData(Task, TrainX.index_select(0, idx), TrainY.index_select(0, idx), ValX.index_select(0, idx), ValY.index_select(0, idx), Classes, CorrectThreshold);
-    }
-
     public void Dispose()
     {
         TrainX.Dispose();

@@ -22,9 +22,7 @@ public static class PopulationDataFactory
             return ([options.TeacherInputs], 0, options.TeacherOutputs);
         }
 
-        var probe = ModularArithmeticDataset.Create(options.Operation, Math.Min(options.Modulus, 3), options.Format);
-        int vocab = options.Format == SequenceFormat.ThreeToken ? options.Modulus : options.Modulus + 2;
-        return ([probe.SequenceLength], vocab, options.Modulus);
+        return ([ModularArithmeticDataset.SequenceLengthOf(options.Format)], ModularArithmeticDataset.VocabularySizeOf(options.Format, options.Modulus), options.Modulus);
     }
 
     /// <summary>Number of training examples each member gets (the split rounds down, at least one of each).</summary>

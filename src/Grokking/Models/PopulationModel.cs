@@ -139,7 +139,4 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
 
         return total ?? zeros(Members, device: all[0].Value.device);
     }
-
-    /// <summary>Number of scalar all of one member.</summary>
-    public long ParametersPerMember => all.Sum(p => p.Value.numel() / Members);
 }

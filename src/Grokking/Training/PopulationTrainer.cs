@@ -28,9 +28,6 @@ public sealed class PopulationTrainer
         this.device = device;
     }
 
-    /// <summary>The model and optimizer of the last run, for analyses that continue from the final weights.</summary>
-    public PopulationModel? Model { get; private set; }
-
     public TrainingResult Run(string? runDirectory = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         var run = runDirectory is null ? null : new RunDirectory(runDirectory);
@@ -41,7 +38,6 @@ public sealed class PopulationTrainer
         var model = PopulationModelFactory.Create(k, options.Model, options.Data);
         model.to(device);
         model.Initialize(seeds, members.Select(m => m.InitScale).ToArray());
-        Model = model;
         using var optimizer = new PopulationOptimizer(model, options.Optimizer, members.Select(m => m.LearningRate).ToArray(), members.Select(m => m.WeightDecay).ToArray());
 
         int n = data.TrainCount;

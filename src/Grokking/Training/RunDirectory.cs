@@ -32,14 +32,6 @@ public sealed class RunDirectory(string path)
 
     public string WeightsAt(long step) => System.IO.Path.Combine(Checkpoints, $"weights-step{step:D9}.bin");
 
-    /// <summary>Steps for which a weights checkpoint exists, ascending.</summary>
-    public IReadOnlyList<long> WeightSteps() => Directory.Exists(Checkpoints)
-        ? Directory.GetFiles(Checkpoints, "weights-step*.bin")
-            .Select(f => long.Parse(System.IO.Path.GetFileNameWithoutExtension(f)["weights-step".Length..], CultureInfo.InvariantCulture))
-            .Order()
-            .ToList()
-        : [];
-
     public void WriteConfiguration(object options) =>
         AtomicFile.WriteAllText(System.IO.Path.Combine(Path, "config.json"), JsonSerializer.Serialize(options, Json));
 

@@ -7,8 +7,6 @@ public sealed class TensorSet(Dictionary<string, Tensor> tensors) : IDisposable
 {
     public IReadOnlyDictionary<string, Tensor> Tensors => tensors;
 
-    public static TensorSet Load(string path, Device device) => new(TensorFile.Load(path, device));
-
     public void SaveTo(string path)
     {
         TensorFile.Save(path, tensors);
