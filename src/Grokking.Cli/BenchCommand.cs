@@ -12,7 +12,14 @@ internal static class BenchCommand
     {
         var runtime = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads);
         int population = int.Parse(cmd.Get("--members") ?? "8", CultureInfo.InvariantCulture);
-        int epochs = options.Train.Epochs;
+        // The profile's training budget (thousands of epochs) would make every row an hour long; the bench
+        // measures rates, so its own default budget keeps the whole command to about a minute on 2 cores.
+        int epochs = int.Parse(cmd.Get("--epochs") ?? "20", CultureInfo.InvariantCulture);
+        if (epochs < 1)
+        {
+            throw new OptionsException("--epochs", $"Invalid value for '--epochs': {epochs}; allowed: >= 1");
+        }
+
         string model = options.Model.Kind == ModelKind.Mlp
             ? $"MLP {string.Join("-", options.Model.Hidden)} {options.Model.Activation.ToString().ToLowerInvariant()}"
             : $"{options.Model.Layers}-layer transformer d{options.Model.DModel}/mlp{options.Model.DMlp}";

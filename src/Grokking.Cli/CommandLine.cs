@@ -17,7 +17,7 @@ internal sealed class CommandLine
     public Dictionary<string, string> Flags { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Flags that take a value; others are switches.</summary>
-    private static readonly HashSet<string> ValueFlags = ["--profile", "--config", "--set", "--claims", "--fail-on", "--out", "--run", "--members"];
+    private static readonly HashSet<string> ValueFlags = ["--profile", "--config", "--set", "--claims", "--fail-on", "--out", "--run", "--members", "--epochs"];
 
     private static readonly HashSet<string> Switches = ["--help", "--no-progress", "--force", "--resume"];
 

@@ -16,7 +16,9 @@ internal static class Usage
           info                     TorchSharp/libtorch versions, device, threads, libstdc++ shim
           train [--out DIR]        train a population (Population:Seeds x WeightDecays x InitScales x LearningRates);
                                    Ctrl-C checkpoints, the same --out resumes
-          bench [--members N]      steps/s, epochs/s and GFLOP/s for K = 1 and K = N (default 8) vs a plain bmm
+          bench [--members N] [--epochs E]
+                                   steps/s, epochs/s and GFLOP/s for K = 1 and K = N (default 8) vs a plain bmm;
+                                   E epochs per measurement (default 20, about a minute in all on 2 cores)
           help                     this text
 
         options (every command):

@@ -108,7 +108,6 @@ public sealed partial class ClaimCatalog
         Require(claim.SeedCombination.Length > 0, "seedCombination", "is missing");
         Require(experiments.ContainsKey(claim.Experiment), "experiment", $"'{claim.Experiment}' is unknown; known: {string.Join(", ", experiments.Keys)}");
         Require(AnalysisRegistry.TryGet(claim.Analysis, out var analysis), "analysis", $"'{claim.Analysis}' is unknown; known: {string.Join(", ", AnalysisRegistry.Names)}");
-        Require(claim.Seeds.Count > 0, "seeds", "is empty");
         Require(claim.Baseline is not null, "baseline", "is missing (relative and absolute tolerance with a reason)");
         Require(claim.Baseline!.Reason.Length > 0, "baseline.reason", "is missing");
         foreach (var t in claim.Tolerances)
@@ -126,6 +125,7 @@ public sealed partial class ClaimCatalog
         foreach (var (profile, seeds) in ProfileSeeds(experiment))
         {
             Require(claim.Seeds.All(seeds.Contains), "seeds", $"includes seeds the experiment '{experiment.Name}' does not run in profile {profile} ({string.Join(",", seeds)})");
+            Require(profile == "smoke" || seeds.Count(claim.ReadsSeed) >= Analyses.SeedVerdicts.MinimumSeeds, "seeds", $"reads fewer than {Analyses.SeedVerdicts.MinimumSeeds} seeds of experiment '{experiment.Name}' in profile {profile} ({string.Join(",", seeds)})");
         }
     }
 

@@ -45,7 +45,10 @@ public sealed class ClaimDefinition
     /// <summary>The decision rule in words (the analysis implements it).</summary>
     public string Decision { get; set; } = "";
 
+    /// <summary>The seeds the claim reads; empty = every seed the experiment runs in the profile (at least 3 must complete).</summary>
     public List<long> Seeds { get; set; } = [];
+
+    public bool ReadsSeed(long seed) => Seeds.Count == 0 || Seeds.Contains(seed);
 
     /// <summary>How the seeds combine into one verdict (e.g. "the effect must hold in every seed").</summary>
     public string SeedCombination { get; set; } = "";

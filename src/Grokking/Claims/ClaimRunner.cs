@@ -41,7 +41,15 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
             $"{experiment.Name} ({run.Key}{(run.FromCache ? ", cached" : "")}; trained in {run.TrainSeconds:0} s)",
             experiment.Choices,
             analysis.Figures,
-            clock.Elapsed.TotalSeconds);
+            clock.Elapsed.TotalSeconds)
+        {
+            Divergences = context.Members
+                .Where(m => run.Result.Events[m.Index].Diverged)
+                .Select(m => new SeedDivergence(m.Seed, m.Label, run.Result.Events[m.Index].DivergedStep, run.Result.EpochOf(run.Result.Events[m.Index].DivergedStep)))
+                .ToList(),
+            ProfileChanges = ExperimentResolver.ChangesFromPaper(experiment, profile),
+            TrainMinutes = run.TrainSeconds / 60,
+        };
     }
 
     private sealed class Relay(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using Grokking.Configuration;
 using Microsoft.Extensions.Configuration;
 
@@ -12,19 +10,61 @@ namespace Grokking.Claims;
 /// </summary>
 public static class ExperimentResolver
 {
-    public static GrokkingOptions Resolve(ExperimentDefinition experiment, Profile profile, RuntimeOptions? runtime = null)
+    /// <summary>
+    /// Every setting in which the profile's setup differs from the paper profile's, as "Section:Key: paper -> profile"
+    /// (empty for the paper profile): the list the report prints beside the claim.
+    /// </summary>
+    public static IReadOnlyList<string> ChangesFromPaper(ExperimentDefinition experiment, Profile profile)
     {
-        var builder = new ConfigurationBuilder();
-        builder.AddJsonStream(GrokkingConfiguration.DefaultsStream());
-        builder.AddJsonStream(Stream(experiment.Options));
-        string key = profile.ToString().ToLowerInvariant();
-        var layer = experiment.Profiles.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
-        if (layer is not null)
+        if (profile == Profile.Paper)
         {
-            builder.AddJsonStream(Stream(layer));
+            return [];
         }
 
-        builder.AddInMemoryCollection(new Dictionary<string, string?> { ["Profile"] = key });
+        var paper = Flatten(Resolve(experiment, Profile.Paper));
+        var reduced = Flatten(Resolve(experiment, profile));
+        return reduced.Keys.Union(paper.Keys)
+            .Where(k => paper.GetValueOrDefault(k) != reduced.GetValueOrDefault(k))
+            .Order(StringComparer.Ordinal)
+            .Select(k => $"{k}: {paper.GetValueOrDefault(k) ?? "-"} -> {reduced.GetValueOrDefault(k) ?? "-"}")
+            .ToList();
+    }
+
+    private static Dictionary<string, string> Flatten(GrokkingOptions options)
+    {
+        var node = System.Text.Json.JsonSerializer.SerializeToNode(new { options.Data, options.Model, options.Optimizer, options.Train, options.Population }, Training.RunDirectory.Json);
+        var flat = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Walk(System.Text.Json.Nodes.JsonNode? n, string path)
+        {
+            switch (n)
+            {
+                case System.Text.Json.Nodes.JsonObject o:
+                    foreach (var (k, v) in o)
+                    {
+                        Walk(v, path.Length == 0 ? k : $"{path}:{k}");
+                    }
+
+                    break;
+                case System.Text.Json.Nodes.JsonArray a:
+                    flat[path] = "[" + string.Join(", ", a.Select(x => x?.ToJsonString().Trim('"'))) + "]";
+                    break;
+                default:
+                    flat[path] = n?.ToJsonString().Trim('"') ?? "null";
+                    break;
+            }
+        }
+
+        Walk(node, "");
+        return flat;
+    }
+
+    public static GrokkingOptions Resolve(ExperimentDefinition experiment, Profile profile, RuntimeOptions? runtime = null)
+    {
+        string key = profile.ToString().ToLowerInvariant();
+        var layer = experiment.Profiles.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
+        var merged = JsonLayers.Merge([JsonLayers.Read(GrokkingConfiguration.DefaultsStream(), "defaults.json"), experiment.Options, layer]);
+        merged["Profile"] = key;
+        var builder = new ConfigurationBuilder().AddInMemoryCollection(merged);
         try
         {
             var options = OptionsBinder.Bind<GrokkingOptions>(builder.Build());
@@ -40,6 +80,4 @@ public static class ExperimentResolver
             throw new ClaimDefinitionException(experiment.File, $"options/profiles.{key}: {e.Key}", e.Message);
         }
     }
-
-    private static MemoryStream Stream(JsonObject json) => new(Encoding.UTF8.GetBytes(json.ToJsonString()));
 }

@@ -26,18 +26,22 @@ public sealed class RunCache(string root)
 
     public string Root { get; } = Path.GetFullPath(root);
 
-    public static string KeyOf(GrokkingOptions options)
+    /// <summary>Parameters and arithmetic are float32 everywhere in the engine; part of the key so a future dtype option cannot reuse these runs.</summary>
+    public const string DType = "float32";
+
+    /// <param name="device">"cpu" or "cuda": a CUDA run is not a CPU run (other kernels, other rounding).</param>
+    public static string KeyOf(GrokkingOptions options, string device = "cpu")
     {
-        var identity = new { EngineVersion.Value, options.Data, options.Model, options.Optimizer, options.Train, options.Population };
+        var identity = new { EngineVersion.Value, Device = device, DType, options.Data, options.Model, options.Optimizer, options.Train, options.Population };
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(identity, RunDirectory.Json)));
         return Convert.ToHexString(hash)[..16].ToLowerInvariant();
     }
 
-    public string DirectoryOf(string experiment, GrokkingOptions options) => Path.Combine(Root, $"{experiment}-{KeyOf(options)}");
+    public string DirectoryOf(string experiment, GrokkingOptions options, string device = "cpu") => Path.Combine(Root, $"{experiment}-{KeyOf(options, device)}");
 
     public CachedRun GetOrTrain(string experiment, GrokkingOptions options, torch.Device device, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
-        string dir = DirectoryOf(experiment, options);
+        string dir = DirectoryOf(experiment, options, device.type == DeviceType.CUDA ? "cuda" : "cpu");
         var lazy = InProcess.GetOrAdd(dir, _ => new Lazy<CachedRun>(() => TrainOrLoad(experiment, options, dir, device, progress, cancel), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {

@@ -27,10 +27,20 @@ public static class GrokkingConfiguration
         var upper = AddUpperLayers(new ConfigurationBuilder(), sources, overrides).Build();
         var profile = ResolveProfile(upper["Profile"]);
 
-        var builder = new ConfigurationBuilder();
-        builder.AddJsonStream(Resource("defaults.json"));
-        builder.AddJsonStream(Resource($"profile.{profile.ToString().ToLowerInvariant()}.json"));
-        return AddUpperLayers(builder, sources, overrides).Build();
+        // JSON layers are merged here (arrays replace arrays); variables and --set address single keys on top.
+        var layers = new List<System.Text.Json.Nodes.JsonNode?>
+        {
+            JsonLayers.Read(Resource("defaults.json"), "defaults.json"),
+            JsonLayers.Read(Resource($"profile.{profile.ToString().ToLowerInvariant()}.json"), "profile"),
+        };
+        foreach (string file in sources.JsonFiles ?? [])
+        {
+            using var stream = File.OpenRead(Path.GetFullPath(file));
+            layers.Add(JsonLayers.Read(stream, file));
+        }
+
+        var builder = new ConfigurationBuilder().AddInMemoryCollection(JsonLayers.Merge(layers));
+        return AddUpperLayers(builder, sources with { JsonFiles = [] }, overrides).Build();
     }
 
     public static Profile ResolveProfile(string? value)

@@ -23,13 +23,22 @@ public enum Activation
     Tanh,
 }
 
-public enum EmbeddingInit
+/// <summary>How a model's parameters are drawn before the member's init scale (alpha) multiplies them.</summary>
+public enum Initialization
 {
-    /// <summary>N(0, 1): PyTorch's nn.Embedding default.</summary>
-    Unit,
+    /// <summary>
+    /// PyTorch's layer defaults: linear weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)), embeddings N(0, 1)
+    /// as nn.Embedding.
+    /// </summary>
+    PyTorchDefault,
 
-    /// <summary>N(0, 1/d_model): the Omnigrok/Nanda transformer's embeddings.</summary>
-    Scaled,
+    /// <summary>
+    /// The transformer of Nanda et al.'s progress-measures code, which Omnigrok's modular-addition notebooks copy
+    /// verbatim: every weight matrix (token and position embeddings, W_Q, W_K, W_V, W_O, W_in, W_out)
+    /// N(0, 1/d_model), the unembedding N(0, 1/d_vocab), MLP biases zero (the model has no other biases).
+    /// Transformers only.
+    /// </summary>
+    ScaledNormal,
 }
 
 public sealed class ModelOptions : ICrossValidated
@@ -55,10 +64,9 @@ public sealed class ModelOptions : ICrossValidated
     /// <summary>Hidden widths of an MLP model (Kind = Mlp), e.g. [100, 100].</summary>
     public int[] Hidden { get; set; } = [100, 100];
 
-    /// <summary>Token and position embeddings; linear layers always use PyTorch's default.</summary>
-    public EmbeddingInit EmbeddingInit { get; set; } = EmbeddingInit.Unit;
+    public Initialization Init { get; set; } = Initialization.PyTorchDefault;
 
-    /// <summary>PyTorch's default initialization multiplied by this factor (Omnigrok's alpha).</summary>
+    /// <summary>The initialization multiplied by this factor (Omnigrok's alpha).</summary>
     [Range(1e-6, 1e6)]
     public double InitScale { get; set; } = 1.0;
 
@@ -67,6 +75,11 @@ public sealed class ModelOptions : ICrossValidated
         if (Kind == ModelKind.Transformer && DModel % Heads != 0)
         {
             yield return ("Heads", $"Heads = {Heads} must divide DModel = {DModel}");
+        }
+
+        if (Kind == ModelKind.Mlp && Init == Initialization.ScaledNormal)
+        {
+            yield return ("Init", "Init = scalednormal is the transformer's initialization (Nanda/Omnigrok); allowed for Kind = mlp: pytorchdefault");
         }
 
         if (Hidden.Any(h => h < 1))

@@ -29,7 +29,10 @@ public sealed class OptimizerOptions
     [Range(1e-30, 1.0)]
     public double Eps { get; set; } = 1e-8;
 
-    /// <summary>Linear warmup of the learning rate from 0 over this many steps.</summary>
+    /// <summary>
+    /// Linear warmup over this many steps: step s (0-based) uses lr x min(1, s / WarmupSteps), so the first step
+    /// has lr 0 — as Nanda et al.'s LambdaLR(lambda step: min(step / 10, 1)) does.
+    /// </summary>
     [Range(0, int.MaxValue)]
     public int WarmupSteps { get; set; }
 

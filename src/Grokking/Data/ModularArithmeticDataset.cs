@@ -13,6 +13,9 @@ namespace Grokking.Data;
 /// computation, and the vocabulary is just the p residues.
 /// FiveToken ("a op b = c"): the model reads <c>[a, op, b, =]</c> (op = token p, '=' = token p + 1) and predicts
 /// c at the '=' position.
+/// EqualsToken (Nanda et al., copied by Omnigrok): the model reads <c>[a, b, =]</c> ('=' = token p, vocabulary
+/// p + 1) and predicts c at '='. As in that code the unembedding covers the whole vocabulary, so the softmax runs
+/// over p + 1 classes, '=' included.
 /// </para>
 /// Operand ranges: a in [0, p-1]; b in [1, p-1] for multiplication and division (b = 0 makes the product
 /// trivial and the quotient undefined; MC uses this range), b in [0, p-1] otherwise.
@@ -47,11 +50,23 @@ public sealed class ModularArithmeticDataset
 
     public int SequenceLength => SequenceLengthOf(Format);
 
-    public int Classes => Modulus;
+    public int Classes => ClassesOf(Format, Modulus);
 
-    public static int VocabularySizeOf(SequenceFormat format, int modulus) => format == SequenceFormat.ThreeToken ? modulus : modulus + 2;
+    public static int VocabularySizeOf(SequenceFormat format, int modulus) => format switch
+    {
+        SequenceFormat.ThreeToken => modulus,
+        SequenceFormat.EqualsToken => modulus + 1,
+        _ => modulus + 2,
+    };
 
-    public static int SequenceLengthOf(SequenceFormat format) => format == SequenceFormat.ThreeToken ? 2 : 4;
+    public static int SequenceLengthOf(SequenceFormat format) => format switch
+    {
+        SequenceFormat.ThreeToken => 2,
+        SequenceFormat.EqualsToken => 3,
+        _ => 4,
+    };
+
+    public static int ClassesOf(SequenceFormat format, int modulus) => format == SequenceFormat.EqualsToken ? modulus + 1 : modulus;
 
     public static ModularArithmeticDataset Create(ModularOperation operation, int modulus, SequenceFormat format)
     {
@@ -113,6 +128,12 @@ public sealed class ModularArithmeticDataset
             {
                 tokens[i * n] = A[i];
                 tokens[(i * n) + 1] = B[i];
+            }
+            else if (Format == SequenceFormat.EqualsToken)
+            {
+                tokens[i * n] = A[i];
+                tokens[(i * n) + 1] = B[i];
+                tokens[(i * n) + 2] = Modulus;
             }
             else
             {

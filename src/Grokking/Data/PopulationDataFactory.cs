@@ -22,7 +22,7 @@ public static class PopulationDataFactory
             return ([options.TeacherInputs], 0, options.TeacherOutputs);
         }
 
-        return ([ModularArithmeticDataset.SequenceLengthOf(options.Format)], ModularArithmeticDataset.VocabularySizeOf(options.Format, options.Modulus), options.Modulus);
+        return ([ModularArithmeticDataset.SequenceLengthOf(options.Format)], ModularArithmeticDataset.VocabularySizeOf(options.Format, options.Modulus), ModularArithmeticDataset.ClassesOf(options.Format, options.Modulus));
     }
 
     /// <summary>Number of training examples each member gets (the split rounds down, at least one of each).</summary>

@@ -11,16 +11,16 @@ public sealed class PopulationMlp : PopulationModel
     private readonly List<(Parameter Weight, Parameter Bias)> layers = [];
     private readonly Activation activation;
 
-    public PopulationMlp(int members, ModelOptions options, int inputs, int outputs)
-        : base("PopulationMlp", members)
+    public PopulationMlp(int members, ModelOptions options, int inputs, int outputs, Device? device = null)
+        : base("PopulationMlp", members, device)
     {
         activation = options.Activation;
         int[] widths = [inputs, .. options.Hidden, outputs];
         for (int i = 0; i + 1 < widths.Length; i++)
         {
             layers.Add((
-                Add($"layers.{i}.weight", [widths[i], widths[i + 1]], InitKind.LinearDefault, widths[i]),
-                Add($"layers.{i}.bias", [widths[i + 1]], InitKind.LinearDefault, widths[i])));
+                Add($"layers.{i}.weight", [widths[i], widths[i + 1]], InitKind.Uniform, widths[i]),
+                Add($"layers.{i}.bias", [widths[i + 1]], InitKind.Uniform, widths[i])));
         }
     }
 

@@ -7,32 +7,35 @@ namespace Grokking.Models;
 /// <summary>How one parameter is drawn at initialization, before the member's init scale multiplies it.</summary>
 public enum InitKind
 {
-    /// <summary>U(-b, b), b = 1/sqrt(fan_in): PyTorch's default for nn.Linear weights and biases.</summary>
-    LinearDefault,
+    /// <summary>U(-b, b), b = 1/sqrt(fan): PyTorch's default for nn.Linear weights and biases (fan = fan_in).</summary>
+    Uniform,
 
-    /// <summary>N(0, 1): PyTorch's nn.Embedding default.</summary>
-    EmbeddingUnit,
-
-    /// <summary>N(0, 1/fan_in) with fan_in = d_model: the embedding scale of the Omnigrok/Nanda transformer.</summary>
-    EmbeddingScaled,
+    /// <summary>N(0, 1/fan): fan 1 is nn.Embedding's default, fan d_model the Nanda/Omnigrok weights.</summary>
+    Normal,
 
     Ones,
     Zeros,
 }
 
-/// <summary>A parameter of every member at once: leading dimension = member.</summary>
-public sealed record PopulationParameter(string Name, Parameter Value, InitKind Init, long FanIn, bool ScaleInvariant);
+/// <summary>A parameter of every member at once: leading dimension = member. <c>Fan</c> sets the scale of its init.</summary>
+public sealed record PopulationParameter(string Name, Parameter Value, InitKind Init, long Fan, bool ScaleInvariant);
 
 /// <summary>
 /// K independent models trained in lockstep: every parameter has a leading member dimension and the forward
 /// pass is batched (bmm) over members, so a population costs one computation instead of K.
 /// Input [K, B, ...] gives output [K, B, C].
+/// <para>
+/// Parameters are created on their device and the model is never moved: TorchSharp's <c>Module.to</c> replaces
+/// every parameter with a new tensor and disposes the old one, re-pointing only fields whose names match the
+/// registered names, so the parameter list and the per-block records here would keep disposed tensors. The
+/// <c>to</c> overrides below refuse the move instead of corrupting the model.
+/// </para>
 /// </summary>
 public abstract class PopulationModel : nn.Module<Tensor, Tensor>
 {
     private readonly List<PopulationParameter> all = [];
 
-    protected PopulationModel(string name, int members)
+    protected PopulationModel(string name, int members, Device? device)
         : base(name)
     {
         if (members < 1)
@@ -41,9 +44,13 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
         }
 
         Members = members;
+        Device = device ?? CPU;
     }
 
     public int Members { get; }
+
+    /// <summary>Where every parameter lives, fixed at construction.</summary>
+    public Device Device { get; }
 
     public IReadOnlyList<PopulationParameter> Parameters => all;
 
@@ -52,7 +59,7 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
 
     protected Parameter Add(string name, long[] shape, InitKind init, long fanIn, bool scaleInvariant = false)
     {
-        var p = new Parameter(zeros([Members, .. shape]));
+        var p = new Parameter(zeros([Members, .. shape], ScalarType.Float32, Device));
         register_parameter(name, p);
         all.Add(new PopulationParameter(name, p, init, fanIn, scaleInvariant));
         return p;
@@ -76,11 +83,11 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
             foreach (var p in all)
             {
                 var shape = p.Value.shape[1..];
+                // Drawn on the CPU from the member's generator, so a member's weights are the same on every device.
                 using var value = p.Init switch
                 {
-                    InitKind.LinearDefault => rand(shape, generator: g).mul_(2.0 / Math.Sqrt(p.FanIn)).sub_(1.0 / Math.Sqrt(p.FanIn)),
-                    InitKind.EmbeddingUnit => randn(shape, generator: g),
-                    InitKind.EmbeddingScaled => randn(shape, generator: g).div_(Math.Sqrt(p.FanIn)),
+                    InitKind.Uniform => rand(shape, generator: g).mul_(2.0 / Math.Sqrt(p.Fan)).sub_(1.0 / Math.Sqrt(p.Fan)),
+                    InitKind.Normal => randn(shape, generator: g).div_(Math.Sqrt(p.Fan)),
                     InitKind.Ones => ones(shape),
                     _ => zeros(shape),
                 };
@@ -88,6 +95,15 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
             }
         }
     }
+
+    protected override nn.Module _to(Device device, ScalarType dtype, bool non_blocking) => throw Unmovable();
+
+    protected override nn.Module _to(DeviceType deviceType, int deviceIndex, bool non_blocking) => throw Unmovable();
+
+    protected override nn.Module _to(ScalarType dtype, bool non_blocking) => throw Unmovable();
+
+    private NotSupportedException Unmovable() =>
+        new($"{GetName()} is created on its device ({Device}) and cannot be moved or converted: Module.to would replace its parameters behind its own references; build it on the target device instead");
 
     /// <summary>Copies parameters from a state (name -> [K, ...] tensor), e.g. a checkpoint or points on a path.</summary>
     public void Load(IReadOnlyDictionary<string, Tensor> state)

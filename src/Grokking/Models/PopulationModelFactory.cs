@@ -1,19 +1,20 @@
 using Grokking.Configuration;
 using Grokking.Data;
+using static TorchSharp.torch;
 
 namespace Grokking.Models;
 
 public static class PopulationModelFactory
 {
-    public static PopulationModel Create(int members, ModelOptions model, DataOptions data)
+    public static PopulationModel Create(int members, ModelOptions model, DataOptions data, Device? device = null)
     {
         var (inputShape, vocabulary, outputs) = PopulationDataFactory.Shape(data);
         return model.Kind switch
         {
             ModelKind.Transformer when data.Kind == DatasetKind.Modular =>
-                new PopulationTransformer(members, model, vocabulary, (int)inputShape[0], outputs),
+                new PopulationTransformer(members, model, vocabulary, (int)inputShape[0], outputs, device),
             ModelKind.Transformer => throw new OptionsException("Model:Kind", "Invalid value for 'Model:Kind': transformer needs Data:Kind = modular (token inputs); use mlp"),
-            ModelKind.Mlp => new PopulationMlp(members, model, (int)inputShape.Aggregate(1L, (a, b) => a * b), data.Kind == DatasetKind.Modular ? throw new OptionsException("Model:Kind", "Invalid value for 'Model:Kind': mlp needs vector inputs; use transformer for Data:Kind = modular") : outputs),
+            ModelKind.Mlp => new PopulationMlp(members, model, (int)inputShape.Aggregate(1L, (a, b) => a * b), data.Kind == DatasetKind.Modular ? throw new OptionsException("Model:Kind", "Invalid value for 'Model:Kind': mlp needs vector inputs; use transformer for Data:Kind = modular") : outputs, device),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
     }

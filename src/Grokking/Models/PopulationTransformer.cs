@@ -32,8 +32,8 @@ public sealed class PopulationTransformer : PopulationModel
     private readonly (Parameter Gain, Parameter Bias)? finalNorm;
     private Tensor? causalMask;
 
-    public PopulationTransformer(int members, ModelOptions options, int vocabulary, int sequenceLength, int classes)
-        : base("PopulationTransformer", members)
+    public PopulationTransformer(int members, ModelOptions options, int vocabulary, int sequenceLength, int classes, Device? device = null)
+        : base("PopulationTransformer", members, device)
     {
         layers = options.Layers;
         dModel = options.DModel;
@@ -44,29 +44,39 @@ public sealed class PopulationTransformer : PopulationModel
         int dMlp = options.DMlp;
         SequenceLength = sequenceLength;
 
-        var embeddingInit = options.EmbeddingInit == EmbeddingInit.Unit ? InitKind.EmbeddingUnit : InitKind.EmbeddingScaled;
-        embed = Add("embed", [vocabulary, d], embeddingInit, d, scaleInvariant: layerNorm);
-        position = Add("position", [sequenceLength, d], embeddingInit, d, scaleInvariant: layerNorm);
+        // PyTorchDefault: nn.Embedding N(0, 1), nn.Linear U(+-1/sqrt(fan_in)) for weights and biases.
+        // ScaledNormal (Nanda / Omnigrok): weights N(0, 1/d_model), unembedding N(0, 1/d_vocab), biases zero.
+        bool scaled = options.Init == Initialization.ScaledNormal;
+        (InitKind Kind, long Fan) embedding = scaled ? (InitKind.Normal, d) : (InitKind.Normal, 1);
+        (InitKind Kind, long Fan) Weight(long fanIn) => scaled ? (InitKind.Normal, d) : (InitKind.Uniform, fanIn);
+        (InitKind Kind, long Fan) Bias(long fanIn) => scaled ? (InitKind.Zeros, 1) : (InitKind.Uniform, fanIn);
+        Parameter Param(string name, long[] shape, (InitKind Kind, long Fan) init, bool scaleInvariant = false) =>
+            Add(name, shape, init.Kind, init.Fan, scaleInvariant);
+        (Parameter, Parameter)? Norm(string name, int width) =>
+            layerNorm ? (Add(name + ".gain", [width], InitKind.Ones, width), Add(name + ".bias", [width], InitKind.Zeros, width)) : null;
+
+        embed = Param("embed", [vocabulary, d], embedding, scaleInvariant: layerNorm);
+        position = Param("position", [sequenceLength, d], embedding, scaleInvariant: layerNorm);
         blocks = new Block[layers];
         for (int l = 0; l < layers; l++)
         {
             string b = $"blocks.{l}.";
             blocks[l] = new Block(
-                layerNorm ? (Add(b + "ln1.gain", [d], InitKind.Ones, d), Add(b + "ln1.bias", [d], InitKind.Zeros, d)) : null,
-                Add(b + "attn.q", [d, d], InitKind.LinearDefault, d),
-                Add(b + "attn.k", [d, d], InitKind.LinearDefault, d),
-                Add(b + "attn.v", [d, d], InitKind.LinearDefault, d),
-                Add(b + "attn.o", [d, d], InitKind.LinearDefault, d, scaleInvariant: layerNorm),
-                layerNorm ? (Add(b + "ln2.gain", [d], InitKind.Ones, d), Add(b + "ln2.bias", [d], InitKind.Zeros, d)) : null,
-                Add(b + "mlp.in.weight", [d, dMlp], InitKind.LinearDefault, d, scaleInvariant: layerNorm),
-                Add(b + "mlp.in.bias", [dMlp], InitKind.LinearDefault, d, scaleInvariant: layerNorm),
-                layerNorm ? (Add(b + "mlp.ln.gain", [dMlp], InitKind.Ones, dMlp), Add(b + "mlp.ln.bias", [dMlp], InitKind.Zeros, dMlp)) : null,
-                Add(b + "mlp.out.weight", [dMlp, d], InitKind.LinearDefault, dMlp, scaleInvariant: layerNorm),
-                Add(b + "mlp.out.bias", [d], InitKind.LinearDefault, dMlp, scaleInvariant: layerNorm));
+                Norm(b + "ln1", d),
+                Param(b + "attn.q", [d, d], Weight(d)),
+                Param(b + "attn.k", [d, d], Weight(d)),
+                Param(b + "attn.v", [d, d], Weight(d)),
+                Param(b + "attn.o", [d, d], Weight(d), scaleInvariant: layerNorm),
+                Norm(b + "ln2", d),
+                Param(b + "mlp.in.weight", [d, dMlp], Weight(d), scaleInvariant: layerNorm),
+                Param(b + "mlp.in.bias", [dMlp], Bias(d), scaleInvariant: layerNorm),
+                Norm(b + "mlp.ln", dMlp),
+                Param(b + "mlp.out.weight", [dMlp, d], Weight(dMlp), scaleInvariant: layerNorm),
+                Param(b + "mlp.out.bias", [d], Bias(dMlp), scaleInvariant: layerNorm));
         }
 
-        finalNorm = layerNorm ? (Add("ln_final.gain", [d], InitKind.Ones, d), Add("ln_final.bias", [d], InitKind.Zeros, d)) : null;
-        unembed = Add("unembed", [d, classes], InitKind.LinearDefault, d);
+        finalNorm = Norm("ln_final", d);
+        unembed = Param("unembed", [d, classes], scaled ? (InitKind.Normal, classes) : (InitKind.Uniform, d));
     }
 
     public int SequenceLength { get; }

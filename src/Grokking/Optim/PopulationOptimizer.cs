@@ -9,8 +9,13 @@ namespace Grokking.Optim;
 /// SGD, Adam and AdamW over a population, each member with its own learning rate and weight decay, in a few
 /// fused tensor ops per parameter (no per-member loop). Semantics follow torch.optim:
 /// SGD and Adam add <c>wd * theta</c> to the gradient (L2), AdamW decays the weights directly
-/// (<c>theta *= 1 - lr * wd</c>). Warmup scales the learning rate linearly from 1/warmup to 1.
-/// A frozen member (diverged) gets a zero learning rate and zero decay: its weights stay as they were.
+/// (<c>theta *= 1 - lr * wd</c>). Warmup scales the learning rate linearly from 0 (first step) to 1 (see <see cref="OptimizerOptions.WarmupSteps"/>).
+/// <para>
+/// A member whose step is not finite (its loss or gradient) is frozen intact at that step: from then on its
+/// gradient is masked to zero and its learning rate, decay and moment decay are neutral, so its weights and
+/// optimizer state stay exactly as they were before the bad step (a NaN gradient times a zero learning rate would
+/// still be NaN). The check runs on the device inside the step; nothing is read back.
+/// </para>
 /// </summary>
 public sealed class PopulationOptimizer : IDisposable
 {
@@ -19,6 +24,7 @@ public sealed class PopulationOptimizer : IDisposable
     private readonly Tensor learningRates;
     private readonly Tensor weightDecays;
     private readonly Tensor active;
+    private readonly Tensor stepsTaken;
     private readonly Dictionary<string, Tensor> firstMoments = [];
     private readonly Dictionary<string, Tensor> secondMoments = [];
     private Tensor? initialNorms;
@@ -31,6 +37,7 @@ public sealed class PopulationOptimizer : IDisposable
         this.learningRates = tensor(learningRates.ToArray(), ScalarType.Float32, device);
         this.weightDecays = tensor(weightDecays.ToArray(), ScalarType.Float32, device);
         active = ones(model.Members, ScalarType.Float32, device);
+        stepsTaken = zeros(model.Members, ScalarType.Float32, device);
         if (options.Name != OptimizerKind.Sgd)
         {
             foreach (var p in model.Parameters)
@@ -55,6 +62,9 @@ public sealed class PopulationOptimizer : IDisposable
     /// <summary>1 for members still training, 0 for frozen ones: [K].</summary>
     public Tensor Active => active;
 
+    /// <summary>Optimizer steps each member has taken: [K]. A frozen member's bad step is the one after these.</summary>
+    public Tensor StepsTaken => stepsTaken;
+
     public void ZeroGrad()
     {
         foreach (var p in model.Parameters)
@@ -70,13 +80,24 @@ public sealed class PopulationOptimizer : IDisposable
     }
 
     /// <param name="step">0-based index of this optimizer step (warmup, Adam's bias correction).</param>
-    public void Step(long step)
+    /// <param name="healthy">[K] bool, false for members whose loss or gradient is not finite at this step: they are frozen before it.</param>
+    public void Step(long step, Tensor? healthy = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        double warm = options.WarmupSteps > 0 ? Math.Min(1.0, (step + 1.0) / options.WarmupSteps) : 1.0;
+        if (healthy is not null)
+        {
+            active.mul_(healthy.to_type(ScalarType.Float32));
+        }
+
+        var frozen = active.eq(0);
+        double warm = options.WarmupSteps > 0 ? Math.Min(1.0, (double)step / options.WarmupSteps) : 1.0;
         var lr = learningRates.mul(active).mul_(warm);
         var wd = weightDecays.mul(active);
+
+        // Moment decay 1 for a frozen member: with its gradient masked to zero its moments stay as they are.
+        var beta1 = active.mul(options.Beta1 - 1).add_(1);
+        var beta2 = active.mul(options.Beta2 - 1).add_(1);
         long t = step + 1;
         foreach (var p in model.Parameters)
         {
@@ -89,20 +110,23 @@ public sealed class PopulationOptimizer : IDisposable
             var shape = Broadcast(value);
             var lrP = lr.view(shape);
             var wdP = wd.view(shape);
+            grad.masked_fill_(frozen.view(shape), 0);
             switch (options.Name)
             {
                 case OptimizerKind.Sgd:
                     value.sub_(grad.add(value.mul(wdP)).mul_(lrP));
                     break;
                 case OptimizerKind.Adam:
-                    AdamUpdate(p.Name, value, grad.add(value.mul(wdP)), lrP, t);
+                    AdamUpdate(p.Name, value, grad.add(value.mul(wdP)), lrP, beta1.view(shape), beta2.view(shape), t);
                     break;
                 case OptimizerKind.AdamW:
                     value.mul_(lrP.mul(wdP).neg_().add_(1));
-                    AdamUpdate(p.Name, value, grad, lrP, t);
+                    AdamUpdate(p.Name, value, grad, lrP, beta1.view(shape), beta2.view(shape), t);
                     break;
             }
         }
+
+        stepsTaken.add_(active);
 
         if (initialNorms is not null)
         {
@@ -114,12 +138,12 @@ public sealed class PopulationOptimizer : IDisposable
         }
     }
 
-    private void AdamUpdate(string name, Tensor value, Tensor grad, Tensor lrP, long t)
+    private void AdamUpdate(string name, Tensor value, Tensor grad, Tensor lrP, Tensor beta1, Tensor beta2, long t)
     {
         var m = firstMoments[name];
         var v = secondMoments[name];
-        m.mul_(options.Beta1).add_(grad, alpha: 1 - options.Beta1);
-        v.mul_(options.Beta2).addcmul_(grad, grad, value: 1 - options.Beta2);
+        m.mul_(beta1).add_(grad, alpha: 1 - options.Beta1);
+        v.mul_(beta2).addcmul_(grad, grad, value: 1 - options.Beta2);
         double c1 = 1 - Math.Pow(options.Beta1, t);
         double c2 = 1 - Math.Pow(options.Beta2, t);
         var denom = v.div(c2).sqrt_().add_(options.Eps);
@@ -137,7 +161,7 @@ public sealed class PopulationOptimizer : IDisposable
     /// <summary>Optimizer state for checkpoints (moments, freeze mask, initial norms).</summary>
     public Dictionary<string, Tensor> State()
     {
-        var state = new Dictionary<string, Tensor> { ["active"] = active.clone() };
+        var state = new Dictionary<string, Tensor> { ["active"] = active.clone(), ["steps_taken"] = stepsTaken.clone() };
         foreach (var (name, m) in firstMoments)
         {
             state["m." + name] = m.clone();
@@ -156,6 +180,10 @@ public sealed class PopulationOptimizer : IDisposable
     {
         using var noGrad = no_grad();
         active.copy_(state["active"]);
+        if (state.TryGetValue("steps_taken", out var taken))
+        {
+            stepsTaken.copy_(taken);
+        }
         foreach (var (name, m) in firstMoments)
         {
             m.copy_(state["m." + name]);
@@ -173,6 +201,7 @@ public sealed class PopulationOptimizer : IDisposable
         learningRates.Dispose();
         weightDecays.Dispose();
         active.Dispose();
+        stepsTaken.Dispose();
         foreach (var t in firstMoments.Values.Concat(secondMoments.Values))
         {
             t.Dispose();

@@ -24,7 +24,8 @@ public static class ClaimReport
     private const int ConsoleTitleWidth = 50;
     private const int KeyMeasuredCount = 2;
 
-    private static readonly string[] SummaryHeaders = ["Claim", "Title", "Verdict", "Key measured vs paper", "Seconds"];
+    private static readonly string[] SummaryHeaders = ["Claim", "Title", "Verdict", "Key measured vs paper", "Diverged", "Seconds"];
+    private static readonly string[] ExperimentHeaders = ["Experiment", "Training minutes", "Claims"];
     private static readonly string[] MeasuredHeaders = ["Name", "Measured", "Paper", "Unit", "Tolerance", "Per seed"];
     private static readonly string[] ConsoleHeaders = ["Claim", "Verdict", "Title", "Key measured vs paper"];
 
@@ -138,6 +139,22 @@ public static class ClaimReport
         return $"Seeds: {seeds} (combined: {outcome.SeedCombination})";
     }
 
+    private static string DivergedCell(ClaimOutcome outcome) =>
+        outcome.Divergences.Count == 0 ? "0" : $"{outcome.Divergences.Count} of {outcome.Seeds.Count}";
+
+    private static string DivergenceLine(ClaimOutcome outcome) => outcome.Divergences.Count == 0
+        ? "Divergences: none"
+        : $"Divergences: {outcome.Divergences.Count} member(s) diverged (non-finite loss or gradient; frozen intact before the bad step, reported, decided without them): "
+            + string.Join("; ", outcome.Divergences.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Member} at step {d.Step} (epoch {d.Epoch:0})")));
+
+    private static string SetupLine(ClaimOutcome outcome) => outcome.ProfileChanges.Count == 0
+        ? $"Setup: the paper profile's (training {outcome.TrainMinutes.ToString("F1", CultureInfo.InvariantCulture)} min)"
+        : $"Setup: the paper's except ({outcome.Profile}, training {outcome.TrainMinutes.ToString("F1", CultureInfo.InvariantCulture)} min): " + string.Join("; ", outcome.ProfileChanges);
+
+    private static IEnumerable<string[]> ExperimentRows(IReadOnlyList<ClaimOutcome> outcomes) => outcomes
+        .GroupBy(o => o.Experiment.Split(' ')[0])
+        .Select(g => new[] { g.Key, g.Max(o => o.TrainMinutes).ToString("F1", CultureInfo.InvariantCulture), string.Join(", ", g.Select(o => o.Id)) });
+
     private static string RunLine(ClaimOutcome outcome) => $"Profile: {outcome.Profile} · experiment: {outcome.Experiment}";
 
     /// <summary>G4, except that step counts (10^4 to 10^7) print whole: G4 would show 12000 as 1.2E+04.</summary>
@@ -193,8 +210,11 @@ public static class ClaimReport
 
         AppendMarkdownTable(md, SummaryHeaders, outcomes.Select(o => new[]
         {
-            MdCell(o.Id), MdCell(o.Title), $"**{Badge(o.Verdict)}**", MdCell(KeyMeasured(o)), Seconds(o.Seconds),
+            MdCell(o.Id), MdCell(o.Title), $"**{Badge(o.Verdict)}**", MdCell(KeyMeasured(o)), DivergedCell(o), Seconds(o.Seconds),
         }));
+
+        md.AppendLine("Minutes per experiment (training, shared by its claims):").AppendLine();
+        AppendMarkdownTable(md, ExperimentHeaders, ExperimentRows(outcomes).Select(r => r.Select(MdCell).ToArray()));
 
         foreach (var outcome in outcomes)
         {
@@ -227,7 +247,9 @@ public static class ClaimReport
         }
 
         md.AppendLine(MdText(SeedsLine(outcome))).AppendLine();
+        md.AppendLine(MdText(DivergenceLine(outcome))).AppendLine();
         md.AppendLine(MdText(RunLine(outcome))).AppendLine();
+        md.AppendLine(MdText(SetupLine(outcome))).AppendLine();
 
         if (outcome.Choices.Count > 0)
         {
@@ -320,8 +342,10 @@ public static class ClaimReport
 
         AppendHtmlTable(html, SummaryHeaders, outcomes.Select(o => new[]
         {
-            $"<a href=\"#{Anchor(o.Id)}\">{H(o.Id)}</a>", H(o.Title), HtmlBadge(o.Verdict), H(KeyMeasured(o)), Seconds(o.Seconds),
+            $"<a href=\"#{Anchor(o.Id)}\">{H(o.Id)}</a>", H(o.Title), HtmlBadge(o.Verdict), H(KeyMeasured(o)), H(DivergedCell(o)), Seconds(o.Seconds),
         }));
+        html.AppendLine("<p>Minutes per experiment (training, shared by its claims):</p>");
+        AppendHtmlTable(html, ExperimentHeaders, ExperimentRows(outcomes).Select(r => r.Select(H).ToArray()));
 
         foreach (var outcome in outcomes)
         {
@@ -349,7 +373,7 @@ public static class ClaimReport
             AppendHtmlTable(html, MeasuredHeaders, outcome.Measured.Select(v => MeasuredCells(v).Select(H).ToArray()));
         }
 
-        html.Append("<p>").Append(H(SeedsLine(outcome))).Append("<br>").Append(H(RunLine(outcome))).AppendLine("</p>");
+        html.Append("<p>").Append(H(SeedsLine(outcome))).Append("<br>").Append(H(DivergenceLine(outcome))).Append("<br>").Append(H(RunLine(outcome))).Append("<br>").Append(H(SetupLine(outcome))).AppendLine("</p>");
 
         if (outcome.Choices.Count > 0)
         {

@@ -35,8 +35,7 @@ public sealed class PopulationTrainer
         int k = members.Count;
         var seeds = members.Select(m => m.Seed).ToArray();
         using var data = PopulationDataFactory.Create(options.Data, seeds, device);
-        var model = PopulationModelFactory.Create(k, options.Model, options.Data);
-        model.to(device);
+        using var model = PopulationModelFactory.Create(k, options.Model, options.Data, device);
         model.Initialize(seeds, members.Select(m => m.InitScale).ToArray());
         using var optimizer = new PopulationOptimizer(model, options.Optimizer, members.Select(m => m.LearningRate).ToArray(), members.Select(m => m.WeightDecay).ToArray());
 
@@ -94,6 +93,7 @@ public sealed class PopulationTrainer
                 var loss = LossFunctions.PerExample(output, PopulationData.Gather(data.TrainY, idx), data.Task).mean([1]);
                 optimizer.ZeroGrad();
                 loss.sum().backward();
+                var gradSquare = model.SquaredGradNorm();
                 using (no_grad())
                 {
                     lossBuffer.select(1, step % metricsEvery).copy_(loss.detach());
@@ -101,10 +101,11 @@ public sealed class PopulationTrainer
 
                 if (metricStep)
                 {
-                    gradSquares = stack([model.SquaredGradNorm(), model.SquaredGradNorm(invariant)]).MoveToOuterDisposeScope();
+                    gradSquares = stack([gradSquare, model.SquaredGradNorm(invariant)]).MoveToOuterDisposeScope();
                 }
 
-                optimizer.Step(step);
+                // A member whose loss or gradient is not finite is frozen before this step touches it.
+                optimizer.Step(step, loss.detach().isfinite().logical_and_(gradSquare.isfinite()));
             }
 
             if (!metricStep)
@@ -217,6 +218,7 @@ public sealed class PopulationTrainer
                 val.Loss, val.Loss.add(l2), val.Accuracy,
                 normSq.sqrt(), optimizer.LearningRates.div(invariantSq),
                 gradSquares[1].sqrt().mul(invariantSq.sqrt()), gradSquares[0].sqrt(),
+                optimizer.Active, optimizer.StepsTaken,
             ]);
             values = rows.cpu().data<float>().ToArray();
             var losses = lossBuffer.narrow(1, 0, buffered).cpu().data<float>().ToArray();
@@ -235,7 +237,8 @@ public sealed class PopulationTrainer
         for (int m = 0; m < k; m++)
         {
             double V(int row) => values[(row * k) + m];
-            var row = new MetricRow(done, (double)done / stepsPerEpoch, m, V(0), V(1), V(2), V(3), V(4), V(5), V(6), V(7), V(8), V(9), stochastic?[m]);
+            long divergedAt = V(10) > 0 ? MemberEvents.Never : (long)V(11) + 1;
+            var row = new MetricRow(done, (double)done / stepsPerEpoch, m, V(0), V(1), V(2), V(3), V(4), V(5), V(6), V(7), V(8), V(9), stochastic?[m], divergedAt);
             metrics.Add(row);
             var before = events[m];
             events[m] = Advance(events[m], row, options.Train);
@@ -256,6 +259,12 @@ public sealed class PopulationTrainer
             return e;
         }
 
+        if (row.DivergedAtStep != MemberEvents.Never)
+        {
+            return e with { DivergedStep = row.DivergedAtStep };
+        }
+
+        // Not expected once bad steps freeze members (a finite step overflowing the weights would get here).
         if (!double.IsFinite(row.TrainLoss) || !double.IsFinite(row.WeightNorm))
         {
             return e with { DivergedStep = row.Step };

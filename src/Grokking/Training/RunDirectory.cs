@@ -43,11 +43,11 @@ public sealed class RunDirectory(string path)
             new { result.StepsPerEpoch, result.StepsCompleted, result.Interrupted, Events = result.Events }, Json));
 
         var jsonl = new StringBuilder();
-        var csv = new StringBuilder("step,epoch,member,train_loss,train_loss_l2,train_acc,val_loss,val_loss_l2,val_acc,weight_norm,effective_lr,effective_grad_norm,grad_norm,mean_stochastic_grad_norm\n");
+        var csv = new StringBuilder("step,epoch,member,train_loss,train_loss_l2,train_acc,val_loss,val_loss_l2,val_acc,weight_norm,effective_lr,effective_grad_norm,grad_norm,mean_stochastic_grad_norm,diverged_at_step\n");
         foreach (var m in result.Metrics)
         {
             jsonl.Append(JsonSerializer.Serialize(m, JsonLine)).Append('\n');
-            csv.Append(CultureInfo.InvariantCulture, $"{m.Step},{m.Epoch:R},{m.Member},{m.TrainLoss:R},{m.TrainLossL2:R},{m.TrainAccuracy:R},{m.ValLoss:R},{m.ValLossL2:R},{m.ValAccuracy:R},{m.WeightNorm:R},{m.EffectiveLearningRate:R},{m.EffectiveGradNorm:R},{m.GradNorm:R},{m.MeanStochasticGradNorm?.ToString("R", CultureInfo.InvariantCulture) ?? ""}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{m.Step},{m.Epoch:R},{m.Member},{m.TrainLoss:R},{m.TrainLossL2:R},{m.TrainAccuracy:R},{m.ValLoss:R},{m.ValLossL2:R},{m.ValAccuracy:R},{m.WeightNorm:R},{m.EffectiveLearningRate:R},{m.EffectiveGradNorm:R},{m.GradNorm:R},{m.MeanStochasticGradNorm?.ToString("R", CultureInfo.InvariantCulture) ?? ""},{m.DivergedAtStep}\n");
         }
 
         AtomicFile.WriteAllText(MetricsJsonl, jsonl.ToString());

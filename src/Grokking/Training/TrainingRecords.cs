@@ -10,7 +10,8 @@ public sealed record MemberSpec(int Index, long Seed, double LearningRate, doubl
 /// Metrics of one member at one metric step. Losses "with L2" add (wd/2)·||theta||² to the data loss (the
 /// objective whose gradient SGD's weight decay follows). Effective learning rate = lr / ||theta||² and effective
 /// gradient norm = ||g||·||theta||, both over the scale-invariant parameters when the model has any, else over
-/// all (Lobacheva et al.); g is the data-loss gradient of the step's minibatch.
+/// all (Lobacheva et al.); g is the data-loss gradient of the step's minibatch. <c>DivergedAtStep</c> is the step
+/// whose non-finite loss or gradient froze the member (its weights are those from before that step), or -1.
 /// </summary>
 public sealed record MetricRow(
     long Step,
@@ -26,7 +27,8 @@ public sealed record MetricRow(
     double EffectiveLearningRate,
     double EffectiveGradNorm,
     double GradNorm,
-    double? MeanStochasticGradNorm);
+    double? MeanStochasticGradNorm,
+    long DivergedAtStep = MemberEvents.Never);
 
 /// <summary>The first step at which a member crossed a threshold; <see cref="Never"/> when it did not within the budget.</summary>
 public sealed record MemberEvents(int Member, long TrainThresholdStep, long ValThresholdStep, long DivergedStep)

@@ -5,8 +5,18 @@ namespace Grokking.Tests.Unit.Claims;
 
 public class BaselineStoreTests
 {
-    private static BaselineSnapshot Snapshot(Verdict verdict, double point1) =>
-        new("MC-1", "ci", verdict, [new BaselineMetric("point 1", point1, 10), new BaselineMetric("ratio", 4.1, 0.4)]);
+    private static BaselineSnapshot Snapshot(Verdict verdict, double point1, string label = "point 1") =>
+        new("MC-1", "ci", verdict, [new BaselineMetric("point1", label, point1, 10), new BaselineMetric("ratio", "ratio", 4.1, 0.4)]);
+
+    [Fact]
+    public void Metrics_match_by_key_so_a_reworded_label_keeps_the_baseline()
+    {
+        var store = new BaselineStore(Temp());
+        Write(store, Snapshot(Verdict.Confirmed, 585, "point 1 (old label)"));
+
+        store.Compare(Snapshot(Verdict.Confirmed, 590, "point 1, first epoch with 100% train accuracy")).Matches.Should().BeTrue();
+        store.Compare(Snapshot(Verdict.Confirmed, 700, "reworded")).Differences.Should().ContainSingle().Which.Should().Contain("'point1'");
+    }
 
     [Fact]
     public void Within_tolerance_and_same_verdict_matches_and_removes_a_stale_received_file()
@@ -30,7 +40,7 @@ public class BaselineStoreTests
         var result = store.Compare(Snapshot(Verdict.Confirmed, 700));
 
         result.Matches.Should().BeFalse();
-        result.Differences.Should().ContainSingle().Which.Should().Contain("'point 1'").And.Contain("accepted 585").And.Contain("now 700");
+        result.Differences.Should().ContainSingle().Which.Should().Contain("'point1' (point 1)").And.Contain("accepted 585").And.Contain("now 700");
         File.Exists(store.ReceivedPath("ci", "MC-1")).Should().BeTrue();
     }
 

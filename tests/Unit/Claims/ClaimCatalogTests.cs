@@ -9,7 +9,7 @@ public class ClaimCatalogTests
         """;
 
     private static string Claim(string id = "MC-1", string experiment = "tiny", string analysis = "memorization-then-generalization", string tolerances = """
-        [ { "name": "maxValAccuracyAtPoint1", "value": 0.1, "reason": "chance is 1%" }, { "name": "minDelayRatio", "value": 2, "reason": "much later" } ]
+        [ { "name": "maxValAccuracyAtPoint1", "value": 0.1, "reason": "chance is 1%" }, { "name": "minDelayRatio", "value": 2, "reason": "much later" }, { "name": "robustValAccuracy", "value": 0.99, "reason": "one pair decides 100%" } ]
         """, string seeds = "[0, 1, 2]") => $$"""
         {
           "id": "{{id}}", "title": "t", "source": "000.txt", "statement": "s", "paper": [],
@@ -42,7 +42,7 @@ public class ClaimCatalogTests
     [InlineData("experiment", "nope", "*'experiment'*'nope' is unknown*")]
     [InlineData("analysis", "nope", "*'analysis'*'nope' is unknown*")]
     [InlineData("tolerances", "[ { \"name\": \"minDelayRatio\", \"value\": 2, \"reason\": \"x\" } ]", "*'tolerances.maxValAccuracyAtPoint1' is missing*")]
-    [InlineData("tolerances", "[ { \"name\": \"maxValAccuracyAtPoint1\", \"value\": 0.1, \"reason\": \"\" }, { \"name\": \"minDelayRatio\", \"value\": 2, \"reason\": \"x\" } ]", "*reason' is missing*")]
+    [InlineData("tolerances", "[ { \"name\": \"maxValAccuracyAtPoint1\", \"value\": 0.1, \"reason\": \"\" }, { \"name\": \"minDelayRatio\", \"value\": 2, \"reason\": \"x\" }, { \"name\": \"robustValAccuracy\", \"value\": 0.99, \"reason\": \"x\" } ]", "*reason' is missing*")]
     [InlineData("seeds", "[0, 7]", "*'seeds' includes seeds the experiment*")]
     public void A_bad_claim_names_the_file_and_the_field(string field, string value, string message)
     {

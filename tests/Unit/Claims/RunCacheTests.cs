@@ -48,5 +48,6 @@ public class RunCacheTests
 
         RunCache.KeyOf(a).Should().NotBe(RunCache.KeyOf(b));
         RunCache.KeyOf(a).Should().Be(RunCache.KeyOf(c));
+        RunCache.KeyOf(a, "cuda").Should().NotBe(RunCache.KeyOf(a, "cpu"), "a CUDA run is not a CPU run");
     }
 }

@@ -33,6 +33,34 @@ public class GrokkingConfigurationTests
     }
 
     [Fact]
+    public void A_shorter_array_in_a_config_file_replaces_the_array_below_it()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        string four = Path.Combine(dir, "four.json");
+        string two = Path.Combine(dir, "two.json");
+        File.WriteAllText(four, """{ "Population": { "Seeds": [0, 1, 2, 3], "WeightDecays": [0.001, 0] } }""");
+        File.WriteAllText(two, """{ "Population": { "Seeds": [7, 8] } }""");
+
+        var options = GrokkingConfiguration.Load(new ConfigurationSources(JsonFiles: [four, two], EnvironmentVariables: false));
+
+        options.Population.Seeds.Should().Equal(7, 8);
+        options.Population.WeightDecays.Should().Equal(0.001, 0);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Json_layers_merge_objects_by_key_and_replace_arrays_whole()
+    {
+        var low = System.Text.Json.Nodes.JsonNode.Parse("""{ "A": { "X": 1, "L": [1, 2, 3] }, "B": "s" }""");
+        var high = System.Text.Json.Nodes.JsonNode.Parse("""{ "A": { "L": [9] }, "B": "t" }""");
+
+        var merged = JsonLayers.Merge([low, high]);
+
+        merged.Should().BeEquivalentTo(new Dictionary<string, string?> { ["A:X"] = "1", ["A:L:0"] = "9", ["B"] = "t" });
+    }
+
+    [Fact]
     public void Unknown_key_is_named_with_the_nearest_known_key()
     {
         var act = () => Load("Train:BachSize=3");

@@ -9,9 +9,9 @@ namespace Grokking.Tests.Unit.Engine;
 public class PopulationOptimizerTests
 {
     /// <summary>A 1-weight, 1-bias linear model per member, weights set by hand, gradient of sum(2 * p) = 2.</summary>
-    private static (PopulationMlp Model, PopulationOptimizer Optimizer) Setup(OptimizerKind kind)
+    private static (PopulationMlp Model, PopulationOptimizer Optimizer) Setup(OptimizerKind kind, int warmup = 0)
     {
-        var o = EngineFixtures.Small("Model:Kind=mlp", "Data:Kind=teacherstudent", "Model:Hidden=", $"Optimizer:Name={kind}", "Optimizer:Beta1=0.9", "Optimizer:Beta2=0.999", "Optimizer:Eps=1e-8");
+        var o = EngineFixtures.Small("Model:Kind=mlp", "Data:Kind=teacherstudent", "Model:Hidden=", $"Optimizer:Name={kind}", "Optimizer:Beta1=0.9", "Optimizer:Beta2=0.999", "Optimizer:Eps=1e-8", $"Optimizer:WarmupSteps={warmup}");
         var model = new PopulationMlp(2, o.Model, 1, 1);
         model.Load(new Dictionary<string, Tensor>
         {
@@ -88,5 +88,49 @@ public class PopulationOptimizerTests
 
         Weights(model)[1].Should().Be(-2f);
         Weights(model)[3].Should().Be(3f);
+    }
+
+    [Fact]
+    public void Warmup_starts_at_zero_and_reaches_the_full_rate_after_its_steps()
+    {
+        var (model, optimizer) = Setup(OptimizerKind.Sgd, warmup: 4);
+        optimizer.Step(0); // lr x 0/4
+        Weights(model).Should().Equal(1f, -2f, 0.5f, 3f);
+
+        optimizer.Step(2); // lr x 2/4 = 0.05 and 0.1; gradient 2 (+ wd 0.5 p for member 0)
+        Weights(model).Should().Equal(new[] { 1 - (0.05f * (2 + 0.5f)), -2 - (0.1f * 2), 0.5f - (0.05f * (2 + 0.25f)), 3 - (0.1f * 2) }, (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.AdamW)]
+    public void A_member_with_a_non_finite_gradient_is_frozen_intact_weights_and_moments(OptimizerKind kind)
+    {
+        var (model, optimizer) = Setup(kind);
+        optimizer.Step(0);
+        var stateBefore = optimizer.State().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        var weightsBefore = Weights(model);
+
+        optimizer.ZeroGrad();
+        foreach (var p in model.Parameters)
+        {
+            // Member 1's gradient is NaN, member 0's is finite.
+            p.Value.mul(tensor(new float[] { 2f, float.NaN }).view([2, .. Enumerable.Repeat(1L, (int)p.Value.dim() - 1)])).sum().backward();
+        }
+
+        optimizer.Step(1, tensor(new[] { true, false }));
+
+        var after = Weights(model);
+        after[1].Should().Be(weightsBefore[1]);
+        after[3].Should().Be(weightsBefore[3]);
+        after[0].Should().NotBe(weightsBefore[0]);
+        foreach (var (name, value) in optimizer.State().Where(kv => kv.Key.StartsWith("m.", StringComparison.Ordinal) || kv.Key.StartsWith("v.", StringComparison.Ordinal)))
+        {
+            value[1].Equals(stateBefore[name][1]).Should().BeTrue($"{name} of the frozen member must not change");
+        }
+
+        optimizer.Active.data<float>().ToArray().Should().Equal(1f, 0f);
+        optimizer.StepsTaken.data<float>().ToArray().Should().Equal(2f, 1f);
     }
 }

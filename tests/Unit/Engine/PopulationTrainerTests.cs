@@ -101,6 +101,36 @@ public class PopulationTrainerTests
     }
 
     [Fact]
+    public void A_diverged_member_is_frozen_intact_with_the_weights_from_before_its_bad_step()
+    {
+        string dir = EngineFixtures.TempDirectory();
+        var o = EngineFixtures.Small("Population:Seeds=3", "Population:LearningRates=0.05,1e12", "Train:Steps=100", "Train:MetricsEvery=10", "Optimizer:Name=sgd");
+        var result = new PopulationTrainer(o, PopulationSetup.Members(o), torch.CPU).Run(dir);
+
+        var e = result.Events[1];
+        e.Diverged.Should().BeTrue();
+        long bad = e.DivergedStep;
+        bad.Should().BeInRange(1, 100);
+
+        // Its last checkpoint is finite and readable, and equals a lone run stopped just before the bad step.
+        var stored = TensorFile.Load(new RunDirectory(dir).WeightsAt(100), torch.CPU);
+        var lone = EngineFixtures.Small("Population:Seeds=3", "Population:LearningRates=1e12", $"Train:Steps={bad - 1}", "Train:MetricsEvery=1", "Optimizer:Name=sgd");
+        string loneDir = EngineFixtures.TempDirectory();
+        new PopulationTrainer(lone, PopulationSetup.Members(lone), torch.CPU).Run(loneDir);
+        var reference = TensorFile.Load(new RunDirectory(loneDir).WeightsAt(bad - 1), torch.CPU);
+        foreach (var (name, value) in stored)
+        {
+            var member = value[1];
+            member.isfinite().all().item<bool>().Should().BeTrue($"{name} of the frozen member must stay finite");
+            torch.allclose(member, reference[name][0], rtol: 1e-5, atol: 1e-6).Should().BeTrue($"{name} must be the weights before step {bad}");
+        }
+
+        result.MetricsOf(1).Last().DivergedAtStep.Should().Be(bad);
+        Directory.Delete(dir, true);
+        Directory.Delete(loneDir, true);
+    }
+
+    [Fact]
     public void Events_record_the_first_metric_step_over_the_threshold_and_never_otherwise()
     {
         var o = EngineFixtures.Small("Train:Steps=300", "Optimizer:Name=adamw", "Optimizer:LearningRate=0.003", "Train:TrainAccuracyThreshold=0.3", "Train:ValAccuracyThreshold=1");

@@ -139,9 +139,9 @@ public sealed class ClaimReportTests : IDisposable
             Reason: ConfirmedReason,
             Measured:
             [
-                new MeasuredValue("val_acc", 0.99123, "", Paper: 1.0, Tolerance: ">= 0.95", PerSeed: [0.99, 0.992, 0.9915]),
-                new MeasuredValue("delay", 12345.6, "steps", Paper: 1e4, Tolerance: "x10"),
-                new MeasuredValue("third", 3, "", Paper: 3),
+                new MeasuredValue("val_acc", 0.99123, "", Paper: 1.0, Tolerance: ">= 0.95", PerSeed: [0.99, 0.992, 0.9915], Key: "valAcc"),
+                new MeasuredValue("delay", 12345.6, "steps", Paper: 1e4, Tolerance: "x10", Key: "delay"),
+                new MeasuredValue("third", 3, "", Paper: 3, Key: "third"),
             ],
             Seeds: [1, 2, 3],
             SeedCombination: "median",
@@ -158,7 +158,7 @@ public sealed class ClaimReportTests : IDisposable
             Statement = "The weight norm decreases while validation accuracy rises.",
             Verdict = Verdict.Refuted,
             Reason = RefutedReason,
-            Measured = [new MeasuredValue("weight_norm", double.NaN, "", PerSeed: [double.NaN, 1.5])],
+            Measured = [new MeasuredValue("weight_norm", double.NaN, "", PerSeed: [double.NaN, 1.5], Key: "weightNorm")],
             Choices = [],
             Figures = [],
             Seconds = 3.25,

@@ -7,7 +7,7 @@ public sealed record ClaimContext(ClaimDefinition Claim, CachedRun Run, string P
 {
     /// <summary>The members of the run this claim reads (its member filter and seeds).</summary>
     public IReadOnlyList<MemberSpec> Members => Run.Result.Members
-        .Where(m => Claim.Members.Matches(m) && Claim.Seeds.Contains(m.Seed))
+        .Where(m => Claim.Members.Matches(m) && Claim.ReadsSeed(m.Seed))
         .ToList();
 
     /// <summary>Figure files go to figures/&lt;ID&gt;-name.png under the report directory; returns (directory, name).</summary>

@@ -22,8 +22,8 @@ public static class MemberSeries
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    /// <summary>Train (solid) and validation (dashed) accuracy per member, optionally with event dots, as one figure.</summary>
-    public static ClaimFigure AccuracyFigure(ClaimContext context, string name, string title, IReadOnlyList<MemberSpec> members, bool markEvents)
+    /// <summary>Train (solid) and validation (dashed) accuracy per member, optionally with dots at point 1 and the robust point 2, as one figure.</summary>
+    public static ClaimFigure AccuracyFigure(ClaimContext context, string name, string title, IReadOnlyList<MemberSpec> members, bool markEvents, double robustVal)
     {
         var result = context.Run.Result;
         var series = new List<(string Label, double[] X, double[] Y)>();
@@ -33,15 +33,15 @@ public static class MemberSeries
             string label = $"seed {m.Seed}, wd {m.WeightDecay:G3}";
             series.Add((label, rows.Select(r => r.Epoch).ToArray(), rows.Select(r => r.TrainAccuracy).ToArray()));
             series.Add((label, rows.Select(r => r.Epoch).ToArray(), rows.Select(r => r.ValAccuracy).ToArray()));
-            var e = result.Events[m.Index];
-            if (markEvents && e.ReachedTrain)
+            var points = GrokkingPoints.Of(result, m.Index, robustVal);
+            if (markEvents && double.IsFinite(points.Point1))
             {
-                series.Add((label, [result.EpochOf(e.TrainThresholdStep)], [At(result, m.Index, e.TrainThresholdStep).TrainAccuracy]));
+                series.Add((label, [points.Point1], [1.0]));
             }
 
-            if (markEvents && e.ReachedVal)
+            if (markEvents && double.IsFinite(points.RobustPoint2))
             {
-                series.Add((label, [result.EpochOf(e.ValThresholdStep)], [At(result, m.Index, e.ValThresholdStep).ValAccuracy]));
+                series.Add((label, [points.RobustPoint2], [robustVal]));
             }
         }
 

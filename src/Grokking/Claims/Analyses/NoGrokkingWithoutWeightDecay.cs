@@ -4,14 +4,15 @@ namespace Grokking.Claims.Analyses;
 /// MC-2: without weight decay validation accuracy stays low for the whole budget. Per seed (members with the
 /// claim's weight decay, 0): the highest validation accuracy over the budget must stay below
 /// <c>maxValAccuracy</c>. The budget must be long enough to tell: it must exceed <c>minBudgetOverGrokking</c>
-/// times the latest point 2 of the run's members with weight decay <c>referenceWeightDecay</c> (which must all
-/// have grokked); otherwise the claim is inconclusive.
+/// times the latest robust point 2 (validation accuracy >= <c>robustValAccuracy</c>) of the run's completed
+/// members with weight decay <c>referenceWeightDecay</c>; at least three of them must have grokked, otherwise
+/// the claim is inconclusive. A member that passed <c>maxValAccuracy</c> before diverging refutes the claim.
 /// </summary>
 public sealed class NoGrokkingWithoutWeightDecay : IClaimAnalysis
 {
     public string Name => "no-grokking-without-weight-decay";
 
-    public IReadOnlyList<string> RequiredTolerances => ["maxValAccuracy", "referenceWeightDecay", "minBudgetOverGrokking"];
+    public IReadOnlyList<string> RequiredTolerances => ["maxValAccuracy", "referenceWeightDecay", "minBudgetOverGrokking", "robustValAccuracy"];
 
     public AnalysisResult Analyze(ClaimContext context)
     {
@@ -20,44 +21,43 @@ public sealed class NoGrokkingWithoutWeightDecay : IClaimAnalysis
         double maxVal = claim.ToleranceOf("maxValAccuracy");
         double referenceWd = claim.ToleranceOf("referenceWeightDecay");
         double factor = claim.ToleranceOf("minBudgetOverGrokking");
+        double robustVal = claim.ToleranceOf("robustValAccuracy");
         double budget = result.EpochOf(result.StepsCompleted);
 
-        var reference = result.Members.Where(m => Math.Abs(m.WeightDecay - referenceWd) < 1e-12 && claim.Seeds.Contains(m.Seed)).ToList();
-        var referencePoint2 = reference.Select(m => result.Events[m.Index]).Select(e => e.ReachedVal ? result.EpochOf(e.ValThresholdStep) : double.NaN).ToList();
-        bool referenceGrokked = reference.Count > 0 && referencePoint2.All(double.IsFinite);
-        double needed = referenceGrokked ? referencePoint2.Max() * factor : double.NaN;
+        var reference = result.Members.Where(m => Math.Abs(m.WeightDecay - referenceWd) < 1e-12 && claim.ReadsSeed(m.Seed)).ToList();
+        var referencePoints = reference.Select(m => GrokkingPoints.Of(result, m.Index, robustVal)).ToList();
+        var referencePoint2 = referencePoints.Select(p => p.RobustPoint2).ToList();
+        var completedReference = referencePoints.Where(p => p.DivergedEpoch is null).ToList();
+        bool referenceGrokked = completedReference.Count >= SeedVerdicts.MinimumSeeds && completedReference.All(p => double.IsFinite(p.RobustPoint2));
+        double needed = referenceGrokked ? completedReference.Max(p => p.RobustPoint2) * factor : double.NaN;
 
         var maxValPerSeed = new List<double>();
-        var finalValPerSeed = new List<double>();
         var findings = new List<SeedFinding>();
         foreach (var m in context.Members)
         {
-            var rows = MemberSeries.Rows(result, m.Index);
-            double best = rows.Length == 0 ? double.NaN : rows.Max(r => r.ValAccuracy);
-            maxValPerSeed.Add(best);
-            finalValPerSeed.Add(rows.Length == 0 ? double.NaN : rows[^1].ValAccuracy);
-            var e = result.Events[m.Index];
-            findings.Add(e.Diverged
-                ? new(m.Seed, Verdict.Inconclusive, $"diverged at step {e.DivergedStep}")
-                : best >= maxVal
-                    ? new(m.Seed, Verdict.Refuted, $"validation accuracy reached {best:P1} (>= {maxVal:P0}) without weight decay")
+            var points = GrokkingPoints.Of(result, m.Index, robustVal);
+            maxValPerSeed.Add(points.MaxVal);
+            bool diverged = points.DivergedEpoch is not null;
+            findings.Add(points.MaxVal >= maxVal
+                ? new(m.Seed, Verdict.Refuted, $"validation accuracy reached {points.MaxVal:P1} (>= {maxVal:P0}) without weight decay{(diverged ? $" before diverging at epoch {points.DivergedEpoch:0}" : "")}", diverged)
+                : diverged
+                    ? new(m.Seed, Verdict.Inconclusive, $"diverged at epoch {points.DivergedEpoch:0} (max validation accuracy {points.MaxVal:P1} before)", true)
                     : !referenceGrokked
-                        ? new(m.Seed, Verdict.Inconclusive, $"validation stayed below {best:P1}, but the weight-decay {referenceWd} members did not all grok, so the budget of {budget:0} epochs cannot show that grokking was due")
+                        ? new(m.Seed, Verdict.Inconclusive, $"validation stayed below {points.MaxVal:P1}, but fewer than {SeedVerdicts.MinimumSeeds} completed weight-decay {referenceWd} members reached {robustVal:P0} validation accuracy, so the budget of {budget:0} epochs cannot show that grokking was due")
                         : budget < needed
-                            ? new(m.Seed, Verdict.Inconclusive, $"budget {budget:0} epochs is shorter than {factor}x the weight-decay members' point 2 ({needed:0} epochs)")
-                            : new(m.Seed, Verdict.Confirmed, $"max validation accuracy {best:P1} over {budget:0} epochs"));
+                            ? new(m.Seed, Verdict.Inconclusive, $"budget {budget:0} epochs is shorter than {factor}x the weight-decay members' robust point 2 ({needed:0} epochs)")
+                            : new(m.Seed, Verdict.Confirmed, $"max validation accuracy {points.MaxVal:P1} over {budget:0} epochs"));
         }
 
         var (verdict, reason) = SeedVerdicts.Combine(findings);
         var measured = new List<MeasuredValue>
         {
-            new("max validation accuracy without weight decay, max over seeds", maxValPerSeed.Count == 0 ? double.NaN : maxValPerSeed.Max(), "", null, $"< {maxVal}", maxValPerSeed),
-            new("final validation accuracy without weight decay, median", MemberSeries.Median(finalValPerSeed), "", null, null, finalValPerSeed),
-            new("budget", budget, "epoch", null, $">= {factor} x reference point 2"),
-            new($"point 2 with weight decay {referenceWd}, max over seeds", referencePoint2.Count == 0 ? double.NaN : referencePoint2.Max(), "epoch", claim.Paper.FirstOrDefault(p => p.Name == "point 2")?.Value, null, referencePoint2),
+            new("max validation accuracy without weight decay, max over seeds", maxValPerSeed.Count == 0 ? double.NaN : maxValPerSeed.Max(), "", null, $"< {maxVal}", maxValPerSeed, Key: "maxValNoWd"),
+            new("budget", budget, "epoch", null, $">= {factor} x reference robust point 2", Key: "budget"),
+            new($"robust point 2 (validation >= {robustVal:P0}) with weight decay {referenceWd}, max over seeds", referencePoint2.Count == 0 ? double.NaN : referencePoint2.Max(), "epoch", claim.Paper.FirstOrDefault(p => p.Name == "point 2")?.Value, null, referencePoint2, Key: "referencePoint2"),
         };
         var members = context.Members.Concat(reference).ToList();
-        var figure = MemberSeries.AccuracyFigure(context, "accuracy", $"{claim.Id}: accuracy without weight decay vs with weight decay {referenceWd}", members, markEvents: false);
+        var figure = MemberSeries.AccuracyFigure(context, "accuracy", $"{claim.Id}: accuracy without weight decay vs with weight decay {referenceWd}", members, markEvents: false, robustVal);
         return new AnalysisResult(verdict, reason, measured, [figure]);
     }
 }

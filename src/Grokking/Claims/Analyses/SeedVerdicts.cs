@@ -1,17 +1,26 @@
 namespace Grokking.Claims.Analyses;
 
-/// <summary>A per-seed finding: whether the effect held in that seed, or why the seed could not decide.</summary>
-public sealed record SeedFinding(long Seed, Verdict Verdict, string Reason);
+/// <summary>
+/// A per-seed finding: whether the effect held in that seed, or why the seed could not decide. A seed that
+/// diverged is marked; its verdict is Refuted when the evidence it produced before diverging already refutes
+/// the claim, else Inconclusive.
+/// </summary>
+public sealed record SeedFinding(long Seed, Verdict Verdict, string Reason, bool Diverged = false);
 
 /// <summary>
-/// Combines per-seed findings by "the effect must hold in every seed": one refuting seed refutes the claim;
-/// otherwise one undecided seed (or fewer seeds than required) leaves it inconclusive.
+/// Combines per-seed findings. A divergence is a finding, not a vote:
+/// <list type="number">
+/// <item>a seed whose evidence refutes the claim refutes it, diverged afterwards or not;</item>
+/// <item>if half or more of the seeds diverged, the setup cannot decide: INCONCLUSIVE with that reason;</item>
+/// <item>otherwise the claim is decided on the seeds that completed, which must number at least three, and the
+/// effect must hold in every one of them (one undecided completed seed leaves it inconclusive).</item>
+/// </list>
 /// </summary>
 public static class SeedVerdicts
 {
     public const int MinimumSeeds = 3;
 
-    public const string EverySeed = "the effect must hold in every seed (at least 3); one refuting seed refutes, one undecided seed leaves it inconclusive";
+    public const string EverySeed = "decided on the seeds that completed (at least 3): one refuting seed refutes (evidence before a divergence counts), the effect must hold in every completed seed, and half or more seeds diverging leaves it inconclusive";
 
     public static (Verdict Verdict, string Reason) Combine(IReadOnlyList<SeedFinding> findings, int minimumSeeds = MinimumSeeds)
     {
@@ -21,18 +30,26 @@ public static class SeedVerdicts
             return (Verdict.Refuted, Describe(refuting));
         }
 
-        var undecided = findings.Where(f => f.Verdict == Verdict.Inconclusive).ToList();
+        var diverged = findings.Where(f => f.Diverged).ToList();
+        if (diverged.Count > 0 && diverged.Count * 2 >= findings.Count)
+        {
+            return (Verdict.Inconclusive, $"{diverged.Count} of {findings.Count} seeds diverged (half or more): " + Describe(diverged));
+        }
+
+        var completed = findings.Where(f => !f.Diverged).ToList();
+        string divergedNote = diverged.Count == 0 ? "" : $" ({diverged.Count} diverged seed(s) not counted: {Describe(diverged)})";
+        if (completed.Count < minimumSeeds)
+        {
+            return (Verdict.Inconclusive, $"only {completed.Count} seed(s) completed; at least {minimumSeeds} are required{divergedNote}");
+        }
+
+        var undecided = completed.Where(f => f.Verdict == Verdict.Inconclusive).ToList();
         if (undecided.Count > 0)
         {
-            return (Verdict.Inconclusive, Describe(undecided));
+            return (Verdict.Inconclusive, Describe(undecided) + divergedNote);
         }
 
-        if (findings.Count < minimumSeeds)
-        {
-            return (Verdict.Inconclusive, $"only {findings.Count} seed(s) ran; at least {minimumSeeds} are required");
-        }
-
-        return (Verdict.Confirmed, $"holds in all {findings.Count} seeds: " + Describe(findings));
+        return (Verdict.Confirmed, $"holds in all {completed.Count} completed seeds: " + Describe(completed) + divergedNote);
     }
 
     private static string Describe(IEnumerable<SeedFinding> findings) =>

@@ -1,7 +1,10 @@
 namespace Grokking.Claims.Baselines;
 
-/// <summary>One recorded number of an outcome and how far a re-run may stray from it.</summary>
-public sealed record BaselineMetric(string Name, double Value, double Tolerance);
+/// <summary>
+/// One recorded number of an outcome and how far a re-run may stray from it. Matched by <c>Key</c> (stable),
+/// not by the label shown in the report, so that rewording a label keeps the baseline.
+/// </summary>
+public sealed record BaselineMetric(string Key, string Name, double Value, double Tolerance);
 
 /// <summary>The part of a claim's outcome that is pinned by a baseline: the verdict exactly, the numbers within tolerance.</summary>
 public sealed record BaselineSnapshot(string Id, string Profile, Verdict Verdict, IReadOnlyList<BaselineMetric> Metrics)
@@ -10,7 +13,7 @@ public sealed record BaselineSnapshot(string Id, string Profile, Verdict Verdict
         outcome.Id,
         outcome.Profile,
         outcome.Verdict,
-        outcome.Measured.Select(m => new BaselineMetric(m.Name, m.Value, Allowed(m.Value, tolerance))).ToList());
+        outcome.Measured.Select(m => new BaselineMetric(m.Key, m.Name, m.Value, Allowed(m.Value, tolerance))).ToList());
 
     /// <summary>max(absolute, relative x |value|); a missing (NaN) or infinite value only matches itself, so its tolerance is the absolute one.</summary>
     private static double Allowed(double value, BaselineTolerance tolerance) =>

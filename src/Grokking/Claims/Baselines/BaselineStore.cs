@@ -69,20 +69,20 @@ public sealed class BaselineStore(string baselinesDirectory)
 
         foreach (var accepted in verified.Metrics)
         {
-            var now = received.Metrics.FirstOrDefault(m => m.Name == accepted.Name);
+            var now = received.Metrics.FirstOrDefault(m => m.Key == accepted.Key);
             if (now is null)
             {
-                differences.Add($"metric '{accepted.Name}': accepted {F(accepted.Value)}, now missing");
+                differences.Add($"metric '{accepted.Key}' ({accepted.Name}): accepted {F(accepted.Value)}, now missing");
             }
             else if (!Within(accepted, now.Value))
             {
-                differences.Add($"metric '{accepted.Name}': accepted {F(accepted.Value)} ± {F(accepted.Tolerance)}, now {F(now.Value)} (off by {F(Math.Abs(now.Value - accepted.Value))})");
+                differences.Add($"metric '{accepted.Key}' ({accepted.Name}): accepted {F(accepted.Value)} ± {F(accepted.Tolerance)}, now {F(now.Value)} (off by {F(Math.Abs(now.Value - accepted.Value))})");
             }
         }
 
-        foreach (var extra in received.Metrics.Where(m => verified.Metrics.All(v => v.Name != m.Name)))
+        foreach (var extra in received.Metrics.Where(m => verified.Metrics.All(v => v.Key != m.Key)))
         {
-            differences.Add($"metric '{extra.Name}': new, {F(extra.Value)} (not in the accepted baseline)");
+            differences.Add($"metric '{extra.Key}' ({extra.Name}): new, {F(extra.Value)} (not in the accepted baseline)");
         }
 
         return differences;
