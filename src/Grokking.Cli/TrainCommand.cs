@@ -21,7 +21,7 @@ internal static class TrainCommand
         var result = trainer.Run(runDir, progress, cancel.Token);
         double seconds = clock.Elapsed.TotalSeconds;
         progress.Finish();
-        var plots = Grokking.Report.RunPlots.Write(result, runDir);
+        var plots = Grokking.Training.RunPlots.Write(result, runDir);
         foreach (var e in result.Events)
         {
             string Epoch(long step) => step == MemberEvents.Never ? "never" : $"epoch {result.EpochOf(step):0.##} (step {step})";

@@ -31,7 +31,7 @@ internal static class VerifyCommand
             Console.Error.WriteLine("interrupted; partial report follows");
         }
 
-        var files = suite.WriteReport();
+        var files = Grokking.Report.SuiteReport.Write(suite);
         Console.WriteLine();
         Console.WriteLine(Grokking.Report.ClaimReport.SummaryTable(suite.Outcomes));
         foreach (var outcome in suite.Outcomes)

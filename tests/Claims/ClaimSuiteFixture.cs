@@ -34,7 +34,7 @@ public sealed class ClaimSuiteFixture : IDisposable
     {
         if (Suite.Outcomes.Count > 0 || Suite.Errors.Count > 0)
         {
-            Suite.WriteReport();
+            Grokking.Report.SuiteReport.Write(Suite);
         }
     }
 }

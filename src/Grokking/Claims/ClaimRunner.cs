@@ -44,8 +44,9 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
             clock.Elapsed.TotalSeconds)
         {
             Divergences = context.Members
-                .Where(m => run.Result.Events[m.Index].Diverged)
-                .Select(m => new SeedDivergence(m.Seed, m.Label, run.Result.Events[m.Index].DivergedStep, run.Result.EpochOf(run.Result.Events[m.Index].DivergedStep)))
+                .Select(m => (Member: m, Events: run.Result.Events[m.Index]))
+                .Where(x => x.Events.Diverged)
+                .Select(x => new SeedDivergence(x.Member.Seed, x.Member.Label, x.Events.DivergedStep, run.Result.EpochOf(x.Events.DivergedStep)))
                 .ToList(),
             ProfileChanges = ExperimentResolver.ChangesFromPaper(experiment, profile),
             TrainMinutes = run.TrainSeconds / 60,

@@ -24,8 +24,9 @@ public sealed record ClaimSuiteSettings(string RepositoryRoot, Profile Profile, 
 public sealed record ClaimError(string Id, string Message);
 
 /// <summary>
-/// The main job, shared by 'grokking verify' and the claim tests: verify claims against their shared runs and
-/// write the report. Outcomes accumulate, so tests that verify one claim each still produce one report.
+/// The main job, shared by 'grokking verify' and the claim tests: verify claims against their shared runs.
+/// Outcomes accumulate, so tests that verify one claim each still produce one report (written by the report
+/// layer above, Report.SuiteReport).
 /// </summary>
 public sealed class ClaimSuite
 {
@@ -124,26 +125,22 @@ public sealed class ClaimSuite
     public BaselineSnapshot Snapshot(ClaimOutcome outcome) =>
         BaselineSnapshot.From(outcome, Catalog.Get(outcome.Id).Baseline!);
 
-    public IReadOnlyList<string> WriteReport()
+    /// <summary>When the suite started, and how long it has run (the report's environment block).</summary>
+    public DateTimeOffset Started => started;
+
+    public TimeSpan Elapsed => clock.Elapsed;
+
+    /// <summary>
+    /// Outcomes in catalog order, followed by claims that errored without an outcome: those appear as INCONCLUSIVE
+    /// with the error as the reason (and fail the job's exit code).
+    /// </summary>
+    public IReadOnlyList<ClaimOutcome> OutcomesWithErrors()
     {
-        var environment = new ReportEnvironment(
-            GitInfo.Commit(Settings.RepositoryRoot),
-            RuntimeInfo.TorchSharpVersion,
-            RuntimeInfo.LibTorchVersion,
-            RuntimeInfo.DeviceName,
-            RuntimeInfo.Threads,
-            ProfileName,
-            $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
-            RuntimeInfo.Compatibility.Decision.Describe(),
-            started,
-            clock.Elapsed.TotalSeconds);
         var catalogOrder = Catalog.Claims.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
         var ordered = Outcomes.OrderBy(o => catalogOrder[o.Id]).ToList();
-        var withErrors = ordered.Concat(Errors.Where(e => ordered.All(o => o.Id != e.Id)).Select(ErrorOutcome)).ToList();
-        return Report.ClaimReport.Write(Settings.ReportDirectory, environment, withErrors);
+        return ordered.Concat(Errors.Where(e => ordered.All(o => o.Id != e.Id)).Select(ErrorOutcome)).ToList();
     }
 
-    /// <summary>Errors appear in the report as INCONCLUSIVE with the error as the reason (and fail the job's exit code).</summary>
     private ClaimOutcome ErrorOutcome(ClaimError error)
     {
         var claim = Catalog.Get(error.Id);

@@ -30,33 +30,8 @@ public static class ExperimentResolver
             .ToList();
     }
 
-    private static Dictionary<string, string> Flatten(GrokkingOptions options)
-    {
-        var node = System.Text.Json.JsonSerializer.SerializeToNode(new { options.Data, options.Model, options.Optimizer, options.Train, options.Population }, Training.RunDirectory.Json);
-        var flat = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Walk(System.Text.Json.Nodes.JsonNode? n, string path)
-        {
-            switch (n)
-            {
-                case System.Text.Json.Nodes.JsonObject o:
-                    foreach (var (k, v) in o)
-                    {
-                        Walk(v, path.Length == 0 ? k : $"{path}:{k}");
-                    }
-
-                    break;
-                case System.Text.Json.Nodes.JsonArray a:
-                    flat[path] = "[" + string.Join(", ", a.Select(x => x?.ToJsonString().Trim('"'))) + "]";
-                    break;
-                default:
-                    flat[path] = n?.ToJsonString().Trim('"') ?? "null";
-                    break;
-            }
-        }
-
-        Walk(node, "");
-        return flat;
-    }
+    private static Dictionary<string, string?> Flatten(GrokkingOptions options) =>
+        JsonLayers.Merge([System.Text.Json.JsonSerializer.SerializeToNode(new { options.Data, options.Model, options.Optimizer, options.Train, options.Population }, Training.RunDirectory.Json)]);
 
     public static GrokkingOptions Resolve(ExperimentDefinition experiment, Profile profile, RuntimeOptions? runtime = null)
     {

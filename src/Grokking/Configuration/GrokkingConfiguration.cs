@@ -24,23 +24,29 @@ public static class GrokkingConfiguration
     public static IConfigurationRoot Build(ConfigurationSources sources)
     {
         var overrides = ParseOverrides(sources.Overrides ?? []);
-        var upper = AddUpperLayers(new ConfigurationBuilder(), sources, overrides).Build();
+        var files = (sources.JsonFiles ?? []).Select(ReadFile).ToList();
+
+        // The profile may itself be chosen by a file, a variable or --set, so it is read from those first.
+        var upper = AddUpperLayers(new ConfigurationBuilder().AddInMemoryCollection(JsonLayers.Merge(files)), sources, overrides).Build();
         var profile = ResolveProfile(upper["Profile"]);
 
         // JSON layers are merged here (arrays replace arrays); variables and --set address single keys on top.
-        var layers = new List<System.Text.Json.Nodes.JsonNode?>
-        {
+        var merged = JsonLayers.Merge([
             JsonLayers.Read(Resource("defaults.json"), "defaults.json"),
             JsonLayers.Read(Resource($"profile.{profile.ToString().ToLowerInvariant()}.json"), "profile"),
-        };
-        foreach (string file in sources.JsonFiles ?? [])
+            .. files]);
+        return AddUpperLayers(new ConfigurationBuilder().AddInMemoryCollection(merged), sources, overrides).Build();
+    }
+
+    private static System.Text.Json.Nodes.JsonNode? ReadFile(string file)
+    {
+        if (!File.Exists(file))
         {
-            using var stream = File.OpenRead(Path.GetFullPath(file));
-            layers.Add(JsonLayers.Read(stream, file));
+            throw new OptionsException("--config", $"Configuration file '{file}' does not exist");
         }
 
-        var builder = new ConfigurationBuilder().AddInMemoryCollection(JsonLayers.Merge(layers));
-        return AddUpperLayers(builder, sources with { JsonFiles = [] }, overrides).Build();
+        using var stream = File.OpenRead(Path.GetFullPath(file));
+        return JsonLayers.Read(stream, file);
     }
 
     public static Profile ResolveProfile(string? value)
@@ -73,18 +79,9 @@ public static class GrokkingConfiguration
         return result;
     }
 
+    /// <summary>The layers that address single keys: GROKKING__ variables, then --set.</summary>
     private static IConfigurationBuilder AddUpperLayers(IConfigurationBuilder builder, ConfigurationSources sources, IReadOnlyDictionary<string, string?> overrides)
     {
-        foreach (string file in sources.JsonFiles ?? [])
-        {
-            if (!File.Exists(file))
-            {
-                throw new OptionsException("--config", $"Configuration file '{file}' does not exist");
-            }
-
-            builder.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
-        }
-
         if (sources.EnvironmentVariables)
         {
             builder.AddEnvironmentVariables(EnvironmentPrefix);

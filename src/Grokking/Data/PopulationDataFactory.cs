@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using Grokking.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;

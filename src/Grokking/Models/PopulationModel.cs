@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -79,7 +80,7 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
         using var noGrad = no_grad();
         for (int k = 0; k < Members; k++)
         {
-            var g = Data.SeedStreams.Generator(seeds[k], Data.SeedStreams.Init);
+            var g = SeedStreams.Generator(seeds[k], SeedStreams.Init);
             foreach (var p in all)
             {
                 var shape = p.Value.shape[1..];

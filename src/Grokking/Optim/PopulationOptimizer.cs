@@ -73,12 +73,6 @@ public sealed class PopulationOptimizer : IDisposable
         }
     }
 
-    public void Freeze(int member)
-    {
-        using var noGrad = no_grad();
-        active[member] = 0f;
-    }
-
     /// <param name="step">0-based index of this optimizer step (warmup, Adam's bias correction).</param>
     /// <param name="healthy">[K] bool, false for members whose loss or gradient is not finite at this step: they are frozen before it.</param>
     public void Step(long step, Tensor? healthy = null)
@@ -96,8 +90,9 @@ public sealed class PopulationOptimizer : IDisposable
         var wd = weightDecays.mul(active);
 
         // Moment decay 1 for a frozen member: with its gradient masked to zero its moments stay as they are.
-        var beta1 = active.mul(options.Beta1 - 1).add_(1);
-        var beta2 = active.mul(options.Beta2 - 1).add_(1);
+        bool adaptive = options.Name != OptimizerKind.Sgd;
+        var beta1 = adaptive ? active.mul(options.Beta1 - 1).add_(1) : null;
+        var beta2 = adaptive ? active.mul(options.Beta2 - 1).add_(1) : null;
         long t = step + 1;
         foreach (var p in model.Parameters)
         {
@@ -117,11 +112,11 @@ public sealed class PopulationOptimizer : IDisposable
                     value.sub_(grad.add(value.mul(wdP)).mul_(lrP));
                     break;
                 case OptimizerKind.Adam:
-                    AdamUpdate(p.Name, value, grad.add(value.mul(wdP)), lrP, beta1.view(shape), beta2.view(shape), t);
+                    AdamUpdate(p.Name, value, grad.add(value.mul(wdP)), lrP, beta1!.view(shape), beta2!.view(shape), t);
                     break;
                 case OptimizerKind.AdamW:
                     value.mul_(lrP.mul(wdP).neg_().add_(1));
-                    AdamUpdate(p.Name, value, grad, lrP, beta1.view(shape), beta2.view(shape), t);
+                    AdamUpdate(p.Name, value, grad, lrP, beta1!.view(shape), beta2!.view(shape), t);
                     break;
             }
         }

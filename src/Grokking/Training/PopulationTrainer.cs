@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using System.Diagnostics;
 using Grokking.Configuration;
 using Grokking.Data;
@@ -243,10 +244,6 @@ public sealed class PopulationTrainer
             var before = events[m];
             events[m] = Advance(events[m], row, options.Train);
             newEvent |= events[m] != before && !events[m].Diverged;
-            if (events[m].Diverged && !before.Diverged)
-            {
-                optimizer.Freeze(m);
-            }
         }
 
         return newEvent;

@@ -1,5 +1,5 @@
 using System.Text;
-using Grokking.Report;
+using Grokking.Plots;
 using Grokking.Training;
 
 namespace Grokking.Tests.Unit.Report;
@@ -48,7 +48,7 @@ public class RunPlotsTests
         string directory = Path.Combine(Path.GetTempPath(), $"runplots-{Guid.NewGuid():N}");
         try
         {
-            var written = RunPlots.WriteLines(directory, "claim", "Claim", "x", "y",
+            var written = LineChart.Write(directory, "claim", "Claim", "x", "y",
                 [("a", [1, 2, 3, 4], [1.0, 0.0, double.NaN, 1e-3]), ("a", [1, 2], [0.5, 0.1]), ("b", [2.5], [0.2])],
                 markers: [(2.0, "event")],
                 logY: true);

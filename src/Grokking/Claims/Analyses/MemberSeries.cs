@@ -7,9 +7,6 @@ public static class MemberSeries
 {
     public static MetricRow[] Rows(TrainingResult result, int member) => result.MetricsOf(member).OrderBy(r => r.Step).ToArray();
 
-    /// <summary>The metric row at a step (events are recorded at metric steps, so it exists).</summary>
-    public static MetricRow At(TrainingResult result, int member, long step) => result.MetricsOf(member).First(r => r.Step == step);
-
     public static double Median(IReadOnlyCollection<double> values)
     {
         if (values.Count == 0)
@@ -22,8 +19,11 @@ public static class MemberSeries
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    /// <summary>Train (solid) and validation (dashed) accuracy per member, optionally with dots at point 1 and the robust point 2, as one figure.</summary>
-    public static ClaimFigure AccuracyFigure(ClaimContext context, string name, string title, IReadOnlyList<MemberSpec> members, bool markEvents, double robustVal)
+    /// <summary>
+    /// Train (solid) and validation (dashed) accuracy per member as one figure; members with <paramref name="points"/>
+    /// get dots at point 1 and at the robust point 2 (drawn at <paramref name="robustVal"/>).
+    /// </summary>
+    public static ClaimFigure AccuracyFigure(ClaimContext context, string name, string title, IReadOnlyList<MemberSpec> members, IReadOnlyDictionary<int, GrokkingPoints>? points = null, double robustVal = 1)
     {
         var result = context.Run.Result;
         var series = new List<(string Label, double[] X, double[] Y)>();
@@ -33,20 +33,24 @@ public static class MemberSeries
             string label = $"seed {m.Seed}, wd {m.WeightDecay:G3}";
             series.Add((label, rows.Select(r => r.Epoch).ToArray(), rows.Select(r => r.TrainAccuracy).ToArray()));
             series.Add((label, rows.Select(r => r.Epoch).ToArray(), rows.Select(r => r.ValAccuracy).ToArray()));
-            var points = GrokkingPoints.Of(result, m.Index, robustVal);
-            if (markEvents && double.IsFinite(points.Point1))
+            if (points?.GetValueOrDefault(m.Index) is not { } p)
             {
-                series.Add((label, [points.Point1], [1.0]));
+                continue;
             }
 
-            if (markEvents && double.IsFinite(points.RobustPoint2))
+            if (double.IsFinite(p.Point1))
             {
-                series.Add((label, [points.RobustPoint2], [robustVal]));
+                series.Add((label, [p.Point1], [1.0]));
+            }
+
+            if (double.IsFinite(p.RobustPoint2))
+            {
+                series.Add((label, [p.RobustPoint2], [robustVal]));
             }
         }
 
         var (dir, file) = context.Figure(name);
-        var paths = Report.RunPlots.WriteLines(dir, file, title, "epoch", "accuracy (solid: train, dashed: validation)", series);
+        var paths = Plots.LineChart.Write(dir, file, title, "epoch", "accuracy (solid: train, dashed: validation)", series);
         string Rel(string ext) => Path.GetRelativePath(context.ReportDirectory, paths.First(p => p.EndsWith(ext, StringComparison.Ordinal)));
         return new ClaimFigure(title, Rel(".png"), Rel(".svg"));
     }

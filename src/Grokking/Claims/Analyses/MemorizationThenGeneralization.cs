@@ -29,9 +29,10 @@ public sealed class MemorizationThenGeneralization : IClaimAnalysis
         var robust2 = new List<double>();
         var ratios = new List<double>();
         var valAtPoint1 = new List<double>();
+        var pointsOf = new Dictionary<int, GrokkingPoints>();
         foreach (var m in context.Members)
         {
-            var points = GrokkingPoints.Of(result, m.Index, limits.RobustVal);
+            var points = pointsOf[m.Index] = GrokkingPoints.Of(result, m.Index, limits.RobustVal);
             point1.Add(points.Point1);
             point2.Add(points.Point2);
             robust2.Add(points.RobustPoint2);
@@ -51,13 +52,13 @@ public sealed class MemorizationThenGeneralization : IClaimAnalysis
             new("delay robust point 2 / point 1, min over seeds", ratios.Count == 0 ? double.NaN : ratios.Min(), "x", paper1 is null || paper2 is null ? null : paper2 / paper1, $">= {limits.MinRatio}", ratios, Key: "delayRatio"),
             new("validation accuracy at point 1, max over seeds", valAtPoint1.Count == 0 ? double.NaN : valAtPoint1.Max(), "", null, $"<= {limits.MaxValAtPoint1}", valAtPoint1, Key: "valAtPoint1"),
         };
-        var figure = MemberSeries.AccuracyFigure(context, "accuracy", $"{claim.Id}: train / validation accuracy per seed (dots: point 1, robust point 2)", context.Members, markEvents: true, limits.RobustVal);
+        var figure = MemberSeries.AccuracyFigure(context, "accuracy", $"{claim.Id}: train / validation accuracy per seed (dots: point 1, robust point 2)", context.Members, pointsOf, limits.RobustVal);
         return new AnalysisResult(verdict, reason, measured, [figure]);
     }
 
-    internal sealed record Limits(double MaxValAtPoint1, double MinRatio, double RobustVal);
+    private sealed record Limits(double MaxValAtPoint1, double MinRatio, double RobustVal);
 
-    internal static SeedFinding Judge(long seed, GrokkingPoints p, Limits limits, double budgetEpochs)
+    private static SeedFinding Judge(long seed, GrokkingPoints p, Limits limits, double budgetEpochs)
     {
         bool diverged = p.DivergedEpoch is not null;
         string after = diverged ? $"; diverged at epoch {p.DivergedEpoch:0}" : "";

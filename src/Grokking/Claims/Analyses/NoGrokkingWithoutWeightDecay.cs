@@ -57,7 +57,7 @@ public sealed class NoGrokkingWithoutWeightDecay : IClaimAnalysis
             new($"robust point 2 (validation >= {robustVal:P0}) with weight decay {referenceWd}, max over seeds", referencePoint2.Count == 0 ? double.NaN : referencePoint2.Max(), "epoch", claim.Paper.FirstOrDefault(p => p.Name == "point 2")?.Value, null, referencePoint2, Key: "referencePoint2"),
         };
         var members = context.Members.Concat(reference).ToList();
-        var figure = MemberSeries.AccuracyFigure(context, "accuracy", $"{claim.Id}: accuracy without weight decay vs with weight decay {referenceWd}", members, markEvents: false, robustVal);
+        var figure = MemberSeries.AccuracyFigure(context, "accuracy", $"{claim.Id}: accuracy without weight decay vs with weight decay {referenceWd}", members);
         return new AnalysisResult(verdict, reason, measured, [figure]);
     }
 }

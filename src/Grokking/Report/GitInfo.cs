@@ -1,4 +1,4 @@
-namespace Grokking.Claims;
+namespace Grokking.Report;
 
 /// <summary>The checked-out commit, read from .git directly (CI images need not have git on PATH).</summary>
 public static class GitInfo

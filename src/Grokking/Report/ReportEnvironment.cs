@@ -1,4 +1,4 @@
-namespace Grokking.Claims;
+namespace Grokking.Report;
 
 /// <summary>Where and how a set of claims was verified (the report's environment block).</summary>
 public sealed record ReportEnvironment(

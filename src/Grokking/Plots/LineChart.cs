@@ -1,12 +1,11 @@
 using System.Globalization;
 using Grokking.Runtime;
-using Grokking.Training;
 using ScottPlot;
 
-namespace Grokking.Report;
+namespace Grokking.Plots;
 
-/// <summary>Population-wide figures of one run (accuracy, loss, weight norm), each as PNG and SVG.</summary>
-public static class RunPlots
+/// <summary>Line charts written as PNG and SVG: the one drawing routine that run plots and claim figures share.</summary>
+public static class LineChart
 {
     private const int Width = 900;
     private const int Height = 500;
@@ -14,88 +13,13 @@ public static class RunPlots
     // Log axes show log10 of the data; a loss of exactly zero (or a diverged negative value) would be -inf.
     private const double LogFloor = 1e-12;
 
-    public static IReadOnlyList<string> Write(TrainingResult result, string directory)
-    {
-        string suffix = result.Interrupted ? " (interrupted)" : string.Empty;
-        var rows = result.Members.ToDictionary(m => m.Index, m => result.MetricsOf(m.Index).OrderBy(r => r.Step).ToArray());
-
-        List<(string Label, double[] X, double[] Y)> Series(Func<MetricRow, double> train, Func<MetricRow, double>? val = null)
-        {
-            var series = new List<(string Label, double[] X, double[] Y)>();
-            foreach (var member in result.Members)
-            {
-                var own = rows[member.Index];
-                double[] epochs = [.. own.Select(r => r.Epoch)];
-                series.Add((member.Label, epochs, [.. own.Select(train)]));
-                if (val is not null)
-                {
-                    series.Add((member.Label, epochs, [.. own.Select(val)]));
-                }
-            }
-
-            return series;
-        }
-
-        // Events as dots on the member's own curves: with a population, labelled vertical lines pile up unreadably.
-        var accuracy = Series(r => r.TrainAccuracy, r => r.ValAccuracy);
-        foreach (var events in result.Events)
-        {
-            var member = result.Members.FirstOrDefault(m => m.Index == events.Member);
-            if (member is null)
-            {
-                continue;
-            }
-
-            var own = rows[member.Index];
-            if (events.ReachedTrain)
-            {
-                double epoch = result.EpochOf(events.TrainThresholdStep);
-                accuracy.Add((member.Label, [epoch], [Interpolate(own, epoch, r => r.TrainAccuracy)]));
-            }
-
-            if (events.ReachedVal)
-            {
-                double epoch = result.EpochOf(events.ValThresholdStep);
-                accuracy.Add((member.Label, [epoch], [Interpolate(own, epoch, r => r.ValAccuracy)]));
-            }
-        }
-
-        return
-        [
-            .. WriteLines(directory, "accuracy", "Accuracy" + suffix + "; dots: train / validation threshold reached", "epoch",
-                "accuracy (solid: train, dashed: validation)", accuracy),
-            .. WriteLines(directory, "loss", "Loss" + suffix, "epoch", "loss (solid: train, dashed: validation)",
-                Series(r => r.TrainLoss, r => r.ValLoss), logY: true),
-            .. WriteLines(directory, "weight_norm", "Weight norm" + suffix, "epoch", "||theta||", Series(r => r.WeightNorm)),
-        ];
-    }
-
-    /// <summary>Linear interpolation of a metric at an epoch between metric rows (events fall between them).</summary>
-    private static double Interpolate(MetricRow[] rows, double epoch, Func<MetricRow, double> metric)
-    {
-        if (rows.Length == 0)
-        {
-            return double.NaN;
-        }
-
-        int after = Array.FindIndex(rows, r => r.Epoch >= epoch);
-        if (after <= 0)
-        {
-            return metric(after == 0 ? rows[0] : rows[^1]);
-        }
-
-        var (a, b) = (rows[after - 1], rows[after]);
-        double t = (epoch - a.Epoch) / (b.Epoch - a.Epoch);
-        return metric(a) + (t * (metric(b) - metric(a)));
-    }
-
     /// <summary>
     /// Writes <paramref name="name"/>.png and .svg. Series that share a label share a colour and one legend entry;
     /// the first is drawn solid and later ones dashed, so a train/validation pair reads as one member. A
     /// single-point series is drawn as a dot (an event on that member's curve).
     /// Markers are labelled vertical lines (events such as threshold crossings).
     /// </summary>
-    public static IReadOnlyList<string> WriteLines(
+    public static IReadOnlyList<string> Write(
         string directory,
         string name,
         string title,

@@ -1,4 +1,4 @@
-namespace Grokking.Data;
+namespace Grokking.Runtime;
 
 /// <summary>
 /// Independent, reproducible random streams per member and purpose, derived from the member's seed alone,

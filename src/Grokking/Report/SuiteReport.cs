@@ -1,0 +1,24 @@
+using Grokking.Claims;
+
+namespace Grokking.Report;
+
+/// <summary>Writes a claim suite's report (Markdown, HTML, JSON) with the environment it ran in.</summary>
+public static class SuiteReport
+{
+    public static IReadOnlyList<string> Write(ClaimSuite suite)
+    {
+        var runtime = suite.RuntimeInfo;
+        var environment = new ReportEnvironment(
+            GitInfo.Commit(suite.Settings.RepositoryRoot),
+            runtime.TorchSharpVersion,
+            runtime.LibTorchVersion,
+            runtime.DeviceName,
+            runtime.Threads,
+            suite.ProfileName,
+            $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
+            runtime.Compatibility.Decision.Describe(),
+            suite.Started,
+            suite.Elapsed.TotalSeconds);
+        return ClaimReport.Write(suite.Settings.ReportDirectory, environment, suite.OutcomesWithErrors());
+    }
+}
