@@ -1,5 +1,6 @@
 using Grokking.Cli;
 using Grokking.Configuration;
+using Grokking.Claims.Contracts;
 
 try
 {
@@ -21,7 +22,7 @@ try
         _ => throw new UsageException($"unknown command '{cmd.Verb}'; commands: {Usage.Commands}"),
     };
 }
-catch (Grokking.Claims.ClaimDefinitionException e)
+catch (Grokking.Claims.Contracts.ClaimDefinitionException e)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;

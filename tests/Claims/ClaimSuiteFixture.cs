@@ -1,5 +1,6 @@
 using Grokking.Claims;
 using Grokking.Configuration;
+using Grokking.Claims.Contracts;
 
 namespace Grokking.Tests.Claims;
 

@@ -3,6 +3,7 @@ using Grokking.Claims.Analyses;
 using Grokking.Configuration;
 using Grokking.Training;
 using TorchSharp;
+using Grokking.Claims.Contracts;
 
 namespace Grokking.Claims;
 
@@ -25,7 +26,7 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
         var trainingProgress = progress is null ? null : new Relay(p => progress.Report(new ClaimProgress(claim.Id, index, count, "training", p)));
         var run = cache.GetOrTrain(experiment.Name, options, device, trainingProgress, cancel);
         progress?.Report(new ClaimProgress(claim.Id, index, count, "analysis", null));
-        var context = new ClaimContext(claim, run, profile.ToString().ToLowerInvariant(), Path.GetFullPath(reportDirectory));
+        var context = new ClaimContext(claim, run.Result, run.Directory, profile.ToString().ToLowerInvariant(), Path.GetFullPath(reportDirectory));
         var analysis = AnalysisRegistry.Get(claim.Analysis).Analyze(context);
         return new ClaimOutcome(
             claim.Id,

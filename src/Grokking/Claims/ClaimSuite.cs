@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grokking.Claims.Baselines;
 using Grokking.Configuration;
 using Grokking.Runtime;
+using Grokking.Claims.Contracts;
 
 namespace Grokking.Claims;
 

@@ -1,5 +1,6 @@
 using Grokking.Configuration;
 using Microsoft.Extensions.Configuration;
+using Grokking.Claims.Contracts;
 
 namespace Grokking.Claims;
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grokking.Claims;
 using Grokking.Runtime;
+using Grokking.Claims.Contracts;
 
 namespace Grokking.Report;
 

@@ -39,6 +39,8 @@ public sealed class PopulationTrainer
         using var model = PopulationModelFactory.Create(k, options.Model, options.Data, device);
         model.Initialize(seeds, members.Select(m => m.InitScale).ToArray());
         using var optimizer = new PopulationOptimizer(model, options.Optimizer, members.Select(m => m.LearningRate).ToArray(), members.Select(m => m.WeightDecay).ToArray());
+        var recorder = new MetricRecorder(model, data, optimizer, options.Train.BatchSize, options.Train.StochasticGradientNorm);
+        var checkpointer = run is null ? null : new Checkpointer(run, model, optimizer, device);
 
         int n = data.TrainCount;
         int batch = options.Train.BatchSize == 0 ? n : Math.Min(options.Train.BatchSize, n);
@@ -48,26 +50,22 @@ public sealed class PopulationTrainer
 
         var metrics = new List<MetricRow>();
         var stepLosses = Enumerable.Range(0, k).Select(_ => new List<float>()).ToList();
-        long start = 0;
-        if (run is not null && File.Exists(run.StateFile))
-        {
-            start = Resume(run, model, optimizer, metrics, stepLosses);
-        }
+        long start = checkpointer is { HasState: true } ? checkpointer.Resume(metrics, stepLosses) : 0;
+        var events = new EventTracker(options.Train, k);
+        events.Observe(metrics);
 
-        var events = EventsFrom(metrics, k);
         using var lossBuffer = zeros(k, metricsEvery, device: device);
         Tensor? order = null;
         long orderEpoch = -1;
         bool interrupted = false;
         long step = start;
         var clock = Stopwatch.StartNew();
-        Func<PopulationParameter, bool> invariant = model.HasScaleInvariantParameters ? p => p.ScaleInvariant : _ => true;
 
         TrainingResult Snapshot(long completed) => new()
         {
             Members = members,
             Metrics = metrics,
-            Events = events,
+            Events = events.Events.ToList(),
             StepLosses = stepLosses.Select(s => s.ToArray()).ToList(),
             StepsPerEpoch = stepsPerEpoch,
             StepsCompleted = completed,
@@ -81,7 +79,7 @@ public sealed class PopulationTrainer
             if (epoch != orderEpoch)
             {
                 order?.Dispose();
-                order = MinibatchOrder(seeds, n, epoch);
+                order = MinibatchOrder.ForEpoch(seeds, n, epoch, device);
                 orderEpoch = epoch;
             }
 
@@ -102,7 +100,7 @@ public sealed class PopulationTrainer
 
                 if (metricStep)
                 {
-                    gradSquares = stack([gradSquare, model.SquaredGradNorm(invariant)]).MoveToOuterDisposeScope();
+                    gradSquares = stack([gradSquare, model.SquaredGradNorm(recorder.Invariant)]).MoveToOuterDisposeScope();
                 }
 
                 // A member whose loss or gradient is not finite is frozen before this step touches it.
@@ -115,33 +113,40 @@ public sealed class PopulationTrainer
             }
 
             long done = step + 1;
-            var newEvents = RecordMetrics(done, model, data, optimizer, gradSquares!, lossBuffer, (int)(((done - 1) % metricsEvery) + 1), invariant, stepsPerEpoch, metrics, stepLosses, events);
-            gradSquares!.Dispose();
-            if (run is not null && options.Train.CheckpointAtEvents && newEvents)
+            int buffered = (int)(((done - 1) % metricsEvery) + 1);
+            AppendStepLosses(lossBuffer, buffered, stepLosses);
+            List<MetricRow> rows;
+            using (gradSquares)
             {
-                Weights(model).SaveTo(run.WeightsAt(done));
+                rows = recorder.Record(done, stepsPerEpoch, gradSquares!).ToList();
             }
 
-            if (run is not null && options.Train.CheckpointEvery > 0 && done % options.Train.CheckpointEvery < metricsEvery && done >= options.Train.CheckpointEvery)
+            metrics.AddRange(rows);
+            bool newEvents = events.Observe(rows);
+            if (checkpointer is not null && options.Train.CheckpointAtEvents && newEvents)
             {
-                Weights(model).SaveTo(run.WeightsAt(done));
-                SaveState(run, model, optimizer, Snapshot(done), done);
+                checkpointer.SaveWeights(done);
+            }
+
+            if (checkpointer is not null && options.Train.CheckpointEvery > 0 && done % options.Train.CheckpointEvery < metricsEvery && done >= options.Train.CheckpointEvery)
+            {
+                checkpointer.SaveWeights(done);
+                checkpointer.SaveState(Snapshot(done), done);
             }
 
             double rate = (done - start) / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-            var last = metrics.Skip(metrics.Count - k).ToList();
             progress?.Report(new TrainingProgress(
                 done,
                 totalSteps,
                 rate,
                 TimeSpan.FromSeconds((totalSteps - done) / Math.Max(rate, 1e-9)),
-                last.Average(m => m.TrainAccuracy),
-                last.Average(m => m.ValAccuracy),
-                events.Count(e => e.ReachedTrain && e.ReachedVal)));
+                rows.Average(m => m.TrainAccuracy),
+                rows.Average(m => m.ValAccuracy),
+                events.MembersDone));
 
             // Cancellation is honoured at metric steps only, so a checkpoint never splits the per-step loss buffer.
             interrupted = cancel.IsCancellationRequested;
-            if (interrupted || ShouldStop(done, events))
+            if (interrupted || events.ShouldStop(done))
             {
                 step = done;
                 break;
@@ -150,190 +155,22 @@ public sealed class PopulationTrainer
 
         order?.Dispose();
         var result = Snapshot(step);
-        if (run is not null)
+        if (checkpointer is not null)
         {
-            Weights(model).SaveTo(run.WeightsAt(result.StepsCompleted));
-            SaveState(run, model, optimizer, result, result.StepsCompleted);
+            checkpointer.SaveWeights(result.StepsCompleted);
+            checkpointer.SaveState(result, result.StepsCompleted);
         }
 
         return result;
     }
 
-    private bool ShouldStop(long done, IReadOnlyList<MemberEvents> events)
+    private static void AppendStepLosses(Tensor lossBuffer, int buffered, List<List<float>> stepLosses)
     {
-        if (events.All(e => e.Diverged))
+        using var host = lossBuffer.narrow(1, 0, buffered).cpu();
+        var losses = host.data<float>().ToArray();
+        for (int m = 0; m < stepLosses.Count; m++)
         {
-            return true;
+            stepLosses[m].AddRange(losses.AsSpan(m * buffered, buffered));
         }
-
-        int margin = options.Train.StopMarginSteps;
-        if (margin < 0)
-        {
-            return false;
-        }
-
-        var live = events.Where(e => !e.Diverged).ToList();
-        return live.All(e => e.ReachedTrain && e.ReachedVal) && done >= live.Max(e => Math.Max(e.TrainThresholdStep, e.ValThresholdStep)) + margin;
-    }
-
-    /// <summary>Member k's order for epoch e depends only on (seed_k, e).</summary>
-    private Tensor MinibatchOrder(long[] seeds, int n, long epoch)
-    {
-        var perms = seeds.Select(s => randperm(n, generator: SeedStreams.Generator(s, SeedStreams.Order, epoch))).ToArray();
-        var stacked = stack(perms).to(device);
-        foreach (var p in perms)
-        {
-            p.Dispose();
-        }
-
-        return stacked;
-    }
-
-    /// <returns>True when a member reached an event at this step.</returns>
-    private bool RecordMetrics(
-        long done,
-        PopulationModel model,
-        PopulationData data,
-        PopulationOptimizer optimizer,
-        Tensor gradSquares,
-        Tensor lossBuffer,
-        int buffered,
-        Func<PopulationParameter, bool> invariant,
-        long stepsPerEpoch,
-        List<MetricRow> metrics,
-        List<List<float>> stepLosses,
-        MemberEvents[] events)
-    {
-        int k = model.Members;
-        float[] values;
-        float[]? stochastic = null;
-        using (var scope = NewDisposeScope())
-        {
-            var train = PopulationEvaluator.Evaluate(model, data.TrainX, data.TrainY, data);
-            var val = PopulationEvaluator.Evaluate(model, data.ValX, data.ValY, data);
-            var normSq = model.SquaredNorm();
-            var invariantSq = model.SquaredNorm(invariant);
-            var l2 = optimizer.WeightDecays.mul(normSq).div_(2);
-            var rows = stack([
-                train.Loss, train.Loss.add(l2), train.Accuracy,
-                val.Loss, val.Loss.add(l2), val.Accuracy,
-                normSq.sqrt(), optimizer.LearningRates.div(invariantSq),
-                gradSquares[1].sqrt().mul(invariantSq.sqrt()), gradSquares[0].sqrt(),
-                optimizer.Active, optimizer.StepsTaken,
-            ]);
-            values = rows.cpu().data<float>().ToArray();
-            var losses = lossBuffer.narrow(1, 0, buffered).cpu().data<float>().ToArray();
-            for (int m = 0; m < k; m++)
-            {
-                stepLosses[m].AddRange(losses.AsSpan(m * buffered, buffered));
-            }
-
-            if (options.Train.StochasticGradientNorm)
-            {
-                stochastic = MeanStochasticGradNorm.Compute(model, data, options.Train.BatchSize).cpu().data<float>().ToArray();
-            }
-        }
-
-        bool newEvent = false;
-        for (int m = 0; m < k; m++)
-        {
-            double V(int row) => values[(row * k) + m];
-            long divergedAt = V(10) > 0 ? MemberEvents.Never : (long)V(11) + 1;
-            var row = new MetricRow(done, (double)done / stepsPerEpoch, m, V(0), V(1), V(2), V(3), V(4), V(5), V(6), V(7), V(8), V(9), stochastic?[m], divergedAt);
-            metrics.Add(row);
-            var before = events[m];
-            events[m] = Advance(events[m], row, options.Train);
-            newEvent |= events[m] != before && !events[m].Diverged;
-        }
-
-        return newEvent;
-    }
-
-    private static MemberEvents Advance(MemberEvents e, MetricRow row, TrainOptions train)
-    {
-        if (e.Diverged)
-        {
-            return e;
-        }
-
-        if (row.DivergedAtStep != MemberEvents.Never)
-        {
-            return e with { DivergedStep = row.DivergedAtStep };
-        }
-
-        // Not expected once bad steps freeze members (a finite step overflowing the weights would get here).
-        if (!double.IsFinite(row.TrainLoss) || !double.IsFinite(row.WeightNorm))
-        {
-            return e with { DivergedStep = row.Step };
-        }
-
-        const double slack = 1e-9;
-        if (!e.ReachedTrain && row.TrainAccuracy >= train.TrainAccuracyThreshold - slack)
-        {
-            e = e with { TrainThresholdStep = row.Step };
-        }
-
-        if (!e.ReachedVal && row.ValAccuracy >= train.ValAccuracyThreshold - slack)
-        {
-            e = e with { ValThresholdStep = row.Step };
-        }
-
-        return e;
-    }
-
-    private MemberEvents[] EventsFrom(IEnumerable<MetricRow> metrics, int k)
-    {
-        var events = Enumerable.Range(0, k).Select(MemberEvents.None).ToArray();
-        foreach (var row in metrics.OrderBy(r => r.Step))
-        {
-            events[row.Member] = Advance(events[row.Member], row, options.Train);
-        }
-
-        return events;
-    }
-
-    private static TensorSet Weights(PopulationModel model) => new(model.Snapshot());
-
-    private static void SaveState(RunDirectory run, PopulationModel model, PopulationOptimizer optimizer, TrainingResult result, long step)
-    {
-        run.WriteProgress(result);
-        var state = new Dictionary<string, Tensor>();
-        foreach (var (name, t) in model.Snapshot())
-        {
-            state["param." + name] = t;
-        }
-
-        foreach (var (name, t) in optimizer.State())
-        {
-            state["opt." + name] = t;
-        }
-
-        state["meta.step"] = tensor(new float[] { step });
-        TensorFile.Save(run.StateFile, state);
-        foreach (var t in state.Values)
-        {
-            t.Dispose();
-        }
-    }
-
-    private long Resume(RunDirectory run, PopulationModel model, PopulationOptimizer optimizer, List<MetricRow> metrics, List<List<float>> stepLosses)
-    {
-        var state = TensorFile.Load(run.StateFile, device);
-        long step = (long)state["meta.step"].item<float>();
-        model.Load(state.Where(s => s.Key.StartsWith("param.", StringComparison.Ordinal)).ToDictionary(s => s.Key["param.".Length..], s => s.Value));
-        optimizer.LoadState(state.Where(s => s.Key.StartsWith("opt.", StringComparison.Ordinal)).ToDictionary(s => s.Key["opt.".Length..], s => s.Value));
-        foreach (var t in state.Values)
-        {
-            t.Dispose();
-        }
-
-        metrics.AddRange(run.ReadMetrics(step));
-        var losses = run.ReadStepLosses(model.Members, step);
-        for (int m = 0; m < losses.Count; m++)
-        {
-            stepLosses[m].AddRange(losses[m]);
-        }
-
-        return step;
     }
 }

@@ -1,4 +1,5 @@
 using Grokking.Claims;
+using Grokking.Claims.Contracts;
 
 namespace Grokking.Tests.Unit.Claims;
 

@@ -2,6 +2,7 @@ using Grokking.Claims;
 using Grokking.Claims.Analyses;
 using Grokking.Configuration;
 using Grokking.Training;
+using Grokking.Claims.Contracts;
 
 namespace Grokking.Tests.Unit.Claims;
 
@@ -42,9 +43,8 @@ public class MemorizationAnalysesTests
             StepsCompleted = 100 * StepsPerEpoch,
             Interrupted = false,
         };
-        var run = new CachedRun("test", "key", "dir", new GrokkingOptions(), result, true, 0);
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
-        return analysis.Analyze(new ClaimContext(claim, run, "ci", report));
+        return analysis.Analyze(new ClaimContext(claim, result, "dir", "ci", report));
     }
 
     private static ClaimDefinition Mc1() => new()

@@ -1,5 +1,6 @@
 using Grokking.Claims;
 using Grokking.Claims.Analyses;
+using Grokking.Claims.Contracts;
 
 namespace Grokking.Tests.Unit.Claims;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Grokking.Claims;
 using Grokking.Report;
+using Grokking.Claims.Contracts;
 
 namespace Grokking.Tests.Unit.Report;
 

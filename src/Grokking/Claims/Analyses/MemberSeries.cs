@@ -1,4 +1,5 @@
 using Grokking.Training;
+using Grokking.Claims.Contracts;
 
 namespace Grokking.Claims.Analyses;
 
@@ -25,7 +26,7 @@ public static class MemberSeries
     /// </summary>
     public static ClaimFigure AccuracyFigure(ClaimContext context, string name, string title, IReadOnlyList<MemberSpec> members, IReadOnlyDictionary<int, GrokkingPoints>? points = null, double robustVal = 1)
     {
-        var result = context.Run.Result;
+        var result = context.Result;
         var series = new List<(string Label, double[] X, double[] Y)>();
         foreach (var m in members)
         {

@@ -1,4 +1,5 @@
 using Grokking.Training;
+using Grokking.Claims.Contracts;
 
 namespace Grokking.Claims.Analyses;
 
@@ -18,10 +19,12 @@ public sealed class MemorizationThenGeneralization : IClaimAnalysis
 
     public IReadOnlyList<string> RequiredTolerances => ["maxValAccuracyAtPoint1", "minDelayRatio", "robustValAccuracy"];
 
+    public IReadOnlyList<string> RequiredPaperValues => ["point 1", "point 2"];
+
     public AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
-        var result = context.Run.Result;
+        var result = context.Result;
         var limits = new Limits(claim.ToleranceOf("maxValAccuracyAtPoint1"), claim.ToleranceOf("minDelayRatio"), claim.ToleranceOf("robustValAccuracy"));
         var findings = new List<SeedFinding>();
         var point1 = new List<double>();
@@ -42,14 +45,14 @@ public sealed class MemorizationThenGeneralization : IClaimAnalysis
         }
 
         var (verdict, reason) = SeedVerdicts.Combine(findings);
-        var paper1 = claim.Paper.FirstOrDefault(p => p.Name == "point 1")?.Value;
-        var paper2 = claim.Paper.FirstOrDefault(p => p.Name == "point 2")?.Value;
+        var paper1 = claim.PaperValueOf("point 1");
+        var paper2 = claim.PaperValueOf("point 2");
         var measured = new List<MeasuredValue>
         {
             new("point 1 (first epoch with 100% train accuracy), median", MemberSeries.Median(point1), "epoch", paper1, PerSeed: point1, Key: "point1"),
             new($"point 2, robust (first epoch with validation accuracy >= {limits.RobustVal:P0}), median", MemberSeries.Median(robust2), "epoch", paper2, $"decides; >= {limits.MinRatio} x point 1", robust2, Key: "point2Robust"),
             new("point 2 as the paper defines it (first epoch with 100% validation accuracy), median", MemberSeries.Median(point2), "epoch", paper2, "reported, not decisive", point2, Key: "point2Exact"),
-            new("delay robust point 2 / point 1, min over seeds", ratios.Count == 0 ? double.NaN : ratios.Min(), "x", paper1 is null || paper2 is null ? null : paper2 / paper1, $">= {limits.MinRatio}", ratios, Key: "delayRatio"),
+            new("delay robust point 2 / point 1, min over seeds", ratios.Count == 0 ? double.NaN : ratios.Min(), "x", paper2 / paper1, $">= {limits.MinRatio}", ratios, Key: "delayRatio"),
             new("validation accuracy at point 1, max over seeds", valAtPoint1.Count == 0 ? double.NaN : valAtPoint1.Max(), "", null, $"<= {limits.MaxValAtPoint1}", valAtPoint1, Key: "valAtPoint1"),
         };
         var figure = MemberSeries.AccuracyFigure(context, "accuracy", $"{claim.Id}: train / validation accuracy per seed (dots: point 1, robust point 2)", context.Members, pointsOf, limits.RobustVal);

@@ -1,3 +1,4 @@
+using Grokking.Claims.Contracts;
 namespace Grokking.Claims.Analyses;
 
 /// <summary>
@@ -14,10 +15,12 @@ public sealed class NoGrokkingWithoutWeightDecay : IClaimAnalysis
 
     public IReadOnlyList<string> RequiredTolerances => ["maxValAccuracy", "referenceWeightDecay", "minBudgetOverGrokking", "robustValAccuracy"];
 
+    public IReadOnlyList<string> RequiredPaperValues => ["point 2"];
+
     public AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
-        var result = context.Run.Result;
+        var result = context.Result;
         double maxVal = claim.ToleranceOf("maxValAccuracy");
         double referenceWd = claim.ToleranceOf("referenceWeightDecay");
         double factor = claim.ToleranceOf("minBudgetOverGrokking");
@@ -54,7 +57,7 @@ public sealed class NoGrokkingWithoutWeightDecay : IClaimAnalysis
         {
             new("max validation accuracy without weight decay, max over seeds", maxValPerSeed.Count == 0 ? double.NaN : maxValPerSeed.Max(), "", null, $"< {maxVal}", maxValPerSeed, Key: "maxValNoWd"),
             new("budget", budget, "epoch", null, $">= {factor} x reference robust point 2", Key: "budget"),
-            new($"robust point 2 (validation >= {robustVal:P0}) with weight decay {referenceWd}, max over seeds", referencePoint2.Count == 0 ? double.NaN : referencePoint2.Max(), "epoch", claim.Paper.FirstOrDefault(p => p.Name == "point 2")?.Value, null, referencePoint2, Key: "referencePoint2"),
+            new($"robust point 2 (validation >= {robustVal:P0}) with weight decay {referenceWd}, max over seeds", referencePoint2.Count == 0 ? double.NaN : referencePoint2.Max(), "epoch", claim.PaperValueOf("point 2"), null, referencePoint2, Key: "referencePoint2"),
         };
         var members = context.Members.Concat(reference).ToList();
         var figure = MemberSeries.AccuracyFigure(context, "accuracy", $"{claim.Id}: accuracy without weight decay vs with weight decay {referenceWd}", members);

@@ -1,3 +1,4 @@
+using Grokking.Claims.Contracts;
 namespace Grokking.Claims.Baselines;
 
 /// <summary>

@@ -1,0 +1,6 @@
+using Grokking.Training;
+using Grokking.Claims.Contracts;
+
+namespace Grokking.Claims.Analyses;
+
+public sealed record AnalysisResult(Verdict Verdict, string Reason, IReadOnlyList<MeasuredValue> Measured, IReadOnlyList<ClaimFigure> Figures);

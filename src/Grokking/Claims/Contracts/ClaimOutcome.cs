@@ -1,0 +1,28 @@
+namespace Grokking.Claims.Contracts;
+
+/// <summary>What a claim's analysis concluded.</summary>
+public sealed record ClaimOutcome(
+    string Id,
+    string Title,
+    string Statement,
+    string Source,
+    Verdict Verdict,
+    string Reason,
+    IReadOnlyList<MeasuredValue> Measured,
+    IReadOnlyList<long> Seeds,
+    string SeedCombination,
+    string Profile,
+    string Experiment,
+    IReadOnlyList<string> Choices,
+    IReadOnlyList<ClaimFigure> Figures,
+    double Seconds)
+{
+    /// <summary>Members of the claim that diverged (a finding, shown in the report).</summary>
+    public IReadOnlyList<SeedDivergence> Divergences { get; init; } = [];
+
+    /// <summary>What the profile changed from the paper setup, e.g. "Data:Modulus: 97 -> 59".</summary>
+    public IReadOnlyList<string> ProfileChanges { get; init; } = [];
+
+    /// <summary>Minutes the experiment's run took to train (0 when served from the cache of an earlier process).</summary>
+    public double TrainMinutes { get; init; }
+}

@@ -1,0 +1,21 @@
+namespace Grokking.Claims.Contracts;
+
+/// <summary>A named training setup shared by claims, with per-profile overrides (claims/experiments/&lt;name&gt;.json).</summary>
+public sealed class ExperimentDefinition
+{
+    public string Name { get; set; } = "";
+
+    public string Description { get; set; } = "";
+
+    /// <summary>Configuration layer over the built-in defaults (same keys as grokking train).</summary>
+    public System.Text.Json.Nodes.JsonObject Options { get; set; } = [];
+
+    /// <summary>Layers for smoke / ci / paper: sizes and budgets only, never the shape of the experiment.</summary>
+    public Dictionary<string, System.Text.Json.Nodes.JsonObject> Profiles { get; set; } = [];
+
+    /// <summary>Where the papers are silent or inconsistent: what was chosen and why.</summary>
+    public List<string> Choices { get; set; } = [];
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string File { get; set; } = "";
+}

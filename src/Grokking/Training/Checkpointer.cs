@@ -1,0 +1,76 @@
+using Grokking.Models;
+using Grokking.Optim;
+using static TorchSharp.torch;
+
+namespace Grokking.Training;
+
+/// <summary>
+/// Writes and reads a run's checkpoints: weight snapshots for the analyses, and the resumable state (weights,
+/// optimizer state, step) committed after the metrics files, so a killed run restarts from its last state.
+/// </summary>
+internal sealed class Checkpointer(RunDirectory run, PopulationModel model, PopulationOptimizer optimizer, Device device)
+{
+    public bool HasState => File.Exists(run.StateFile);
+
+    public void SaveWeights(long step) => new TensorSet(model.Snapshot()).SaveTo(run.WeightsAt(step));
+
+    public void SaveState(TrainingResult result, long step)
+    {
+        run.WriteProgress(result);
+        var state = new Dictionary<string, Tensor>();
+        foreach (var (name, t) in model.Snapshot())
+        {
+            state["param." + name] = t;
+        }
+
+        foreach (var (name, t) in optimizer.State())
+        {
+            state["opt." + name] = t;
+        }
+
+        state["meta.step"] = tensor(new float[] { step });
+        try
+        {
+            TensorFile.Save(run.StateFile, state);
+        }
+        finally
+        {
+            foreach (var t in state.Values)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    /// <returns>The step the state was saved at; metrics and per-step losses up to it are appended to the lists.</returns>
+    public long Resume(List<MetricRow> metrics, List<List<float>> stepLosses)
+    {
+        var state = TensorFile.Load(run.StateFile, device);
+        long step;
+        try
+        {
+            step = (long)state["meta.step"].item<float>();
+            model.Load(Prefixed(state, "param."));
+            optimizer.LoadState(Prefixed(state, "opt."));
+        }
+        finally
+        {
+            foreach (var t in state.Values)
+            {
+                t.Dispose();
+            }
+        }
+
+        metrics.AddRange(run.ReadMetrics(step));
+        var losses = run.ReadStepLosses(model.Members, step);
+        for (int m = 0; m < losses.Count; m++)
+        {
+            stepLosses[m].AddRange(losses[m]);
+        }
+
+        return step;
+    }
+
+    private static Dictionary<string, Tensor> Prefixed(Dictionary<string, Tensor> state, string prefix) =>
+        state.Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(s => s.Key[prefix.Length..], s => s.Value);
+}

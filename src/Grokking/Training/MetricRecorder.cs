@@ -1,0 +1,75 @@
+using Grokking.Data;
+using Grokking.Models;
+using Grokking.Optim;
+using static TorchSharp.torch;
+
+namespace Grokking.Training;
+
+/// <summary>
+/// Measures every member at a metric step in one device round trip: each metric is a [K] tensor computed on the
+/// device under its name, all of them are copied to the host together, and rows are built by name.
+/// </summary>
+internal sealed class MetricRecorder(PopulationModel model, PopulationData data, PopulationOptimizer optimizer, int batchSize, bool stochasticGradNorm)
+{
+    private readonly Func<PopulationParameter, bool> invariant = model.HasScaleInvariantParameters ? p => p.ScaleInvariant : _ => true;
+
+    /// <summary>Which parameters the effective lr and gradient norm read: those feeding a normalization, or all.</summary>
+    public Func<PopulationParameter, bool> Invariant => invariant;
+
+    /// <param name="gradSquares">[2, K]: the squared data-loss gradient norm of the step's minibatch, over all and over the scale-invariant parameters.</param>
+    public IReadOnlyList<MetricRow> Record(long done, long stepsPerEpoch, Tensor gradSquares)
+    {
+        int k = model.Members;
+        using var scope = NewDisposeScope();
+        var train = PopulationEvaluator.Evaluate(model, data.TrainX, data.TrainY, data);
+        var val = PopulationEvaluator.Evaluate(model, data.ValX, data.ValY, data);
+        var normSq = model.SquaredNorm();
+        var invariantSq = model.SquaredNorm(invariant);
+        var l2 = optimizer.WeightDecays.mul(normSq).div_(2);
+        var named = new (string Name, Tensor Value)[]
+        {
+            ("train_loss", train.Loss),
+            ("train_loss_l2", train.Loss.add(l2)),
+            ("train_acc", train.Accuracy),
+            ("val_loss", val.Loss),
+            ("val_loss_l2", val.Loss.add(l2)),
+            ("val_acc", val.Accuracy),
+            ("weight_norm", normSq.sqrt()),
+            ("effective_lr", optimizer.LearningRates.div(invariantSq)),
+            ("effective_grad_norm", gradSquares[1].sqrt().mul(invariantSq.sqrt())),
+            ("grad_norm", gradSquares[0].sqrt()),
+            ("active", optimizer.Active),
+            ("steps_taken", optimizer.StepsTaken),
+        };
+        var host = stack(named.Select(n => n.Value.to_type(ScalarType.Float32)).ToArray()).cpu().data<float>().ToArray();
+        var index = named.Select((n, i) => (n.Name, i)).ToDictionary(p => p.Name, p => p.i);
+        float[]? stochastic = stochasticGradNorm
+            ? MeanStochasticGradNorm.Compute(model, data, batchSize).to_type(ScalarType.Float32).cpu().data<float>().ToArray()
+            : null;
+
+        var rows = new List<MetricRow>(k);
+        for (int m = 0; m < k; m++)
+        {
+            double V(string name) => host[(index[name] * k) + m];
+            long divergedAt = V("active") > 0 ? MemberEvents.Never : (long)V("steps_taken") + 1;
+            rows.Add(new MetricRow(
+                Step: done,
+                Epoch: (double)done / stepsPerEpoch,
+                Member: m,
+                TrainLoss: V("train_loss"),
+                TrainLossL2: V("train_loss_l2"),
+                TrainAccuracy: V("train_acc"),
+                ValLoss: V("val_loss"),
+                ValLossL2: V("val_loss_l2"),
+                ValAccuracy: V("val_acc"),
+                WeightNorm: V("weight_norm"),
+                EffectiveLearningRate: V("effective_lr"),
+                EffectiveGradNorm: V("effective_grad_norm"),
+                GradNorm: V("grad_norm"),
+                MeanStochasticGradNorm: stochastic?[m],
+                DivergedAtStep: divergedAt));
+        }
+
+        return rows;
+    }
+}

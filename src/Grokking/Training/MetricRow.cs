@@ -1,0 +1,25 @@
+namespace Grokking.Training;
+
+/// <summary>
+/// Metrics of one member at one metric step. Losses "with L2" add (wd/2)·||theta||² to the data loss (the
+/// objective whose gradient SGD's weight decay follows). Effective learning rate = lr / ||theta||² and effective
+/// gradient norm = ||g||·||theta||, both over the scale-invariant parameters when the model has any, else over
+/// all (Lobacheva et al.); g is the data-loss gradient of the step's minibatch. <c>DivergedAtStep</c> is the step
+/// whose non-finite loss or gradient froze the member (its weights are those from before that step), or -1.
+/// </summary>
+public sealed record MetricRow(
+    long Step,
+    double Epoch,
+    int Member,
+    double TrainLoss,
+    double TrainLossL2,
+    double TrainAccuracy,
+    double ValLoss,
+    double ValLossL2,
+    double ValAccuracy,
+    double WeightNorm,
+    double EffectiveLearningRate,
+    double EffectiveGradNorm,
+    double GradNorm,
+    double? MeanStochasticGradNorm,
+    long DivergedAtStep = MemberEvents.Never);

@@ -1,0 +1,24 @@
+namespace Grokking.Training;
+
+/// <summary>Everything a finished (or interrupted) run produced, in memory.</summary>
+public sealed class TrainingResult
+{
+    public required IReadOnlyList<MemberSpec> Members { get; init; }
+
+    public required IReadOnlyList<MetricRow> Metrics { get; init; }
+
+    public required IReadOnlyList<MemberEvents> Events { get; init; }
+
+    /// <summary>Per member, the minibatch training loss of every optimizer step (for spectral analyses).</summary>
+    public required IReadOnlyList<float[]> StepLosses { get; init; }
+
+    public required long StepsPerEpoch { get; init; }
+
+    public required long StepsCompleted { get; init; }
+
+    public required bool Interrupted { get; init; }
+
+    public double EpochOf(long step) => (double)step / StepsPerEpoch;
+
+    public IEnumerable<MetricRow> MetricsOf(int member) => Metrics.Where(m => m.Member == member);
+}
