@@ -20,11 +20,15 @@ public sealed partial class ClaimCatalog
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
-    private ClaimCatalog(IReadOnlyList<ClaimDefinition> claims, IReadOnlyDictionary<string, ExperimentDefinition> experiments)
+    private ClaimCatalog(IReadOnlyList<PaperSource> papers, IReadOnlyList<ClaimDefinition> claims, IReadOnlyDictionary<string, ExperimentDefinition> experiments)
     {
+        Papers = papers;
         Claims = claims;
         Experiments = experiments;
     }
+
+    /// <summary>The source documents, from claims/catalog.json; their prefixes are the only valid claim-id prefixes.</summary>
+    public IReadOnlyList<PaperSource> Papers { get; }
 
     public IReadOnlyList<ClaimDefinition> Claims { get; }
 
@@ -37,6 +41,7 @@ public sealed partial class ClaimCatalog
             throw new ClaimDefinitionException(claimsDirectory, "(directory)", "does not exist");
         }
 
+        var catalog = ReadCatalog(claimsDirectory);
         var experiments = new Dictionary<string, ExperimentDefinition>(StringComparer.Ordinal);
         string experimentDir = Path.Combine(claimsDirectory, "experiments");
         foreach (string file in Directory.Exists(experimentDir) ? Directory.GetFiles(experimentDir, "*.json").Order().ToArray() : [])
@@ -61,15 +66,16 @@ public sealed partial class ClaimCatalog
         }
 
         var claims = new List<ClaimDefinition>();
-        foreach (string file in Directory.GetFiles(claimsDirectory, "*.json").Order())
+        foreach (string file in Directory.GetFiles(claimsDirectory, "*.json").Where(f => Path.GetFileName(f) != CatalogDefinition.FileName).Order())
         {
             var claim = Read<ClaimDefinition>(file);
             claim.File = Relative(file);
-            Validate(claim, Path.GetFileNameWithoutExtension(file), experiments);
+            claim.Baseline ??= catalog.Baseline;
+            Validate(claim, Path.GetFileNameWithoutExtension(file), catalog, experiments);
             claims.Add(claim);
         }
 
-        return new ClaimCatalog(claims.OrderBy(c => c.Id, ClaimIdComparer.Instance).ToList(), experiments);
+        return new ClaimCatalog(catalog.Papers, claims.OrderBy(c => catalog.Papers.FindIndex(p => c.Id.StartsWith(p.Prefix + "-", StringComparison.Ordinal))).ThenBy(c => int.Parse(c.Id.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList(), experiments);
     }
 
     /// <summary>Claims whose id matches any of the patterns (shell-style '*'), all when none are given.</summary>
@@ -90,7 +96,43 @@ public sealed partial class ClaimCatalog
     public ClaimDefinition Get(string id) =>
         Claims.FirstOrDefault(c => c.Id == id) ?? throw new KeyNotFoundException($"no claim '{id}'");
 
-    private static void Validate(ClaimDefinition claim, string fileId, IReadOnlyDictionary<string, ExperimentDefinition> experiments)
+    private static CatalogDefinition ReadCatalog(string claimsDirectory)
+    {
+        string file = Path.Combine(claimsDirectory, CatalogDefinition.FileName);
+        if (!File.Exists(file))
+        {
+            throw new ClaimDefinitionException(Relative(file), "(file)", "is missing: it lists the papers (claim-id prefixes) and the default baseline tolerance");
+        }
+
+        var catalog = Read<CatalogDefinition>(file);
+        string name = Relative(file);
+        if (catalog.Papers.Count == 0)
+        {
+            throw new ClaimDefinitionException(name, "papers", "is empty");
+        }
+
+        foreach (var paper in catalog.Papers)
+        {
+            if (!PrefixPattern().IsMatch(paper.Prefix) || paper.Document.Length == 0)
+            {
+                throw new ClaimDefinitionException(name, $"papers.{paper.Prefix}", "needs an upper-case prefix and a document");
+            }
+        }
+
+        if (catalog.Papers.Select(p => p.Prefix).Distinct().Count() != catalog.Papers.Count)
+        {
+            throw new ClaimDefinitionException(name, "papers", "repeats a prefix");
+        }
+
+        if (catalog.Baseline is null || catalog.Baseline.Reason.Trim().Length == 0)
+        {
+            throw new ClaimDefinitionException(name, "baseline", "is missing (relative and absolute tolerance with a reason)");
+        }
+
+        return catalog;
+    }
+
+    private static void Validate(ClaimDefinition claim, string fileId, CatalogDefinition catalog, IReadOnlyDictionary<string, ExperimentDefinition> experiments)
     {
         void Require(bool ok, string field, string problem)
         {
@@ -100,17 +142,18 @@ public sealed partial class ClaimCatalog
             }
         }
 
-        Require(IdPattern().IsMatch(claim.Id), "id", $"'{claim.Id}' is not a catalog id like MC-1");
+        var match = IdPattern().Match(claim.Id);
+        var paper = match.Success ? catalog.Papers.FirstOrDefault(p => p.Prefix == match.Groups[1].Value) : null;
+        Require(paper is not null, "id", $"'{claim.Id}' is not a catalog id: <prefix>-<number> with a prefix of claims/{CatalogDefinition.FileName} ({string.Join(", ", catalog.Papers.Select(p => p.Prefix))})");
         Require(claim.Id == fileId, "id", $"is '{claim.Id}' but the file is named '{fileId}.json'");
         Require(claim.Title.Length > 0, "title", "is missing");
         Require(claim.Statement.Length > 0, "statement", "is missing");
-        Require(claim.Source.Length > 0, "source", "is missing");
+        Require(claim.Source.StartsWith(paper!.Document, StringComparison.Ordinal), "source", $"must start with the document of {paper.Prefix} ({paper.Document})");
         Require(claim.Decision.Length > 0, "decision", "is missing");
         Require(claim.SeedCombination.Length > 0, "seedCombination", "is missing");
         Require(experiments.ContainsKey(claim.Experiment), "experiment", $"'{claim.Experiment}' is unknown; known: {string.Join(", ", experiments.Keys)}");
         Require(AnalysisRegistry.TryGet(claim.Analysis, out var analysis), "analysis", $"'{claim.Analysis}' is unknown; known: {string.Join(", ", AnalysisRegistry.Names)}");
-        Require(claim.Baseline is not null, "baseline", "is missing (relative and absolute tolerance with a reason)");
-        Require(claim.Baseline!.Reason.Length > 0, "baseline.reason", "is missing");
+        Require(claim.Baseline!.Reason.Trim().Length > 0, "baseline.reason", "is missing: an override says why it differs from the catalog's");
         foreach (var t in claim.Tolerances)
         {
             Require(t.Reason.Trim().Length > 0, $"tolerances.{t.Name}.reason", "is missing: every tolerance says why it has its value");
@@ -122,21 +165,27 @@ public sealed partial class ClaimCatalog
             Require(claim.Tolerances.Any(t => t.Name == required), $"tolerances.{required}", $"is missing (analysis '{claim.Analysis}' needs it)");
         }
 
-        var experiment = experiments[claim.Experiment];
-        foreach (var (profile, seeds) in ProfileSeeds(experiment))
+        foreach (string required in analysis.RequiredPaperValues)
         {
+            Require(claim.Paper.Any(p => p.Name == required), $"paper.{required}", $"is missing (analysis '{claim.Analysis}' reports the measurement beside it)");
+        }
+
+        var experiment = experiments[claim.Experiment];
+        foreach (var (profile, members) in ProfileMembers(experiment))
+        {
+            var seeds = members.Select(m => m.Seed).ToHashSet();
+            Require(members.Any(claim.Members.Matches), "members", $"matches no member of experiment '{experiment.Name}' in profile {profile} ({string.Join("; ", members.Select(m => m.Label).Distinct())})");
             Require(claim.Seeds.All(seeds.Contains), "seeds", $"includes seeds the experiment '{experiment.Name}' does not run in profile {profile} ({string.Join(",", seeds)})");
             Require(profile == "smoke" || seeds.Count(claim.ReadsSeed) >= Analyses.SeedVerdicts.MinimumSeeds, "seeds", $"reads fewer than {Analyses.SeedVerdicts.MinimumSeeds} seeds of experiment '{experiment.Name}' in profile {profile} ({string.Join(",", seeds)})");
         }
     }
 
-    private static Dictionary<string, HashSet<long>> ProfileSeeds(ExperimentDefinition experiment)
+    private static Dictionary<string, IReadOnlyList<Training.MemberSpec>> ProfileMembers(ExperimentDefinition experiment)
     {
-        var result = new Dictionary<string, HashSet<long>>();
-        foreach (var profile in Enum.GetNames<Configuration.Profile>().Select(p => p.ToLowerInvariant()))
+        var result = new Dictionary<string, IReadOnlyList<Training.MemberSpec>>();
+        foreach (var profile in Enum.GetValues<Configuration.Profile>())
         {
-            var options = ExperimentResolver.Resolve(experiment, Enum.Parse<Configuration.Profile>(profile, true));
-            result[profile] = options.Population.Seeds.Select(s => (long)s).ToHashSet();
+            result[profile.ToString().ToLowerInvariant()] = Training.PopulationSetup.Members(ExperimentResolver.Resolve(experiment, profile));
         }
 
         return result;
@@ -160,23 +209,9 @@ public sealed partial class ClaimCatalog
         return root is null ? file : Path.GetRelativePath(root, file);
     }
 
-    [GeneratedRegex("^(MC|PB|GV|OG|PG)-[0-9]+$")]
+    [GeneratedRegex("^([A-Z]+)-[1-9][0-9]*$")]
     private static partial Regex IdPattern();
 
-    /// <summary>MC-2 before MC-10.</summary>
-    private sealed class ClaimIdComparer : IComparer<string>
-    {
-        public static readonly ClaimIdComparer Instance = new();
-
-        public int Compare(string? x, string? y)
-        {
-            static (string, int) Key(string? id)
-            {
-                var parts = (id ?? "").Split('-');
-                return (parts[0], parts.Length > 1 && int.TryParse(parts[1], out int n) ? n : 0);
-            }
-
-            return Key(x).CompareTo(Key(y));
-        }
-    }
+    [GeneratedRegex("^[A-Z]+$")]
+    private static partial Regex PrefixPattern();
 }

@@ -146,6 +146,7 @@ public class MemorizationAnalysesTests
         Id = "MC-2",
         Seeds = [0, 1, 2],
         Members = new MemberFilter(WeightDecay: 0),
+        Paper = [new PaperValue("point 2", 2402)],
         Tolerances = [new("maxValAccuracy", 0.5, "r"), new("referenceWeightDecay", 0.001, "r"), new("minBudgetOverGrokking", 1.25, "r"), new("robustValAccuracy", 0.99, "r")],
     };
 
