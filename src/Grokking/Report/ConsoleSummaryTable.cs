@@ -1,0 +1,53 @@
+using System.Text;
+using Grokking.Claims.Contracts;
+using static Grokking.Report.ReportText;
+
+namespace Grokking.Report;
+
+/// <summary>A plain-text fixed-width table of the outcomes and their verdict counts, for the console.</summary>
+internal static class ConsoleSummaryTable
+{
+    private const int TitleWidth = 50;
+
+    private static readonly string[] Headers = ["Claim", "Verdict", "Title", "Key measured vs paper"];
+
+    /// <remarks>Takes the outcomes, not a <see cref="ReportDocument"/>: the console has no environment to show.</remarks>
+    public static string Render(IReadOnlyList<ClaimOutcome> claims)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+
+        var rows = claims
+            .Select(o => new[]
+            {
+                OneLine(o.Id), Badge(o.Verdict), Truncate(OneLine(o.Title), TitleWidth), OneLine(KeyMeasured(o)),
+            })
+            .ToList();
+        int[] widths =
+            [.. Headers.Select((header, column) => rows.Select(r => r[column].Length).Append(header.Length).Max())];
+
+        var text = new StringBuilder();
+        AppendRow(text, Headers, widths);
+        AppendRow(text, [.. widths.Select(w => new string('-', w))], widths);
+        foreach (string[] row in rows)
+        {
+            AppendRow(text, row, widths);
+        }
+
+        text.AppendLine(CountsLine(ReportCounts.Of(claims)));
+        return text.ToString();
+    }
+
+    private static string Truncate(string text, int width) => text.Length <= width ? text : text[..(width - 3)] + "...";
+
+    private static void AppendRow(StringBuilder text, IReadOnlyList<string> cells, int[] widths)
+    {
+        for (int column = 0; column < cells.Count; column++)
+        {
+            bool last = column == cells.Count - 1;
+            // The last column is left unpadded: trailing spaces only make narrow consoles wrap.
+            text.Append(last ? cells[column] : cells[column].PadRight(widths[column] + 2));
+        }
+
+        text.AppendLine();
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Grokking.Claims.Contracts;
+
+namespace Grokking.Report;
+
+/// <summary>The report as JSON for tools: the environment, the verdict counts and every outcome whole.</summary>
+internal static class JsonReportRenderer
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        // Diverged runs measure NaN or infinity, and the report must still be written.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // The file is read as JSON and never inlined into HTML, so statements with θ, ≤ or < may stay readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static string Render(ReportDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return JsonSerializer.Serialize(new Payload(document.Environment, document.Counts, document.Claims), Options);
+    }
+
+    /// <summary>
+    /// The file's schema, kept apart from the document: tools read it, so what the page renderers share (the
+    /// experiment minutes, derivable from the claims) is not added to it in passing.
+    /// </summary>
+    private sealed record Payload(ReportEnvironment Environment, ReportCounts Summary, IReadOnlyList<ClaimOutcome> Claims);
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using Grokking.Claims.Contracts;
+
+namespace Grokking.Report;
+
+/// <summary>
+/// The report's words and numbers, raw: each renderer escapes them its own way, so every format reads the same.
+/// Numbers are formatted invariantly, so a report reads the same whatever the culture of the machine that wrote it.
+/// </summary>
+internal static class ReportText
+{
+    public const string Title = "Grokking claims report";
+    public const string Absent = "—";
+    public const string ExperimentsCaption = "Minutes per experiment (training, shared by its claims):";
+
+    private const int KeyMeasuredCount = 2;
+
+    public static IReadOnlyList<string> SummaryHeaders { get; } = ["Claim", "Title", "Verdict", "Key measured vs paper", "Diverged", "Seconds"];
+
+    public static IReadOnlyList<string> ExperimentHeaders { get; } = ["Experiment", "Training minutes", "Claims"];
+
+    public static IReadOnlyList<string> MeasuredHeaders { get; } = ["Name", "Measured", "Paper", "Unit", "Tolerance", "Per seed"];
+
+    public static string Badge(Verdict verdict) => verdict switch
+    {
+        Verdict.Confirmed => "CONFIRMED",
+        Verdict.Refuted => "REFUTED",
+        Verdict.Inconclusive => "INCONCLUSIVE",
+        _ => verdict.ToString().ToUpperInvariant(),
+    };
+
+    public static string CountsLine(ReportCounts counts) => string.Join(" / ",
+        $"{counts.Confirmed.ToString(CultureInfo.InvariantCulture)} {Badge(Verdict.Confirmed)}",
+        $"{counts.Refuted.ToString(CultureInfo.InvariantCulture)} {Badge(Verdict.Refuted)}",
+        $"{counts.Inconclusive.ToString(CultureInfo.InvariantCulture)} {Badge(Verdict.Inconclusive)}");
+
+    public static string EnvironmentLine(ReportEnvironment e) => string.Join(" · ",
+        $"profile {e.Profile}",
+        $"device {e.Device}",
+        $"{e.Threads.ToString(CultureInfo.InvariantCulture)} threads",
+        $"TorchSharp {e.TorchSharpVersion}",
+        $"libtorch {e.LibTorchVersion}",
+        $"commit {ShortCommit(e.GitCommit)}",
+        $"duration {Duration(e.Seconds)}");
+
+    public static string EnvironmentDetails(ReportEnvironment e) => string.Join(" · ",
+        $"machine {e.Machine}",
+        $"started {e.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC",
+        $"libstdc++ shim {e.LibStdCxxShim}");
+
+    /// <summary>The first measured values, enough to judge a claim from the summary table alone.</summary>
+    public static string KeyMeasured(ClaimOutcome outcome) =>
+        outcome.Measured.Count == 0
+            ? Absent
+            : string.Join("; ", outcome.Measured.Take(KeyMeasuredCount).Select(MeasuredVersusPaper));
+
+    public static string MeasuredVersusPaper(MeasuredValue value)
+    {
+        string unit = string.IsNullOrEmpty(value.Unit) ? string.Empty : " " + value.Unit;
+        string paper = value.Paper is { } p ? $" (paper {Number(p)})" : string.Empty;
+        return $"{value.Name}: {Number(value.Value)}{unit}{paper}";
+    }
+
+    /// <summary>One row of a claim's measured-values table, in the order of <see cref="MeasuredHeaders"/>.</summary>
+    public static string[] MeasuredCells(MeasuredValue value) =>
+    [
+        value.Name,
+        Number(value.Value),
+        value.Paper is { } paper ? Number(paper) : Absent,
+        string.IsNullOrEmpty(value.Unit) ? Absent : value.Unit,
+        value.Tolerance ?? Absent,
+        value.PerSeed is { Count: > 0 } perSeed ? string.Join(", ", perSeed.Select(Number)) : Absent,
+    ];
+
+    /// <summary>One row of the minutes-per-experiment table, in the order of <see cref="ExperimentHeaders"/>.</summary>
+    public static string[] ExperimentCells(ExperimentMinutes row) =>
+        [row.Experiment, Minutes(row.TrainMinutes), string.Join(", ", row.ClaimIds)];
+
+    public static string SeedsLine(ClaimOutcome outcome)
+    {
+        string seeds = outcome.Seeds.Count == 0
+            ? "none"
+            : string.Join(", ", outcome.Seeds.Select(s => s.ToString(CultureInfo.InvariantCulture)));
+        return $"Seeds: {seeds} (combined: {outcome.SeedCombination})";
+    }
+
+    public static string DivergedCell(ClaimOutcome outcome) =>
+        outcome.Divergences.Count == 0 ? "0" : $"{outcome.Divergences.Count} of {outcome.Seeds.Count}";
+
+    public static string DivergenceLine(ClaimOutcome outcome) => outcome.Divergences.Count == 0
+        ? "Divergences: none"
+        : $"Divergences: {outcome.Divergences.Count} member(s) diverged (non-finite loss or gradient; frozen intact before the bad step, reported, decided without them): "
+            + string.Join("; ", outcome.Divergences.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Member} at step {d.Step} (epoch {d.Epoch:0})")));
+
+    public static string RunLine(ClaimOutcome outcome) => $"Profile: {outcome.Profile} · experiment: {outcome.Experiment}";
+
+    public static string SetupLine(ClaimOutcome outcome) => outcome.ProfileChanges.Count == 0
+        ? $"Setup: the paper profile's (training {Minutes(outcome.TrainMinutes)} min)"
+        : $"Setup: the paper's except ({outcome.Profile}, training {Minutes(outcome.TrainMinutes)} min): " + string.Join("; ", outcome.ProfileChanges);
+
+    /// <summary>G4, except that step counts (10^4 to 10^7) print whole: G4 would show 12000 as 1.2E+04.</summary>
+    public static string Number(double value) =>
+        Math.Abs(value) is >= 1e4 and < 1e7
+            ? value.ToString("F0", CultureInfo.InvariantCulture)
+            : value.ToString("G4", CultureInfo.InvariantCulture);
+
+    public static string Seconds(double seconds) => seconds.ToString("F1", CultureInfo.InvariantCulture);
+
+    public static string Minutes(double minutes) => minutes.ToString("F1", CultureInfo.InvariantCulture);
+
+    public static string Duration(double seconds)
+    {
+        if (!double.IsFinite(seconds) || seconds < 60)
+        {
+            return Seconds(seconds) + " s";
+        }
+
+        var span = TimeSpan.FromSeconds(seconds);
+        return span.TotalHours >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours} h {span.Minutes:00} min")
+            : string.Create(CultureInfo.InvariantCulture, $"{span.Minutes} min {span.Seconds:00} s");
+    }
+
+    public static string ShortCommit(string commit) =>
+        string.IsNullOrWhiteSpace(commit) ? "unknown" : commit.Length > 12 ? commit[..12] : commit;
+
+    public static string OneLine(string text) => text.ReplaceLineEndings(" ");
+}

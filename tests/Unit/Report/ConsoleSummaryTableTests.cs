@@ -1,0 +1,22 @@
+using Grokking.Report;
+
+namespace Grokking.Tests.Unit.Report;
+
+public sealed class ConsoleSummaryTableTests
+{
+    [Fact]
+    public void Renders_aligned_rows_and_the_counts_line()
+    {
+        string table = ConsoleSummaryTable.Render(ReportFixtures.Outcomes);
+
+        table.ReplaceLineEndings("\n").Should().Be(
+            """
+            Claim  Verdict    Title                                 Key measured vs paper
+            -----  ---------  ------------------------------------  -----------------------------------------------------------
+            MC_1   CONFIRMED  Memorisation precedes generalisation  val_acc: 0.9912 (paper 1); delay: 12346 steps (paper 10000)
+            WN_2   REFUTED    Weight <norm> & friends               weight_norm: NaN
+            1 CONFIRMED / 1 REFUTED / 0 INCONCLUSIVE
+
+            """);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Grokking.Claims.Contracts;
+using Grokking.Report;
+
+namespace Grokking.Tests.Unit.Report;
+
+public sealed class JsonReportRendererTests
+{
+    // What a tool reading report.json needs: camelCase names, enums as strings, NaN as a named literal.
+    private static readonly JsonSerializerOptions ReaderOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    [Fact]
+    public void Round_trips_verdicts_measured_values_and_divergences()
+    {
+        string json = JsonReportRenderer.Render(ReportFixtures.Document());
+
+        var read = JsonSerializer.Deserialize<ReportFile>(json, ReaderOptions)!;
+
+        read.Environment.Should().Be(ReportFixtures.Environment);
+        read.Summary.Should().Be(new ReportCounts(Confirmed: 1, Refuted: 1, Inconclusive: 0));
+        read.Claims.Select(c => c.Verdict).Should().Equal(Verdict.Confirmed, Verdict.Refuted);
+        read.Claims.Should().BeEquivalentTo(ReportFixtures.Outcomes, o => o.WithStrictOrdering());
+        double.IsNaN(read.Claims[1].Measured[0].Value).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Writes_only_environment_summary_and_claims()
+    {
+        using var document = JsonDocument.Parse(JsonReportRenderer.Render(ReportFixtures.Document()));
+
+        document.RootElement.EnumerateObject().Select(p => p.Name).Should().Equal("environment", "summary", "claims");
+        document.RootElement.GetProperty("claims")[0].GetProperty("verdict").GetString().Should().Be("confirmed");
+    }
+
+    private sealed record ReportFile(ReportEnvironment Environment, ReportCounts Summary, IReadOnlyList<ClaimOutcome> Claims);
+}

@@ -1,0 +1,36 @@
+using Grokking.Report;
+
+namespace Grokking.Tests.Unit.Report;
+
+public sealed class MarkdownReportRendererTests
+{
+    private readonly string _markdown = MarkdownReportRenderer.Render(ReportFixtures.Document()).ReplaceLineEndings("\n");
+
+    [Fact]
+    public void Summary_row_has_the_verdict_badge_and_the_measured_versus_paper_cell()
+    {
+        _markdown.Should().Contain(
+            "| MC_1 | Memorisation precedes generalisation | **CONFIRMED** | val_acc: 0.9912 (paper 1); delay: 12346 steps (paper 10000) | 1 of 2 | 42.5 |\n");
+        _markdown.Should().Contain("| WN_2 | Weight &lt;norm> & friends | **REFUTED** | weight_norm: NaN | 0 | 42.5 |\n");
+    }
+
+    [Fact]
+    public void Header_counts_and_experiment_minutes_come_from_the_document()
+    {
+        _markdown.Should().StartWith("# Grokking claims report\n\n")
+            .And.Contain("commit 0123456789ab · duration 1 h 02 min  \n")
+            .And.Contain("**1 CONFIRMED / 1 REFUTED / 0 INCONCLUSIVE**")
+            .And.Contain("| modular-addition | 20.0 | MC_1, WN_2 |\n")
+            .And.EndWith("![Accuracy](figures/mc1.png)\n");
+    }
+
+    [Fact]
+    public void Claim_section_has_measured_table_seeds_divergence_and_setup_lines()
+    {
+        _markdown.Should().Contain("| val_acc | 0.9912 | 1 | — | >= 0.95 | 0.99, 0.992 |\n")
+            .And.Contain("Seeds: 1, 2 (combined: median)\n")
+            .And.Contain("Divergences: 1 member(s) diverged (non-finite loss or gradient; frozen intact before the bad step, reported, decided without them): wd=1 seed 2 at step 1200 (epoch 12)\n")
+            .And.Contain("Setup: the paper's except (ci, training 20.0 min): Data:Modulus: 97 -> 59\n")
+            .And.Contain("Setup: the paper profile's (training 0.0 min)\n");
+    }
+}

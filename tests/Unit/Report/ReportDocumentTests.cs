@@ -1,0 +1,21 @@
+using Grokking.Claims.Contracts;
+using Grokking.Report;
+
+namespace Grokking.Tests.Unit.Report;
+
+public sealed class ReportDocumentTests
+{
+    [Fact]
+    public void Counts_verdicts_and_gives_each_experiment_its_run_minutes_once()
+    {
+        var other = ReportFixtures.Confirmed with { Id = "X_1", Experiment = "other (k; trained in 6 s)", TrainMinutes = 0.1, Verdict = Verdict.Inconclusive };
+
+        var document = new ReportDocument(ReportFixtures.Environment, [.. ReportFixtures.Outcomes, other]);
+
+        document.Counts.Should().Be(new ReportCounts(Confirmed: 1, Refuted: 1, Inconclusive: 1));
+        document.Experiments.Should().HaveCount(2);
+        document.Experiments[0].Should().BeEquivalentTo(
+            new ExperimentMinutes("modular-addition", 20, ["MC_1", "WN_2"]), "the cached claim's 0 minutes are not the run's");
+        document.Experiments[1].Should().BeEquivalentTo(new ExperimentMinutes("other", 0.1, ["X_1"]));
+    }
+}

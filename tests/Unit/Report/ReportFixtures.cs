@@ -1,0 +1,62 @@
+using Grokking.Claims.Contracts;
+using Grokking.Report;
+
+namespace Grokking.Tests.Unit.Report;
+
+/// <summary>A two-claim report on one experiment, for the renderer tests; no figure files exist for it.</summary>
+internal static class ReportFixtures
+{
+    public static ReportEnvironment Environment { get; } = new(
+        GitCommit: "0123456789abcdef0123456789abcdef01234567",
+        TorchSharpVersion: "0.107.0",
+        LibTorchVersion: "2.7.1",
+        Device: "cpu",
+        Threads: 16,
+        Profile: "ci",
+        Machine: "test-host",
+        LibStdCxxShim: "not needed",
+        Started: new DateTimeOffset(2025, 11, 22, 20, 0, 0, TimeSpan.Zero),
+        Seconds: 3725);
+
+    public static ClaimOutcome Confirmed { get; } = new(
+        Id: "MC_1",
+        Title: "Memorisation precedes generalisation",
+        Statement: "Validation accuracy lags train accuracy.",
+        Source: "Power et al. 2022, Fig. 1",
+        Verdict: Verdict.Confirmed,
+        Reason: "Validation accuracy reached 99% long after train accuracy did.",
+        Measured:
+        [
+            new MeasuredValue("val_acc", 0.99123, "", Paper: 1.0, Tolerance: ">= 0.95", PerSeed: [0.99, 0.992], Key: "valAcc"),
+            new MeasuredValue("delay", 12345.6, "steps", Paper: 1e4, Tolerance: "x10", Key: "delay"),
+        ],
+        Seeds: [1, 2],
+        SeedCombination: "median",
+        Profile: "ci",
+        Experiment: "modular-addition (p59-d64; trained in 1200 s)",
+        Choices: ["p = 59"],
+        Figures: [new ClaimFigure("Accuracy", "figures/mc1.png", null)],
+        Seconds: 42.5)
+    {
+        Divergences = [new SeedDivergence(2, "wd=1 seed 2", 1200, 12.4)],
+        ProfileChanges = ["Data:Modulus: 97 -> 59"],
+        TrainMinutes = 20,
+    };
+
+    public static ClaimOutcome Refuted { get; } = Confirmed with
+    {
+        Id = "WN_2",
+        Title = "Weight <norm> & friends",
+        Verdict = Verdict.Refuted,
+        Reason = "The weight norm grew.",
+        Measured = [new MeasuredValue("weight_norm", double.NaN, "", PerSeed: [double.NaN, 1.5], Key: "weightNorm")],
+        Experiment = "modular-addition (p59-d64, cached; trained in 0 s)",
+        Divergences = [],
+        ProfileChanges = [],
+        TrainMinutes = 0,
+    };
+
+    public static IReadOnlyList<ClaimOutcome> Outcomes { get; } = [Confirmed, Refuted];
+
+    public static ReportDocument Document() => new(Environment, Outcomes);
+}
