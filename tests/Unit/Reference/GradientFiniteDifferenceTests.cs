@@ -1,3 +1,4 @@
+using Grokking.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,6 +16,19 @@ public class GradientFiniteDifferenceTests
     private const double RelativeTolerance = 1e-6;
 
     public static TheoryData<string> Models => ModelConfigurations.All;
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Parameters_are_created_in_the_requested_type_and_float32_by_default(string overrides)
+    {
+        var o = ReferenceFixtures.Tiny(ModelConfigurations.Split(overrides));
+        using var standard = PopulationModelFactory.Create(2, o.Model, o.Data, CPU);
+        using var precise = PopulationModelFactory.Create(2, o.Model, o.Data, CPU, ScalarType.Float64);
+
+        standard.Parameters.Should().OnlyContain(p => p.Value.dtype == ScalarType.Float32);
+        precise.Parameters.Should().NotBeEmpty().And.OnlyContain(p => p.Value.dtype == ScalarType.Float64);
+        precise.DType.Should().Be(ScalarType.Float64);
+    }
 
     [Theory]
     [MemberData(nameof(Models))]
