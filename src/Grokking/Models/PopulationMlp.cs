@@ -11,8 +11,8 @@ public sealed class PopulationMlp : PopulationModel
     private readonly List<(Parameter Weight, Parameter Bias)> layers = [];
     private readonly Activation activation;
 
-    public PopulationMlp(int members, ModelOptions options, int inputs, int outputs, Device? device = null)
-        : base("PopulationMlp", members, device)
+    public PopulationMlp(int members, ModelOptions options, int inputs, int outputs, Device? device = null, ScalarType dtype = ScalarType.Float32)
+        : base("PopulationMlp", members, device, dtype)
     {
         activation = options.Activation;
         int[] widths = [inputs, .. options.Hidden, outputs];

@@ -36,7 +36,7 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
 {
     private readonly List<PopulationParameter> all = [];
 
-    protected PopulationModel(string name, int members, Device? device)
+    protected PopulationModel(string name, int members, Device? device, ScalarType dtype = ScalarType.Float32)
         : base(name)
     {
         if (members < 1)
@@ -46,12 +46,16 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
 
         Members = members;
         Device = device ?? CPU;
+        DType = dtype;
     }
 
     public int Members { get; }
 
     /// <summary>Where every parameter lives, fixed at construction.</summary>
     public Device Device { get; }
+
+    /// <summary>The type every parameter is created in, fixed at construction (float64 for finite-difference checks).</summary>
+    public ScalarType DType { get; }
 
     public IReadOnlyList<PopulationParameter> Parameters => all;
 
@@ -60,7 +64,7 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
 
     protected Parameter Add(string name, long[] shape, InitKind init, long fanIn, bool scaleInvariant = false)
     {
-        var p = new Parameter(zeros([Members, .. shape], ScalarType.Float32, Device));
+        var p = new Parameter(zeros([Members, .. shape], DType, Device));
         register_parameter(name, p);
         all.Add(new PopulationParameter(name, p, init, fanIn, scaleInvariant));
         return p;
@@ -84,7 +88,8 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
             foreach (var p in all)
             {
                 var shape = p.Value.shape[1..];
-                // Drawn on the CPU from the member's generator, so a member's weights are the same on every device.
+                // Drawn in float32 on the CPU from the member's generator, so a member's weights are the same on every
+                // device and, up to rounding, at every dtype.
                 using var value = p.Init switch
                 {
                     InitKind.Uniform => rand(shape, generator: g).mul_(2.0 / Math.Sqrt(p.Fan)).sub_(1.0 / Math.Sqrt(p.Fan)),
@@ -138,7 +143,7 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
             total = total is null ? s : total.add_(s);
         }
 
-        return total ?? zeros(Members, device: all[0].Value.device);
+        return total ?? zeros(Members, DType, Device);
     }
 
     /// <summary>Squared L2 norm per member of the gradients of the selected all: [K].</summary>
@@ -154,6 +159,6 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
             }
         }
 
-        return total ?? zeros(Members, device: all[0].Value.device);
+        return total ?? zeros(Members, DType, Device);
     }
 }

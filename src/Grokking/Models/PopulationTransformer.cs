@@ -32,8 +32,8 @@ public sealed class PopulationTransformer : PopulationModel
     private readonly (Parameter Gain, Parameter Bias)? finalNorm;
     private Tensor? causalMask;
 
-    public PopulationTransformer(int members, ModelOptions options, int vocabulary, int sequenceLength, int classes, Device? device = null)
-        : base("PopulationTransformer", members, device)
+    public PopulationTransformer(int members, ModelOptions options, int vocabulary, int sequenceLength, int classes, Device? device = null, ScalarType dtype = ScalarType.Float32)
+        : base("PopulationTransformer", members, device, dtype)
     {
         layers = options.Layers;
         dModel = options.DModel;
