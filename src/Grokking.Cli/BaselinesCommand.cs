@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Grokking.Claims;
 using Grokking.Claims.Baselines;
 using Grokking.Configuration;
@@ -7,18 +8,27 @@ namespace Grokking.Cli;
 /// <summary>grokking baselines accept [ID...] [--profile P]: make the received snapshots the accepted baselines.</summary>
 internal static class BaselinesCommand
 {
-    public static int Run(GrokkingOptions options, CommandLine cmd)
+    public static Command Create(SharedOptions shared)
     {
-        if (cmd.Positional.Count == 0 || cmd.Positional[0] != "accept")
+        var ids = new Argument<string[]>("ID")
         {
-            throw new UsageException("usage: grokking baselines accept [ID ...] [--profile smoke|ci|paper]");
-        }
+            Description = "claims to accept (default: every claim with a received snapshot)",
+            HelpName = "ID",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        ids.CompletionSources.Add(ClaimIdCompletions.List);
+        var accept = new Command("accept", "accept received snapshots as baselines/<profile>/<ID>.verified.json") { ids };
+        accept.SetAction(parsed => Accept(shared.Load(parsed), parsed.GetValue(ids) ?? [], parsed.InvocationConfiguration.Output));
+        return new Command("baselines", "manage the accepted outcomes that 'verify' and the claim tests compare with") { accept };
+    }
 
+    private static int Accept(GrokkingOptions options, IReadOnlyList<string> ids, TextWriter output)
+    {
         string profile = options.Profile.ToString().ToLowerInvariant();
         var store = new BaselineStore(Path.Combine(RepositoryLocator.Find(), "baselines"));
-        var accepted = store.Accept(profile, cmd.Positional.Skip(1).ToList());
-        Console.WriteLine(accepted.Count == 0
-            ? $"nothing to accept: no *.received.json in baselines/{profile}{(cmd.Positional.Count > 1 ? " for " + string.Join(", ", cmd.Positional.Skip(1)) : "")}"
+        var accepted = store.Accept(profile, ids);
+        output.WriteLine(accepted.Count == 0
+            ? $"nothing to accept: no *.received.json in baselines/{profile}{(ids.Count > 0 ? " for " + string.Join(", ", ids) : "")}"
             : $"accepted {string.Join(", ", accepted)} into baselines/{profile}");
         return 0;
     }

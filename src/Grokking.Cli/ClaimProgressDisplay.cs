@@ -3,9 +3,9 @@ using Grokking.Claims;
 namespace Grokking.Cli;
 
 /// <summary>One line per claim phase, and a self-overwriting training line (step, rate, ETA, accuracies).</summary>
-internal sealed class ClaimProgressDisplay(bool quiet) : IProgress<ClaimProgress>
+internal sealed class ClaimProgressDisplay(bool quiet, TextWriter output) : IProgress<ClaimProgress>
 {
-    private readonly ProgressLine training = new(quiet);
+    private readonly ProgressLine training = new(quiet, output);
 
     public void Report(ClaimProgress p)
     {
@@ -21,7 +21,7 @@ internal sealed class ClaimProgressDisplay(bool quiet) : IProgress<ClaimProgress
         }
 
         training.Finish();
-        Console.WriteLine($"[{p.Index + 1}/{p.Count}] {p.ClaimId}: {p.Phase}");
+        output.WriteLine($"[{p.Index + 1}/{p.Count}] {p.ClaimId}: {p.Phase}");
     }
 
     public void Finish() => training.Finish();

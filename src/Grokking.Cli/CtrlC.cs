@@ -5,10 +5,12 @@ internal sealed class CtrlC : IDisposable
 {
     private readonly CancellationTokenSource source = new();
     private readonly string message;
+    private readonly TextWriter error;
 
-    public CtrlC(string message)
+    public CtrlC(string message, TextWriter error)
     {
         this.message = message;
+        this.error = error;
         Console.CancelKeyPress += OnCancel;
     }
 
@@ -24,6 +26,6 @@ internal sealed class CtrlC : IDisposable
     {
         e.Cancel = true;
         source.Cancel();
-        Console.Error.WriteLine($"\ninterrupt: {message}");
+        error.WriteLine($"\ninterrupt: {message}");
     }
 }

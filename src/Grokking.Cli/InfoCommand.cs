@@ -1,23 +1,32 @@
+using System.CommandLine;
 using Grokking.Configuration;
 using Grokking.Runtime;
 
 namespace Grokking.Cli;
 
+/// <summary>grokking info: versions, device, threads and the libstdc++ shim decision.</summary>
 internal static class InfoCommand
 {
-    public static int Run(GrokkingOptions options)
+    public static Command Create(SharedOptions shared)
+    {
+        var command = new Command("info", "TorchSharp/libtorch versions, device, threads, libstdc++ shim");
+        command.SetAction(parsed => Run(shared.Load(parsed), parsed.InvocationConfiguration.Output));
+        return command;
+    }
+
+    private static int Run(GrokkingOptions options, TextWriter output)
     {
         var info = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads);
         var compat = info.Compatibility;
-        Console.WriteLine($"grokking        {typeof(InfoCommand).Assembly.GetName().Version}");
-        Console.WriteLine($"profile         {options.Profile.ToString().ToLowerInvariant()}");
-        Console.WriteLine($"TorchSharp      {info.TorchSharpVersion}");
-        Console.WriteLine($"libtorch        {info.LibTorchVersion}");
-        Console.WriteLine($"device          {info.DeviceName} (requested {options.Runtime.Device.ToString().ToLowerInvariant()}; CUDA available: {(info.CudaAvailable ? "yes" : "no")})");
-        Console.WriteLine($"threads         {info.Threads}");
-        Console.WriteLine($"malloc tuning   {(info.MallocTuned ? "on (large blocks stay in the heap)" : "off")}");
-        Console.WriteLine($"libstdc++       {compat.LibStdCxxPath ?? "(not found)"}");
-        Console.WriteLine($"libstdc++ shim  {compat.Decision.Describe()}");
+        output.WriteLine($"grokking        {typeof(InfoCommand).Assembly.GetName().Version}");
+        output.WriteLine($"profile         {options.Profile.ToString().ToLowerInvariant()}");
+        output.WriteLine($"TorchSharp      {info.TorchSharpVersion}");
+        output.WriteLine($"libtorch        {info.LibTorchVersion}");
+        output.WriteLine($"device          {info.DeviceName} (requested {options.Runtime.Device.ToString().ToLowerInvariant()}; CUDA available: {(info.CudaAvailable ? "yes" : "no")})");
+        output.WriteLine($"threads         {info.Threads}");
+        output.WriteLine($"malloc tuning   {(info.MallocTuned ? "on (large blocks stay in the heap)" : "off")}");
+        output.WriteLine($"libstdc++       {compat.LibStdCxxPath ?? "(not found)"}");
+        output.WriteLine($"libstdc++ shim  {compat.Decision.Describe()}");
         return 0;
     }
 }

@@ -1,44 +1,54 @@
-using Grokking.Cli;
-using Grokking.Configuration;
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using Grokking.Claims.Contracts;
+using Grokking.Configuration;
 
-try
+namespace Grokking.Cli;
+
+/// <summary>
+/// The grokking command. Exit codes: 0 done, 1 an error while running, 2 a bad command line or configuration,
+/// 3 (verify) a --fail-on verdict occurred, 130 (train) interrupted.
+/// </summary>
+internal static class Program
 {
-    var cmd = CommandLine.Parse(args);
-    if (cmd.Verb is "help" or "--help" or "-h" || cmd.Has("--help"))
+    public const int UsageError = 2;
+
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Parses and runs one command line, writing to the given writers instead of the console (tests).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        Console.WriteLine(Usage.Text);
-        return 0;
+        try
+        {
+            var parsed = new GrokkingCommand().Parse(args);
+
+            // System.CommandLine reports parse errors with help text and exit code 1; this command line's convention
+            // is one line on stderr and 2, the same as for a bad configuration value.
+            if (parsed.Action is ParseErrorAction)
+            {
+                error.WriteLine(ParseErrorLine.For(parsed));
+                return UsageError;
+            }
+
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                Output = output,
+                Error = error,
+                // Exceptions come here to be mapped to exit codes, not printed with a stack trace.
+                EnableDefaultExceptionHandler = false,
+                // Ctrl-C belongs to CtrlC: the first one checkpoints; System.CommandLine would end the process 2 s later.
+                ProcessTerminationTimeout = null,
+            });
+        }
+        catch (Exception e) when (e is OptionsException or ClaimDefinitionException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return UsageError;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("GROKKING_DEBUG") is null)
+        {
+            error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
     }
-
-    var options = GrokkingConfiguration.Load(new ConfigurationSources(cmd.ConfigFiles, cmd.Overrides));
-    return cmd.Verb switch
-    {
-        "info" => InfoCommand.Run(options),
-        "train" => TrainCommand.Run(options, cmd),
-        "bench" => BenchCommand.Run(options, cmd),
-        "verify" => VerifyCommand.Run(options, cmd),
-        "baselines" => BaselinesCommand.Run(options, cmd),
-        _ => throw new UsageException($"unknown command '{cmd.Verb}'; commands: {Usage.Commands}"),
-    };
-}
-catch (Grokking.Claims.Contracts.ClaimDefinitionException e)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 2;
-}
-catch (OptionsException e)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 2;
-}
-catch (UsageException e)
-{
-    Console.Error.WriteLine($"error: {e.Message} (see 'grokking help')");
-    return 2;
-}
-catch (Exception e) when (Environment.GetEnvironmentVariable("GROKKING_DEBUG") is null)
-{
-    Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
-    return 1;
 }

@@ -3,16 +3,17 @@ using Grokking.Training;
 namespace Grokking.Cli;
 
 /// <summary>A self-overwriting status line (step, rate, ETA, accuracies), at most four updates per second.</summary>
-internal sealed class ProgressLine(bool quiet) : IProgress<TrainingProgress>
+internal sealed class ProgressLine(bool quiet, TextWriter output) : IProgress<TrainingProgress>
 {
+    // A terminal gets a live line; a log file (CI) or a test's writer gets a line every 30 s, not thousands.
+    private readonly bool live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
     private DateTime last = DateTime.MinValue;
     private bool written;
 
     public void Report(TrainingProgress p)
     {
-        // A terminal gets a live line; a log file (CI) gets a line every 30 s, not thousands.
         var now = DateTime.UtcNow;
-        double interval = Console.IsOutputRedirected ? 30 : 0.25;
+        double interval = live ? 0.25 : 30;
         if (quiet || ((now - last).TotalSeconds < interval && p.Step < p.TotalSteps))
         {
             return;
@@ -20,22 +21,23 @@ internal sealed class ProgressLine(bool quiet) : IProgress<TrainingProgress>
 
         last = now;
         string line = $"step {p.Step}/{p.TotalSteps} ({100.0 * p.Step / p.TotalSteps:0.0}%)  {p.StepsPerSecond:0.0} steps/s  ETA {p.Eta:hh\\:mm\\:ss}  train acc {p.MeanTrainAccuracy:P1}  val acc {p.MeanValAccuracy:P1}  done {p.MembersDone}";
-        if (Console.IsOutputRedirected)
+        if (live)
         {
-            Console.WriteLine(line);
+            output.Write("\r" + line.PadRight(Math.Max(0, Console.WindowWidth - 1)));
+            written = true;
         }
         else
         {
-            Console.Write("\r" + line.PadRight(Math.Max(0, Console.WindowWidth - 1)));
-            written = true;
+            output.WriteLine(line);
         }
     }
 
     public void Finish()
     {
-        if (written && !Console.IsOutputRedirected)
+        if (written)
         {
-            Console.WriteLine();
+            output.WriteLine();
+            written = false;
         }
     }
 }

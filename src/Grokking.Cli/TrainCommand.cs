@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Grokking.Configuration;
 using Grokking.Runtime;
 using Grokking.Training;
@@ -7,29 +8,43 @@ namespace Grokking.Cli;
 /// <summary>grokking train: one population run into a run directory, resumable, with a live progress line.</summary>
 internal static class TrainCommand
 {
-    public static int Run(GrokkingOptions options, CommandLine cmd)
+    public static Command Create(SharedOptions shared)
+    {
+        var outDir = new Option<string>("--out")
+        {
+            Description = "run directory (default <Output:RunsDirectory>/train-<UTC time>); one that holds a checkpoint is resumed, so a run interrupted with Ctrl-C continues with the same --out",
+            HelpName = "DIR",
+        };
+        var noProgress = new Option<bool>("--no-progress") { Description = "no live progress line" };
+        var command = new Command("train", "train a population (Population:Seeds x WeightDecays x InitScales x LearningRates); Ctrl-C checkpoints") { outDir, noProgress };
+        command.SetAction(parsed => Run(
+            shared.Load(parsed), parsed.GetValue(outDir), parsed.GetValue(noProgress), parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static int Run(GrokkingOptions options, string? outDir, bool quiet, TextWriter output, TextWriter error)
     {
         var runtime = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads);
         var members = PopulationSetup.Members(options);
-        string runDir = cmd.Get("--out") ?? Path.Combine(options.Output.RunsDirectory, $"train-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        string runDir = outDir ?? Path.Combine(options.Output.RunsDirectory, $"train-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         var trainer = new PopulationTrainer(options, members, runtime.Device);
-        Console.WriteLine($"training {members.Count} member(s) on {runtime.DeviceName} -> {runDir}");
+        output.WriteLine($"training {members.Count} member(s) on {runtime.DeviceName} -> {runDir}");
 
-        using var cancel = new CtrlC("saving a checkpoint at the next metric step (run again with the same --out to resume)");
-        var progress = new ProgressLine(cmd.Has("--no-progress"));
+        using var cancel = new CtrlC("saving a checkpoint at the next metric step (run again with the same --out to resume)", error);
+        var progress = new ProgressLine(quiet, output);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = trainer.Run(runDir, progress, cancel.Token);
         double seconds = clock.Elapsed.TotalSeconds;
         progress.Finish();
-        var plots = Grokking.Training.RunPlots.Write(result, runDir);
+        var plots = RunPlots.Write(result, runDir);
         foreach (var e in result.Events)
         {
             string Epoch(long step) => step == MemberEvents.Never ? "never" : $"epoch {result.EpochOf(step):0.##} (step {step})";
             string diverged = e.Diverged ? $", diverged at step {e.DivergedStep}" : "";
-            Console.WriteLine($"member {e.Member} [{members[e.Member].Label}]: train threshold {Epoch(e.TrainThresholdStep)}, val threshold {Epoch(e.ValThresholdStep)}{diverged}");
+            output.WriteLine($"member {e.Member} [{members[e.Member].Label}]: train threshold {Epoch(e.TrainThresholdStep)}, val threshold {Epoch(e.ValThresholdStep)}{diverged}");
         }
 
-        Console.WriteLine($"{(result.Interrupted ? "interrupted" : "finished")} after {result.StepsCompleted} steps in {seconds:0.0} s ({result.StepsCompleted / seconds:0.0} steps/s, {result.StepsCompleted / seconds / result.StepsPerEpoch:0.00} epochs/s); {plots.Count} plots in {runDir}");
+        output.WriteLine($"{(result.Interrupted ? "interrupted" : "finished")} after {result.StepsCompleted} steps in {seconds:0.0} s ({result.StepsCompleted / seconds:0.0} steps/s, {result.StepsCompleted / seconds / result.StepsPerEpoch:0.00} epochs/s); {plots.Count} plots in {runDir}");
         return result.Interrupted ? 130 : 0;
     }
 }

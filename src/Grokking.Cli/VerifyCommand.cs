@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Grokking.Claims;
 using Grokking.Configuration;
 using Grokking.Claims.Contracts;
@@ -11,66 +12,80 @@ namespace Grokking.Cli;
 /// </summary>
 internal static class VerifyCommand
 {
-    private static readonly string[] FailOnAllowed = ["refuted", "inconclusive"];
+    public const int FailOnVerdict = 3;
 
-    public static int Run(GrokkingOptions options, CommandLine cmd)
+    private static readonly Verdict[] FailOnAllowed = [Verdict.Refuted, Verdict.Inconclusive];
+
+    public static Command Create(SharedOptions shared)
     {
-        var failOn = ParseFailOn(cmd.Get("--fail-on"));
-        var patterns = cmd.Get("--claims")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var suite = new ClaimSuite(ClaimSuiteSettings.From(options));
-        Console.WriteLine($"verifying {(patterns is null ? "all claims" : string.Join(",", patterns))} with profile {suite.ProfileName} on {suite.RuntimeInfo.DeviceName} ({suite.RuntimeInfo.Threads} threads)");
+        var claims = new Option<string[]>("--claims")
+        {
+            Description = "claim ids or patterns, comma-separated or repeated (default: all claims)",
+            HelpName = "MC-*,PB-1",
+            CustomParser = OptionRules.CommaSeparated,
+        };
+        claims.CompletionSources.Add(ClaimIdCompletions.List);
+        var failOn = new Option<Verdict[]>("--fail-on")
+        {
+            Description = $"exit {FailOnVerdict} when a claim gets one of these verdicts",
+            HelpName = string.Join(',', OptionRules.Names(FailOnAllowed)),
+            CustomParser = result => OptionRules.CommaSeparatedNames(result, "--fail-on", FailOnAllowed),
+        };
+        failOn.CompletionSources.Clear();
+        failOn.CompletionSources.Add(OptionRules.Names(FailOnAllowed).ToArray());
+        var noProgress = new Option<bool>("--no-progress") { Description = "no progress lines (phases, live training line)" };
 
-        using var cancel = new CtrlC("checkpointing the current run; 'grokking verify' again resumes it");
+        var command = new Command("verify", "the main job: verify the claims, write report/ (md, html, json, figures)") { claims, failOn, noProgress };
+        command.SetAction(parsed => Run(
+            shared.Load(parsed),
+            parsed.GetValue(claims) is { Length: > 0 } patterns ? patterns : null,
+            [.. parsed.GetValue(failOn) ?? []],
+            parsed.GetValue(noProgress),
+            parsed.InvocationConfiguration.Output,
+            parsed.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static int Run(GrokkingOptions options, string[]? patterns, HashSet<Verdict> failOn, bool quiet, TextWriter output, TextWriter error)
+    {
+        var suite = new ClaimSuite(ClaimSuiteSettings.From(options));
+        output.WriteLine($"verifying {(patterns is null ? "all claims" : string.Join(",", patterns))} with profile {suite.ProfileName} on {suite.RuntimeInfo.DeviceName} ({suite.RuntimeInfo.Threads} threads)");
+
+        using var cancel = new CtrlC("checkpointing the current run; 'grokking verify' again resumes it", error);
         try
         {
-            var progress = new ClaimProgressDisplay(cmd.Has("--no-progress"));
+            var progress = new ClaimProgressDisplay(quiet, output);
             suite.VerifyAll(patterns, progress, cancel.Token);
             progress.Finish();
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("interrupted; partial report follows");
+            error.WriteLine("interrupted; partial report follows");
         }
 
         var files = Grokking.Report.SuiteReport.Write(suite);
-        Console.WriteLine();
-        Console.WriteLine(Grokking.Report.ClaimReport.SummaryTable(suite.Outcomes));
+        output.WriteLine();
+        output.WriteLine(Grokking.Report.ClaimReport.SummaryTable(suite.Outcomes));
         foreach (var outcome in suite.Outcomes)
         {
             var comparison = suite.Baselines.Compare(suite.Snapshot(outcome));
             if (!comparison.Matches)
             {
-                Console.WriteLine($"baseline {outcome.Id}: {string.Join("; ", comparison.Differences)} (received: {comparison.ReceivedPath})");
+                output.WriteLine($"baseline {outcome.Id}: {string.Join("; ", comparison.Differences)} (received: {comparison.ReceivedPath})");
             }
         }
 
-        foreach (var error in suite.Errors)
+        foreach (var e in suite.Errors)
         {
-            Console.Error.WriteLine($"error in {error.Id}: {error.Message}");
+            error.WriteLine($"error in {e.Id}: {e.Message}");
         }
 
-        Console.WriteLine($"report: {string.Join(", ", files)}");
+        output.WriteLine($"report: {string.Join(", ", files)}");
         if (suite.Errors.Count > 0)
         {
             return 1;
         }
 
-        return suite.Outcomes.Any(o => failOn.Contains(o.Verdict)) ? 3 : 0;
-    }
-
-    private static HashSet<Verdict> ParseFailOn(string? value)
-    {
-        var result = new HashSet<Verdict>();
-        foreach (string item in (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!FailOnAllowed.Contains(item, StringComparer.OrdinalIgnoreCase))
-            {
-                throw new UsageException($"--fail-on '{item}' is not allowed; allowed: {string.Join(", ", FailOnAllowed)}");
-            }
-
-            result.Add(Enum.Parse<Verdict>(item, ignoreCase: true));
-        }
-
-        return result;
+        return suite.Outcomes.Any(o => failOn.Contains(o.Verdict)) ? FailOnVerdict : 0;
     }
 }

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+
+namespace Grokking.Cli;
+
+/// <summary>
+/// The command tree: shared options on the root (recursive), one subcommand per job. System.CommandLine adds
+/// --help and --version, and the [suggest] directive that shell tab completion (dotnet-suggest) calls.
+/// </summary>
+internal sealed class GrokkingCommand : RootCommand
+{
+    public GrokkingCommand()
+        : base("""
+            grokking — executable claims about grokking and loss landscapes.
+            Configuration layers, lowest first: built-in defaults, the profile, --config files,
+            GROKKING__Section__Key=value environment variables (e.g. GROKKING__Profile=paper), --set overrides.
+            """)
+    {
+        HelpName = "grokking";
+        foreach (var option in Shared.All)
+        {
+            Add(option);
+        }
+
+        Add(VerifyCommand.Create(Shared));
+        Add(BaselinesCommand.Create(Shared));
+        Add(InfoCommand.Create(Shared));
+        Add(TrainCommand.Create(Shared));
+        Add(BenchCommand.Create(Shared));
+        Add(HelpCommand.Create(this));
+
+        // A bare 'grokking' prints the help and succeeds, as before; System.CommandLine would call it an error.
+        SetAction(parsed => new HelpAction().Invoke(parsed));
+    }
+
+    public SharedOptions Shared { get; } = new();
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Grokking.Configuration;
+
+namespace Grokking.Cli;
+
+/// <summary>
+/// The options every command takes (--profile, --config FILE, --set Section:Key=value), and the configuration
+/// they select. Recursive, so they may stand before or after the command name.
+/// </summary>
+internal sealed class SharedOptions
+{
+    private static readonly string[] ProfileNames = Enum.GetNames<Profile>().Select(n => n.ToLowerInvariant()).ToArray();
+
+    public Option<Profile?> Profile { get; } = new("--profile")
+    {
+        Description = "configuration profile (default ci)",
+        HelpName = string.Join('|', ProfileNames),
+        Recursive = true,
+        CustomParser = result => ParseProfile(result.Tokens[0].Value, result.AddError),
+    };
+
+    public Option<string[]> Config { get; } = new("--config")
+    {
+        Description = "extra JSON configuration layer (repeatable; later files win)",
+        HelpName = "FILE.json",
+        Recursive = true,
+    };
+
+    public Option<string[]> Set { get; } = new("--set")
+    {
+        Description = "override one key (repeatable), e.g. --set Train:BatchSize=256",
+        HelpName = "Section:Key=value",
+        Recursive = true,
+    };
+
+    public SharedOptions()
+    {
+        // The enum's own completions would offer "Smoke", "Ci", "Paper"; the documented spelling is lower case.
+        Profile.CompletionSources.Clear();
+        Profile.CompletionSources.Add(ProfileNames);
+    }
+
+    public IEnumerable<Option> All => [Profile, Config, Set];
+
+    /// <summary>The configuration layers the command line names; --profile is a Profile override under any --set.</summary>
+    public ConfigurationSources Sources(ParseResult parsed)
+    {
+        var profile = parsed.GetValue(Profile);
+        IEnumerable<string> overrides = parsed.GetValue(Set) ?? [];
+        if (profile is { } p)
+        {
+            overrides = overrides.Prepend($"Profile={p.ToString().ToLowerInvariant()}");
+        }
+
+        return new ConfigurationSources(parsed.GetValue(Config) ?? [], overrides.ToList());
+    }
+
+    public GrokkingOptions Load(ParseResult parsed) => GrokkingConfiguration.Load(Sources(parsed));
+
+    private static Profile? ParseProfile(string value, Action<string> addError)
+    {
+        // Enum.TryParse would also take "1"; only the names are profiles.
+        foreach (var profile in Enum.GetValues<Profile>())
+        {
+            if (string.Equals(profile.ToString(), value, StringComparison.OrdinalIgnoreCase))
+            {
+                return profile;
+            }
+        }
+
+        addError($"Invalid value for '--profile': '{value}'; allowed: {string.Join(", ", ProfileNames)}");
+        return null;
+    }
+}
