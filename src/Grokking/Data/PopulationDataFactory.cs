@@ -42,6 +42,8 @@ public static class PopulationDataFactory
 
     private static PopulationData Modular(DataOptions options, IReadOnlyList<long> seeds, Device device)
     {
+        // Everything built here but the four returned tensors is disposed with this scope.
+        using var scope = NewDisposeScope();
         var dataset = ModularArithmeticDataset.Create(options.Operation, options.Modulus, options.Format);
         int nTrain = SplitSize(dataset.Count, options.TrainFraction);
         using var inputs = dataset.Inputs();
@@ -50,14 +52,15 @@ public static class PopulationDataFactory
         var valIdx = new List<Tensor>();
         foreach (long seed in seeds)
         {
-            var perm = randperm(dataset.Count, generator: SeedStreams.Generator(seed, SeedStreams.Split));
+            using var g = SeedStreams.Generator(seed, SeedStreams.Split);
+            var perm = randperm(dataset.Count, generator: g);
             trainIdx.Add(perm[..nTrain]);
             valIdx.Add(perm[nTrain..]);
         }
 
         using var train = stack(trainIdx);
         using var val = stack(valIdx);
-        Tensor Take(Tensor source, Tensor idx) => source.index_select(0, idx.reshape(-1)).reshape([idx.shape[0], idx.shape[1], .. source.shape[1..]]).to(device);
+        Tensor Take(Tensor source, Tensor idx) => source.index_select(0, idx.reshape(-1)).reshape([idx.shape[0], idx.shape[1], .. source.shape[1..]]).to(device).MoveToOuterDisposeScope();
         return new PopulationData(TaskKind.Classification, Take(inputs, train), Take(labels, train), Take(inputs, val), Take(labels, val), dataset.Classes);
     }
 }

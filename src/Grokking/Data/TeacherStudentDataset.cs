@@ -17,6 +17,8 @@ public static class TeacherStudentDataset
 
     public static PopulationData Create(DataOptions options, IReadOnlyList<long> seeds, Device device)
     {
+        // Everything built here but the four returned tensors is disposed with this scope.
+        using var scope = NewDisposeScope();
         var teacher = Teacher(options);
         var trainX = new List<Tensor>();
         var trainY = new List<Tensor>();
@@ -24,7 +26,7 @@ public static class TeacherStudentDataset
         var valY = new List<Tensor>();
         foreach (long seed in seeds)
         {
-            var g = SeedStreams.Generator(seed, SeedStreams.Inputs);
+            using var g = SeedStreams.Generator(seed, SeedStreams.Inputs);
             var xTrain = randn([options.TrainSamples, options.TeacherInputs], generator: g);
             var xTest = randn([options.TestSamples, options.TeacherInputs], generator: g);
             trainX.Add(xTrain);
@@ -33,7 +35,8 @@ public static class TeacherStudentDataset
             valY.Add(teacher(xTest));
         }
 
-        return new PopulationData(TaskKind.Regression, stack(trainX).to(device), stack(trainY).to(device), stack(valX).to(device), stack(valY).to(device), options.TeacherOutputs, CorrectThreshold);
+        Tensor Keep(List<Tensor> parts) => stack(parts).to(device).MoveToOuterDisposeScope();
+        return new PopulationData(TaskKind.Regression, Keep(trainX), Keep(trainY), Keep(valX), Keep(valY), options.TeacherOutputs, CorrectThreshold);
     }
 
     private static Func<Tensor, Tensor> Teacher(DataOptions options)

@@ -84,13 +84,14 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
         using var noGrad = no_grad();
         for (int k = 0; k < Members; k++)
         {
-            var g = SeedStreams.Generator(seeds[k], SeedStreams.Init);
+            using var g = SeedStreams.Generator(seeds[k], SeedStreams.Init);
             foreach (var p in all)
             {
+                using var scope = NewDisposeScope();
                 var shape = p.Value.shape[1..];
                 // Drawn in float32 on the CPU from the member's generator, so a member's weights are the same on every
                 // device and, up to rounding, at every dtype.
-                using var value = p.Init switch
+                var value = p.Init switch
                 {
                     InitKind.Uniform => rand(shape, generator: g).mul_(2.0 / Math.Sqrt(p.Fan)).sub_(1.0 / Math.Sqrt(p.Fan)),
                     InitKind.Normal => randn(shape, generator: g).div_(Math.Sqrt(p.Fan)),

@@ -67,6 +67,8 @@ public sealed class PopulationOptimizer : IDisposable
 
     public void ZeroGrad()
     {
+        // The grad getter returns a new wrapper each call; the scope disposes them whoever calls this.
+        using var scope = NewDisposeScope();
         foreach (var p in model.Parameters)
         {
             p.Value.grad?.zero_();

@@ -35,9 +35,12 @@ public static class MeanStochasticGradNorm
             batches++;
         }
 
-        foreach (var p in model.Parameters)
+        using (NewDisposeScope())
         {
-            p.Value.grad?.zero_();
+            foreach (var p in model.Parameters)
+            {
+                p.Value.grad?.zero_();
+            }
         }
 
         return sum!.div_(batches);

@@ -16,7 +16,7 @@ internal sealed class MetricRecorder(PopulationModel model, PopulationData data,
     /// <summary>Which parameters the effective lr and gradient norm read: those feeding a normalization, or all.</summary>
     public Func<PopulationParameter, bool> Invariant => invariant;
 
-    /// <param name="gradSquares">[2, K]: the squared data-loss gradient norm of the step's minibatch, over all and over the scale-invariant parameters.</param>
+    /// <param name="gradSquares">[3, K], at the weights before the last step: the squared data-loss gradient norm of its minibatch over all and over the scale-invariant parameters, and the squared norm of the scale-invariant weights.</param>
     public IReadOnlyList<MetricRow> Record(long done, long stepsPerEpoch, Tensor gradSquares)
     {
         int k = model.Members;
@@ -36,7 +36,7 @@ internal sealed class MetricRecorder(PopulationModel model, PopulationData data,
             ("val_acc", val.Accuracy),
             ("weight_norm", normSq.sqrt()),
             ("effective_lr", optimizer.LearningRates.div(invariantSq)),
-            ("effective_grad_norm", gradSquares[1].sqrt().mul(invariantSq.sqrt())),
+            ("effective_grad_norm", gradSquares[1].sqrt().mul(gradSquares[2].sqrt())),
             ("grad_norm", gradSquares[0].sqrt()),
             ("active", optimizer.Active),
             ("steps_taken", optimizer.StepsTaken),

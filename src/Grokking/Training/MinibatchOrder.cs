@@ -9,17 +9,14 @@ internal static class MinibatchOrder
     /// <returns>[K, n] indices on the device.</returns>
     public static Tensor ForEpoch(IReadOnlyList<long> seeds, int n, long epoch, Device device)
     {
-        var perms = seeds.Select(s => randperm(n, generator: SeedStreams.Generator(s, SeedStreams.Order, epoch))).ToArray();
-        try
+        using var scope = NewDisposeScope();
+        var perms = new List<Tensor>(seeds.Count);
+        foreach (long seed in seeds)
         {
-            return stack(perms).to(device);
+            using var g = SeedStreams.Generator(seed, SeedStreams.Order, epoch);
+            perms.Add(randperm(n, generator: g));
         }
-        finally
-        {
-            foreach (var p in perms)
-            {
-                p.Dispose();
-            }
-        }
+
+        return stack(perms).to(device).MoveToOuterDisposeScope();
     }
 }

@@ -100,7 +100,8 @@ public sealed class PopulationTrainer
 
                 if (metricStep)
                 {
-                    gradSquares = stack([gradSquare, model.SquaredGradNorm(recorder.Invariant)]).MoveToOuterDisposeScope();
+                    // Norms at the weights the gradient was taken at (before the step), so the effective gradient norm pairs them.
+                    gradSquares = stack([gradSquare, model.SquaredGradNorm(recorder.Invariant), model.SquaredNorm(recorder.Invariant)]).MoveToOuterDisposeScope();
                 }
 
                 // A member whose loss or gradient is not finite is frozen before this step touches it.
@@ -166,8 +167,8 @@ public sealed class PopulationTrainer
 
     private static void AppendStepLosses(Tensor lossBuffer, int buffered, List<List<float>> stepLosses)
     {
-        using var host = lossBuffer.narrow(1, 0, buffered).cpu();
-        var losses = host.data<float>().ToArray();
+        using var scope = NewDisposeScope();
+        var losses = lossBuffer.narrow(1, 0, buffered).cpu().data<float>().ToArray();
         for (int m = 0; m < stepLosses.Count; m++)
         {
             stepLosses[m].AddRange(losses.AsSpan(m * buffered, buffered));
