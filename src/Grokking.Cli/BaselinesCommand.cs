@@ -22,13 +22,13 @@ internal static class BaselinesCommand
         return new Command("baselines", "manage the accepted outcomes that 'verify' and the claim tests compare with") { accept };
     }
 
-    private static int Accept(GrokkingOptions options, IReadOnlyList<string> ids, TextWriter output)
+    private static int Accept(GrokkingOptions options, string[] ids, TextWriter output)
     {
         string profile = options.Profile.ToString().ToLowerInvariant();
         var store = new BaselineStore(Path.Combine(RepositoryLocator.Find(), "baselines"));
         var accepted = store.Accept(profile, ids);
         output.WriteLine(accepted.Count == 0
-            ? $"nothing to accept: no *.received.json in baselines/{profile}{(ids.Count > 0 ? " for " + string.Join(", ", ids) : "")}"
+            ? $"nothing to accept: no *.received.json in baselines/{profile}{(ids.Length > 0 ? " for " + string.Join(", ", ids) : "")}"
             : $"accepted {string.Join(", ", accepted)} into baselines/{profile}");
         return 0;
     }

@@ -39,11 +39,11 @@ internal static class ConsoleSummaryTable
 
     private static string Truncate(string text, int width) => text.Length <= width ? text : text[..(width - 3)] + "...";
 
-    private static void AppendRow(StringBuilder text, IReadOnlyList<string> cells, int[] widths)
+    private static void AppendRow(StringBuilder text, string[] cells, int[] widths)
     {
-        for (int column = 0; column < cells.Count; column++)
+        for (int column = 0; column < cells.Length; column++)
         {
-            bool last = column == cells.Count - 1;
+            bool last = column == cells.Length - 1;
             // The last column is left unpadded: trailing spaces only make narrow consoles wrap.
             text.Append(last ? cells[column] : cells[column].PadRight(widths[column] + 2));
         }

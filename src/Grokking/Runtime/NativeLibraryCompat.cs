@@ -123,9 +123,9 @@ internal static class NativeLibraryCompat
         }
     }
 
-    [DllImport("libc.so.6", EntryPoint = "dlopen")]
-    private static extern IntPtr DlOpenLibc(string path, int flags);
+    [DllImport("libc.so.6", EntryPoint = "dlopen", CharSet = CharSet.Ansi, BestFitMapping = false)]
+    private static extern IntPtr DlOpenLibc([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
-    [DllImport("libdl.so.2", EntryPoint = "dlopen")]
-    private static extern IntPtr DlOpenLibdl(string path, int flags);
+    [DllImport("libdl.so.2", EntryPoint = "dlopen", CharSet = CharSet.Ansi, BestFitMapping = false)]
+    private static extern IntPtr DlOpenLibdl([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 }

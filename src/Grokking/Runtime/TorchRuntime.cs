@@ -43,7 +43,7 @@ public static class TorchRuntime
         {
             if (current is not null)
             {
-                if (device != DeviceChoice.Auto && current.DeviceName != device.ToString().ToLowerInvariant())
+                if (device != DeviceChoice.Auto && !string.Equals(current.DeviceName, device.ToString(), StringComparison.OrdinalIgnoreCase))
                 {
                     throw new InvalidOperationException($"The device was already chosen as {current.DeviceName}; it is chosen once per process.");
                 }

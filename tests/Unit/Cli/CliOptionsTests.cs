@@ -7,6 +7,7 @@ using Grokking.Tests.Unit.Engine;
 namespace Grokking.Tests.Unit.Cli;
 
 /// <summary>What the parsed options hand to the library, and the completions the [suggest] directive offers.</summary>
+[Collection(ProcessEnvironmentCollection.Name)]
 public class CliOptionsTests
 {
     [Fact]

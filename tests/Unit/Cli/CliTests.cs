@@ -4,6 +4,7 @@ using Grokking.Cli;
 namespace Grokking.Tests.Unit.Cli;
 
 /// <summary>The grokking command as a user runs it: help, exit codes and one-line errors, no stack traces.</summary>
+[Collection(ProcessEnvironmentCollection.Name)]
 public class CliTests
 {
     /// <summary>In-process, through the same entry point as Main.</summary>

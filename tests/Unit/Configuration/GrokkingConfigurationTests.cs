@@ -2,6 +2,7 @@ using Grokking.Configuration;
 
 namespace Grokking.Tests.Unit.Configuration;
 
+[Collection(ProcessEnvironmentCollection.Name)]
 public class GrokkingConfigurationTests
 {
     private static GrokkingOptions Load(params string[] overrides) =>

@@ -17,7 +17,7 @@ public static class AnalysisRegistry
     public static IClaimAnalysis Get(string name) =>
         All.Value.TryGetValue(name, out var a) ? a : throw new KeyNotFoundException($"unknown analysis '{name}'; known: {string.Join(", ", Names)}");
 
-    private static IReadOnlyDictionary<string, IClaimAnalysis> Discover()
+    private static Dictionary<string, IClaimAnalysis> Discover()
     {
         var found = new Dictionary<string, IClaimAnalysis>(StringComparer.Ordinal);
         foreach (var type in typeof(AnalysisRegistry).Assembly.GetTypes()
