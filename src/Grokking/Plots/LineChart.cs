@@ -103,6 +103,19 @@ public static class LineChart
         string png = Path.Combine(directory, name + ".png");
         string svg = Path.Combine(directory, name + ".svg");
         AtomicFile.WriteAllBytes(png, plot.GetImageBytes(Width, Height, ImageFormat.Png));
+
+        // Skia's SVG canvas has no path effects: it draws dashes solid anyway and prints a native warning per dashed
+        // path to stdout, so the SVG is drawn with solid lines on purpose (the PNG keeps the dashes).
+        foreach (var line in plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>())
+        {
+            line.LinePattern = LinePattern.Solid;
+        }
+
+        foreach (var line in plot.GetPlottables().OfType<ScottPlot.Plottables.VerticalLine>())
+        {
+            line.LinePattern = LinePattern.Solid;
+        }
+
         AtomicFile.WriteAllText(svg, plot.GetSvgXml(Width, Height));
         return [png, svg];
     }

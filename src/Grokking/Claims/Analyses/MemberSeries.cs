@@ -8,17 +8,25 @@ public static class MemberSeries
 {
     public static MetricRow[] Rows(TrainingResult result, int member) => result.MetricsOf(member).OrderBy(r => r.Step).ToArray();
 
-    public static double Median(IReadOnlyCollection<double> values)
+    /// <summary>
+    /// Summaries over seeds read the seeds that have the value: NaN marks an event that never came (or a diverged
+    /// seed), which the per-seed list shows; the summary is NaN only when no seed has it.
+    /// </summary>
+    public static double Median(IEnumerable<double> values)
     {
-        if (values.Count == 0)
+        var sorted = values.Where(double.IsFinite).Order().ToArray();
+        if (sorted.Length == 0)
         {
             return double.NaN;
         }
 
-        var sorted = values.Order().ToArray();
         int mid = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
+
+    public static double Min(IEnumerable<double> values) => values.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+
+    public static double Max(IEnumerable<double> values) => values.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
 
     /// <summary>
     /// Train (solid) and validation (dashed) accuracy per member as one figure; members with <paramref name="points"/>

@@ -50,10 +50,10 @@ public sealed class MemorizationThenGeneralization : IClaimAnalysis
         var measured = new List<MeasuredValue>
         {
             new("point 1 (first epoch with 100% train accuracy), median", MemberSeries.Median(point1), "epoch", paper1, PerSeed: point1, Key: "point1"),
-            new($"point 2, robust (first epoch with validation accuracy >= {limits.RobustVal:P0}), median", MemberSeries.Median(robust2), "epoch", paper2, $"decides; >= {limits.MinRatio} x point 1", robust2, Key: "point2Robust"),
-            new("point 2 as the paper defines it (first epoch with 100% validation accuracy), median", MemberSeries.Median(point2), "epoch", paper2, "reported, not decisive", point2, Key: "point2Exact"),
-            new("delay robust point 2 / point 1, min over seeds", ratios.Count == 0 ? double.NaN : ratios.Min(), "x", paper2 / paper1, $">= {limits.MinRatio}", ratios, Key: "delayRatio"),
-            new("validation accuracy at point 1, max over seeds", valAtPoint1.Count == 0 ? double.NaN : valAtPoint1.Max(), "", null, $"<= {limits.MaxValAtPoint1}", valAtPoint1, Key: "valAtPoint1"),
+            new($"point 2, robust (first epoch with validation accuracy >= {limits.RobustVal:P0}), median over the seeds that reach it", MemberSeries.Median(robust2), "epoch", paper2, $"decides; >= {limits.MinRatio} x point 1", robust2, Key: "point2Robust"),
+            new("point 2 as the paper defines it (first epoch with 100% validation accuracy), median over the seeds that reach it", MemberSeries.Median(point2), "epoch", paper2, "reported, not decisive", point2, Key: "point2Exact"),
+            new("delay robust point 2 / point 1, min over seeds", MemberSeries.Min(ratios), "x", paper2 / paper1, $">= {limits.MinRatio}", ratios, Key: "delayRatio"),
+            new("validation accuracy at point 1, max over seeds", MemberSeries.Max(valAtPoint1), "", null, $"<= {limits.MaxValAtPoint1}", valAtPoint1, Key: "valAtPoint1"),
         };
         var figure = MemberSeries.AccuracyFigure(context, "accuracy", $"{claim.Id}: train / validation accuracy per seed (dots: point 1, robust point 2)", context.Members, pointsOf, limits.RobustVal);
         return new AnalysisResult(verdict, reason, measured, [figure]);

@@ -55,9 +55,9 @@ public sealed class NoGrokkingWithoutWeightDecay : IClaimAnalysis
         var (verdict, reason) = SeedVerdicts.Combine(findings);
         var measured = new List<MeasuredValue>
         {
-            new("max validation accuracy without weight decay, max over seeds", maxValPerSeed.Count == 0 ? double.NaN : maxValPerSeed.Max(), "", null, $"< {maxVal}", maxValPerSeed, Key: "maxValNoWd"),
+            new("max validation accuracy without weight decay, max over seeds", MemberSeries.Max(maxValPerSeed), "", null, $"< {maxVal}", maxValPerSeed, Key: "maxValNoWd"),
             new("budget", budget, "epoch", null, $">= {factor} x reference robust point 2", Key: "budget"),
-            new($"robust point 2 (validation >= {robustVal:P0}) with weight decay {referenceWd}, max over seeds", referencePoint2.Count == 0 ? double.NaN : referencePoint2.Max(), "epoch", claim.PaperValueOf("point 2"), null, referencePoint2, Key: "referencePoint2"),
+            new($"robust point 2 (validation >= {robustVal:P0}) with weight decay {referenceWd}, max over seeds", MemberSeries.Max(referencePoint2), "epoch", claim.PaperValueOf("point 2"), null, referencePoint2, Key: "referencePoint2"),
         };
         var members = context.Members.Concat(reference).ToList();
         var figure = MemberSeries.AccuracyFigure(context, "accuracy", $"{claim.Id}: accuracy without weight decay vs with weight decay {referenceWd}", members);
