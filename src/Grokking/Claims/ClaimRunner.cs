@@ -7,9 +7,6 @@ using Grokking.Claims.Contracts;
 
 namespace Grokking.Claims;
 
-/// <summary>Progress of a claim suite: which claim, and its experiment's training progress when it trains.</summary>
-public sealed record ClaimProgress(string ClaimId, int Index, int Count, string Phase, TrainingProgress? Training);
-
 /// <summary>
 /// Verifies claims: resolves each claim's experiment for the profile, gets its run from the shared cache (training
 /// it at most once for all claims that share it), and applies the claim's analysis. A claim whose run or analysis

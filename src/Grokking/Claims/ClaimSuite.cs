@@ -6,24 +6,6 @@ using Grokking.Claims.Contracts;
 
 namespace Grokking.Claims;
 
-/// <summary>Where a claim suite runs from and writes to.</summary>
-public sealed record ClaimSuiteSettings(string RepositoryRoot, Profile Profile, RuntimeOptions Runtime, string ReportDirectory, string CacheDirectory)
-{
-    public string ClaimsDirectory => Path.Combine(RepositoryRoot, "claims");
-
-    public string BaselinesDirectory => Path.Combine(RepositoryRoot, "baselines");
-
-    public static ClaimSuiteSettings From(GrokkingOptions options, string? repositoryRoot = null)
-    {
-        string root = repositoryRoot ?? RepositoryLocator.Find();
-        string Rooted(string path) => Path.IsPathRooted(path) ? path : Path.Combine(root, path);
-        return new ClaimSuiteSettings(root, options.Profile, options.Runtime, Rooted(options.Output.ReportDirectory), Rooted(options.Output.CacheDirectory));
-    }
-}
-
-/// <summary>An error that kept a claim from getting a verdict (distinct from INCONCLUSIVE, which is a verdict).</summary>
-public sealed record ClaimError(string Id, string Message);
-
 /// <summary>
 /// The main job, shared by 'grokking verify' and the claim tests: verify claims against their shared runs.
 /// Outcomes accumulate, so tests that verify one claim each still produce one report (written by the report

@@ -10,9 +10,6 @@ using TorchSharp;
 
 namespace Grokking.Claims;
 
-/// <summary>A finished run of an experiment, trained now or served from the cache.</summary>
-public sealed record CachedRun(string Experiment, string Key, string Directory, GrokkingOptions Options, TrainingResult Result, bool FromCache, double TrainSeconds);
-
 /// <summary>
 /// Shares expensive runs between claims, test classes and processes. The key is a hash of the resolved
 /// experiment configuration (minus runtime and output settings) and the engine version. Within a process one

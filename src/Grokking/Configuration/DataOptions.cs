@@ -2,35 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Grokking.Configuration;
 
-public enum DatasetKind
-{
-    /// <summary><c>c = f(a, b) mod p</c>.</summary>
-    Modular,
-
-    /// <summary>Gaussian inputs labelled by a random teacher MLP (Omnigrok's LU experiments).</summary>
-    TeacherStudent,
-}
-
-public enum ModularOperation
-{
-    Add,
-    Subtract,
-    Multiply,
-    Divide,
-}
-
-/// <summary>
-/// How a pair is shown to a transformer (details in <see cref="Data.ModularArithmeticDataset"/>):
-/// the papers' "a, b -> c" form is <c>ThreeToken</c>; Nanda's and Omnigrok's "[a, b, =]" is <c>EqualsToken</c>;
-/// the "a op b = c" form is <c>FiveToken</c>.
-/// </summary>
-public enum SequenceFormat
-{
-    ThreeToken,
-    FiveToken,
-    EqualsToken,
-}
-
 public sealed class DataOptions
 {
     public DatasetKind Kind { get; set; } = DatasetKind.Modular;

@@ -3,12 +3,6 @@ using Microsoft.Extensions.Configuration;
 
 namespace Grokking.Configuration;
 
-/// <summary>Where configuration comes from, lowest precedence first after the built-in defaults and profile.</summary>
-public sealed record ConfigurationSources(
-    IReadOnlyList<string>? JsonFiles = null,
-    IReadOnlyList<string>? Overrides = null,
-    bool EnvironmentVariables = true);
-
 /// <summary>
 /// Layers, lowest first: built-in defaults, the profile (smoke | ci | paper), JSON files, GROKKING__Section__Key
 /// environment variables, and --set Section:Key=value overrides. The profile itself may be chosen by any layer

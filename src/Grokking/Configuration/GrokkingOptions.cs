@@ -3,13 +3,6 @@ using Grokking.Runtime;
 
 namespace Grokking.Configuration;
 
-public enum Profile
-{
-    Smoke,
-    Ci,
-    Paper,
-}
-
 /// <summary>The whole typed configuration: defaults, then the profile layer, a JSON file, GROKKING__* variables and --set.</summary>
 public sealed class GrokkingOptions
 {
@@ -28,22 +21,4 @@ public sealed class GrokkingOptions
     public PopulationOptions Population { get; set; } = new();
 
     public OutputOptions Output { get; set; } = new();
-}
-
-public sealed class RuntimeOptions
-{
-    public DeviceChoice Device { get; set; } = DeviceChoice.Auto;
-
-    /// <summary>libtorch intra-op threads; 0 = one per core.</summary>
-    [Range(0, 1024)]
-    public int Threads { get; set; }
-}
-
-public sealed class OutputOptions
-{
-    public string RunsDirectory { get; set; } = "runs";
-
-    public string CacheDirectory { get; set; } = ".cache/runs";
-
-    public string ReportDirectory { get; set; } = "report";
 }

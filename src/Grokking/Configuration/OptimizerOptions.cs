@@ -2,14 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Grokking.Configuration;
 
-public enum OptimizerKind
-{
-    /// <summary>SGD with the L2 term added to the loss (weight decay as a penalty, as MC and PB use it).</summary>
-    Sgd,
-    Adam,
-    AdamW,
-}
-
 public sealed class OptimizerOptions
 {
     public OptimizerKind Name { get; set; } = OptimizerKind.Sgd;

@@ -3,15 +3,6 @@ using static TorchSharp.torch;
 
 namespace Grokking.Data;
 
-public enum TaskKind
-{
-    /// <summary>Labels are class indices; cross-entropy loss; accuracy = argmax matches.</summary>
-    Classification,
-
-    /// <summary>Labels are vectors; mean squared error; a sample is "correct" when its squared error is below a threshold.</summary>
-    Regression,
-}
-
 /// <summary>
 /// The train and validation sets of every member of a population, on the device: member k's examples are
 /// <c>TrainX[k]</c>, <c>TrainY[k]</c>. Each member has its own split (and, for sampled data, its own samples).

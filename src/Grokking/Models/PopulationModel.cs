@@ -5,22 +5,6 @@ using static TorchSharp.torch;
 
 namespace Grokking.Models;
 
-/// <summary>How one parameter is drawn at initialization, before the member's init scale multiplies it.</summary>
-public enum InitKind
-{
-    /// <summary>U(-b, b), b = 1/sqrt(fan): PyTorch's default for nn.Linear weights and biases (fan = fan_in).</summary>
-    Uniform,
-
-    /// <summary>N(0, 1/fan): fan 1 is nn.Embedding's default, fan d_model the Nanda/Omnigrok weights.</summary>
-    Normal,
-
-    Ones,
-    Zeros,
-}
-
-/// <summary>A parameter of every member at once: leading dimension = member. <c>Fan</c> sets the scale of its init.</summary>
-public sealed record PopulationParameter(string Name, Parameter Value, InitKind Init, long Fan, bool ScaleInvariant);
-
 /// <summary>
 /// K independent models trained in lockstep: every parameter has a leading member dimension and the forward
 /// pass is batched (bmm) over members, so a population costs one computation instead of K.

@@ -3,9 +3,6 @@ using System.Text;
 
 namespace Grokking.Runtime;
 
-/// <summary>One entry of an ELF object's <c>.gnu.version_r</c>: "this object needs <see cref="Version"/> from <see cref="File"/>".</summary>
-public sealed record ElfVersionNeed(string File, string Version, bool IsWeak, long FlagsOffset);
-
 /// <summary>
 /// Reads and patches the GNU symbol-versioning sections of 64-bit little-endian ELF shared objects.
 /// Only what the libstdc++ compatibility check needs: the versions a library provides

@@ -1,27 +1,5 @@
 namespace Grokking.Runtime;
 
-public enum CompatibilityAction
-{
-    /// <summary>The host's libstdc++ provides every version TorchSharp needs: nothing is patched or loaded.</summary>
-    None,
-
-    /// <summary>Only versions the shim can stand in for are missing: mark them weak and preload the shim.</summary>
-    Shim,
-
-    /// <summary>Versions are missing that the shim cannot provide: TorchSharp cannot load on this host.</summary>
-    Unsupported,
-}
-
-public sealed record CompatibilityDecision(CompatibilityAction Action, IReadOnlyList<string> MissingVersions)
-{
-    public string Describe() => Action switch
-    {
-        CompatibilityAction.None => "not needed (host libstdc++ provides every required version)",
-        CompatibilityAction.Shim => $"active (host libstdc++ lacks {string.Join(", ", MissingVersions)})",
-        _ => $"impossible (host libstdc++ lacks {string.Join(", ", MissingVersions)}; upgrade libstdc++ to GCC 13 or newer)",
-    };
-}
-
 /// <summary>
 /// Decides whether libLibTorchSharp.so needs the compatibility shim on this host. Pure: it sees only
 /// version names, so it is unit tested with version lists of old and new libstdc++ builds.

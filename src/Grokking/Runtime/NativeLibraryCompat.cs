@@ -3,12 +3,6 @@ using TorchSharp;
 
 namespace Grokking.Runtime;
 
-/// <summary>What the libstdc++ compatibility step found and did in this process.</summary>
-public sealed record CompatibilityReport(CompatibilityDecision Decision, string? LibStdCxxPath, string? TorchSharpNativePath)
-{
-    public bool ShimActive => Decision.Action == CompatibilityAction.Shim;
-}
-
 /// <summary>
 /// Makes libLibTorchSharp.so loadable on hosts with an older libstdc++ (Debian 12, Ubuntu 22.04), before
 /// TorchSharp first initialises: marks the missing version weak in the build output's copy of the library

@@ -2,26 +2,6 @@ using TorchSharp;
 
 namespace Grokking.Runtime;
 
-public enum DeviceChoice
-{
-    Auto,
-    Cpu,
-    Cuda,
-}
-
-/// <summary>What the process runs on, decided once.</summary>
-public sealed record RuntimeInfo(
-    string TorchSharpVersion,
-    string LibTorchVersion,
-    torch.Device Device,
-    int Threads,
-    bool CudaAvailable,
-    CompatibilityReport Compatibility,
-    bool MallocTuned)
-{
-    public string DeviceName => Device.type == DeviceType.CUDA ? "cuda" : "cpu";
-}
-
 /// <summary>
 /// The single entry point to TorchSharp: applies the libstdc++ compatibility step, initialises the
 /// backend, and picks the device once. Everything that touches tensors calls <see cref="Initialize"/> first.

@@ -5,9 +5,6 @@ using static TorchSharp.torch;
 
 namespace Grokking.Training;
 
-/// <summary>One benchmark measurement: throughput of the engine and the FLOP rate it achieves.</summary>
-public sealed record BenchmarkResult(string Name, int Members, long Steps, double Seconds, double StepsPerSecond, double EpochsPerSecond, double GflopPerSecond);
-
 /// <summary>
 /// Measures the trainer on a configuration: K = 1 and K = n in one process, the population speed-up over n
 /// sequential runs, and a plain batched matmul's GFLOP/s as the ceiling the engine is compared with.

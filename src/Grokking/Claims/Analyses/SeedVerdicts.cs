@@ -2,13 +2,6 @@ using Grokking.Claims.Contracts;
 namespace Grokking.Claims.Analyses;
 
 /// <summary>
-/// A per-seed finding: whether the effect held in that seed, or why the seed could not decide. A seed that
-/// diverged is marked; its verdict is Refuted when the evidence it produced before diverging already refutes
-/// the claim, else Inconclusive.
-/// </summary>
-public sealed record SeedFinding(long Seed, Verdict Verdict, string Reason, bool Diverged = false);
-
-/// <summary>
 /// Combines per-seed findings. A divergence is a finding, not a vote:
 /// <list type="number">
 /// <item>a seed whose evidence refutes the claim refutes it, diverged afterwards or not;</item>

@@ -1,12 +1,6 @@
 using Grokking.Claims.Contracts;
 namespace Grokking.Claims.Baselines;
 
-/// <summary>
-/// One recorded number of an outcome and how far a re-run may stray from it. Matched by <c>Key</c> (stable),
-/// not by the label shown in the report, so that rewording a label keeps the baseline.
-/// </summary>
-public sealed record BaselineMetric(string Key, string Name, double Value, double Tolerance);
-
 /// <summary>The part of a claim's outcome that is pinned by a baseline: the verdict exactly, the numbers within tolerance.</summary>
 public sealed record BaselineSnapshot(string Id, string Profile, Verdict Verdict, IReadOnlyList<BaselineMetric> Metrics)
 {

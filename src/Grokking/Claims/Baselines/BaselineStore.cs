@@ -6,9 +6,6 @@ using Grokking.Claims.Contracts;
 
 namespace Grokking.Claims.Baselines;
 
-/// <summary>The result of comparing an outcome with its accepted baseline.</summary>
-public sealed record BaselineComparison(bool Matches, IReadOnlyList<string> Differences, string VerifiedPath, string? ReceivedPath);
-
 /// <summary>
 /// Verify-style snapshot baselines: baselines/&lt;profile&gt;/&lt;ID&gt;.verified.json is the accepted outcome. A
 /// differing (or first) run writes &lt;ID&gt;.received.json beside it; accepting moves received over verified.

@@ -1,0 +1,10 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace Grokking.Configuration;
+
+/// <summary>Where configuration comes from, lowest precedence first after the built-in defaults and profile.</summary>
+public sealed record ConfigurationSources(
+    IReadOnlyList<string>? JsonFiles = null,
+    IReadOnlyList<string>? Overrides = null,
+    bool EnvironmentVariables = true);

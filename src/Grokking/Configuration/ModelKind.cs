@@ -1,0 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Grokking.Configuration;
+
+public enum ModelKind
+{
+    Transformer,
+    Mlp,
+}

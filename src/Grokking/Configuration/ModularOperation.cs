@@ -1,0 +1,11 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Grokking.Configuration;
+
+public enum ModularOperation
+{
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+}

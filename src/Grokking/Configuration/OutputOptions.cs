@@ -1,0 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+using Grokking.Runtime;
+
+namespace Grokking.Configuration;
+
+public sealed class OutputOptions
+{
+    public string RunsDirectory { get; set; } = "runs";
+
+    public string CacheDirectory { get; set; } = ".cache/runs";
+
+    public string ReportDirectory { get; set; } = "report";
+}

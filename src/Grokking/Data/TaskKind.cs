@@ -1,0 +1,13 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Grokking.Data;
+
+public enum TaskKind
+{
+    /// <summary>Labels are class indices; cross-entropy loss; accuracy = argmax matches.</summary>
+    Classification,
+
+    /// <summary>Labels are vectors; mean squared error; a sample is "correct" when its squared error is below a threshold.</summary>
+    Regression,
+}

@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace Grokking.Runtime;
+
+/// <summary>What the libstdc++ compatibility step found and did in this process.</summary>
+public sealed record CompatibilityReport(CompatibilityDecision Decision, string? LibStdCxxPath, string? TorchSharpNativePath)
+{
+    public bool ShimActive => Decision.Action == CompatibilityAction.Shim;
+}

@@ -1,0 +1,10 @@
+using TorchSharp;
+
+namespace Grokking.Runtime;
+
+public enum DeviceChoice
+{
+    Auto,
+    Cpu,
+    Cuda,
+}

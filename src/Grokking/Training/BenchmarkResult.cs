@@ -1,0 +1,9 @@
+using System.Diagnostics;
+using Grokking.Configuration;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Grokking.Training;
+
+/// <summary>One benchmark measurement: throughput of the engine and the FLOP rate it achieves.</summary>
+public sealed record BenchmarkResult(string Name, int Members, long Steps, double Seconds, double StepsPerSecond, double EpochsPerSecond, double GflopPerSecond);
