@@ -47,7 +47,8 @@ public static class PopulationSetup
                 $"Invalid value for 'Train:BatchSize': {options.Train.BatchSize} is larger than the training set ({train} examples); allowed: 1..{train}, or 0 for full batch");
         }
 
-        _ = Models.PopulationModelFactory.Create(1, options.Model, options.Data).Parameters.Count;
+        // Building a one-member model runs the model's own shape checks; it is disposed at once.
+        using var probe = Models.PopulationModelFactory.Create(1, options.Model, options.Data);
     }
 
     private static bool IsPrime(int n)
