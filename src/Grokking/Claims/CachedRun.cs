@@ -1,12 +1,5 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Grokking.Configuration;
-using Grokking.Runtime;
 using Grokking.Training;
-using TorchSharp;
 
 namespace Grokking.Claims;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
@@ -65,13 +64,15 @@ public sealed partial class ClaimCatalog
             experiments[experiment.Name] = experiment;
         }
 
+        // Resolved once per experiment: claims sharing an experiment are checked against the same members.
+        var membersOf = experiments.Values.ToDictionary(e => e.Name, ProfileMembers);
         var claims = new List<ClaimDefinition>();
         foreach (string file in Directory.GetFiles(claimsDirectory, "*.json").Where(f => Path.GetFileName(f) != CatalogDefinition.FileName).Order())
         {
             var claim = Read<ClaimDefinition>(file);
             claim.File = Relative(file);
             claim.Baseline ??= catalog.Baseline;
-            Validate(claim, Path.GetFileNameWithoutExtension(file), catalog, experiments);
+            Validate(claim, Path.GetFileNameWithoutExtension(file), catalog, experiments, membersOf);
             claims.Add(claim);
         }
 
@@ -132,7 +133,12 @@ public sealed partial class ClaimCatalog
         return catalog;
     }
 
-    private static void Validate(ClaimDefinition claim, string fileId, CatalogDefinition catalog, IReadOnlyDictionary<string, ExperimentDefinition> experiments)
+    private static void Validate(
+        ClaimDefinition claim,
+        string fileId,
+        CatalogDefinition catalog,
+        IReadOnlyDictionary<string, ExperimentDefinition> experiments,
+        Dictionary<string, Dictionary<string, IReadOnlyList<Training.MemberSpec>>> membersOf)
     {
         void Require(bool ok, string field, string problem)
         {
@@ -171,7 +177,7 @@ public sealed partial class ClaimCatalog
         }
 
         var experiment = experiments[claim.Experiment];
-        foreach (var (profile, members) in ProfileMembers(experiment))
+        foreach (var (profile, members) in membersOf[experiment.Name])
         {
             var seeds = members.Select(m => m.Seed).ToHashSet();
             Require(members.Any(claim.Members.Matches), "members", $"matches no member of experiment '{experiment.Name}' in profile {profile} ({string.Join("; ", members.Select(m => m.Label).Distinct())})");

@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using Grokking.Claims.Baselines;
-using Grokking.Configuration;
-using Grokking.Runtime;
-using Grokking.Claims.Contracts;
-
 namespace Grokking.Claims;
 
 /// <summary>An error that kept a claim from getting a verdict (distinct from INCONCLUSIVE, which is a verdict).</summary>

@@ -1,9 +1,4 @@
-using System.Diagnostics;
-using Grokking.Claims.Analyses;
-using Grokking.Configuration;
 using Grokking.Training;
-using TorchSharp;
-using Grokking.Claims.Contracts;
 
 namespace Grokking.Claims;
 

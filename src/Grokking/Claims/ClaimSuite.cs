@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Grokking.Claims.Baselines;
-using Grokking.Configuration;
 using Grokking.Runtime;
 using Grokking.Claims.Contracts;
 

@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using Grokking.Claims.Baselines;
 using Grokking.Configuration;
-using Grokking.Runtime;
-using Grokking.Claims.Contracts;
 
 namespace Grokking.Claims;
 

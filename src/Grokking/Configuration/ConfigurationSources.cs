@@ -1,6 +1,3 @@
-using System.Reflection;
-using Microsoft.Extensions.Configuration;
-
 namespace Grokking.Configuration;
 
 /// <summary>Where configuration comes from, lowest precedence first after the built-in defaults and profile.</summary>

@@ -1,6 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Grokking.Runtime;
-
 namespace Grokking.Configuration;
 
 /// <summary>The whole typed configuration: defaults, then the profile layer, a JSON file, GROKKING__* variables and --set.</summary>

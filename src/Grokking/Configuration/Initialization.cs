@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Grokking.Configuration;
 
 /// <summary>How a model's parameters are drawn before the member's init scale (alpha) multiplies them.</summary>

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Grokking.Configuration;
 
 public enum OptimizerKind

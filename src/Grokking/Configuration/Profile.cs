@@ -1,6 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Grokking.Runtime;
-
 namespace Grokking.Configuration;
 
 public enum Profile

@@ -1,5 +1,4 @@
 using Grokking.Configuration;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Grokking.Data;

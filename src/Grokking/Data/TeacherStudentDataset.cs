@@ -1,6 +1,5 @@
 using Grokking.Runtime;
 using Grokking.Configuration;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Grokking.Data;

@@ -1,8 +1,3 @@
-using Grokking.Runtime;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace Grokking.Models;
 
 /// <summary>How one parameter is drawn at initialization, before the member's init scale multiplies it.</summary>

@@ -1,7 +1,4 @@
-using Grokking.Runtime;
-using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Grokking.Models;
 

@@ -1,5 +1,4 @@
 using Grokking.Configuration;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

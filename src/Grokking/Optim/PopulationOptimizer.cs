@@ -1,6 +1,5 @@
 using Grokking.Configuration;
 using Grokking.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Grokking.Optim;

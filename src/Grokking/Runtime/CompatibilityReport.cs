@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using TorchSharp;
-
 namespace Grokking.Runtime;
 
 /// <summary>What the libstdc++ compatibility step found and did in this process.</summary>

@@ -1,5 +1,3 @@
-using TorchSharp;
-
 namespace Grokking.Runtime;
 
 public enum DeviceChoice

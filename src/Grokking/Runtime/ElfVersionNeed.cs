@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-
 namespace Grokking.Runtime;
 
 /// <summary>One entry of an ELF object's <c>.gnu.version_r</c>: "this object needs <see cref="Version"/> from <see cref="File"/>".</summary>

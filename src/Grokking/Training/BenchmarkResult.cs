@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using Grokking.Configuration;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Grokking.Training;
 
 /// <summary>One benchmark measurement: throughput of the engine and the FLOP rate it achieves.</summary>

@@ -1,5 +1,4 @@
 using Grokking.Data;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Grokking.Training;

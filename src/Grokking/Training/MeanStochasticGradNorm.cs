@@ -1,6 +1,5 @@
 using Grokking.Data;
 using Grokking.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Grokking.Training;

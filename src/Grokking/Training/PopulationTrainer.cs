@@ -1,10 +1,8 @@
-using Grokking.Runtime;
 using System.Diagnostics;
 using Grokking.Configuration;
 using Grokking.Data;
 using Grokking.Models;
 using Grokking.Optim;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Grokking.Training;

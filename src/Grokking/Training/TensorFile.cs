@@ -1,6 +1,5 @@
 using System.Text;
 using Grokking.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Grokking.Training;

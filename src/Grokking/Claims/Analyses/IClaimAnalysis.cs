@@ -1,5 +1,3 @@
-using Grokking.Claims.Contracts;
-
 namespace Grokking.Claims.Analyses;
 
 /// <summary>

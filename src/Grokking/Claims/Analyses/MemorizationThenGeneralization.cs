@@ -1,4 +1,3 @@
-using Grokking.Training;
 using Grokking.Claims.Contracts;
 
 namespace Grokking.Claims.Analyses;

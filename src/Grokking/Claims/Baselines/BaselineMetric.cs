@@ -1,4 +1,3 @@
-using Grokking.Claims.Contracts;
 namespace Grokking.Claims.Baselines;
 
 /// <summary>
