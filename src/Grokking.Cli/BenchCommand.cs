@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Grokking.Configuration;
+using Grokking.Landscape;
 using Grokking.Runtime;
 using Grokking.Training;
 
@@ -12,17 +13,18 @@ internal static class BenchCommand
     public static Command Create(SharedOptions shared)
     {
         var members = OptionRules.PositiveInt("--members", "N", 8, "population size N compared with K = 1");
+        var points = OptionRules.PositiveInt("--path-points", "P", 61, "points of the straight segment evaluated as one population vs one at a time");
 
         // The profile's training budget (thousands of epochs) would make every row an hour long; the bench
         // measures rates, so its own default budget keeps the whole command to about a minute on 2 cores.
         var epochs = OptionRules.PositiveInt("--epochs", "E", 20, "epochs per measurement (the default takes about a minute in all on 2 cores)");
 
-        var command = new Command("bench", "steps/s, epochs/s and GFLOP/s for K = 1 and K = N members vs a plain bmm") { members, epochs };
-        command.SetAction(parsed => Run(shared.Load(parsed), parsed.GetValue(members), parsed.GetValue(epochs), parsed.InvocationConfiguration.Output));
+        var command = new Command("bench", "steps/s, epochs/s and GFLOP/s for K = 1 and K = N members vs a plain bmm") { members, epochs, points };
+        command.SetAction(parsed => Run(shared.Load(parsed), parsed.GetValue(members), parsed.GetValue(epochs), parsed.GetValue(points), parsed.InvocationConfiguration.Output));
         return command;
     }
 
-    private static int Run(GrokkingOptions options, int population, int epochs, TextWriter output)
+    private static int Run(GrokkingOptions options, int population, int epochs, int pathPoints, TextWriter output)
     {
         var runtime = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads);
         string model = options.Model.Kind == ModelKind.Mlp
@@ -38,6 +40,9 @@ internal static class BenchCommand
             TrainingBenchmark.Matmul(options, 1, runtime.Device),
             TrainingBenchmark.Matmul(options, population, runtime.Device),
         };
+        var (batchedPath, pointByPoint) = LandscapeBenchmark.Path(options, pathPoints, runtime.Device);
+        rows.Add(batchedPath);
+        rows.Add(pointByPoint);
         output.WriteLine($"{"measurement",-14} {"steps/s",10} {"epochs/s",10} {"GFLOP/s",9} {"seconds",8}");
         foreach (var r in rows)
         {
@@ -45,6 +50,7 @@ internal static class BenchCommand
         }
 
         output.WriteLine($"population of {population}: {rows[1].Seconds:0.00} s vs {rows[2].Seconds:0.00} s for {population} runs one after another, measured -> speed-up {rows[2].Seconds / rows[1].Seconds:0.00}x");
+        output.WriteLine($"path of {pathPoints} points (losses, errors, stochastic gradient norm): {batchedPath.Seconds:0.00} s as one population vs {pointByPoint.Seconds:0.00} s one point at a time -> {pointByPoint.Seconds / batchedPath.Seconds:0.00}x");
         return 0;
     }
 }

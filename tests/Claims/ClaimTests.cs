@@ -6,4 +6,13 @@ public sealed class ClaimTests(ClaimSuiteFixture fixture)
 {
     [Fact, Trait("Claim", "MC-1")] public void MC_1() => fixture.Check("MC-1");
     [Fact, Trait("Claim", "MC-2")] public void MC_2() => fixture.Check("MC-2");
+    [Fact, Trait("Claim", "MC-3")] public void MC_3() => fixture.Check("MC-3");
+    [Fact, Trait("Claim", "MC-4")] public void MC_4() => fixture.Check("MC-4");
+    [Fact, Trait("Claim", "MC-5")] public void MC_5() => fixture.Check("MC-5");
+    [Fact, Trait("Claim", "MC-6")] public void MC_6() => fixture.Check("MC-6");
+    [Fact, Trait("Claim", "MC-7")] public void MC_7() => fixture.Check("MC-7");
+    [Fact, Trait("Claim", "MC-8")] public void MC_8() => fixture.Check("MC-8");
+    [Fact, Trait("Claim", "GV-1")] public void GV_1() => fixture.Check("GV-1");
+    [Fact, Trait("Claim", "GV-2")] public void GV_2() => fixture.Check("GV-2");
+    [Fact, Trait("Claim", "GV-3")] public void GV_3() => fixture.Check("GV-3");
 }

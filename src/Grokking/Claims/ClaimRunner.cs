@@ -20,10 +20,11 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
         var experiment = catalog.Experiments[claim.Experiment];
         var options = ExperimentResolver.Resolve(experiment, profile, runtime);
         progress?.Report(new ClaimProgress(claim.Id, index, count, "run", null));
-        var trainingProgress = progress is null ? null : new Relay(p => progress.Report(new ClaimProgress(claim.Id, index, count, "training", p)));
+        var trainingProgress = progress is null ? null : new Relay<TrainingProgress>(p => progress.Report(new ClaimProgress(claim.Id, index, count, "training", p)));
         var run = cache.GetOrTrain(experiment.Name, options, device, trainingProgress, cancel);
         progress?.Report(new ClaimProgress(claim.Id, index, count, "analysis", null));
-        var context = new ClaimContext(claim, run.Result, run.Directory, profile.ToString().ToLowerInvariant(), Path.GetFullPath(reportDirectory));
+        var log = progress is null ? null : new Relay<string>(phase => progress.Report(new ClaimProgress(claim.Id, index, count, phase, null)));
+        var context = new ClaimContext(claim, run.Result, run.Directory, profile.ToString().ToLowerInvariant(), Path.GetFullPath(reportDirectory), run.Options, device, log);
         var analysis = AnalysisRegistry.Get(claim.Analysis).Analyze(context);
         return new ClaimOutcome(
             claim.Id,
@@ -37,7 +38,7 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
             claim.SeedCombination,
             context.Profile,
             $"{experiment.Name} ({run.Key}{(run.FromCache ? ", cached" : "")}; trained in {run.TrainSeconds:0} s)",
-            experiment.Choices,
+            [.. claim.Choices, .. experiment.Choices],
             analysis.Figures,
             clock.Elapsed.TotalSeconds)
         {
@@ -51,8 +52,8 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
         };
     }
 
-    private sealed class Relay(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    private sealed class Relay<T>(Action<T> report) : IProgress<T>
     {
-        public void Report(TrainingProgress value) => report(value);
+        public void Report(T value) => report(value);
     }
 }

@@ -32,7 +32,7 @@ public static class ExperimentResolver
     }
 
     private static Dictionary<string, string?> Flatten(GrokkingOptions options) =>
-        JsonLayers.Merge([System.Text.Json.JsonSerializer.SerializeToNode(new { options.Data, options.Model, options.Optimizer, options.Train, options.Population }, Training.RunDirectory.Json)]);
+        JsonLayers.Merge([System.Text.Json.JsonSerializer.SerializeToNode(new { options.Data, options.Model, options.Optimizer, options.Train, options.Population, options.Landscape }, Training.RunDirectory.Json)]);
 
     public static GrokkingOptions Resolve(ExperimentDefinition experiment, Profile profile, RuntimeOptions? runtime = null)
     {

@@ -17,6 +17,14 @@ public sealed class DataOptions
     [Range(double.Epsilon, 1 - 1e-12)]
     public double TrainFraction { get; set; } = 0.4;
 
+    /// <summary>
+    /// Seed of the train/validation split shared by every member; -1 = each member splits with its own seed.
+    /// Paths between members (MC's points 1 and 1' of two initializations) need one split: a weight vector that
+    /// memorized another member's training pairs is not a memorizing solution of this member's task.
+    /// </summary>
+    [Range(-1, int.MaxValue)]
+    public int SplitSeed { get; set; } = -1;
+
     // Teacher-student regression (OG-1..3).
     [Range(1, 100_000)]
     public int TeacherInputs { get; set; } = 5;

@@ -17,5 +17,7 @@ public sealed class GrokkingOptions
 
     public PopulationOptions Population { get; set; } = new();
 
+    public LandscapeOptions Landscape { get; set; } = new();
+
     public OutputOptions Output { get; set; } = new();
 }

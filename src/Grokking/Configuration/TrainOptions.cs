@@ -23,6 +23,13 @@ public sealed class TrainOptions : ICrossValidated
     [Range(0, int.MaxValue)]
     public int CheckpointEvery { get; set; } = 2000;
 
+    /// <summary>
+    /// Weights-only snapshots every this many steps (at the first metric step at or after each multiple; 0 = none):
+    /// the checkpoints landscape claims chain through (MC-4's every 100 epochs).
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int WeightsEvery { get; set; }
+
     /// <summary>Compute the mean stochastic gradient norm (one extra pass) at metric steps.</summary>
     public bool StochasticGradientNorm { get; set; }
 
@@ -36,7 +43,10 @@ public sealed class TrainOptions : ICrossValidated
     [Range(-1, int.MaxValue)]
     public int StopMarginSteps { get; set; } = -1;
 
-    /// <summary>Checkpoint when a member reaches an event (the landscape claims start from those weights).</summary>
+    /// <summary>
+    /// Checkpoint when a member reaches an event, and again one metric interval later (the landscape claims start
+    /// from those weights; the pair is the "two nearby checkpoints of one run" of GV's sanity check).
+    /// </summary>
     public bool CheckpointAtEvents { get; set; } = true;
 
     public IEnumerable<(string Key, string Message)> Validate()
@@ -44,6 +54,11 @@ public sealed class TrainOptions : ICrossValidated
         if (Epochs == 0 && Steps == 0)
         {
             yield return ("Steps", "set Train:Steps or Train:Epochs to a positive budget");
+        }
+
+        if (WeightsEvery > 0 && WeightsEvery < MetricsEvery)
+        {
+            yield return ("WeightsEvery", $"snapshots are taken at metric steps: use 0 or at least Train:MetricsEvery ({MetricsEvery})");
         }
     }
 }

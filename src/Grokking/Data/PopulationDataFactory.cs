@@ -51,7 +51,7 @@ public static class PopulationDataFactory
         var valIdx = new List<Tensor>();
         foreach (long seed in seeds)
         {
-            using var g = SeedStreams.Generator(seed, SeedStreams.Split);
+            using var g = SeedStreams.Generator(options.SplitSeed >= 0 ? options.SplitSeed : seed, SeedStreams.Split);
             var perm = randperm(dataset.Count, generator: g);
             trainIdx.Add(perm[..nTrain]);
             valIdx.Add(perm[nTrain..]);

@@ -25,7 +25,7 @@ public static class TeacherStudentDataset
         var valY = new List<Tensor>();
         foreach (long seed in seeds)
         {
-            using var g = SeedStreams.Generator(seed, SeedStreams.Inputs);
+            using var g = SeedStreams.Generator(options.SplitSeed >= 0 ? options.SplitSeed : seed, SeedStreams.Inputs);
             var xTrain = randn([options.TrainSamples, options.TeacherInputs], generator: g);
             var xTest = randn([options.TestSamples, options.TeacherInputs], generator: g);
             trainX.Add(xTrain);

@@ -29,6 +29,23 @@ public static class LineChart
         IReadOnlyList<(double X, string Label)>? markers = null,
         bool logY = false)
     {
+        var plot = Build(title, xLabel, yLabel, series, markers, logY);
+        string png = Path.Combine(directory, name + ".png");
+        string svg = Path.Combine(directory, name + ".svg");
+        AtomicFile.WriteAllBytes(png, plot.GetImageBytes(Width, Height, ImageFormat.Png));
+        AtomicFile.WriteAllText(svg, SolidSvg(plot, Width, Height));
+        return [png, svg];
+    }
+
+    /// <summary>The chart <see cref="Write"/> draws, for callers that place it in a larger figure.</summary>
+    public static Plot Build(
+        string title,
+        string xLabel,
+        string yLabel,
+        IReadOnlyList<(string Label, double[] X, double[] Y)> series,
+        IReadOnlyList<(double X, string Label)>? markers = null,
+        bool logY = false)
+    {
         var plot = new Plot();
         plot.Title(title);
         plot.XLabel(xLabel);
@@ -100,12 +117,16 @@ public static class LineChart
             plot.ShowLegend(Edge.Bottom);
         }
 
-        string png = Path.Combine(directory, name + ".png");
-        string svg = Path.Combine(directory, name + ".svg");
-        AtomicFile.WriteAllBytes(png, plot.GetImageBytes(Width, Height, ImageFormat.Png));
+        return plot;
+    }
 
-        // Skia's SVG canvas has no path effects: it draws dashes solid anyway and prints a native warning per dashed
-        // path to stdout, so the SVG is drawn with solid lines on purpose (the PNG keeps the dashes).
+    /// <summary>
+    /// The plot as SVG. Skia's SVG canvas has no path effects: it draws dashes solid anyway and prints a native
+    /// warning per dashed path to stdout, so the SVG is drawn with solid lines on purpose (the PNG keeps the dashes).
+    /// Changes the plot's line patterns: call it after the PNG is drawn.
+    /// </summary>
+    public static string SolidSvg(Plot plot, int width, int height)
+    {
         foreach (var line in plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>())
         {
             line.LinePattern = LinePattern.Solid;
@@ -116,7 +137,6 @@ public static class LineChart
             line.LinePattern = LinePattern.Solid;
         }
 
-        AtomicFile.WriteAllText(svg, plot.GetSvgXml(Width, Height));
-        return [png, svg];
+        return plot.GetSvgXml(width, height);
     }
 }

@@ -12,6 +12,7 @@ public static class SeedStreams
     public const ulong Order = 3;
     public const ulong Inputs = 4;
     public const ulong Teacher = 5;
+    public const ulong PathT = 6;
 
     public static long Derive(long seed, ulong purpose, long index = 0)
     {

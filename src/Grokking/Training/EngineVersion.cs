@@ -6,5 +6,5 @@ namespace Grokking.Training;
 /// </summary>
 public static class EngineVersion
 {
-    public const string Value = "engine-2026.11.23.2";
+    public const string Value = "engine-2026.11.23.3";
 }

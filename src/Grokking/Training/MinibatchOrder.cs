@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Grokking.Training;
 
 /// <summary>Each member's visiting order of the training set: member k's order in epoch e depends only on (seed_k, e).</summary>
-internal static class MinibatchOrder
+public static class MinibatchOrder
 {
     /// <returns>[K, n] indices on the device.</returns>
     public static Tensor ForEpoch(IReadOnlyList<long> seeds, int n, long epoch, Device device)

@@ -56,6 +56,7 @@ public sealed class PopulationTrainer
         Tensor? order = null;
         long orderEpoch = -1;
         bool interrupted = false;
+        bool eventsAtPreviousMetricStep = false;
         long step = start;
         var clock = Stopwatch.StartNew();
 
@@ -122,7 +123,10 @@ public sealed class PopulationTrainer
 
             metrics.AddRange(rows);
             bool newEvents = events.Observe(rows);
-            if (checkpointer is not null && options.Train.CheckpointAtEvents && newEvents)
+            bool eventWeights = options.Train.CheckpointAtEvents && (newEvents || eventsAtPreviousMetricStep);
+            bool periodicWeights = options.Train.WeightsEvery > 0 && done % options.Train.WeightsEvery < metricsEvery;
+            eventsAtPreviousMetricStep = newEvents;
+            if (checkpointer is not null && (eventWeights || periodicWeights))
             {
                 checkpointer.SaveWeights(done);
             }

@@ -1,20 +1,41 @@
 using Grokking.Claims.Contracts;
+using Grokking.Configuration;
 using Grokking.Training;
+using static TorchSharp.torch;
 
 namespace Grokking.Claims.Analyses;
 
 /// <summary>
 /// Everything an analysis may read: the claim, the result of its experiment's run (and the run's directory, for
-/// checkpoints), the profile, and where to put figures.
+/// checkpoints), the profile, and where to put figures. Landscape analyses also read the run's resolved options
+/// (architecture, data, landscape settings), the device, and report what they compute to <c>Log</c>.
 /// </summary>
-public sealed record ClaimContext(ClaimDefinition Claim, TrainingResult Result, string RunDirectory, string Profile, string ReportDirectory)
+public sealed record ClaimContext(
+    ClaimDefinition Claim,
+    TrainingResult Result,
+    string RunDirectory,
+    string Profile,
+    string ReportDirectory,
+    GrokkingOptions? Options = null,
+    Device? Device = null,
+    IProgress<string>? Log = null)
 {
     /// <summary>The members of the run this claim reads (its member filter and seeds).</summary>
     public IReadOnlyList<MemberSpec> Members => Result.Members
         .Where(m => Claim.Members.Matches(m) && Claim.ReadsSeed(m.Seed))
         .ToList();
 
+    /// <summary>The run's options; landscape analyses need them to rebuild the model and its data.</summary>
+    public GrokkingOptions RunOptions => Options ?? throw new InvalidOperationException($"{Claim.Id}: this analysis needs the run's options (ClaimContext.Options)");
+
     /// <summary>Figure files go to figures/&lt;ID&gt;-name.png under the report directory; returns (directory, name).</summary>
     public (string Directory, string Name) Figure(string name) =>
         (Path.Combine(ReportDirectory, "figures"), $"{Claim.Id}-{name}");
+
+    /// <summary>A figure written under <see cref="Figure"/>, with paths relative to the report directory.</summary>
+    public ClaimFigure FigureOf(string title, IReadOnlyList<string> paths)
+    {
+        string Rel(string ext) => Path.GetRelativePath(ReportDirectory, paths.First(p => p.EndsWith(ext, StringComparison.Ordinal)));
+        return new ClaimFigure(title, Rel(".png"), Rel(".svg"));
+    }
 }

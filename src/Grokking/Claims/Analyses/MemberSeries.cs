@@ -59,8 +59,6 @@ public static class MemberSeries
         }
 
         var (dir, file) = context.Figure(name);
-        var paths = Plots.LineChart.Write(dir, file, title, "epoch", "accuracy (solid: train, dashed: validation)", series);
-        string Rel(string ext) => Path.GetRelativePath(context.ReportDirectory, paths.First(p => p.EndsWith(ext, StringComparison.Ordinal)));
-        return new ClaimFigure(title, Rel(".png"), Rel(".svg"));
+        return context.FigureOf(title, Plots.LineChart.Write(dir, file, title, "epoch", "accuracy (solid: train, dashed: validation)", series));
     }
 }

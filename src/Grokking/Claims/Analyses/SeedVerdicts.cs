@@ -47,5 +47,5 @@ public static class SeedVerdicts
     }
 
     private static string Describe(IEnumerable<SeedFinding> findings) =>
-        string.Join("; ", findings.Select(f => $"seed {f.Seed}: {f.Reason}"));
+        string.Join("; ", findings.Select(f => $"{f.Subject}: {f.Reason}"));
 }

@@ -37,6 +37,9 @@ public sealed class ClaimDefinition
 
     public BaselineTolerance? Baseline { get; set; }
 
+    /// <summary>Choices specific to this claim (where the paper is silent), reported before the experiment's.</summary>
+    public List<string> Choices { get; set; } = [];
+
     /// <summary>Set by the loader: the file the claim came from (for error messages).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string File { get; set; } = "";

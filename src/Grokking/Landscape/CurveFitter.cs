@@ -1,0 +1,148 @@
+using Grokking.Data;
+using Grokking.Models;
+using Grokking.Runtime;
+using Grokking.Training;
+using static TorchSharp.torch;
+
+namespace Grokking.Landscape;
+
+/// <summary>
+/// Fits the bend theta of one-bend curves between fixed ends (MC section 3, after Garipov et al.): minimize
+/// E_{t ~ U[0,1]} Loss(phi_theta(t)) by plain SGD, one t per minibatch and fit, the bend starting at the segment's
+/// midpoint. Loss is cross-entropy plus the run's L2 term. By the chain rule dLoss/dtheta = c_bend(t) * dLoss/dphi:
+/// phi(t) is loaded into a population model whose member f is fit f, one backward pass gives dLoss/dphi for all
+/// fits, and theta moves by -lr * c_bend(t) * (grad + wd * phi). Several fits are one population.
+/// </summary>
+public static class CurveFitter
+{
+    public static IReadOnlyList<FittedCurve> Fit(LandscapeSetup setup, IReadOnlyList<FitRequest> requests, IProgress<string>? progress = null)
+    {
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+
+        if (requests.Any(r => r.Kind is not (PathKind.Polyline or PathKind.Bezier)))
+        {
+            throw new ArgumentException("only polylines and Bézier curves have a bend to fit", nameof(requests));
+        }
+
+        int f = requests.Count;
+        var seeds = requests.Select(r => r.Start.Seed).ToArray();
+        using var data = PopulationDataFactory.Create(setup.Data, seeds, setup.Device);
+        using var model = PopulationModelFactory.Create(f, setup.Model, setup.Data, setup.Device);
+        var names = model.Parameters.Select(p => p.Name).ToList();
+        var start = new Dictionary<string, Tensor>();
+        var end = new Dictionary<string, Tensor>();
+        var bend = new Dictionary<string, Tensor>();
+        using (no_grad())
+        {
+            foreach (string name in names)
+            {
+                start[name] = stack(requests.Select(r => r.Start.Tensors[name]).ToArray());
+                end[name] = stack(requests.Select(r => r.End.Tensors[name]).ToArray());
+                bend[name] = start[name].add(end[name]).mul_(0.5);
+            }
+        }
+
+        int n = data.TrainCount;
+        int batch = setup.BatchSize <= 0 ? n : Math.Min(setup.BatchSize, n);
+        long stepsPerEpoch = (n + batch - 1) / batch;
+        long steps = setup.Options.FitEpochs * stepsPerEpoch;
+        double lr = setup.FitLearningRate;
+        double wd = setup.WeightDecay;
+
+        // All t of all steps drawn up front from each fit's own stream: [steps, F].
+        using var t = stack(requests.Select(r =>
+        {
+            using var g = SeedStreams.Generator(r.Seed, SeedStreams.PathT);
+            return rand(steps, generator: g);
+        }).ToArray(), 1).to(setup.Device);
+        var kinds = requests.Select(r => r.Kind).ToArray();
+        using var lossBuffer = zeros(steps, f, device: setup.Device);
+        Tensor? order = null;
+        try
+        {
+            for (long step = 0; step < steps; step++)
+            {
+                long epoch = step / stepsPerEpoch;
+                long position = step % stepsPerEpoch;
+                if (position == 0)
+                {
+                    order?.Dispose();
+                    order = MinibatchOrder.ForEpoch(seeds.Select(s => SeedStreams.Derive(s, SeedStreams.PathT)).ToArray(), n, epoch, setup.Device);
+                    if (progress is not null && epoch % 10 == 0)
+                    {
+                        progress.Report($"curve fit epoch {epoch} of {setup.Options.FitEpochs}");
+                    }
+                }
+
+                using var scope = NewDisposeScope();
+                var c = Coefficients(kinds, t[step]); // [F, 3]
+                using (no_grad())
+                {
+                    foreach (var p in model.Parameters)
+                    {
+                        p.Value.copy_(Combine(c, start[p.Name], bend[p.Name], end[p.Name]));
+                        p.Value.grad?.zero_();
+                    }
+                }
+
+                var idx = order!.narrow(1, position * batch, Math.Min(batch, n - (position * batch)));
+                var output = model.forward(PopulationData.Gather(data.TrainX, idx));
+                var loss = LossFunctions.PerExample(output, PopulationData.Gather(data.TrainY, idx), data.Task).mean([1]);
+                loss.sum().backward();
+                using (no_grad())
+                {
+                    lossBuffer[step].copy_(loss.detach().add(model.SquaredNorm().mul_(wd / 2)));
+                    var scale = c.select(1, 1).mul(-lr); // -lr * c_bend(t), per fit
+                    foreach (var p in model.Parameters)
+                    {
+                        var grad = p.Value.grad!.add(p.Value.detach().mul(wd));
+                        bend[p.Name].add_(grad.mul_(Broadcast(scale, grad)));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            order?.Dispose();
+        }
+
+        var losses = lossBuffer.cpu().data<float>().ToArray();
+        var curves = new List<FittedCurve>();
+        for (int k = 0; k < f; k++)
+        {
+            var r = requests[k];
+            var theta = new WeightVector($"{r.Label} bend", r.Start.Seed, names.ToDictionary(name => name, name => bend[name][k].clone()));
+            var path = r.Kind == PathKind.Polyline ? WeightPath.Polyline(r.Start, theta, r.End, r.Label) : WeightPath.Bezier(r.Start, theta, r.End, r.Label);
+            curves.Add(new FittedCurve(path, theta, Enumerable.Range(0, (int)steps).Select(s => losses[(s * f) + k]).ToArray()));
+        }
+
+        foreach (var x in start.Values.Concat(end.Values).Concat(bend.Values))
+        {
+            x.Dispose();
+        }
+
+        return curves;
+    }
+
+    private static Tensor Coefficients(PathKind[] kinds, Tensor t)
+    {
+        if (kinds.All(k => k == kinds[0]))
+        {
+            return WeightPath.BendCoefficients(kinds[0], t);
+        }
+
+        var polyline = WeightPath.BendCoefficients(PathKind.Polyline, t);
+        var bezier = WeightPath.BendCoefficients(PathKind.Bezier, t);
+        var isPolyline = tensor(kinds.Select(k => k == PathKind.Polyline).ToArray(), device: t.device).unsqueeze(1);
+        return where(isPolyline, polyline, bezier);
+    }
+
+    private static Tensor Combine(Tensor c, Tensor start, Tensor bend, Tensor end) =>
+        start.mul(Broadcast(c.select(1, 0), start)).add_(bend.mul(Broadcast(c.select(1, 1), bend))).add_(end.mul(Broadcast(c.select(1, 2), end)));
+
+    /// <summary>A per-fit value [F] shaped to multiply a [F, ...] tensor.</summary>
+    private static Tensor Broadcast(Tensor perFit, Tensor like) => perFit.reshape([perFit.shape[0], .. Enumerable.Repeat(1L, (int)like.dim() - 1)]);
+}

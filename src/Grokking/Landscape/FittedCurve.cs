@@ -1,0 +1,16 @@
+namespace Grokking.Landscape;
+
+/// <summary>
+/// A fitted curve: the path (which does not own its ends), its bend (owned here), and the minibatch loss with the
+/// L2 term of every fit step (how the objective E_t Loss(phi(t)) went down).
+/// </summary>
+public sealed class FittedCurve(WeightPath path, WeightVector bend, float[] stepLoss) : IDisposable
+{
+    public WeightPath Path { get; } = path;
+
+    public WeightVector Bend { get; } = bend;
+
+    public IReadOnlyList<float> StepLoss { get; } = stepLoss;
+
+    public void Dispose() => Bend.Dispose();
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Grokking.Configuration;
+using Grokking.Models;
+using Grokking.Training;
+using static TorchSharp.torch;
+
+namespace Grokking.Landscape;
+
+/// <summary>
+/// Measures path evaluation on a configuration's model: a straight segment of N points evaluated as one
+/// N-member population, against the same N points evaluated one model at a time. Steps = points evaluated.
+/// </summary>
+public static class LandscapeBenchmark
+{
+    public static (BenchmarkResult Batched, BenchmarkResult OneAtATime) Path(GrokkingOptions options, int points, Device device)
+    {
+        using var model = PopulationModelFactory.Create(2, options.Model, options.Data, device);
+        model.Initialize([0, 1], [1.0, 1.0]);
+        using var start = WeightVector.Of(model, 0, "start", 0);
+        using var end = WeightVector.Of(model, 1, "end", 0);
+        var path = WeightPath.Segment(start, end, "bench");
+        var member = new MemberSpec(0, 0, options.Optimizer.LearningRate, options.Optimizer.WeightDecay, 1.0);
+        var batched = LandscapeSetup.Of(options, member, device) with { Options = new LandscapeOptions { Points = points, MaxMembers = points } };
+        var single = batched with { Options = new LandscapeOptions { Points = points, MaxMembers = 1 } };
+        PathEvaluator.Evaluate(single with { Options = new LandscapeOptions { Points = 2, MaxMembers = 2 } }, [path]); // warm-up
+        return (Time($"path {points} pts", points, () => PathEvaluator.Evaluate(batched, [path])), Time($"{points} x 1 pt", points, () => PathEvaluator.Evaluate(single, [path])));
+    }
+
+    private static BenchmarkResult Time(string name, int points, Action evaluate)
+    {
+        var clock = Stopwatch.StartNew();
+        evaluate();
+        double seconds = clock.Elapsed.TotalSeconds;
+        return new BenchmarkResult(name, points, points, seconds, points / seconds, 0, 0);
+    }
+}

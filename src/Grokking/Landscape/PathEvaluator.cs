@@ -1,0 +1,125 @@
+using Grokking.Data;
+using Grokking.Models;
+using Grokking.Training;
+using static TorchSharp.torch;
+
+namespace Grokking.Landscape;
+
+/// <summary>
+/// Evaluates paths as populations: every t-point of every path is one member of a population model, so a whole
+/// 61-point path (or a set of paths) costs about one evaluation pass of a 61-member population, not 61 passes.
+/// Points are materialized as coefficients [N, A] times stacked anchors [A, P], per parameter; at most
+/// <c>Landscape:MaxMembers</c> points share one model.
+/// </summary>
+public static class PathEvaluator
+{
+    public static IReadOnlyList<PathEvaluation> Evaluate(LandscapeSetup setup, IReadOnlyList<WeightPath> paths, IProgress<string>? progress = null)
+    {
+        var grids = paths.Select(p => p.Grid(setup.Options.Points, setup.Options.PointsPerSegment)).ToList();
+        var work = paths.SelectMany((p, i) => grids[i].Select(t => (Path: i, T: t))).ToList();
+        var results = new PathPoint[work.Count];
+        int chunk = setup.Options.MaxMembers;
+        for (int start = 0; start < work.Count; start += chunk)
+        {
+            var part = work.Skip(start).Take(chunk).ToList();
+            progress?.Report($"path points {start + 1}-{start + part.Count} of {work.Count}");
+            var points = EvaluateChunk(setup, paths, part);
+            points.CopyTo(results, start);
+        }
+
+        int offset = 0;
+        var evaluations = new List<PathEvaluation>();
+        for (int i = 0; i < paths.Count; i++)
+        {
+            evaluations.Add(new PathEvaluation(paths[i].Label, paths[i].Kind, paths[i].Seed, paths[i].Joins, results[offset..(offset + grids[i].Length)]));
+            offset += grids[i].Length;
+        }
+
+        return evaluations;
+    }
+
+    /// <summary>Weights of the points (path index, t) stacked as a population state: name -> [N, ...].</summary>
+    public static Dictionary<string, Tensor> Materialize(IReadOnlyList<WeightPath> paths, IReadOnlyList<(int Path, double T)> points)
+    {
+        using var noGrad = no_grad();
+        var names = paths[points[0].Path].Anchors[0].Tensors.Keys.ToList();
+        var state = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (string name in names)
+        {
+            using var scope = NewDisposeScope();
+            var pieces = new List<Tensor>();
+            foreach (var group in Runs(points))
+            {
+                var path = paths[group.Path];
+                var anchor0 = path.Anchors[0].Tensors[name];
+                var anchors = stack(path.Anchors.Select(a => a.Tensors[name].reshape(-1)).ToArray()); // [A, P]
+                var coefficients = tensor(group.Ts.SelectMany(path.Coefficients).ToArray(), [group.Ts.Count, path.Anchors.Count], dtype: anchors.dtype, device: anchors.device);
+                pieces.Add(coefficients.matmul(anchors).reshape([group.Ts.Count, .. anchor0.shape]));
+            }
+
+            state[name] = cat(pieces, 0).MoveToOuterDisposeScope();
+        }
+
+        return state;
+    }
+
+    private static PathPoint[] EvaluateChunk(LandscapeSetup setup, IReadOnlyList<WeightPath> paths, List<(int Path, double T)> points)
+    {
+        int n = points.Count;
+        var state = Materialize(paths, points);
+        try
+        {
+            var seeds = points.Select(p => paths[p.Path].Seed).ToArray();
+            using var data = PopulationDataFactory.Create(setup.Data, seeds, setup.Device);
+            using var model = PopulationModelFactory.Create(n, setup.Model, setup.Data, setup.Device);
+            model.Load(state);
+            using var scope = NewDisposeScope();
+            var train = PopulationEvaluator.Evaluate(model, data.TrainX, data.TrainY, data);
+            var val = PopulationEvaluator.Evaluate(model, data.ValX, data.ValY, data);
+            var normSq = model.SquaredNorm();
+            var gradNorm = MeanStochasticGradNorm.Compute(model, data, setup.BatchSize);
+            var l2 = normSq.mul(setup.WeightDecay / 2);
+
+            // One host copy per chunk: [8, N].
+            var rows = stack([train.Loss, train.Loss.add(l2), val.Loss, val.Loss.add(l2), train.Accuracy, val.Accuracy, gradNorm, normSq.sqrt()])
+                .to(ScalarType.Float64).cpu().data<double>().ToArray();
+            double V(int row, int k) => rows[(row * n) + k];
+            return Enumerable.Range(0, n).Select(k => new PathPoint(
+                points[k].T,
+                TrainLoss: V(0, k),
+                TrainLossL2: V(1, k),
+                ValLoss: V(2, k),
+                ValLossL2: V(3, k),
+                TrainError: 1 - V(4, k),
+                ValError: 1 - V(5, k),
+                TrainMistakes: (int)Math.Round((1 - V(4, k)) * data.TrainCount),
+                GradNorm: V(6, k),
+                WeightNorm: V(7, k))).ToArray();
+        }
+        finally
+        {
+            foreach (var t in state.Values)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Consecutive points of the same path, so each path's anchors are stacked once per chunk.</summary>
+    private static IEnumerable<(int Path, List<double> Ts)> Runs(IReadOnlyList<(int Path, double T)> points)
+    {
+        int i = 0;
+        while (i < points.Count)
+        {
+            int path = points[i].Path;
+            var ts = new List<double>();
+            while (i < points.Count && points[i].Path == path)
+            {
+                ts.Add(points[i].T);
+                i++;
+            }
+
+            yield return (path, ts);
+        }
+    }
+}
