@@ -19,6 +19,12 @@ public sealed class GrokkingLandscape
     {
         this.context = context;
         var result = context.Result;
+        double eventLevel = context.RunOptions.Train.ValAccuracyThreshold;
+        if (Math.Abs(eventLevel - robustVal) > 1e-12)
+        {
+            throw new InvalidOperationException($"{context.Claim.Id}: robustValAccuracy {robustVal} must equal the experiment's Train:ValAccuracyThreshold ({eventLevel}), the level at which the run snapshots point 2");
+        }
+
         long Step(double epoch) => (long)Math.Round(epoch * result.StepsPerEpoch);
         Members = context.Members.Select(m =>
         {

@@ -38,9 +38,9 @@ public sealed class LinearConnectivitySanity : IClaimAnalysis
             .Concat(apart.Select((e, i) => Judge(i, e, limits, expectConnected: false)))
             .ToList();
         var (verdict, reason) = SeedVerdicts.Combine(findings);
-        if (near.Count < SeedVerdicts.MinimumSeeds && verdict == Verdict.Confirmed)
+        if (verdict == Verdict.Confirmed && (near.Count < SeedVerdicts.MinimumSeeds || apart.Count < SeedVerdicts.MinimumSeeds))
         {
-            (verdict, reason) = (Verdict.Inconclusive, $"only {near.Count} nearby pair(s); {reason}");
+            (verdict, reason) = (Verdict.Inconclusive, $"{near.Count} nearby and {apart.Count} independent pair(s); at least {SeedVerdicts.MinimumSeeds} of each are required; {reason}");
         }
 
         var nearError = near.Select(e => e.Barrier(PathMetric.TrainError)).ToList();
