@@ -25,6 +25,11 @@ public sealed class FittedPolylineGeneralizationPair : IClaimAnalysis
         var claim = context.Claim;
         var limits = new Limits(claim.ToleranceOf("maxTrainError"), claim.ToleranceOf("maxValError"), claim.ToleranceOf("minHillProminence"), claim.ToleranceOf("symmetryTolerance"));
         var land = new GrokkingLandscape(context, claim.ToleranceOf("robustValAccuracy"));
+        if (!land.MembersShareData)
+        {
+            return new AnalysisResult(Verdict.Inconclusive, GrokkingLandscape.SeparateSplits, [], []);
+        }
+
         var curves = land.PairPolylines("polyline-p2-p2prime", m => m.Point2Step is null ? null : m.AtPoint2);
         var findings = curves.Select((c, i) => Judge(i, c.Pair, c.Curve, limits)).ToList();
         var (verdict, reason) = SeedVerdicts.Combine(findings);

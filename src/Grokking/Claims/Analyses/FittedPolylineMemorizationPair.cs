@@ -25,6 +25,11 @@ public sealed class FittedPolylineMemorizationPair : IClaimAnalysis
         var claim = context.Claim;
         var limits = new Limits(claim.ToleranceOf("maxTrainError"), claim.PaperValueOf("good-generalization t"), claim.ToleranceOf("midWindow"), claim.ToleranceOf("minValErrorGain"));
         var land = new GrokkingLandscape(context, claim.ToleranceOf("robustValAccuracy"));
+        if (!land.MembersShareData)
+        {
+            return new AnalysisResult(Verdict.Inconclusive, GrokkingLandscape.SeparateSplits, [], []);
+        }
+
         var curves = land.PairPolylines("polyline-p1-p1prime", m => m.Point1Step is null ? null : m.AtPoint1);
         var findings = curves.Select((c, i) => Judge(i, c.Pair, c.Curve, limits)).ToList();
         var (verdict, reason) = SeedVerdicts.Combine(findings);

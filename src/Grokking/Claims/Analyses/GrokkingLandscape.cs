@@ -112,6 +112,15 @@ public sealed class GrokkingLandscape
     /// <summary>Epoch of a step, for labels.</summary>
     public double EpochOf(long step) => context.Result.EpochOf(step);
 
+    /// <summary>
+    /// True when every member trains on one train/validation split (Data:SplitSeed set): only then is a path between
+    /// two members' weights a path between solutions of one task.
+    /// </summary>
+    public bool MembersShareData => context.RunOptions.Data.SplitSeed >= 0;
+
+    /// <summary>Why a claim about two initializations cannot be decided on this run.</summary>
+    public const string SeparateSplits = "the run gives every seed its own train/validation split (Data:SplitSeed is not set), so two seeds' solutions solve different tasks and a path between them has no common data to be evaluated on; not decided";
+
     /// <summary>Consecutive pairs around a cycle: (a, b), (b, c), (c, a) — n pairs for n items (one for two), each item in two of them.</summary>
     public static IReadOnlyList<(T First, T Second)> CyclicPairs<T>(IReadOnlyList<T> items) => items.Count switch
     {

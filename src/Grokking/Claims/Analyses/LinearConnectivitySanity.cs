@@ -28,7 +28,7 @@ public sealed class LinearConnectivitySanity : IClaimAnalysis
             .Select(m => new PathSpec(PathKind.Segment, [m.AtPoint1, m.AtPoint1 with { Step = m.AtPoint1.Step + gap }], $"seed {m.Spec.Seed} nearby"))
             .ToList();
         var solved = land.Members.Where(m => m.Point2Step is not null).ToList();
-        var independent = GrokkingLandscape.CyclicPairs(solved)
+        var independent = !land.MembersShareData ? [] : GrokkingLandscape.CyclicPairs(solved)
             .Select(p => new PathSpec(PathKind.Segment, [p.First.AtPoint2, p.Second.AtPoint2], $"seeds {p.First.Spec.Seed}-{p.Second.Spec.Seed} independent"))
             .ToList();
         var evaluations = land.Evaluate("gv-sanity", [.. nearby, .. independent]);
@@ -40,7 +40,8 @@ public sealed class LinearConnectivitySanity : IClaimAnalysis
         var (verdict, reason) = SeedVerdicts.Combine(findings);
         if (verdict == Verdict.Confirmed && (near.Count < SeedVerdicts.MinimumSeeds || apart.Count < SeedVerdicts.MinimumSeeds))
         {
-            (verdict, reason) = (Verdict.Inconclusive, $"{near.Count} nearby and {apart.Count} independent pair(s); at least {SeedVerdicts.MinimumSeeds} of each are required; {reason}");
+            string why = land.MembersShareData ? "" : $" ({GrokkingLandscape.SeparateSplits})";
+            (verdict, reason) = (Verdict.Inconclusive, $"{near.Count} nearby and {apart.Count} independent pair(s); at least {SeedVerdicts.MinimumSeeds} of each are required{why}; {reason}");
         }
 
         var nearError = near.Select(e => e.Barrier(PathMetric.TrainError)).ToList();
