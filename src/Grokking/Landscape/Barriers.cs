@@ -7,7 +7,12 @@ namespace Grokking.Landscape;
 /// </summary>
 public static class Barriers
 {
-    public static double Of(IReadOnlyList<double> t, IReadOnlyList<double> values)
+    public static double Of(IReadOnlyList<double> t, IReadOnlyList<double> values) => Largest(t, values).Rise;
+
+    /// <summary>Where the barrier is reached (the t of the largest rise; the start when there is none).</summary>
+    public static double At(IReadOnlyList<double> t, IReadOnlyList<double> values) => Largest(t, values).T;
+
+    private static (double Rise, double T) Largest(IReadOnlyList<double> t, IReadOnlyList<double> values)
     {
         if (t.Count != values.Count || t.Count < 2)
         {
@@ -16,35 +21,17 @@ public static class Barriers
 
         double t0 = t[0];
         double span = t[^1] - t0;
-        double barrier = 0;
-        for (int i = 0; i < t.Count; i++)
-        {
-            double u = span == 0 ? 0 : (t[i] - t0) / span;
-            double line = ((1 - u) * values[0]) + (u * values[^1]);
-            barrier = Math.Max(barrier, values[i] - line);
-        }
-
-        return barrier;
-    }
-
-    /// <summary>Where the barrier is reached (the t of the largest rise; the start when there is none).</summary>
-    public static double At(IReadOnlyList<double> t, IReadOnlyList<double> values)
-    {
-        double t0 = t[0];
-        double span = t[^1] - t0;
-        double best = 0;
-        double at = t0;
+        (double Rise, double T) best = (0, t0);
         for (int i = 0; i < t.Count; i++)
         {
             double u = span == 0 ? 0 : (t[i] - t0) / span;
             double rise = values[i] - (((1 - u) * values[0]) + (u * values[^1]));
-            if (rise > best)
+            if (rise > best.Rise)
             {
-                best = rise;
-                at = t[i];
+                best = (rise, t[i]);
             }
         }
 
-        return at;
+        return best;
     }
 }

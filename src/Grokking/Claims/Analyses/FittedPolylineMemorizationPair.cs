@@ -80,6 +80,6 @@ public sealed class FittedPolylineMemorizationPair : IClaimAnalysis
         }
 
         var verdict = failures.Count == 0 ? Verdict.Confirmed : Verdict.Refuted;
-        return new SeedFinding(index, verdict, failures.Count == 0 ? numbers : $"{numbers}: {string.Join("; ", failures)}") { Unit = $"seeds {pair.Replace("seeds ", "", StringComparison.Ordinal)}" };
+        return new SeedFinding(index, verdict, failures.Count == 0 ? numbers : $"{numbers}: {string.Join("; ", failures)}") { Unit = pair };
     }
 }

@@ -72,18 +72,17 @@ public sealed class GrokkingLandscape
     public IReadOnlyList<GrokkingMember> WithBothPoints => Members.Where(m => m.Point1Step is not null && m.Point2Step is not null).ToList();
 
     /// <summary>The straight segment from point 1 to the robust point 2 of every member that has both (MC-3, MC-8, MC-5).</summary>
-    public IReadOnlyDictionary<int, PathEvaluation> SegmentsFromPoint1ToPoint2()
-    {
-        var members = WithBothPoints;
-        var evaluations = Evaluate("segment-p1-p2", members.Select(m => new PathSpec(PathKind.Segment, [m.AtPoint1, m.AtPoint2], $"seed {m.Spec.Seed}")).ToList());
-        return members.Select((m, i) => (m.Spec.Index, evaluations[i])).ToDictionary(x => x.Index, x => x.Item2);
-    }
+    public IReadOnlyDictionary<int, PathEvaluation> SegmentsFromPoint1ToPoint2() =>
+        FromPoint1ToPoint2("segment-p1-p2", PathKind.Segment, m => [m.AtPoint1, m.AtPoint2]);
 
     /// <summary>The chain from point 1 through the periodic snapshots to the robust point 2 of every member that has both (MC-4, GV-1, GV-3).</summary>
-    public IReadOnlyDictionary<int, PathEvaluation> ChainsFromPoint1ToPoint2()
+    public IReadOnlyDictionary<int, PathEvaluation> ChainsFromPoint1ToPoint2() =>
+        FromPoint1ToPoint2("chain-p1-p2", PathKind.Chain, Chain);
+
+    private Dictionary<int, PathEvaluation> FromPoint1ToPoint2(string name, PathKind kind, Func<GrokkingMember, IReadOnlyList<PathAnchor>> anchors)
     {
         var members = WithBothPoints;
-        var evaluations = Evaluate("chain-p1-p2", members.Select(m => new PathSpec(PathKind.Chain, Chain(m), $"seed {m.Spec.Seed}")).ToList());
+        var evaluations = Evaluate(name, members.Select(m => new PathSpec(kind, anchors(m), $"seed {m.Spec.Seed}")).ToList());
         return members.Select((m, i) => (m.Spec.Index, evaluations[i])).ToDictionary(x => x.Index, x => x.Item2);
     }
 
