@@ -50,7 +50,7 @@ internal static class BenchCommand
         }
 
         output.WriteLine($"population of {population}: {rows[1].Seconds:0.00} s vs {rows[2].Seconds:0.00} s for {population} runs one after another, measured -> speed-up {rows[2].Seconds / rows[1].Seconds:0.00}x");
-        output.WriteLine($"path of {pathPoints} points (losses, errors, stochastic gradient norm): {batchedPath.Seconds:0.00} s as one population vs {pointByPoint.Seconds:0.00} s one point at a time -> {pointByPoint.Seconds / batchedPath.Seconds:0.00}x");
+        output.WriteLine($"path of {pathPoints} points (losses, errors, stochastic gradient norm): {batchedPath.Seconds:0.00} s in populations ({batchedPath.Name}) vs {pointByPoint.Seconds:0.00} s one point at a time -> {pointByPoint.Seconds / batchedPath.Seconds:0.00}x");
         return 0;
     }
 }

@@ -11,7 +11,8 @@ namespace Grokking.Landscape;
 /// E_{t ~ U[0,1]} Loss(phi_theta(t)) by plain SGD, one t per minibatch and fit, the bend starting at the segment's
 /// midpoint. Loss is cross-entropy plus the run's L2 term. By the chain rule dLoss/dtheta = c_bend(t) * dLoss/dphi:
 /// phi(t) is loaded into a population model whose member f is fit f, one backward pass gives dLoss/dphi for all
-/// fits, and theta moves by -lr * c_bend(t) * (grad + wd * phi). Several fits are one population.
+/// fits, and theta moves by -lr * c_bend(t) * (grad + wd * phi). Several fits are one population; each has its own
+/// budget of epochs.
 /// </summary>
 public static class CurveFitter
 {
@@ -48,7 +49,25 @@ public static class CurveFitter
         int n = data.TrainCount;
         int batch = setup.BatchSize <= 0 ? n : Math.Min(setup.BatchSize, n);
         long stepsPerEpoch = (n + batch - 1) / batch;
-        long steps = setup.Options.FitEpochs * stepsPerEpoch;
+        if (requests.Any(r => r.Epochs < 1))
+        {
+            throw new ArgumentException("every fit needs a budget of at least one epoch", nameof(requests));
+        }
+
+        int epochs = requests.Max(r => r.Epochs);
+        long steps = epochs * stepsPerEpoch;
+
+        // A fit whose budget is spent keeps riding in the population with its bend frozen: [steps, F] of 0/1.
+        var activeHost = new float[steps * f];
+        for (long s = 0; s < steps; s++)
+        {
+            for (int k = 0; k < f; k++)
+            {
+                activeHost[(s * f) + k] = s < requests[k].Epochs * stepsPerEpoch ? 1f : 0f;
+            }
+        }
+
+        using var active = tensor(activeHost, [steps, f], device: setup.Device);
         double lr = setup.FitLearningRate;
         double wd = setup.WeightDecay;
 
@@ -73,7 +92,7 @@ public static class CurveFitter
                     order = MinibatchOrder.ForEpoch(seeds.Select(s => SeedStreams.Derive(s, SeedStreams.PathT)).ToArray(), n, epoch, setup.Device);
                     if (progress is not null && epoch % 10 == 0)
                     {
-                        progress.Report($"curve fit epoch {epoch} of {setup.Options.FitEpochs}");
+                        progress.Report($"curve fit epoch {epoch} of {epochs}");
                     }
                 }
 
@@ -95,7 +114,7 @@ public static class CurveFitter
                 using (no_grad())
                 {
                     lossBuffer[step].copy_(loss.detach().add(model.SquaredNorm().mul_(wd / 2)));
-                    var scale = c.select(1, 1).mul(-lr); // -lr * c_bend(t), per fit
+                    var scale = c.select(1, 1).mul(active[step]).mul_(-lr); // -lr * c_bend(t), per fit; 0 once its budget is spent
                     foreach (var p in model.Parameters)
                     {
                         var grad = p.Value.grad!.add(p.Value.detach().mul(wd));
@@ -116,7 +135,7 @@ public static class CurveFitter
             var r = requests[k];
             var theta = new WeightVector($"{r.Label} bend", r.Start.Seed, names.ToDictionary(name => name, name => bend[name][k].clone()));
             var path = r.Kind == PathKind.Polyline ? WeightPath.Polyline(r.Start, theta, r.End, r.Label) : WeightPath.Bezier(r.Start, theta, r.End, r.Label);
-            curves.Add(new FittedCurve(path, theta, Enumerable.Range(0, (int)steps).Select(s => losses[(s * f) + k]).ToArray()));
+            curves.Add(new FittedCurve(path, theta, Enumerable.Range(0, (int)(r.Epochs * stepsPerEpoch)).Select(s => losses[(s * f) + k]).ToArray(), (int)stepsPerEpoch));
         }
 
         foreach (var x in start.Values.Concat(end.Values).Concat(bend.Values))

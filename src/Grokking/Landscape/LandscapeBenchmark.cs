@@ -7,8 +7,9 @@ using static TorchSharp.torch;
 namespace Grokking.Landscape;
 
 /// <summary>
-/// Measures path evaluation on a configuration's model: a straight segment of N points evaluated as one
-/// N-member population, against the same N points evaluated one model at a time. Steps = points evaluated.
+/// Measures path evaluation on a configuration's model: a straight segment of N points evaluated in populations of
+/// <see cref="LandscapeSetup.MembersPerChunk"/> (Landscape:MaxMembers, or the device's default), against the same N
+/// points evaluated one model at a time. Steps = points evaluated.
 /// </summary>
 public static class LandscapeBenchmark
 {
@@ -20,10 +21,10 @@ public static class LandscapeBenchmark
         using var end = WeightVector.Of(model, 1, "end", 0);
         var path = WeightPath.Segment(start, end, "bench");
         var member = new MemberSpec(0, 0, options.Optimizer.LearningRate, options.Optimizer.WeightDecay, 1.0);
-        var batched = LandscapeSetup.Of(options, member, device) with { Options = new LandscapeOptions { Points = points, MaxMembers = points } };
+        var batched = LandscapeSetup.Of(options, member, device) with { Options = new LandscapeOptions { Points = points, MaxMembers = options.Landscape.MaxMembers } };
         var single = batched with { Options = new LandscapeOptions { Points = points, MaxMembers = 1 } };
         PathEvaluator.Evaluate(single with { Options = new LandscapeOptions { Points = 2, MaxMembers = 2 } }, [path]); // warm-up
-        return (Time($"path {points} pts", points, () => PathEvaluator.Evaluate(batched, [path])), Time($"{points} x 1 pt", points, () => PathEvaluator.Evaluate(single, [path])));
+        return (Time($"path {points}/{batched.MembersPerChunk}", points, () => PathEvaluator.Evaluate(batched, [path])), Time($"{points} x 1 pt", points, () => PathEvaluator.Evaluate(single, [path])));
     }
 
     private static BenchmarkResult Time(string name, int points, Action evaluate)

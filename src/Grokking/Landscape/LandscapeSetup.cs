@@ -15,5 +15,8 @@ public sealed record LandscapeSetup(ModelOptions Model, DataOptions Data, int Ba
     public static LandscapeSetup Of(GrokkingOptions options, MemberSpec member, Device device) =>
         new(options.Model, options.Data, options.Train.BatchSize, member.WeightDecay, member.LearningRate, options.Landscape, device);
 
+    /// <summary>Path points per population model: Landscape:MaxMembers, or the device's default when it is 0.</summary>
+    public int MembersPerChunk => Options.MaxMembers > 0 ? Options.MaxMembers : Device.type == TorchSharp.DeviceType.CUDA ? 128 : 4;
+
     public double FitLearningRate => Options.FitLearningRate > 0 ? Options.FitLearningRate : LearningRate;
 }

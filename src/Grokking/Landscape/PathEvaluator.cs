@@ -9,7 +9,7 @@ namespace Grokking.Landscape;
 /// Evaluates paths as populations: every t-point of every path is one member of a population model, so a whole
 /// 61-point path (or a set of paths) costs about one evaluation pass of a 61-member population, not 61 passes.
 /// Points are materialized as coefficients [N, A] times stacked anchors [A, P], per parameter; at most
-/// <c>Landscape:MaxMembers</c> points share one model.
+/// <see cref="LandscapeSetup.MembersPerChunk"/> points share one model.
 /// </summary>
 public static class PathEvaluator
 {
@@ -18,11 +18,15 @@ public static class PathEvaluator
         var grids = paths.Select(p => p.Grid(setup.Options.Points, setup.Options.PointsPerSegment)).ToList();
         var work = paths.SelectMany((p, i) => grids[i].Select(t => (Path: i, T: t))).ToList();
         var results = new PathPoint[work.Count];
-        int chunk = setup.Options.MaxMembers;
+        int chunk = setup.MembersPerChunk;
         for (int start = 0; start < work.Count; start += chunk)
         {
             var part = work.Skip(start).Take(chunk).ToList();
-            progress?.Report($"path points {start + 1}-{start + part.Count} of {work.Count}");
+            if (progress is not null && (start / chunk) % Math.Max(1, work.Count / chunk / 10) == 0)
+            {
+                progress.Report($"path points {start + 1}-{start + part.Count} of {work.Count}"); // about every tenth chunk
+            }
+
             var points = EvaluateChunk(setup, paths, part);
             points.CopyTo(results, start);
         }

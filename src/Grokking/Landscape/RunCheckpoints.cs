@@ -33,7 +33,14 @@ public sealed class RunCheckpoints
     public bool Has(long step) => Steps.Contains(step);
 
     /// <summary>Member <paramref name="member"/>'s weights at <paramref name="step"/>.</summary>
-    public WeightVector Load(long step, int member, long seed, string label)
+    public WeightVector Load(long step, int member, long seed, string label) =>
+        LoadMembers(step, [(member, seed, label)])[0];
+
+    /// <summary>
+    /// Several members' weights at one step, reading the snapshot file once (a file holds the whole population, so
+    /// loading member by member would read it once per member).
+    /// </summary>
+    public IReadOnlyList<WeightVector> LoadMembers(long step, IReadOnlyList<(int Member, long Seed, string Label)> members)
     {
         if (!Has(step))
         {
@@ -43,13 +50,16 @@ public sealed class RunCheckpoints
         var all = TensorFile.Load(run.WeightsAt(step), device);
         try
         {
-            int members = (int)all.Values.First().shape[0];
-            if (member < 0 || member >= members)
+            int count = (int)all.Values.First().shape[0];
+            foreach (var m in members)
             {
-                throw new ArgumentOutOfRangeException(nameof(member), $"member {member} is not in a snapshot of {members} members");
+                if (m.Member < 0 || m.Member >= count)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(members), $"member {m.Member} is not in a snapshot of {count} members");
+                }
             }
 
-            return new WeightVector(label, seed, all.ToDictionary(t => t.Key, t => t.Value[member].clone()));
+            return members.Select(m => new WeightVector(m.Label, m.Seed, all.ToDictionary(t => t.Key, t => t.Value[m.Member].clone()))).ToList();
         }
         finally
         {

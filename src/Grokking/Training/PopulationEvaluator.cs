@@ -11,7 +11,7 @@ public readonly record struct SplitMetrics(Tensor Loss, Tensor Accuracy);
 public static class PopulationEvaluator
 {
     /// <summary>Examples per forward pass over all members: bounds activation memory whatever the population size.</summary>
-    public const int RowsPerChunk = 512;
+    public const int RowsPerChunk = 32768;
 
     public static SplitMetrics Evaluate(PopulationModel model, Tensor inputs, Tensor labels, PopulationData data)
     {

@@ -170,11 +170,28 @@ public sealed class PathToolkitTests
         segment.Points[0].TrainLoss.Should().BeApproximately(segment.Points[^1].TrainLoss, 1e-5, "the permuted copy computes the same function");
         segment.Barrier(PathMetric.TrainLoss).Should().BeGreaterThan(0.05 * segment.Points.Max(p => p.TrainLoss), "averaging unrelated hidden units costs loss");
 
-        var curves = CurveFitter.Fit(setup, [new FitRequest(PathKind.Polyline, trained, permuted, 7, "fit")]);
+        var curves = CurveFitter.Fit(setup, [new FitRequest(PathKind.Polyline, trained, permuted, 7, "fit", 300)]);
         using var curve = curves[0];
         var fitted = PathEvaluator.Evaluate(setup, [curve.Path])[0];
         fitted.Points.Average(p => p.TrainLoss).Should().BeLessThan(0.8 * segment.Points.Average(p => p.TrainLoss));
         curve.StepLoss.Take(20).Average().Should().BeGreaterThan(curve.StepLoss.TakeLast(20).Average(), "the fit lowers its objective");
+
+        // Fits of one population keep their own budgets: a 5-epoch fit beside a 40-epoch one ends where it ends alone.
+        var alone = CurveFitter.Fit(setup, [new FitRequest(PathKind.Polyline, trained, permuted, 7, "short", 5)]);
+        var together = CurveFitter.Fit(setup, [new FitRequest(PathKind.Polyline, trained, permuted, 7, "short", 5), new FitRequest(PathKind.Polyline, trained, permuted, 7, "long", 40)]);
+        together[0].StepLoss.Should().HaveCount(5, "full batch: one step per epoch, and only the fit's own budget is reported");
+        together[1].StepLoss.Should().HaveCount(40);
+        foreach (string name in alone[0].Bend.Tensors.Keys)
+        {
+            together[0].Bend.Tensors[name].allclose(alone[0].Bend.Tensors[name], rtol: 1e-5, atol: 1e-6).Should().BeTrue($"{name}: the short fit's bend is frozen once its budget is spent");
+        }
+
+        together[1].Bend.Tensors["layers.0.weight"].allclose(alone[0].Bend.Tensors["layers.0.weight"], rtol: 1e-3, atol: 1e-4).Should().BeFalse("the long fit, the same as the short one for 5 epochs, keeps moving");
+        foreach (var c in alone.Concat(together))
+        {
+            c.Dispose();
+        }
+
         Directory.Delete(dir, recursive: true);
     }
 

@@ -133,7 +133,7 @@ public sealed class GrokkingLandscape
         cache.GetOrCompute(name, Identity(name, specs), () =>
         {
             context.Log?.Report($"landscape: evaluating {specs.Count} path(s) ({name})");
-            using var anchors = new AnchorSet(Checkpoints);
+            using var anchors = new AnchorSet(Checkpoints, specs.SelectMany(s => s.Anchors));
             var paths = specs.Select(s => Path(s, anchors)).ToList();
             return PathEvaluator.Evaluate(setup, paths, context.Log).ToList();
         });
@@ -142,22 +142,21 @@ public sealed class GrokkingLandscape
     public CurveStudy Fit(string name, IReadOnlyList<PathSpec> specs) =>
         cache.GetOrCompute(name, Identity(name, specs), () =>
         {
-            context.Log?.Report($"landscape: fitting {specs.Count} curve(s) ({name}), {setup.Options.FitEpochs} epochs");
-            using var anchors = new AnchorSet(Checkpoints);
+            using var anchors = new AnchorSet(Checkpoints, specs.SelectMany(s => s.Anchors));
             var requests = specs.Select((s, i) => new FitRequest(
                 s.Kind,
                 anchors.Get(s.Anchors[0]),
                 anchors.Get(s.Anchors[^1]),
                 SeedStreams.Derive(s.Anchors[0].Seed, SeedStreams.PathT, i),
-                s.Label)).ToList();
+                s.Label,
+                FitEpochs(s))).ToList();
+            context.Log?.Report($"landscape: fitting {specs.Count} curve(s) ({name}), {string.Join("/", requests.Select(r => r.Epochs))} epochs");
             CheckOneSplit(specs);
             var curves = CurveFitter.Fit(setup, requests, context.Log);
             try
             {
                 var evaluations = PathEvaluator.Evaluate(setup, curves.Select(c => c.Path).ToList(), context.Log).ToList();
-                long perEpoch = curves.Count == 0 ? 1 : curves[0].StepLoss.Count / setup.Options.FitEpochs;
-                var lossPerEpoch = curves.Select(c => c.StepLoss.Chunk((int)Math.Max(1, perEpoch)).Select(e => e.Average(v => (double)v)).ToArray()).ToList();
-                return new CurveStudy(evaluations, lossPerEpoch);
+                return new CurveStudy(evaluations, curves.Select(c => c.LossPerEpoch()).ToList());
             }
             finally
             {
@@ -167,6 +166,14 @@ public sealed class GrokkingLandscape
                 }
             }
         });
+
+    /// <summary>
+    /// A fit's budget: Landscape:FitEpochs, or when it is 0 Garipov et al.'s convention - as many epochs as the later
+    /// end model trained (their curves between checkpoint-N models train for N epochs).
+    /// </summary>
+    public int FitEpochs(PathSpec spec) => setup.Options.FitEpochs > 0
+        ? setup.Options.FitEpochs
+        : (int)Math.Ceiling(EpochOf(spec.Anchors.Max(a => a.Step)));
 
     private object Identity(string name, IReadOnlyList<PathSpec> specs)
     {
@@ -195,20 +202,25 @@ public sealed class GrokkingLandscape
         }
     }
 
-    /// <summary>Weight vectors loaded once per (member, step) and disposed together.</summary>
-    private sealed class AnchorSet(RunCheckpoints checkpoints) : IDisposable
+    /// <summary>Weight vectors loaded once per (member, step), each snapshot file read once, disposed together.</summary>
+    private sealed class AnchorSet : IDisposable
     {
         private readonly Dictionary<(int, long), WeightVector> loaded = [];
 
-        public WeightVector Get(PathAnchor a)
+        public AnchorSet(RunCheckpoints checkpoints, IEnumerable<PathAnchor> anchors)
         {
-            if (!loaded.TryGetValue((a.Member, a.Step), out var v))
+            foreach (var step in anchors.DistinctBy(a => (a.Member, a.Step)).GroupBy(a => a.Step))
             {
-                v = loaded[(a.Member, a.Step)] = checkpoints.Load(a.Step, a.Member, a.Seed, $"seed {a.Seed} step {a.Step}");
+                var wanted = step.ToList();
+                var vectors = checkpoints.LoadMembers(step.Key, wanted.Select(a => (a.Member, a.Seed, $"seed {a.Seed} step {a.Step}")).ToList());
+                for (int i = 0; i < wanted.Count; i++)
+                {
+                    loaded[(wanted[i].Member, wanted[i].Step)] = vectors[i];
+                }
             }
-
-            return v;
         }
+
+        public WeightVector Get(PathAnchor a) => loaded[(a.Member, a.Step)];
 
         public void Dispose()
         {
