@@ -12,6 +12,11 @@ public sealed class ClaimTests(ClaimSuiteFixture fixture)
     [Fact, Trait("Claim", "MC-6")] public void MC_6() => fixture.Check("MC-6");
     [Fact, Trait("Claim", "MC-7")] public void MC_7() => fixture.Check("MC-7");
     [Fact, Trait("Claim", "MC-8")] public void MC_8() => fixture.Check("MC-8");
+    [Fact, Trait("Claim", "PB-1")] public void PB_1() => fixture.Check("PB-1");
+    [Fact, Trait("Claim", "PB-2")] public void PB_2() => fixture.Check("PB-2");
+    [Fact, Trait("Claim", "PB-3")] public void PB_3() => fixture.Check("PB-3");
+    [Fact, Trait("Claim", "PB-4")] public void PB_4() => fixture.Check("PB-4");
+    [Fact, Trait("Claim", "PB-5")] public void PB_5() => fixture.Check("PB-5");
     [Fact, Trait("Claim", "GV-1")] public void GV_1() => fixture.Check("GV-1");
     [Fact, Trait("Claim", "GV-2")] public void GV_2() => fixture.Check("GV-2");
     [Fact, Trait("Claim", "GV-3")] public void GV_3() => fixture.Check("GV-3");

@@ -64,6 +64,11 @@ public sealed partial class ClaimCatalog
             experiments[experiment.Name] = experiment;
         }
 
+        foreach (var experiment in experiments.Values)
+        {
+            LinkBase(experiment, experiments);
+        }
+
         // Resolved once per experiment: claims sharing an experiment are checked against the same members.
         var membersOf = experiments.Values.ToDictionary(e => e.Name, ProfileMembers);
         var claims = new List<ClaimDefinition>();
@@ -176,14 +181,43 @@ public sealed partial class ClaimCatalog
             Require(claim.Paper.Any(p => p.Name == required), $"paper.{required}", $"is missing (analysis '{claim.Analysis}' reports the measurement beside it)");
         }
 
-        var experiment = experiments[claim.Experiment];
-        foreach (var (profile, members) in membersOf[experiment.Name])
+        foreach (string companion in claim.Companions)
+        {
+            Require(experiments.ContainsKey(companion) && companion != claim.Experiment, "companions", $"'{companion}' is unknown or the claim's own experiment; known: {string.Join(", ", experiments.Keys)}");
+        }
+
+        foreach (var (experiment, profile, members) in claim.Companions.Prepend(claim.Experiment)
+                     .SelectMany(name => membersOf[name].Select(p => (experiments[name], p.Key, p.Value))))
         {
             var seeds = members.Select(m => m.Seed).ToHashSet();
             Require(members.Any(claim.Members.Matches), "members", $"matches no member of experiment '{experiment.Name}' in profile {profile} ({string.Join("; ", members.Select(m => m.Label).Distinct())})");
             Require(claim.Seeds.All(seeds.Contains), "seeds", $"includes seeds the experiment '{experiment.Name}' does not run in profile {profile} ({string.Join(",", seeds)})");
             Require(profile == "smoke" || seeds.Count(claim.ReadsSeed) >= Analyses.SeedVerdicts.MinimumSeeds, "seeds", $"reads fewer than {Analyses.SeedVerdicts.MinimumSeeds} seeds of experiment '{experiment.Name}' in profile {profile} ({string.Join(",", seeds)})");
         }
+    }
+
+    private static void LinkBase(ExperimentDefinition experiment, IReadOnlyDictionary<string, ExperimentDefinition> experiments)
+    {
+        if (experiment.Extends is null)
+        {
+            return;
+        }
+
+        if (!experiments.TryGetValue(experiment.Extends, out var parent))
+        {
+            throw new ClaimDefinitionException(experiment.File, "extends", $"'{experiment.Extends}' is unknown; known: {string.Join(", ", experiments.Keys)}");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal) { experiment.Name };
+        for (var e = parent; e is not null; e = e.Extends is null ? null : experiments.GetValueOrDefault(e.Extends))
+        {
+            if (!seen.Add(e.Name))
+            {
+                throw new ClaimDefinitionException(experiment.File, "extends", $"'{experiment.Extends}' leads into a cycle through '{e.Name}'");
+            }
+        }
+
+        experiment.Base = parent;
     }
 
     private static Dictionary<string, IReadOnlyList<Training.MemberSpec>> ProfileMembers(ExperimentDefinition experiment)

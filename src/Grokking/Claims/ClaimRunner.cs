@@ -8,49 +8,87 @@ using Grokking.Claims.Contracts;
 namespace Grokking.Claims;
 
 /// <summary>
-/// Verifies claims: resolves each claim's experiment for the profile, gets its run from the shared cache (training
-/// it at most once for all claims that share it), and applies the claim's analysis. A claim whose run or analysis
-/// fails gets an error outcome rather than stopping the suite.
+/// Verifies claims: resolves each claim's experiment (and its companions) for the profile, gets their runs from the
+/// shared cache (training each at most once for all claims that share it), and applies the claim's analysis. A
+/// claim whose run or analysis fails gets an error outcome rather than stopping the suite.
 /// </summary>
 public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile profile, torch.Device device, string reportDirectory, RuntimeOptions? runtime = null)
 {
+    private const string NotTrained = "not trained";
+
     public ClaimOutcome Verify(ClaimDefinition claim, IProgress<ClaimProgress>? progress = null, int index = 0, int count = 1, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
-        var experiment = catalog.Experiments[claim.Experiment];
-        var options = ExperimentResolver.Resolve(experiment, profile, runtime);
-        progress?.Report(new ClaimProgress(claim.Id, index, count, "run", null));
-        var trainingProgress = progress is null ? null : new Relay<TrainingProgress>(p => progress.Report(new ClaimProgress(claim.Id, index, count, "training", p)));
-        var run = cache.GetOrTrain(experiment.Name, options, device, trainingProgress, cancel);
-        progress?.Report(new ClaimProgress(claim.Id, index, count, "analysis", null));
+        var analysis = AnalysisRegistry.Get(claim.Analysis);
         var log = progress is null ? null : new Relay<string>(phase => progress.Report(new ClaimProgress(claim.Id, index, count, phase, null)));
-        var context = new ClaimContext(claim, run.Result, run.Directory, profile.ToString().ToLowerInvariant(), Path.GetFullPath(reportDirectory), run.Options, device, log);
-        var analysis = AnalysisRegistry.Get(claim.Analysis).Analyze(context);
+        var runs = claim.Companions.Prepend(claim.Experiment)
+            .Select(name => Run(claim, catalog.Experiments[name], analysis.Trains, progress, index, count, cancel))
+            .ToList();
+        string profileName = profile.ToString().ToLowerInvariant();
+        ClaimContext ContextOf(CachedRun run) =>
+            new(claim, run.Result, run.Directory, profileName, Path.GetFullPath(reportDirectory), run.Options, device, log) { Experiment = run.Experiment };
+        var context = ContextOf(runs[0]) with { Companions = runs.Skip(1).ToDictionary(r => r.Experiment, ContextOf) };
+        progress?.Report(new ClaimProgress(claim.Id, index, count, "analysis", null));
+        var result = analysis.Analyze(context);
+        var experiment = catalog.Experiments[claim.Experiment];
         return new ClaimOutcome(
             claim.Id,
             claim.Title,
             claim.Statement,
             claim.Source,
-            analysis.Verdict,
-            analysis.Reason,
-            analysis.Measured,
+            result.Verdict,
+            result.Reason,
+            result.Measured,
             context.Members.Select(m => m.Seed).Distinct().Order().ToList(),
             claim.SeedCombination,
             context.Profile,
-            $"{experiment.Name} ({run.Key}{(run.FromCache ? ", cached" : "")}; trained in {run.TrainSeconds:0} s)",
-            [.. claim.Choices, .. experiment.Choices],
-            analysis.Figures,
+            string.Join("; ", runs.Select(Describe)),
+            [.. claim.Choices, .. runs.SelectMany(r => catalog.Experiments[r.Experiment].AllChoices).Distinct()],
+            result.Figures,
             clock.Elapsed.TotalSeconds)
         {
-            Divergences = context.Members
-                .Select(m => (Member: m, Events: run.Result.Events[m.Index]))
-                .Where(x => x.Events.Diverged)
-                .Select(x => new SeedDivergence(x.Member.Seed, x.Member.Label, x.Events.DivergedStep, run.Result.EpochOf(x.Events.DivergedStep)))
+            Divergences = runs.SelectMany(run => ContextOf(run).Members
+                    .Select(m => (Member: m, Events: run.Result.Events[m.Index]))
+                    .Where(x => x.Events.Diverged)
+                    .Select(x => new SeedDivergence(x.Member.Seed, runs.Count > 1 ? $"{run.Experiment}: {x.Member.Label}" : x.Member.Label, x.Events.DivergedStep, run.Result.EpochOf(x.Events.DivergedStep))))
                 .ToList(),
-            ProfileChanges = ExperimentResolver.ChangesFromPaper(experiment, profile),
-            TrainMinutes = run.TrainSeconds / 60,
+            ProfileChanges = runs.Count == 1
+                ? ExperimentResolver.ChangesFromPaper(experiment, profile)
+                : [.. runs.SelectMany(r => ExperimentResolver.ChangesFromPaper(catalog.Experiments[r.Experiment], profile).Select(c => $"{r.Experiment}: {c}"))],
+            TrainMinutes = runs.Sum(r => r.TrainSeconds) / 60,
+            RunMinutes = [.. runs.Where(r => r.Key != NotTrained).Select(r => new KeyValuePair<string, double>(r.Experiment, r.TrainSeconds / 60))],
         };
     }
+
+    private CachedRun Run(ClaimDefinition claim, ExperimentDefinition experiment, bool train, IProgress<ClaimProgress>? progress, int index, int count, CancellationToken cancel)
+    {
+        var options = ExperimentResolver.Resolve(experiment, profile, runtime);
+        if (!train)
+        {
+            // Analyses that build their own models read the members and options only.
+            var members = PopulationSetup.Members(options);
+            var empty = new TrainingResult
+            {
+                Members = members,
+                Metrics = [],
+                Events = [.. members.Select(m => MemberEvents.None(m.Index))],
+                StepLosses = [],
+                StepsPerEpoch = 1,
+                StepsCompleted = 0,
+                Interrupted = false,
+            };
+            return new CachedRun(experiment.Name, NotTrained, "", options, empty, FromCache: false, TrainSeconds: 0);
+        }
+
+        progress?.Report(new ClaimProgress(claim.Id, index, count, $"run {experiment.Name}", null));
+        var trainingProgress = progress is null ? null : new Relay<TrainingProgress>(p => progress.Report(new ClaimProgress(claim.Id, index, count, "training", p)));
+        return cache.GetOrTrain(experiment.Name, options, device, trainingProgress, cancel);
+    }
+
+    private static string Describe(CachedRun run) =>
+        run.Key == NotTrained
+            ? $"{run.Experiment} (options only, no training)"
+            : $"{run.Experiment} ({run.Key}{(run.FromCache ? ", cached" : "")}; trained in {run.TrainSeconds:0} s)";
 
     private sealed class Relay<T>(Action<T> report) : IProgress<T>
     {

@@ -5,8 +5,8 @@ using Grokking.Claims.Contracts;
 namespace Grokking.Claims;
 
 /// <summary>
-/// Resolves an experiment to typed options for a profile: built-in defaults, the experiment's options, then its
-/// profile layer. Environment variables and --set do not reach experiments (they would silently change what a
+/// Resolves an experiment to typed options for a profile: built-in defaults, the options of the experiment and of
+/// the experiments it extends (base first), then their profile layers (base first). Environment variables and --set do not reach experiments (they would silently change what a
 /// claim measures); only Runtime settings are taken from the caller's configuration.
 /// </summary>
 public static class ExperimentResolver
@@ -37,8 +37,16 @@ public static class ExperimentResolver
     public static GrokkingOptions Resolve(ExperimentDefinition experiment, Profile profile, RuntimeOptions? runtime = null)
     {
         string key = profile.ToString().ToLowerInvariant();
-        var layer = experiment.Profiles.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
-        var merged = JsonLayers.Merge([JsonLayers.Read(GrokkingConfiguration.DefaultsStream(), "defaults.json"), experiment.Options, layer]);
+        var chain = new List<ExperimentDefinition>();
+        for (var e = experiment; e is not null; e = e.Base)
+        {
+            chain.Insert(0, e);
+        }
+
+        var layers = new List<System.Text.Json.Nodes.JsonNode?> { JsonLayers.Read(GrokkingConfiguration.DefaultsStream(), "defaults.json") };
+        layers.AddRange(chain.Select(e => e.Options));
+        layers.AddRange(chain.Select(e => e.Profiles.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value));
+        var merged = JsonLayers.Merge(layers);
         merged["Profile"] = key;
         var builder = new ConfigurationBuilder().AddInMemoryCollection(merged);
         try

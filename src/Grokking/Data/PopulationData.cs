@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using static TorchSharp.torch;
 
 namespace Grokking.Data;
@@ -51,9 +52,9 @@ public sealed class PopulationData : IDisposable
     {
         long members = source.shape[0];
         long n = source.shape[1];
-        var offsets = arange(members, dtype: ScalarType.Int64, device: indices.device).mul(n).unsqueeze(1);
+        var offsets = arange(members, dtype: ScalarType.Int64, device: indices.device).Times(n).unsqueeze(1);
         var flat = source.reshape([members * n, .. source.shape[2..]]);
-        var picked = flat.index_select(0, indices.add(offsets).reshape(-1));
+        var picked = flat.index_select(0, indices.Plus(offsets).reshape(-1));
         return picked.reshape([members, indices.shape[1], .. source.shape[2..]]);
     }
 

@@ -55,7 +55,7 @@ public static class TeacherStudentDataset
             var h = x;
             for (int i = 0; i < layers.Count; i++)
             {
-                h = h.matmul(layers[i].W).add(layers[i].B);
+                h = h.matmul(layers[i].W).Plus(layers[i].B);
                 if (i + 1 < layers.Count)
                 {
                     h = h.tanh();

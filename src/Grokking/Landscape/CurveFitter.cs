@@ -42,7 +42,7 @@ public static class CurveFitter
             {
                 start[name] = stack(requests.Select(r => r.Start.Tensors[name]).ToArray());
                 end[name] = stack(requests.Select(r => r.End.Tensors[name]).ToArray());
-                bend[name] = start[name].add(end[name]).mul_(0.5);
+                bend[name] = start[name].Plus(end[name]).TimesInPlace(0.5);
             }
         }
 
@@ -113,12 +113,12 @@ public static class CurveFitter
                 loss.sum().backward();
                 using (no_grad())
                 {
-                    lossBuffer[step].copy_(loss.detach().add(model.SquaredNorm().mul_(wd / 2)));
-                    var scale = c.select(1, 1).mul(active[step]).mul_(-lr); // -lr * c_bend(t), per fit; 0 once its budget is spent
+                    lossBuffer[step].copy_(loss.detach().Plus(model.SquaredNorm().TimesInPlace(wd / 2)));
+                    var scale = c.select(1, 1).mul(active[step]).TimesInPlace(-lr); // -lr * c_bend(t), per fit; 0 once its budget is spent
                     foreach (var p in model.Parameters)
                     {
-                        var grad = p.Value.grad!.add(p.Value.detach().mul(wd));
-                        bend[p.Name].add_(grad.mul_(Broadcast(scale, grad)));
+                        var grad = p.Value.grad!.Plus(p.Value.detach().Times(wd));
+                        bend[p.Name].PlusInPlace(grad.mul_(Broadcast(scale, grad)));
                     }
                 }
             }
@@ -160,7 +160,7 @@ public static class CurveFitter
     }
 
     private static Tensor Combine(Tensor c, Tensor start, Tensor bend, Tensor end) =>
-        start.mul(Broadcast(c.select(1, 0), start)).add_(bend.mul(Broadcast(c.select(1, 1), bend))).add_(end.mul(Broadcast(c.select(1, 2), end)));
+        start.mul(Broadcast(c.select(1, 0), start)).PlusInPlace(bend.mul(Broadcast(c.select(1, 1), bend))).PlusInPlace(end.mul(Broadcast(c.select(1, 2), end)));
 
     /// <summary>A per-fit value [F] shaped to multiply a [F, ...] tensor.</summary>
     private static Tensor Broadcast(Tensor perFit, Tensor like) => perFit.reshape([perFit.shape[0], .. Enumerable.Repeat(1L, (int)like.dim() - 1)]);

@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using Grokking.Data;
 using Grokking.Models;
 using Grokking.Training;
@@ -82,10 +83,10 @@ public static class PathEvaluator
             var val = PopulationEvaluator.Evaluate(model, data.ValX, data.ValY, data);
             var normSq = model.SquaredNorm();
             var gradNorm = MeanStochasticGradNorm.Compute(model, data, setup.BatchSize);
-            var l2 = normSq.mul(setup.WeightDecay / 2);
+            var l2 = normSq.Times(setup.WeightDecay / 2);
 
             // One host copy per chunk: [8, N].
-            var rows = stack([train.Loss, train.Loss.add(l2), val.Loss, val.Loss.add(l2), train.Accuracy, val.Accuracy, gradNorm, normSq.sqrt()])
+            var rows = stack([train.Loss, train.Loss.Plus(l2), val.Loss, val.Loss.Plus(l2), train.Accuracy, val.Accuracy, gradNorm, normSq.sqrt()])
                 .to(ScalarType.Float64).cpu().data<double>().ToArray();
             double V(int row, int k) => rows[(row * n) + k];
             return Enumerable.Range(0, n).Select(k => new PathPoint(

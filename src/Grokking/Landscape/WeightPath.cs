@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using static TorchSharp.torch;
 
 namespace Grokking.Landscape;
@@ -104,8 +105,8 @@ public sealed class WeightPath
     {
         if (kind == PathKind.Polyline)
         {
-            var first = t.mul(-2).add_(1).clamp_min_(0);
-            var last = t.mul(2).sub_(1).clamp_min_(0);
+            var first = t.Times(-2.0).PlusInPlace(1.0).ClampMinInPlace(0);
+            var last = t.Times(2.0).PlusInPlace(-1.0).ClampMinInPlace(0);
             var bend = ones_like(t).sub_(first).sub_(last);
             return stack([first, bend, last], 1);
         }
@@ -113,7 +114,7 @@ public sealed class WeightPath
         if (kind == PathKind.Bezier)
         {
             var s = ones_like(t).sub_(t);
-            return stack([s.square(), t.mul(s).mul_(2), t.square()], 1);
+            return stack([s.Squared(), t.mul(s).TimesInPlace(2.0), t.Squared()], 1);
         }
 
         throw new ArgumentException($"{kind} has no bend to fit", nameof(kind));

@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using Grokking.Models;
 using static TorchSharp.torch;
 
@@ -35,14 +36,14 @@ public sealed class WeightVector : IDisposable
     public WeightVector Lerp(WeightVector other, double u, string label)
     {
         using var noGrad = no_grad();
-        return new WeightVector(label, Seed, tensors.ToDictionary(t => t.Key, t => t.Value.mul(1 - u).add_(other.Tensors[t.Key].mul(u))));
+        return new WeightVector(label, Seed, tensors.ToDictionary(t => t.Key, t => t.Value.Times(1 - u).PlusInPlace(other.Tensors[t.Key].Times(u))));
     }
 
     /// <summary>Squared L2 norm over all parameters.</summary>
     public double SquaredNorm()
     {
         using var scope = NewDisposeScope();
-        return tensors.Values.Sum(t => t.to(ScalarType.Float64).square().sum().item<double>());
+        return tensors.Values.Sum(t => t.to(ScalarType.Float64).Squared().sum().item<double>());
     }
 
     public void Dispose()

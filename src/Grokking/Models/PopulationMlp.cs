@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using Grokking.Configuration;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -28,7 +29,7 @@ public sealed class PopulationMlp : PopulationModel
         var h = x.reshape(x.shape[0], x.shape[1], -1);
         for (int i = 0; i < layers.Count; i++)
         {
-            h = h.bmm(layers[i].Weight).add(layers[i].Bias.unsqueeze(1));
+            h = h.bmm(layers[i].Weight).Plus(layers[i].Bias.unsqueeze(1));
             if (i + 1 < layers.Count)
             {
                 h = activation == Activation.Tanh ? h.tanh() : h.relu();

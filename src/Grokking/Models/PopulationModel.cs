@@ -124,8 +124,8 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
         Tensor? total = null;
         foreach (var p in all.Where(select ?? (_ => true)))
         {
-            var s = p.Value.detach().square().reshape(Members, -1).sum(1);
-            total = total is null ? s : total.add_(s);
+            var s = p.Value.detach().Squared().reshape(Members, -1).sum(1);
+            total = total is null ? s : total.PlusInPlace(s);
         }
 
         return total ?? zeros(Members, DType, Device);
@@ -139,8 +139,8 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
         {
             if (p.Value.grad is { } g)
             {
-                var s = g.square().reshape(Members, -1).sum(1);
-                total = total is null ? s : total.add_(s);
+                var s = g.Squared().reshape(Members, -1).sum(1);
+                total = total is null ? s : total.PlusInPlace(s);
             }
         }
 

@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using Grokking.Configuration;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -86,9 +87,9 @@ public sealed class PopulationTransformer : PopulationModel
         long batch = tokens.shape[1];
         long n = tokens.shape[2];
         long vocab = embed.shape[1];
-        var offsets = arange(k, dtype: ScalarType.Int64, device: tokens.device).mul_(vocab).view(k, 1, 1);
-        var h = embed.view(k * vocab, dModel).index_select(0, tokens.add(offsets).view(-1)).view(k, batch, n, dModel);
-        h = h.add_(position.view(k, 1, n, dModel));
+        var offsets = arange(k, dtype: ScalarType.Int64, device: tokens.device).TimesInPlace(vocab).view(k, 1, 1);
+        var h = embed.view(k * vocab, dModel).index_select(0, tokens.Plus(offsets).view(-1)).view(k, batch, n, dModel);
+        h = h.PlusInPlace(position.view(k, 1, n, dModel));
         for (int l = 0; l < blocks.Length; l++)
         {
             // Only the last position is read out, so the last block computes queries, the attention output and
@@ -97,11 +98,11 @@ public sealed class PopulationTransformer : PopulationModel
             bool last = l == blocks.Length - 1;
             var block = blocks[l];
             var attended = Attention(block, Norm(h, block.Norm1), k, batch, n, last);
-            h = last ? h.select(2, n - 1).unsqueeze(2).add(attended) : h.add(attended);
+            h = last ? h.select(2, n - 1).unsqueeze(2).Plus(attended) : h.Plus(attended);
             long rows = last ? 1 : n;
             var z = Linear(Norm(h, block.Norm2).reshape(k, batch * rows, dModel), block.MlpIn, block.MlpInBias);
             z = Activate(Norm(z, block.MlpNorm));
-            h = h.add(Linear(z, block.MlpOut, block.MlpOutBias).view(k, batch, rows, dModel));
+            h = h.Plus(Linear(z, block.MlpOut, block.MlpOutBias).view(k, batch, rows, dModel));
         }
 
         return Norm(h.select(2, 0), finalNorm).bmm(unembed);
@@ -121,10 +122,10 @@ public sealed class PopulationTransformer : PopulationModel
         long queries = lastOnly ? 1 : n;
         var queryInput = lastOnly ? x.select(2, n - 1).reshape(k, batch, dModel) : flat;
         var q = queryInput.bmm(block.Q).view(k, batch, queries, 1, heads, dHead);
-        var scores = q.mul(keys).sum([-1]).div_(Math.Sqrt(dHead)); // [K, B, q, k, H]
+        var scores = q.mul(keys).sum([-1]).DivideInPlace(Math.Sqrt(dHead)); // [K, B, q, k, H]
         if (!lastOnly)
         {
-            scores = scores.masked_fill(CausalMask(n, x.device).view(1, 1, n, n, 1), double.NegativeInfinity);
+            scores = scores.FillWhere(CausalMask(n, x.device).view(1, 1, n, n, 1), double.NegativeInfinity);
         }
 
         var mixed = scores.softmax(3).unsqueeze(-1).mul(values).sum([3]); // [K, B, q, H, dh]
@@ -145,7 +146,7 @@ public sealed class PopulationTransformer : PopulationModel
     private Tensor Activate(Tensor x) => activation == Activation.Tanh ? x.tanh() : x.relu_();
 
     // Not baddbmm: TorchSharp 0.107's Tensor.baddbmm/torch.baddbmm mis-order their arguments (shape errors).
-    private static Tensor Linear(Tensor x, Tensor weight, Tensor bias) => x.bmm(weight).add_(bias.unsqueeze(1));
+    private static Tensor Linear(Tensor x, Tensor weight, Tensor bias) => x.bmm(weight).PlusInPlace(bias.unsqueeze(1));
 
     /// <summary>LayerNorm over the last dimension with per-member gain and bias; identity when the model has none.</summary>
     private static Tensor Norm(Tensor x, (Parameter Gain, Parameter Bias)? norm)
@@ -162,7 +163,7 @@ public sealed class PopulationTransformer : PopulationModel
         shape[0] = members;
         shape[^1] = width;
         var normalized = nn.functional.layer_norm(x, [width], eps: LayerNormEps);
-        return normalized.mul(n.Gain.view(shape)).add(n.Bias.view(shape));
+        return normalized.mul(n.Gain.view(shape)).Plus(n.Bias.view(shape));
     }
 
     private sealed record Block(

@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using Grokking.Configuration;
 using Grokking.Models;
 using static TorchSharp.torch;
@@ -85,15 +86,15 @@ public sealed class PopulationOptimizer : IDisposable
             active.mul_(healthy.to_type(ScalarType.Float32));
         }
 
-        var frozen = active.eq(0);
+        var frozen = active.EqualTo(0);
         double warm = options.WarmupSteps > 0 ? Math.Min(1.0, (double)step / options.WarmupSteps) : 1.0;
-        var lr = learningRates.mul(active).mul_(warm);
+        var lr = learningRates.mul(active).TimesInPlace(warm);
         var wd = weightDecays.mul(active);
 
         // Moment decay 1 for a frozen member: with its gradient masked to zero its moments stay as they are.
         bool adaptive = options.Name != OptimizerKind.Sgd;
-        var beta1 = adaptive ? active.mul(options.Beta1 - 1).add_(1) : null;
-        var beta2 = adaptive ? active.mul(options.Beta2 - 1).add_(1) : null;
+        var beta1 = adaptive ? active.Times(options.Beta1 - 1).PlusInPlace(1) : null;
+        var beta2 = adaptive ? active.Times(options.Beta2 - 1).PlusInPlace(1) : null;
         long t = step + 1;
         foreach (var p in model.Parameters)
         {
@@ -106,27 +107,27 @@ public sealed class PopulationOptimizer : IDisposable
             var shape = Broadcast(value);
             var lrP = lr.view(shape);
             var wdP = wd.view(shape);
-            grad.masked_fill_(frozen.view(shape), 0);
+            grad.FillWhereInPlace(frozen.view(shape), 0);
             switch (options.Name)
             {
                 case OptimizerKind.Sgd:
-                    value.sub_(grad.add(value.mul(wdP)).mul_(lrP));
+                    value.sub_(grad.Plus(value.mul(wdP)).mul_(lrP));
                     break;
                 case OptimizerKind.Adam:
-                    AdamUpdate(p.Name, value, grad.add(value.mul(wdP)), lrP, beta1!.view(shape), beta2!.view(shape), t);
+                    AdamUpdate(p.Name, value, grad.Plus(value.mul(wdP)), lrP, beta1!.view(shape), beta2!.view(shape), t);
                     break;
                 case OptimizerKind.AdamW:
-                    value.mul_(lrP.mul(wdP).neg_().add_(1));
+                    value.mul_(lrP.mul(wdP).neg_().PlusInPlace(1));
                     AdamUpdate(p.Name, value, grad, lrP, beta1!.view(shape), beta2!.view(shape), t);
                     break;
             }
         }
 
-        stepsTaken.add_(active);
+        stepsTaken.PlusInPlace(active);
 
         if (initialNorms is not null)
         {
-            var scale = initialNorms.div(model.SquaredNorm().sqrt().clamp_min(1e-12));
+            var scale = initialNorms.div(model.SquaredNorm().sqrt().ClampMin(1e-12));
             foreach (var p in model.Parameters)
             {
                 p.Value.mul_(scale.view(Broadcast(p.Value)));
@@ -138,12 +139,12 @@ public sealed class PopulationOptimizer : IDisposable
     {
         var m = firstMoments[name];
         var v = secondMoments[name];
-        m.mul_(beta1).add_(grad, alpha: 1 - options.Beta1);
-        v.mul_(beta2).addcmul_(grad, grad, value: 1 - options.Beta2);
+        m.mul_(beta1).PlusScaledInPlace(grad, 1 - options.Beta1);
+        v.mul_(beta2).PlusProductInPlace(grad, grad, 1 - options.Beta2);
         double c1 = 1 - Math.Pow(options.Beta1, t);
         double c2 = 1 - Math.Pow(options.Beta2, t);
-        var denom = v.div(c2).sqrt_().add_(options.Eps);
-        value.sub_(m.div(denom).mul_(lrP).div_(c1));
+        var denom = v.DividedBy(c2).sqrt_().PlusInPlace(options.Eps);
+        value.sub_(m.div(denom).mul_(lrP).DivideInPlace(c1));
     }
 
     private static long[] Broadcast(Tensor value)

@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using Grokking.Data;
 using static TorchSharp.torch;
 
@@ -9,10 +10,10 @@ public static class LossFunctions
     /// <summary>Per-example loss [K, B]: cross-entropy for classification, mean squared error over outputs for regression.</summary>
     public static Tensor PerExample(Tensor output, Tensor labels, TaskKind task) => task == TaskKind.Classification
         ? output.log_softmax(-1).gather(2, labels.unsqueeze(2)).squeeze(2).neg()
-        : output.sub(labels).square().mean([-1]);
+        : output.sub(labels).Squared().mean([-1]);
 
     /// <summary>Per-example correctness [K, B] as float: argmax matches, or squared error below the threshold.</summary>
     public static Tensor Correct(Tensor output, Tensor labels, Tensor perExampleLoss, TaskKind task, double threshold) => task == TaskKind.Classification
         ? output.argmax(-1).eq(labels).to(ScalarType.Float32)
-        : perExampleLoss.lt(threshold).to(ScalarType.Float32);
+        : perExampleLoss.LessThan(threshold).to(ScalarType.Float32);
 }

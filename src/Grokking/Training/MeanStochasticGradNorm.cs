@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using Grokking.Data;
 using Grokking.Models;
 using static TorchSharp.torch;
@@ -6,12 +7,24 @@ namespace Grokking.Training;
 
 /// <summary>
 /// MC's "stochastic gradient norm": the mean, over all minibatches of the training set (in index order), of the
-/// norm of each minibatch's data-loss gradient. A flat (wide) minimum has a small value. Overwrites .grad.
+/// norm of each minibatch's data-loss gradient, at fixed weights. A flat (wide) minimum has a small value. Overwrites
+/// .grad.
 /// </summary>
 public static class MeanStochasticGradNorm
 {
     /// <returns>[K] on the device.</returns>
     public static Tensor Compute(PopulationModel model, PopulationData data, int batchSize)
+    {
+        using var scope = NewDisposeScope();
+        return Compute(model, data, batchSize, [_ => true])[0].MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The same mean, for several parameter selections from one pass (e.g. all parameters and the scale-invariant
+    /// ones, which Lobacheva et al.'s effective gradient norm reads).
+    /// </summary>
+    /// <returns>[S, K] on the device: row s is the mean over minibatches of the gradient norm over selection s.</returns>
+    public static Tensor Compute(PopulationModel model, PopulationData data, int batchSize, IReadOnlyList<Func<PopulationParameter, bool>> selections)
     {
         int n = data.TrainCount;
         int batch = batchSize <= 0 ? n : Math.Min(batchSize, n);
@@ -21,27 +34,25 @@ public static class MeanStochasticGradNorm
         {
             int size = Math.Min(batch, n - start);
             using var scope = NewDisposeScope();
-            foreach (var p in model.Parameters)
-            {
-                p.Value.grad?.zero_();
-            }
-
+            ZeroGrad(model);
             var x = data.TrainX.narrow(1, start, size);
             var y = data.TrainY.narrow(1, start, size);
             LossFunctions.PerExample(model.forward(x), y, data.Task).mean([1]).sum().backward();
-            var norm = model.SquaredGradNorm().sqrt();
-            sum = sum is null ? norm.MoveToOuterDisposeScope() : sum.add_(norm);
+            var norms = stack(selections.Select(s => model.SquaredGradNorm(s).sqrt()).ToArray());
+            sum = sum is null ? norms.MoveToOuterDisposeScope() : sum.PlusInPlace(norms);
             batches++;
         }
 
-        using (NewDisposeScope())
-        {
-            foreach (var p in model.Parameters)
-            {
-                p.Value.grad?.zero_();
-            }
-        }
+        ZeroGrad(model);
+        return sum!.DivideInPlace(batches);
+    }
 
-        return sum!.div_(batches);
+    private static void ZeroGrad(PopulationModel model)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var p in model.Parameters)
+        {
+            p.Value.grad?.zero_();
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using Grokking.Data;
 using Grokking.Models;
 using Grokking.Optim;
@@ -25,17 +26,18 @@ internal sealed class MetricRecorder(PopulationModel model, PopulationData data,
         var val = PopulationEvaluator.Evaluate(model, data.ValX, data.ValY, data);
         var normSq = model.SquaredNorm();
         var invariantSq = model.SquaredNorm(invariant);
-        var l2 = optimizer.WeightDecays.mul(normSq).div_(2);
+        var l2 = optimizer.WeightDecays.mul(normSq).DivideInPlace(2);
         var named = new (string Name, Tensor Value)[]
         {
             ("train_loss", train.Loss),
-            ("train_loss_l2", train.Loss.add(l2)),
+            ("train_loss_l2", train.Loss.Plus(l2)),
             ("train_acc", train.Accuracy),
             ("val_loss", val.Loss),
-            ("val_loss_l2", val.Loss.add(l2)),
+            ("val_loss_l2", val.Loss.Plus(l2)),
             ("val_acc", val.Accuracy),
             ("weight_norm", normSq.sqrt()),
             ("effective_lr", optimizer.LearningRates.div(invariantSq)),
+            ("invariant_sq", invariantSq),
             ("effective_grad_norm", gradSquares[1].sqrt().mul(gradSquares[2].sqrt())),
             ("grad_norm", gradSquares[0].sqrt()),
             ("active", optimizer.Active),
@@ -43,8 +45,10 @@ internal sealed class MetricRecorder(PopulationModel model, PopulationData data,
         };
         var host = stack(named.Select(n => n.Value.to_type(ScalarType.Float32)).ToArray()).cpu().data<float>().ToArray();
         var index = named.Select((n, i) => (n.Name, i)).ToDictionary(p => p.Name, p => p.i);
+        // With the pass on, both gradient norms are Lobacheva et al.'s: the mean over all training minibatches of each
+        // minibatch's norm at these weights (row 0 all parameters, row 1 the scale-invariant ones).
         float[]? stochastic = stochasticGradNorm
-            ? MeanStochasticGradNorm.Compute(model, data, batchSize).to_type(ScalarType.Float32).cpu().data<float>().ToArray()
+            ? MeanStochasticGradNorm.Compute(model, data, batchSize, [_ => true, invariant]).to_type(ScalarType.Float32).cpu().data<float>().ToArray()
             : null;
 
         var rows = new List<MetricRow>(k);
@@ -64,7 +68,7 @@ internal sealed class MetricRecorder(PopulationModel model, PopulationData data,
                 ValAccuracy: V("val_acc"),
                 WeightNorm: V("weight_norm"),
                 EffectiveLearningRate: V("effective_lr"),
-                EffectiveGradNorm: V("effective_grad_norm"),
+                EffectiveGradNorm: stochastic is null ? V("effective_grad_norm") : stochastic[k + m] * Math.Sqrt(V("invariant_sq")),
                 GradNorm: V("grad_norm"),
                 MeanStochasticGradNorm: stochastic?[m],
                 DivergedAtStep: divergedAt));

@@ -4,9 +4,10 @@ namespace Grokking.Training;
 /// Metrics of one member at one metric step. Losses "with L2" add (wd/2)·||theta||² to the data loss (the
 /// objective whose gradient SGD's weight decay follows). Effective learning rate = lr / ||theta||² and effective
 /// gradient norm = ||g||·||theta||, both over the scale-invariant parameters when the model has any, else over
-/// all (Lobacheva et al.). The learning rate is the nominal one (before warmup); g is the data-loss gradient of the
-/// last step's minibatch and is paired with the weights it was taken at (before that step); the other metrics read
-/// the weights after it. <c>DivergedAtStep</c> is the step
+/// all (Lobacheva et al.). The learning rate is the nominal one (before warmup). With Train:StochasticGradientNorm,
+/// ||g|| is the reference's: the mean over all training minibatches of each minibatch's gradient norm, at the weights
+/// after the step, like every other metric; without it (the cheap default) g is the data-loss gradient of the last
+/// step's minibatch, paired with the weights it was taken at (before that step). <c>DivergedAtStep</c> is the step
 /// whose non-finite loss or gradient froze the member (its weights are those from before that step), or -1.
 /// </summary>
 public sealed record MetricRow(

@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using Grokking.Data;
 using Grokking.Models;
 using static TorchSharp.torch;
@@ -28,10 +29,10 @@ public static class PopulationEvaluator
             var output = model.forward(x);
             var perExample = LossFunctions.PerExample(output, y, data.Task);
             var correct = LossFunctions.Correct(output, y, perExample, data.Task, data.CorrectThreshold);
-            lossSum = lossSum is null ? perExample.sum(1) : lossSum.add_(perExample.sum(1));
-            correctSum = correctSum is null ? correct.sum(1) : correctSum.add_(correct.sum(1));
+            lossSum = lossSum is null ? perExample.sum(1) : lossSum.PlusInPlace(perExample.sum(1));
+            correctSum = correctSum is null ? correct.sum(1) : correctSum.PlusInPlace(correct.sum(1));
         }
 
-        return new SplitMetrics(lossSum!.div_(n), correctSum!.div_(n));
+        return new SplitMetrics(lossSum!.DivideInPlace(n), correctSum!.DivideInPlace(n));
     }
 }

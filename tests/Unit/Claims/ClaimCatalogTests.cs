@@ -16,11 +16,11 @@ public class ClaimCatalogTests
 
     private static string Claim(string id = "MC-1", string experiment = "tiny", string analysis = "memorization-then-generalization", string tolerances = """
         [ { "name": "maxValAccuracyAtPoint1", "value": 0.1, "reason": "chance is 1%" }, { "name": "minDelayRatio", "value": 2, "reason": "much later" }, { "name": "robustValAccuracy", "value": 0.99, "reason": "one pair decides 100%" } ]
-        """, string seeds = "[0, 1, 2]", string source = "000.txt section 2", string members = "{}", string baseline = "", string paper = Paper) => $$"""
+        """, string seeds = "[0, 1, 2]", string source = "000.txt section 2", string members = "{}", string baseline = "", string paper = Paper, string? companions = null) => $$"""
         {
           "id": "{{id}}", "title": "t", "source": "{{source}}", "statement": "s", "paper": {{paper}},
           "experiment": "{{experiment}}", "analysis": "{{analysis}}", "tolerances": {{tolerances}}, "members": {{members}},
-          "decision": "d", "seeds": {{seeds}}, "seedCombination": "every seed"{{baseline}}
+          "decision": "d", "seeds": {{seeds}}, "seedCombination": "every seed"{{baseline}}{{(companions is null ? "" : $", \"companions\": {companions}")}}
         }
         """;
 
@@ -33,6 +33,15 @@ public class ClaimCatalogTests
         File.WriteAllText(Path.Combine(dir, "catalog.json"), catalog);
         File.WriteAllText(Path.Combine(dir, "experiments", "tiny.json"), Experiment);
         File.WriteAllText(Path.Combine(dir, $"{fileId}.json"), claimJson);
+        return dir;
+    }
+
+    /// <summary>Writes a further experiment file beside tiny.json; its name is read from the JSON.</summary>
+    private static string WithExperiment(string dir, string experimentJson)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(experimentJson);
+        string name = json.RootElement.GetProperty("name").GetString()!;
+        File.WriteAllText(Path.Combine(dir, "experiments", $"{name}.json"), experimentJson);
         return dir;
     }
 
@@ -121,6 +130,139 @@ public class ClaimCatalogTests
         catalog.Select(["MC-*"]).Should().HaveCount(1);
         var act = () => catalog.Select(["PB-*"]);
         act.Should().Throw<Grokking.Configuration.OptionsException>().WithMessage("*PB-**");
+    }
+
+    // ---------------------------------------------------------------- extends
+
+    /// <summary>A base with choices and a ci layer, and a variant of it with two layers (cf. pb-layernorm-2).</summary>
+    private const string BaseExperiment = """
+        { "name": "base", "description": "b", "options": { "Model": { "Norm": "layernorm", "DModel": 64 }, "Optimizer": { "WeightDecay": 0.01 }, "Population": { "Seeds": [0, 1, 2] } },
+          "profiles": { "ci": { "Train": { "Epochs": 7, "BatchSize": 128 }, "Data": { "Modulus": 11 } }, "paper": { "Train": { "Epochs": 9000 } } },
+          "choices": [ "base choice one", "base choice two" ] }
+        """;
+
+    private const string DerivedExperiment = """
+        { "name": "derived", "extends": "base", "description": "d", "options": { "Model": { "Layers": 2 } }, "choices": [ "two layers" ] }
+        """;
+
+    private static string Settings(Grokking.Configuration.GrokkingOptions o) =>
+        System.Text.Json.JsonSerializer.Serialize(new { o.Profile, o.Data, o.Model, o.Optimizer, o.Train, o.Population, o.Landscape });
+
+    [Fact]
+    public void An_extending_experiment_resolves_to_its_base_plus_its_own_change()
+    {
+        var catalog = ClaimCatalog.Load(WithExperiment(WithExperiment(Write(Claim()), BaseExperiment), DerivedExperiment));
+        var @base = catalog.Experiments["base"];
+        var derived = catalog.Experiments["derived"];
+
+        var baseCi = ExperimentResolver.Resolve(@base, Grokking.Configuration.Profile.Ci);
+        var derivedCi = ExperimentResolver.Resolve(derived, Grokking.Configuration.Profile.Ci);
+
+        derived.Base.Should().BeSameAs(@base);
+        derivedCi.Model.Layers.Should().Be(2);
+        baseCi.Model.Layers.Should().Be(1, "the base keeps the default depth");
+        derivedCi.Model.Norm.Should().Be(Grokking.Configuration.Normalization.LayerNorm);
+        derivedCi.Model.DModel.Should().Be(64);
+        derivedCi.Train.Epochs.Should().Be(7, "the base's ci layer applies to the variant");
+        derivedCi.Data.Modulus.Should().Be(11);
+        derivedCi.Population.Seeds.Should().Equal(0, 1, 2);
+        baseCi.Model.Layers = 2;
+        Settings(derivedCi).Should().Be(Settings(baseCi), "depth is the only difference");
+        ExperimentResolver.Resolve(derived, Grokking.Configuration.Profile.Paper).Train.Epochs.Should().Be(9000);
+        derived.AllChoices.Should().Equal("base choice one", "base choice two", "two layers");
+        @base.AllChoices.Should().Equal("base choice one", "base choice two");
+    }
+
+    [Fact]
+    public void Layers_go_base_options_own_options_base_profile_own_profile()
+    {
+        const string variant = """
+            { "name": "variant", "extends": "base", "description": "v", "options": { "Train": { "Epochs": 50, "MetricsEvery": 3 }, "Optimizer": { "WeightDecay": 0.5 } },
+              "profiles": { "ci": { "Train": { "BatchSize": 32 } } } }
+            """;
+        var catalog = ClaimCatalog.Load(WithExperiment(WithExperiment(Write(Claim()), BaseExperiment), variant));
+
+        var ci = ExperimentResolver.Resolve(catalog.Experiments["variant"], Grokking.Configuration.Profile.Ci);
+        var smoke = ExperimentResolver.Resolve(catalog.Experiments["variant"], Grokking.Configuration.Profile.Smoke);
+
+        ci.Optimizer.WeightDecay.Should().Be(0.5, "own options go over the base's options");
+        ci.Train.Epochs.Should().Be(7, "the base's profile layer goes over the variant's options");
+        ci.Train.MetricsEvery.Should().Be(3, "what the base's profile layer does not set stays the variant's");
+        ci.Train.BatchSize.Should().Be(32, "the variant's profile layer goes last");
+        smoke.Train.Epochs.Should().Be(50, "without a profile layer the variant's options hold");
+        catalog.Experiments["variant"].AllChoices.Should().Equal("base choice one", "base choice two");
+    }
+
+    [Fact]
+    public void An_unknown_base_names_extends()
+    {
+        const string orphan = """{ "name": "orphan", "extends": "nowhere", "description": "o" }""";
+
+        var act = () => ClaimCatalog.Load(WithExperiment(Write(Claim()), orphan));
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage("*orphan.json*'extends'*'nowhere' is unknown*")
+            .Which.Field.Should().Be("extends");
+    }
+
+    [Fact]
+    public void A_cycle_of_extends_is_rejected()
+    {
+        string dir = Write(Claim());
+        WithExperiment(dir, """{ "name": "a", "extends": "b", "description": "a" }""");
+        WithExperiment(dir, """{ "name": "b", "extends": "a", "description": "b" }""");
+
+        var act = () => ClaimCatalog.Load(dir);
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage("*'extends'*cycle*")
+            .Which.Field.Should().Be("extends");
+    }
+
+    [Fact]
+    public void An_experiment_extending_itself_is_a_cycle()
+    {
+        var act = () => ClaimCatalog.Load(WithExperiment(Write(Claim()), """{ "name": "self", "extends": "self", "description": "s" }"""));
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage("*self.json*'extends'*cycle*");
+    }
+
+    // ---------------------------------------------------------------- companions
+
+    [Fact]
+    public void A_claim_with_a_valid_companion_loads_it()
+    {
+        string tinyTwo = """{ "name": "tiny-2", "extends": "tiny", "description": "two layers", "options": { "Model": { "Layers": 2 } } }""";
+
+        var catalog = ClaimCatalog.Load(WithExperiment(Write(Claim(companions: """["tiny-2"]""")), tinyTwo));
+
+        catalog.Claims.Single().Companions.Should().Equal("tiny-2");
+        catalog.Claims.Single().Experiment.Should().Be("tiny");
+    }
+
+    [Fact]
+    public void A_claim_without_companions_has_none()
+    {
+        ClaimCatalog.Load(Write(Claim())).Claims.Single().Companions.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("""["nope"]""", "nope")]
+    [InlineData("""["tiny"]""", "tiny")]
+    public void An_unknown_companion_or_the_claims_own_experiment_names_companions(string companions, string named)
+    {
+        var act = () => ClaimCatalog.Load(Write(Claim(companions: companions)));
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage($"*MC-1.json*'companions'*'{named}' is unknown or the claim's own experiment*")
+            .Which.Field.Should().Be("companions");
+    }
+
+    [Fact]
+    public void A_companion_must_run_the_claims_seeds()
+    {
+        string other = """{ "name": "other", "description": "o", "options": { "Population": { "Seeds": [5, 6, 7] } } }""";
+
+        var act = () => ClaimCatalog.Load(WithExperiment(Write(Claim(companions: """["other"]""")), other));
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage("*MC-1.json*'seeds' includes seeds the experiment 'other' does not run*");
     }
 
     [Fact]

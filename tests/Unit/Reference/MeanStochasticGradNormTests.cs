@@ -66,4 +66,27 @@ public class MeanStochasticGradNormTests
             }
         }
     }
+
+    [Fact]
+    public void With_the_pass_on_the_effective_gradient_norm_is_the_reference_mean_over_minibatches_times_the_invariant_weight_norm()
+    {
+        // PB's g_eff = ||g_SI|| * ||theta_SI||, with Lobacheva et al.'s ||g_SI||: the mean over all training
+        // minibatches of each minibatch's gradient norm over the scale-invariant parameters, at the row's weights.
+        using var run = ReferenceFixtures.Train(2, "Model:Norm=layernorm", "Train:BatchSize=7", "Train:StochasticGradientNorm=true", "Population:Seeds=1,2", "Optimizer:Name=sgd", "Optimizer:LearningRate=0.5", "Optimizer:WeightDecay=0.01");
+        using var scope = NewDisposeScope();
+        foreach (var member in run.Members)
+        {
+            using var data = PopulationDataFactory.Create(run.Options.Data, [member.Seed], CPU);
+            for (int s = 1; s <= 2; s++)
+            {
+                var theta = ReferenceFixtures.MemberState(run.Weights[s], member.Index);
+                double meanNorm = new[] { (0, 7), (7, 7), (14, 5) }
+                    .Average(b => ReferenceFixtures.MemberGradientNorm(run.Options, theta, data.TrainX[0].narrow(0, b.Item1, b.Item2), data.TrainY[0].narrow(0, b.Item1, b.Item2), TaskKind.Classification, ReferenceFixtures.IsScaleInvariantInLayerNormTransformer));
+                double invariantNorm = Math.Sqrt(ReferenceFixtures.SumSquares(theta.Where(p => ReferenceFixtures.IsScaleInvariantInLayerNormTransformer(p.Key)).Select(p => p.Value)));
+                var row = run.Row(s, member.Index);
+                row.EffectiveGradNorm.Should().BeApproximately(meanNorm * invariantNorm, 2e-5 * meanNorm * invariantNorm, $"member {member.Index}, step {s}");
+                row.EffectiveLearningRate.Should().BeApproximately(0.5 / (invariantNorm * invariantNorm), 1e-5 * 0.5 / (invariantNorm * invariantNorm));
+            }
+        }
+    }
 }

@@ -41,6 +41,7 @@ internal static class ReportFixtures
         Divergences = [new SeedDivergence(2, "wd=1 seed 2", 1200, 12.4)],
         ProfileChanges = ["Data:Modulus: 97 -> 59"],
         TrainMinutes = 20,
+        RunMinutes = [new("modular-addition", 20)],
     };
 
     public static ClaimOutcome Refuted { get; } = Confirmed with
@@ -54,6 +55,7 @@ internal static class ReportFixtures
         Divergences = [],
         ProfileChanges = [],
         TrainMinutes = 0,
+        RunMinutes = [new("modular-addition", 0)],
     };
 
     public static IReadOnlyList<ClaimOutcome> Outcomes { get; } = [Confirmed, Refuted];

@@ -20,6 +20,16 @@ public sealed record ClaimContext(
     Device? Device = null,
     IProgress<string>? Log = null)
 {
+    /// <summary>The experiment whose run this context holds.</summary>
+    public string Experiment { get; init; } = Claim.Experiment;
+
+    /// <summary>The claim's companion experiments (claim file "companions"), by name, each with its own run.</summary>
+    public IReadOnlyDictionary<string, ClaimContext> Companions { get; init; } = new Dictionary<string, ClaimContext>();
+
+    /// <summary>A companion's context; the claim file names it, so a missing one is a definition error.</summary>
+    public ClaimContext Companion(string experiment) =>
+        Companions.TryGetValue(experiment, out var c) ? c : throw new InvalidOperationException($"{Claim.Id}: the analysis reads experiment '{experiment}', which the claim file does not list under companions");
+
     /// <summary>The members of the run this claim reads (its member filter and seeds).</summary>
     public IReadOnlyList<MemberSpec> Members => Result.Members
         .Where(m => Claim.Members.Matches(m) && Claim.ReadsSeed(m.Seed))

@@ -15,5 +15,11 @@ public interface IClaimAnalysis
     /// <summary>Paper values the analysis looks up by name (checked when claims load).</summary>
     IReadOnlyList<string> RequiredPaperValues { get; }
 
+    /// <summary>
+    /// False for analyses that build their own models from the experiments' options and need no training (they run
+    /// in seconds at every profile): the runner then trains nothing and the context's result has no metrics.
+    /// </summary>
+    bool Trains => true;
+
     AnalysisResult Analyze(ClaimContext context);
 }

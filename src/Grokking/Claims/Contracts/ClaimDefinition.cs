@@ -17,6 +17,12 @@ public sealed class ClaimDefinition
     /// <summary>Name of an experiment under claims/experiments/.</summary>
     public string Experiment { get; set; } = "";
 
+    /// <summary>
+    /// Further experiments the analysis reads beside <see cref="Experiment"/>: the other arms of a comparison that
+    /// cannot share one population (another depth, no normalization). Each is its own cached run.
+    /// </summary>
+    public List<string> Companions { get; set; } = [];
+
     /// <summary>Name of the analysis that turns runs into measured values and a verdict.</summary>
     public string Analysis { get; set; } = "";
 

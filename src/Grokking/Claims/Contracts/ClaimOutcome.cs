@@ -23,6 +23,9 @@ public sealed record ClaimOutcome(
     /// <summary>What the profile changed from the paper setup, e.g. "Data:Modulus: 97 -> 59".</summary>
     public IReadOnlyList<string> ProfileChanges { get; init; } = [];
 
-    /// <summary>Minutes the experiment's run took to train (0 when served from the cache of an earlier process).</summary>
+    /// <summary>Minutes the claim's runs took to train, together (0 when served from the cache of an earlier process).</summary>
     public double TrainMinutes { get; init; }
+
+    /// <summary>Training minutes per experiment the claim read (its own, then its companions); empty for error outcomes.</summary>
+    public IReadOnlyList<KeyValuePair<string, double>> RunMinutes { get; init; } = [];
 }

@@ -7,6 +7,13 @@ public sealed class ExperimentDefinition
 
     public string Description { get; set; } = "";
 
+    /// <summary>
+    /// Another experiment this one is a variant of (e.g. the 2-layer or the no-norm arm of one setup): its options
+    /// and profile layers come first, this file's after them (options, then the profile's layer), and its choices
+    /// are reported before this file's. Keeps the arms of a comparison from drifting apart.
+    /// </summary>
+    public string? Extends { get; set; }
+
     /// <summary>Configuration layer over the built-in defaults (same keys as grokking train).</summary>
     public System.Text.Json.Nodes.JsonObject Options { get; set; } = [];
 
@@ -18,4 +25,12 @@ public sealed class ExperimentDefinition
 
     [System.Text.Json.Serialization.JsonIgnore]
     public string File { get; set; } = "";
+
+    /// <summary>Set by the loader from <see cref="Extends"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ExperimentDefinition? Base { get; set; }
+
+    /// <summary>The base chain's choices, then this experiment's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> AllChoices => [.. Base?.AllChoices ?? [], .. Choices];
 }
