@@ -122,7 +122,7 @@ public sealed class EffectiveLrSawtooth : IClaimAnalysis
         return context.FigureOf(title, PanelChart.Write(dir, name, title,
         [
             new ChartPanel("effective learning rate lr / |theta_SI|^2", "epoch", "effective lr", lr, LogY: true),
-            new ChartPanel("effective gradient norm |g_SI| |theta_SI| (mean over minibatches)", "epoch", "effective gradient norm", grad, LogY: true),
+            new ChartPanel("effective gradient norm |g_SI| |theta_SI|", "epoch", "effective gradient norm", grad, LogY: true),
         ]));
     }
 }
