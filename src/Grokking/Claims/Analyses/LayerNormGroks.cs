@@ -37,7 +37,7 @@ public sealed class LayerNormGroks : IClaimAnalysis
             measured.Add(new($"{layers}-layer: point 1, median", MemberSeries.Median(p1), "epoch", null, "reported", p1, Key: $"point1L{layers}"));
             measured.Add(new($"{layers}-layer: robust point 2 (validation >= {robustVal:P0}), median over the seeds that reach it", MemberSeries.Median(p2), "epoch", null, $"decides: reached within {budget:0} epochs", p2, Key: $"point2L{layers}"));
             measured.Add(new($"{layers}-layer: point 2 at exactly 100% validation accuracy, median over the seeds that reach it", MemberSeries.Median(exact), "epoch", null, "reported", exact, Key: $"point2ExactL{layers}"));
-            figures.Add(MemberSeries.AccuracyFigure(arm, $"accuracy-{layers}-layer", $"{context.Claim.Id} (PB Fig. 4): {layers}-layer LayerNorm transformer, train / validation accuracy (dots: point 1, robust point 2)", arm.Members, members.ToDictionary(m => m.Spec.Index, m => m.Points), robustVal));
+            figures.Add(MemberSeries.AccuracyFigure(arm, $"accuracy-{layers}-layer", $"{context.Claim.Id} (PB Fig. 4): {layers}-layer LayerNorm, accuracy (dots: points 1, 2)", arm.Members, members.ToDictionary(m => m.Spec.Index, m => m.Points), robustVal));
         }
 
         var overall = verdicts.Any(v => v.Verdict == Verdict.Refuted) ? Verdict.Refuted
