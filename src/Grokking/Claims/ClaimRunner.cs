@@ -27,7 +27,8 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
         string profileName = profile.ToString().ToLowerInvariant();
         ClaimContext ContextOf(CachedRun run) =>
             new(claim, run.Result, run.Directory, profileName, Path.GetFullPath(reportDirectory), run.Options, device, log) { Experiment = run.Experiment };
-        var context = ContextOf(runs[0]) with { Companions = runs.Skip(1).ToDictionary(r => r.Experiment, ContextOf) };
+        var contexts = runs.Select(ContextOf).ToList();
+        var context = contexts[0] with { Companions = contexts.Skip(1).ToDictionary(c => c.Experiment) };
         progress?.Report(new ClaimProgress(claim.Id, index, count, "analysis", null));
         var result = analysis.Analyze(context);
         var experiment = catalog.Experiments[claim.Experiment];
@@ -47,10 +48,10 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
             result.Figures,
             clock.Elapsed.TotalSeconds)
         {
-            Divergences = runs.SelectMany(run => ContextOf(run).Members
-                    .Select(m => (Member: m, Events: run.Result.Events[m.Index]))
+            Divergences = contexts.SelectMany(c => c.Members
+                    .Select(m => (Member: m, Events: c.Result.Events[m.Index]))
                     .Where(x => x.Events.Diverged)
-                    .Select(x => new SeedDivergence(x.Member.Seed, runs.Count > 1 ? $"{run.Experiment}: {x.Member.Label}" : x.Member.Label, x.Events.DivergedStep, run.Result.EpochOf(x.Events.DivergedStep))))
+                    .Select(x => new SeedDivergence(x.Member.Seed, runs.Count > 1 ? $"{c.Experiment}: {x.Member.Label}" : x.Member.Label, x.Events.DivergedStep, c.Result.EpochOf(x.Events.DivergedStep))))
                 .ToList(),
             ProfileChanges = runs.Count == 1
                 ? ExperimentResolver.ChangesFromPaper(experiment, profile)

@@ -47,4 +47,17 @@ public class SeedVerdictsTests
     [Fact]
     public void One_undecided_completed_seed_leaves_it_inconclusive() =>
         SeedVerdicts.Combine([Ok(0), new SeedFinding(1, Verdict.Inconclusive, "budget"), Ok(2)]).Verdict.Should().Be(Verdict.Inconclusive);
+
+    [Theory]
+    [InlineData(Verdict.Confirmed, Verdict.Confirmed, Verdict.Confirmed)]
+    [InlineData(Verdict.Confirmed, Verdict.Refuted, Verdict.Refuted)]
+    [InlineData(Verdict.Inconclusive, Verdict.Refuted, Verdict.Refuted)]
+    [InlineData(Verdict.Confirmed, Verdict.Inconclusive, Verdict.Inconclusive)]
+    public void Groups_hold_together_only_when_every_group_holds(Verdict first, Verdict second, Verdict expected)
+    {
+        var (verdict, reason) = SeedVerdicts.CombineGroups([("1 layer", first, "a"), ("2 layers", second, "b")]);
+
+        verdict.Should().Be(expected);
+        reason.Should().Be($"1 layer: {first.ToString().ToUpperInvariant()} — a | 2 layers: {second.ToString().ToUpperInvariant()} — b");
+    }
 }

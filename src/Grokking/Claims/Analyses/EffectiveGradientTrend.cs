@@ -32,8 +32,7 @@ public sealed class EffectiveGradientTrend : IClaimAnalysis
             foreach (var m in arm.Members)
             {
                 var points = GrokkingPoints.Of(arm.Result, m.Index, robustVal);
-                var events = arm.Result.Events[m.Index];
-                var rows = MemberSeries.Rows(arm.Result, m.Index).Where(r => !events.Diverged || r.Step < events.DivergedStep).ToArray();
+                var rows = MemberSeries.RowsBeforeDivergence(arm.Result, m.Index);
                 var trend = PeriodicEvents.Trend([.. rows.Select(r => r.Epoch)], [.. rows.Select(r => r.EffectiveGradNorm)], points.Point1, points.RobustPoint2);
                 bool spans = double.IsFinite(points.Point1) && double.IsFinite(points.RobustPoint2);
                 rhos.Add(spans ? trend.Rho : double.NaN);

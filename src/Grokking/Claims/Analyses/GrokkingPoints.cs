@@ -14,7 +14,7 @@ public sealed record GrokkingPoints(double Point1, double ValAtPoint1, double Po
     public static GrokkingPoints Of(TrainingResult result, int member, double robustVal)
     {
         var e = result.Events[member];
-        var rows = MemberSeries.Rows(result, member).Where(r => !e.Diverged || r.Step < e.DivergedStep).ToArray();
+        var rows = MemberSeries.RowsBeforeDivergence(result, member);
         var p1 = rows.FirstOrDefault(r => r.TrainAccuracy >= 1 - Slack);
         var p2 = rows.FirstOrDefault(r => r.ValAccuracy >= 1 - Slack);
         var robust = rows.FirstOrDefault(r => r.ValAccuracy >= robustVal - Slack);

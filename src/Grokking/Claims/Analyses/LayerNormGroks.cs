@@ -40,10 +40,8 @@ public sealed class LayerNormGroks : IClaimAnalysis
             figures.Add(MemberSeries.AccuracyFigure(arm, $"accuracy-{layers}-layer", $"{context.Claim.Id} (PB Fig. 4): {layers}-layer LayerNorm, accuracy (dots: points 1, 2)", arm.Members, members.ToDictionary(m => m.Spec.Index, m => m.Points), robustVal));
         }
 
-        var overall = verdicts.Any(v => v.Verdict == Verdict.Refuted) ? Verdict.Refuted
-            : verdicts.Any(v => v.Verdict == Verdict.Inconclusive) ? Verdict.Inconclusive
-            : Verdict.Confirmed;
-        return new AnalysisResult(overall, string.Join(" | ", verdicts.Select(v => $"{v.Arm}: {v.Verdict.ToString().ToUpperInvariant()} — {v.Reason}")), measured, figures);
+        var (overall, combined) = SeedVerdicts.CombineGroups(verdicts);
+        return new AnalysisResult(overall, combined, measured, figures);
     }
 
     public static SeedFinding Judge(long seed, GrokkingPoints p, double budgetEpochs, double robustVal)

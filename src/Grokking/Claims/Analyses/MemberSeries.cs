@@ -8,6 +8,13 @@ public static class MemberSeries
 {
     public static MetricRow[] Rows(TrainingResult result, int member) => result.MetricsOf(member).OrderBy(r => r.Step).ToArray();
 
+    /// <summary>The member's rows from before its divergence (all of them when it did not diverge).</summary>
+    public static MetricRow[] RowsBeforeDivergence(TrainingResult result, int member)
+    {
+        var e = result.Events[member];
+        return Rows(result, member).Where(r => !e.Diverged || r.Step < e.DivergedStep).ToArray();
+    }
+
     /// <summary>
     /// Summaries over seeds read the seeds that have the value: NaN marks an event that never came (or a diverged
     /// seed), which the per-seed list shows; the summary is NaN only when no seed has it.

@@ -26,8 +26,7 @@ public sealed record PeriodicMember(string Arm, MemberSpec Spec, GrokkingPoints 
         foreach (var m in arm.Members)
         {
             var points = GrokkingPoints.Of(result, m.Index, robustVal);
-            var events = result.Events[m.Index];
-            var rows = MemberSeries.Rows(result, m.Index).Where(r => !events.Diverged || r.Step < events.DivergedStep).ToArray();
+            var rows = MemberSeries.RowsBeforeDivergence(result, m.Index);
             var series = new PeriodicSeries(
                 [.. rows.Select(r => r.Epoch)],
                 [.. rows.Select(r => r.TrainAccuracy)],

@@ -38,7 +38,8 @@ public sealed class ScaleInvariance : IClaimAnalysis
         var device = context.Device ?? CPU;
         // Each LayerNorm arm scales its own scale-invariant set; a control scales the set of the LayerNorm arm of its
         // depth (the same names in a model without LayerNorm), or of the first arm when no depth matches.
-        IReadOnlyList<string> NamesFor(ClaimContext a) => InvariantNames(arms.FirstOrDefault(l => l.RunOptions.Model.Layers == a.RunOptions.Model.Layers) ?? arms[0], device);
+        var namesOf = arms.ToDictionary(a => a.RunOptions.Model.Layers, a => InvariantNames(a, device));
+        IReadOnlyList<string> NamesFor(ClaimContext a) => namesOf.GetValueOrDefault(a.RunOptions.Model.Layers) ?? namesOf[arms[0].RunOptions.Model.Layers];
         var findings = new List<SeedFinding>();
         var measured = new List<MeasuredValue>();
         foreach (var (arm, isControl) in arms.Select(a => (a, false)).Concat(controls.Select(c => (c, true))))

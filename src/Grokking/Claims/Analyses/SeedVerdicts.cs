@@ -46,6 +46,18 @@ public static class SeedVerdicts
         return (Verdict.Confirmed, $"holds in all {completed.Count} completed seeds: " + Describe(completed) + divergedNote);
     }
 
+    /// <summary>
+    /// Combines groups that were each decided by <see cref="Combine"/> (e.g. the depths of PB-1, every one of which
+    /// must hold): a refuted group refutes, an undecided group leaves the claim undecided, otherwise it holds.
+    /// </summary>
+    public static (Verdict Verdict, string Reason) CombineGroups(IReadOnlyList<(string Group, Verdict Verdict, string Reason)> groups)
+    {
+        var worst = groups.Any(g => g.Verdict == Verdict.Refuted) ? Verdict.Refuted
+            : groups.Any(g => g.Verdict == Verdict.Inconclusive) ? Verdict.Inconclusive
+            : Verdict.Confirmed;
+        return (worst, string.Join(" | ", groups.Select(g => $"{g.Group}: {g.Verdict.ToString().ToUpperInvariant()} — {g.Reason}")));
+    }
+
     private static string Describe(IEnumerable<SeedFinding> findings) =>
         string.Join("; ", findings.Select(f => $"{f.Subject}: {f.Reason}"));
 }
