@@ -23,13 +23,11 @@ public sealed class RunCache(string root)
 
     public string Root { get; } = Path.GetFullPath(root);
 
-    /// <summary>Parameters and arithmetic are float32 everywhere in the engine; part of the key so a future dtype option cannot reuse these runs.</summary>
-    public const string DType = "float32";
-
     /// <param name="device">"cpu" or "cuda": a CUDA run is not a CPU run (other kernels, other rounding).</param>
     public static string KeyOf(GrokkingOptions options, string device = "cpu")
     {
-        var identity = new { EngineVersion.Value, Device = device, DType, options.Data, options.Model, options.Optimizer, options.Train, options.Population };
+        // DType was the constant "float32" before Model:Precision existed; it stays in the key under that name.
+        var identity = new { EngineVersion.Value, Device = device, DType = options.Model.Precision.ToString().ToLowerInvariant(), options.Data, options.Model, options.Optimizer, options.Train, options.Population };
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(identity, RunDirectory.Json)));
         return Convert.ToHexString(hash)[..16].ToLowerInvariant();
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 
 namespace Grokking.Configuration;
 
@@ -40,6 +41,28 @@ public sealed class DataOptions
 
     [Range(1, 10_000_000)]
     public int TestSamples { get; set; } = 100;
+
+    /// <summary>
+    /// Images (Kind = images): the directory holding train-images-idx3-ubyte, train-labels-idx1-ubyte,
+    /// t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz). Unset means
+    /// <see cref="DefaultImagesDirectory"/>, where Debian's dataset-fashion-mnist package puts Fashion-MNIST; point it
+    /// at MNIST's IDX files to run on MNIST. Unset values stay out of the serialized options, so the run keys of
+    /// every other experiment did not change when these keys were added.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ImagesDirectory { get; set; }
+
+    /// <summary>The data set's name as the report prints it (the verdict is about this data set); unset: Fashion-MNIST.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ImagesName { get; set; }
+
+    public const string DefaultImagesDirectory = "/usr/share/datasets/fashion-mnist";
+
+    [JsonIgnore]
+    public string ImagesDirectoryOrDefault => ImagesDirectory ?? DefaultImagesDirectory;
+
+    [JsonIgnore]
+    public string ImagesNameOrDefault => ImagesName ?? (ImagesDirectory is null ? "Fashion-MNIST" : Path.GetFileName(ImagesDirectory.TrimEnd('/')));
 
     /// <summary>Seed of the teacher network, shared by the whole population so members learn one function.</summary>
     [Range(0, int.MaxValue)]

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using static TorchSharp.torch;
 
 namespace Grokking.Configuration;
 
@@ -30,6 +32,17 @@ public sealed class ModelOptions : ICrossValidated
     /// <summary>The initialization multiplied by this factor (Omnigrok's alpha).</summary>
     [Range(1e-6, 1e6)]
     public double InitScale { get; set; } = 1.0;
+
+    /// <summary>
+    /// Parameter and data type. Left out of the serialized options at its default, so adding it kept the run keys of
+    /// every float32 run (the cache key hashes the serialized options).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public Precision Precision { get; set; } = Precision.Float32;
+
+    /// <summary>The TorchSharp type of <see cref="Precision"/>.</summary>
+    [JsonIgnore]
+    public ScalarType DType => Precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
 
     public IEnumerable<(string Key, string Message)> Validate()
     {

@@ -58,6 +58,15 @@ public sealed class PopulationData : IDisposable
         return picked.reshape([members, indices.shape[1], .. source.shape[2..]]);
     }
 
+    /// <summary>The same data with floating-point tensors in <paramref name="type"/>; this instance is disposed.</summary>
+    public PopulationData WithFloatType(ScalarType type)
+    {
+        Tensor Convert(Tensor t) => t.is_floating_point() && t.dtype != type ? t.to_type(type) : t.detach();
+        var converted = new PopulationData(Task, Convert(TrainX), Convert(TrainY), Convert(ValX), Convert(ValY), Classes, CorrectThreshold);
+        Dispose();
+        return converted;
+    }
+
     public void Dispose()
     {
         TrainX.Dispose();

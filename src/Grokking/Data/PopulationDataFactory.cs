@@ -7,12 +7,18 @@ namespace Grokking.Data;
 /// <summary>Builds each member's train/validation sets from the data options and the member seeds.</summary>
 public static class PopulationDataFactory
 {
-    public static PopulationData Create(DataOptions options, IReadOnlyList<long> seeds, Device device) => options.Kind switch
+    /// <param name="floatType">Type of floating-point inputs and targets: the model's (Model:Precision).</param>
+    public static PopulationData Create(DataOptions options, IReadOnlyList<long> seeds, Device device, ScalarType floatType = ScalarType.Float32)
     {
-        DatasetKind.Modular => Modular(options, seeds, device),
-        DatasetKind.TeacherStudent => TeacherStudentDataset.Create(options, seeds, device),
-        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "unknown Data:Kind"),
-    };
+        var data = options.Kind switch
+        {
+            DatasetKind.Modular => Modular(options, seeds, device),
+            DatasetKind.TeacherStudent => TeacherStudentDataset.Create(options, seeds, device),
+            DatasetKind.Images => ImageDataset.Create(options, seeds, device),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "unknown Data:Kind"),
+        };
+        return floatType == ScalarType.Float32 ? data : data.WithFloatType(floatType);
+    }
 
     /// <summary>Input shape of one example and output width, for building the model before the data.</summary>
     public static (long[] InputShape, int Vocabulary, int Outputs) Shape(DataOptions options)
@@ -22,13 +28,18 @@ public static class PopulationDataFactory
             return ([options.TeacherInputs], 0, options.TeacherOutputs);
         }
 
+        if (options.Kind == DatasetKind.Images)
+        {
+            return (ImageDataset.InputShape, 0, ImageDataset.Classes);
+        }
+
         return ([ModularArithmeticDataset.SequenceLengthOf(options.Format)], ModularArithmeticDataset.VocabularySizeOf(options.Format, options.Modulus), ModularArithmeticDataset.ClassesOf(options.Format, options.Modulus));
     }
 
     /// <summary>Number of training examples each member gets (the split rounds down, at least one of each).</summary>
     public static int TrainCount(DataOptions options)
     {
-        if (options.Kind == DatasetKind.TeacherStudent)
+        if (options.Kind is DatasetKind.TeacherStudent or DatasetKind.Images)
         {
             return options.TrainSamples;
         }

@@ -7,4 +7,7 @@ public enum TaskKind
 
     /// <summary>Labels are vectors; mean squared error; a sample is "correct" when its squared error is below a threshold.</summary>
     Regression,
+
+    /// <summary>Labels are class indices; mean squared error against one-hot targets (mean over classes); accuracy = argmax matches.</summary>
+    OneHotRegression,
 }

@@ -30,8 +30,8 @@ public static class CurveFitter
 
         int f = requests.Count;
         var seeds = requests.Select(r => r.Start.Seed).ToArray();
-        using var data = PopulationDataFactory.Create(setup.Data, seeds, setup.Device);
         using var model = PopulationModelFactory.Create(f, setup.Model, setup.Data, setup.Device);
+        using var data = PopulationDataFactory.Create(setup.Data, seeds, setup.Device, model.DType);
         var names = model.Parameters.Select(p => p.Name).ToList();
         var start = new Dictionary<string, Tensor>();
         var end = new Dictionary<string, Tensor>();

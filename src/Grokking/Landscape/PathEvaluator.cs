@@ -75,8 +75,8 @@ public static class PathEvaluator
         try
         {
             var seeds = points.Select(p => paths[p.Path].Seed).ToArray();
-            using var data = PopulationDataFactory.Create(setup.Data, seeds, setup.Device);
             using var model = PopulationModelFactory.Create(n, setup.Model, setup.Data, setup.Device);
+            using var data = PopulationDataFactory.Create(setup.Data, seeds, setup.Device, model.DType);
             model.Load(state);
             using var scope = NewDisposeScope();
             var train = PopulationEvaluator.Evaluate(model, data.TrainX, data.TrainY, data);

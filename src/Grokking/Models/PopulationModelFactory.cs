@@ -6,16 +6,17 @@ namespace Grokking.Models;
 
 public static class PopulationModelFactory
 {
-    /// <param name="dtype">Type the parameters are created in; float32 for training, float64 for finite-difference checks.</param>
-    public static PopulationModel Create(int members, ModelOptions model, DataOptions data, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    /// <param name="dtype">Type the parameters are created in; default Model:Precision (float64 also for finite-difference checks).</param>
+    public static PopulationModel Create(int members, ModelOptions model, DataOptions data, Device? device = null, ScalarType? dtype = null)
     {
+        var type = dtype ?? model.DType;
         var (inputShape, vocabulary, outputs) = PopulationDataFactory.Shape(data);
         return model.Kind switch
         {
             ModelKind.Transformer when data.Kind == DatasetKind.Modular =>
-                new PopulationTransformer(members, model, vocabulary, (int)inputShape[0], outputs, device, dtype),
+                new PopulationTransformer(members, model, vocabulary, (int)inputShape[0], outputs, device, type),
             ModelKind.Transformer => throw new OptionsException("Model:Kind", "Invalid value for 'Model:Kind': transformer needs Data:Kind = modular (token inputs); use mlp"),
-            ModelKind.Mlp => new PopulationMlp(members, model, (int)inputShape.Aggregate(1L, (a, b) => a * b), data.Kind == DatasetKind.Modular ? throw new OptionsException("Model:Kind", "Invalid value for 'Model:Kind': mlp needs vector inputs; use transformer for Data:Kind = modular") : outputs, device, dtype),
+            ModelKind.Mlp => new PopulationMlp(members, model, (int)inputShape.Aggregate(1L, (a, b) => a * b), data.Kind == DatasetKind.Modular ? throw new OptionsException("Model:Kind", "Invalid value for 'Model:Kind': mlp needs vector inputs; use transformer for Data:Kind = modular") : outputs, device, type),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
     }

@@ -33,8 +33,8 @@ public sealed class PopulationTrainer
         run?.WriteConfiguration(options);
         int k = members.Count;
         var seeds = members.Select(m => m.Seed).ToArray();
-        using var data = PopulationDataFactory.Create(options.Data, seeds, device);
         using var model = PopulationModelFactory.Create(k, options.Model, options.Data, device);
+        using var data = PopulationDataFactory.Create(options.Data, seeds, device, model.DType);
         model.Initialize(seeds, members.Select(m => m.InitScale).ToArray());
         using var optimizer = new PopulationOptimizer(model, options.Optimizer, members.Select(m => m.LearningRate).ToArray(), members.Select(m => m.WeightDecay).ToArray());
         var recorder = new MetricRecorder(model, data, optimizer, options.Train.BatchSize, options.Train.StochasticGradientNorm);
@@ -43,6 +43,7 @@ public sealed class PopulationTrainer
         int n = data.TrainCount;
         int batch = options.Train.BatchSize == 0 ? n : Math.Min(options.Train.BatchSize, n);
         long stepsPerEpoch = (n + batch - 1) / batch;
+        bool fullBatch = batch >= n;
         long totalSteps = options.Train.Steps > 0 ? options.Train.Steps : options.Train.Epochs * stepsPerEpoch;
         long metricsEvery = options.Train.MetricsEvery;
 
@@ -75,7 +76,9 @@ public sealed class PopulationTrainer
         {
             long epoch = step / stepsPerEpoch;
             long position = step % stepsPerEpoch;
-            if (epoch != orderEpoch)
+            // Full batch: every step sees the whole training set, so no order is drawn and no rows are gathered
+            // (with 40 teacher-student members the per-member permutations cost more than the step).
+            if (!fullBatch && epoch != orderEpoch)
             {
                 order?.Dispose();
                 order = MinibatchOrder.ForEpoch(seeds, n, epoch, device);
@@ -86,9 +89,9 @@ public sealed class PopulationTrainer
             Tensor? gradSquares = null;
             using (var scope = NewDisposeScope())
             {
-                var idx = order!.narrow(1, position * batch, Math.Min(batch, n - (position * batch)));
-                var output = model.forward(PopulationData.Gather(data.TrainX, idx));
-                var loss = LossFunctions.PerExample(output, PopulationData.Gather(data.TrainY, idx), data.Task).mean([1]);
+                var idx = fullBatch ? null : order!.narrow(1, position * batch, Math.Min(batch, n - (position * batch)));
+                var output = model.forward(idx is null ? data.TrainX : PopulationData.Gather(data.TrainX, idx));
+                var loss = LossFunctions.PerExample(output, idx is null ? data.TrainY : PopulationData.Gather(data.TrainY, idx), data.Task).mean([1]);
                 optimizer.ZeroGrad();
                 loss.sum().backward();
                 var gradSquare = model.SquaredGradNorm();

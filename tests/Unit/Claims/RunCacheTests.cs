@@ -50,4 +50,23 @@ public class RunCacheTests
         RunCache.KeyOf(a).Should().Be(RunCache.KeyOf(c));
         RunCache.KeyOf(a, "cuda").Should().NotBe(RunCache.KeyOf(a, "cpu"), "a CUDA run is not a CPU run");
     }
+
+    /// <summary>
+    /// New options must keep the keys of runs that do not use them (a changed key retrains every cached run: 25
+    /// minutes for MC at ci). These are the keys of the committed experiments' ci runs at engine-2026.11.23.3; a
+    /// deliberate change (a new engine version) updates them here.
+    /// </summary>
+    [Theory]
+    [InlineData("mc-grokking", "a570001fcc927887")]
+    [InlineData("mc-two-inits", "53e57ec006a6895b")]
+    [InlineData("pb-layernorm", "bd59055e3cedb5f3")]
+    [InlineData("pb-layernorm-2", "7b6262575fe58f9f")]
+    public void Adding_an_option_at_its_default_keeps_existing_run_keys(string experiment, string key)
+    {
+        EngineFixtures.Small();
+        var catalog = ClaimCatalog.Load(Path.Combine(RepositoryLocator.Find(), "claims"));
+        var options = ExperimentResolver.Resolve(catalog.Experiments[experiment], Grokking.Configuration.Profile.Ci);
+
+        RunCache.KeyOf(options).Should().Be(key);
+    }
 }

@@ -53,6 +53,26 @@ public class PopulationTrainerTests
     }
 
     [Fact]
+    public void Float64_precision_trains_in_float64_and_agrees_with_float32_to_float32_rounding()
+    {
+        string[] setup = ["Data:Kind=teacherstudent", "Model:Kind=mlp", "Model:Hidden=16,16", "Model:Activation=tanh", "Data:TrainSamples=20", "Data:TestSamples=10",
+            "Train:BatchSize=0", "Train:Steps=50", "Train:MetricsEvery=10", "Optimizer:Name=adamw", "Optimizer:LearningRate=0.001"];
+        var o64 = EngineFixtures.Small([.. setup, "Model:Precision=float64"]);
+        var o32 = EngineFixtures.Small(setup);
+
+        var r64 = new PopulationTrainer(o64, PopulationSetup.Members(o64), torch.CPU).Run();
+        var r32 = new PopulationTrainer(o32, PopulationSetup.Members(o32), torch.CPU).Run();
+
+        // Same seeds and data draws: the runs differ only by rounding, so the losses agree closely but not exactly.
+        var loss64 = r64.Metrics.Select(m => m.TrainLoss).ToArray();
+        var loss32 = r32.Metrics.Select(m => m.TrainLoss).ToArray();
+        loss64.Zip(loss32).Should().OnlyContain(p => Math.Abs(p.First - p.Second) <= 1e-4 * Math.Max(1, Math.Abs(p.First)));
+        loss64.Should().NotEqual(loss32);
+        o64.Model.DType.Should().Be(torch.ScalarType.Float64);
+        Grokking.Claims.RunCache.KeyOf(o64).Should().NotBe(Grokking.Claims.RunCache.KeyOf(o32));
+    }
+
+    [Fact]
     public void A_killed_run_resumes_from_its_checkpoint_with_the_same_results()
     {
         string unbroken = EngineFixtures.TempDirectory();

@@ -47,4 +47,18 @@ public class LossFunctionTests
 
         LossFunctions.Correct(logits, labels, loss, TaskKind.Classification, threshold: 0).data<float>().ToArray().Should().Equal(1f, 0f, 1f, 0f);
     }
+
+    [Fact]
+    public void One_hot_regression_is_the_mean_squared_error_against_the_one_hot_target_and_correct_by_argmax()
+    {
+        using var scope = NewDisposeScope();
+        var output = tensor(new double[] { 0.2, 0.9, -0.1, 1, 0, 0 }, [1, 2, 3]);
+        var labels = tensor(new long[] { 1, 2 }, [1, 2]);
+
+        var loss = LossFunctions.PerExample(output, labels, TaskKind.OneHotRegression);
+
+        // (0.2^2 + 0.1^2 + 0.1^2) / 3 = 0.02; (1 + 0 + 1) / 3 (PyTorch's MSELoss, mean over the 10 classes per image in OG-6).
+        loss.data<double>().ToArray().Should().Equal(new[] { 0.06 / 3, 2.0 / 3 }, (a, b) => Math.Abs(a - b) < 1e-15);
+        LossFunctions.Correct(output, labels, loss, TaskKind.OneHotRegression, threshold: 0).data<float>().ToArray().Should().Equal(1f, 0f);
+    }
 }

@@ -83,8 +83,8 @@ public sealed class ScaleInvariance : IClaimAnalysis
         var seeds = members.Select(m => m.Seed).ToArray();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var data = PopulationDataFactory.Create(arm.RunOptions.Data, seeds, device);
         using var model = PopulationModelFactory.Create(members.Count, arm.RunOptions.Model, arm.RunOptions.Data, device);
+        using var data = PopulationDataFactory.Create(arm.RunOptions.Data, seeds, device, model.DType);
         model.Initialize(seeds, [.. members.Select(m => m.InitScale)]);
         var missing = names.Where(n => model.Parameters.All(p => p.Name != n)).ToList();
         if (missing.Count > 0)
