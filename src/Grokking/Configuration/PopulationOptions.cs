@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Grokking.Configuration;
 
 /// <summary>
@@ -14,6 +16,14 @@ public sealed class PopulationOptions : ICrossValidated
 
     public double[] LearningRates { get; set; } = [];
 
+    /// <summary>
+    /// Train fractions swept within one population (OG-7, PG-1): each member splits the data at its own fraction;
+    /// unset = Data:TrainFraction for every member. Members with different training-set sizes need full-batch
+    /// training (Train:BatchSize = 0). Unset stays out of the serialized options, so existing run keys did not change.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? TrainFractions { get; set; }
+
     public IEnumerable<(string Key, string Message)> Validate()
     {
         if (Seeds.Length == 0)
@@ -29,6 +39,11 @@ public sealed class PopulationOptions : ICrossValidated
         if (InitScales.Any(a => a <= 0 || !double.IsFinite(a)))
         {
             yield return ("InitScales", "init scales must be finite and > 0");
+        }
+
+        if (TrainFractions is { } fractions && (fractions.Length == 0 || fractions.Any(f => !(f > 0 && f < 1))))
+        {
+            yield return ("TrainFractions", "train fractions must lie in (0, 1); leave the key out for Data:TrainFraction");
         }
 
         if (LearningRates.Any(a => a < 0 || !double.IsFinite(a)))

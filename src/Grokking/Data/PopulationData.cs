@@ -9,7 +9,9 @@ namespace Grokking.Data;
 /// </summary>
 public sealed class PopulationData : IDisposable
 {
-    public PopulationData(TaskKind task, Tensor trainX, Tensor trainY, Tensor valX, Tensor valY, int classes, double correctThreshold = 0)
+    /// <param name="trainWeights">[K, N] 1 for a member's own rows and 0 for padding, when members have training sets of different sizes (a fraction sweep); null when every row is every member's.</param>
+    /// <param name="valWeights">The same for the validation rows.</param>
+    public PopulationData(TaskKind task, Tensor trainX, Tensor trainY, Tensor valX, Tensor valY, int classes, double correctThreshold = 0, Tensor? trainWeights = null, Tensor? valWeights = null)
     {
         if (trainX.shape[0] != trainY.shape[0] || valX.shape[0] != trainX.shape[0] || valY.shape[0] != trainX.shape[0])
         {
@@ -23,7 +25,27 @@ public sealed class PopulationData : IDisposable
         ValY = valY;
         Classes = classes;
         CorrectThreshold = correctThreshold;
+        TrainWeights = trainWeights;
+        ValWeights = valWeights;
+        TrainSizes = trainWeights?.sum(1).DetachFromDisposeScope();
+        ValSizes = valWeights?.sum(1).DetachFromDisposeScope();
     }
+
+    /// <summary>[K, N] row weights of the padded training sets (a fraction sweep), or null.</summary>
+    public Tensor? TrainWeights { get; }
+
+    public Tensor? ValWeights { get; }
+
+    /// <summary>[K] each member's number of training rows when they differ, or null.</summary>
+    public Tensor? TrainSizes { get; }
+
+    public Tensor? ValSizes { get; }
+
+    /// <summary>True when members have training sets of different sizes (padded rows carry weight 0).</summary>
+    public bool IsPadded => TrainWeights is not null;
+
+    /// <summary>Per-member mean [K] of a per-example tensor [K, N] over each member's own training rows (the full training set).</summary>
+    public Tensor TrainMean(Tensor perExample) => TrainWeights is null ? perExample.mean([1]) : perExample.mul(TrainWeights).sum(1).div(TrainSizes!);
 
     public TaskKind Task { get; }
 
@@ -62,7 +84,7 @@ public sealed class PopulationData : IDisposable
     public PopulationData WithFloatType(ScalarType type)
     {
         Tensor Convert(Tensor t) => t.is_floating_point() && t.dtype != type ? t.to_type(type) : t.detach();
-        var converted = new PopulationData(Task, Convert(TrainX), Convert(TrainY), Convert(ValX), Convert(ValY), Classes, CorrectThreshold);
+        var converted = new PopulationData(Task, Convert(TrainX), Convert(TrainY), Convert(ValX), Convert(ValY), Classes, CorrectThreshold, TrainWeights?.detach(), ValWeights?.detach());
         Dispose();
         return converted;
     }
@@ -73,5 +95,9 @@ public sealed class PopulationData : IDisposable
         TrainY.Dispose();
         ValX.Dispose();
         ValY.Dispose();
+        TrainWeights?.Dispose();
+        ValWeights?.Dispose();
+        TrainSizes?.Dispose();
+        ValSizes?.Dispose();
     }
 }

@@ -8,11 +8,12 @@ namespace Grokking.Data;
 public static class PopulationDataFactory
 {
     /// <param name="floatType">Type of floating-point inputs and targets: the model's (Model:Precision).</param>
-    public static PopulationData Create(DataOptions options, IReadOnlyList<long> seeds, Device device, ScalarType floatType = ScalarType.Float32)
+    /// <param name="trainFractions">Per member, its own train fraction (Population:TrainFractions; NaN = Data:TrainFraction), or null.</param>
+    public static PopulationData Create(DataOptions options, IReadOnlyList<long> seeds, Device device, ScalarType floatType = ScalarType.Float32, IReadOnlyList<double>? trainFractions = null)
     {
         var data = options.Kind switch
         {
-            DatasetKind.Modular => Modular(options, seeds, device),
+            DatasetKind.Modular => Modular(options, seeds, device, trainFractions),
             DatasetKind.TeacherStudent => TeacherStudentDataset.Create(options, seeds, device),
             DatasetKind.Images => ImageDataset.Create(options, seeds, device),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "unknown Data:Kind"),
@@ -50,12 +51,18 @@ public static class PopulationDataFactory
 
     public static int SplitSize(int total, double fraction) => Math.Clamp((int)Math.Floor(total * fraction), 1, total - 1);
 
-    private static PopulationData Modular(DataOptions options, IReadOnlyList<long> seeds, Device device)
+    private static PopulationData Modular(DataOptions options, IReadOnlyList<long> seeds, Device device, IReadOnlyList<double>? trainFractions)
     {
+        var fractions = seeds.Select((_, k) => trainFractions is { } f && !double.IsNaN(f[k]) ? f[k] : options.TrainFraction).ToArray();
+        if (fractions.Distinct().Count() > 1)
+        {
+            return ModularSweep(options, seeds, device, fractions);
+        }
+
         // Everything built here but the four returned tensors is disposed with this scope.
         using var scope = NewDisposeScope();
         var dataset = ModularArithmeticDataset.Create(options.Operation, options.Modulus, options.Format);
-        int nTrain = SplitSize(dataset.Count, options.TrainFraction);
+        int nTrain = SplitSize(dataset.Count, fractions.Length > 0 ? fractions[0] : options.TrainFraction);
         using var inputs = dataset.Inputs();
         using var labels = dataset.Labels();
         var trainIdx = new List<Tensor>();
@@ -72,5 +79,50 @@ public static class PopulationDataFactory
         using var val = stack(valIdx);
         Tensor Take(Tensor source, Tensor idx) => source.index_select(0, idx.reshape(-1)).reshape([idx.shape[0], idx.shape[1], .. source.shape[1..]]).to(device).MoveToOuterDisposeScope();
         return new PopulationData(TaskKind.Classification, Take(inputs, train), Take(labels, train), Take(inputs, val), Take(labels, val), dataset.Classes);
+    }
+
+    /// <summary>
+    /// A fraction sweep in one population: member k trains on the first SplitSize(total, fraction_k) pairs of its seed's
+    /// permutation (so the sets of one seed are nested) and validates on the rest. Sets are padded to the largest with
+    /// weight-0 copies of a real row, so every member's tensors share one shape.
+    /// </summary>
+    private static PopulationData ModularSweep(DataOptions options, IReadOnlyList<long> seeds, Device device, double[] fractions)
+    {
+        using var scope = NewDisposeScope();
+        var dataset = ModularArithmeticDataset.Create(options.Operation, options.Modulus, options.Format);
+        int total = dataset.Count;
+        var sizes = fractions.Select(f => SplitSize(total, f)).ToArray();
+        int maxTrain = sizes.Max();
+        int maxVal = total - sizes.Min();
+        using var inputs = dataset.Inputs();
+        using var labels = dataset.Labels();
+        var trainIdx = new List<Tensor>();
+        var valIdx = new List<Tensor>();
+        var trainW = new List<Tensor>();
+        var valW = new List<Tensor>();
+        for (int k = 0; k < seeds.Count; k++)
+        {
+            using var g = SeedStreams.Generator(options.SplitSeed >= 0 ? options.SplitSeed : seeds[k], SeedStreams.Split);
+            var perm = randperm(total, generator: g);
+            (Tensor Idx, Tensor W) Padded(Tensor rows, int length)
+            {
+                long real = rows.shape[0];
+                var pad = rows[..1].expand(length - real);
+                return (cat([rows, pad]), cat([ones(real), zeros(length - real)]));
+            }
+
+            var (t, tw) = Padded(perm[..sizes[k]], maxTrain);
+            var (v, vw) = Padded(perm[sizes[k]..], maxVal);
+            trainIdx.Add(t);
+            trainW.Add(tw);
+            valIdx.Add(v);
+            valW.Add(vw);
+        }
+
+        using var train = stack(trainIdx);
+        using var val = stack(valIdx);
+        Tensor Take(Tensor source, Tensor idx) => source.index_select(0, idx.reshape(-1)).reshape([idx.shape[0], idx.shape[1], .. source.shape[1..]]).to(device).MoveToOuterDisposeScope();
+        Tensor Keep(List<Tensor> parts) => stack(parts).to(device).MoveToOuterDisposeScope();
+        return new PopulationData(TaskKind.Classification, Take(inputs, train), Take(labels, train), Take(inputs, val), Take(labels, val), dataset.Classes, 0, Keep(trainW), Keep(valW));
     }
 }

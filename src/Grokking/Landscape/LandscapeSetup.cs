@@ -11,9 +11,18 @@ namespace Grokking.Landscape;
 /// </summary>
 public sealed record LandscapeSetup(ModelOptions Model, DataOptions Data, int BatchSize, double WeightDecay, double LearningRate, LandscapeOptions Options, Device Device)
 {
-    /// <summary>The setup of one member of a run (its weight decay and learning rate).</summary>
+    /// <summary>The setup of one member of a run (its weight decay, learning rate and, in a fraction sweep, its train fraction).</summary>
     public static LandscapeSetup Of(GrokkingOptions options, MemberSpec member, Device device) =>
-        new(options.Model, options.Data, options.Train.BatchSize, member.WeightDecay, member.LearningRate, options.Landscape, device);
+        new(options.Model, double.IsNaN(member.TrainFraction) ? options.Data : WithFraction(options.Data, member.TrainFraction), options.Train.BatchSize, member.WeightDecay, member.LearningRate, options.Landscape, device);
+
+    // The member's split is its seed's permutation cut at its own fraction, so rebuilding the data at that fraction
+    // gives exactly the rows it trained on.
+    private static DataOptions WithFraction(DataOptions data, double fraction)
+    {
+        var copy = System.Text.Json.JsonSerializer.Deserialize<DataOptions>(System.Text.Json.JsonSerializer.Serialize(data))!;
+        copy.TrainFraction = fraction;
+        return copy;
+    }
 
     /// <summary>Path points per population model: Landscape:MaxMembers, or the device's default when it is 0.</summary>
     public int MembersPerChunk => Options.MaxMembers > 0 ? Options.MaxMembers : Device.type == TorchSharp.DeviceType.CUDA ? 128 : 4;

@@ -28,6 +28,11 @@ public static class MeanStochasticGradNorm
     {
         int n = data.TrainCount;
         int batch = batchSize <= 0 ? n : Math.Min(batchSize, n);
+        if (data.IsPadded && batch != n)
+        {
+            throw new ArgumentException("members with training sets of different sizes are measured full batch only", nameof(batchSize));
+        }
+
         Tensor? sum = null;
         int batches = 0;
         for (int start = 0; start < n; start += batch)
@@ -37,7 +42,8 @@ public static class MeanStochasticGradNorm
             ZeroGrad(model);
             var x = data.TrainX.narrow(1, start, size);
             var y = data.TrainY.narrow(1, start, size);
-            LossFunctions.PerExample(model.forward(x), y, data.Task).mean([1]).sum().backward();
+            var perExample = LossFunctions.PerExample(model.forward(x), y, data.Task);
+            (batch == n ? data.TrainMean(perExample) : perExample.mean([1])).sum().backward();
             var norms = stack(selections.Select(s => model.SquaredGradNorm(s).sqrt()).ToArray());
             sum = sum is null ? norms.MoveToOuterDisposeScope() : sum.PlusInPlace(norms);
             batches++;

@@ -22,8 +22,8 @@ internal sealed class MetricRecorder(PopulationModel model, PopulationData data,
     {
         int k = model.Members;
         using var scope = NewDisposeScope();
-        var train = PopulationEvaluator.Evaluate(model, data.TrainX, data.TrainY, data);
-        var val = PopulationEvaluator.Evaluate(model, data.ValX, data.ValY, data);
+        var train = PopulationEvaluator.Evaluate(model, data.TrainX, data.TrainY, data, data.TrainWeights, data.TrainSizes);
+        var val = PopulationEvaluator.Evaluate(model, data.ValX, data.ValY, data, data.ValWeights, data.ValSizes);
         var normSq = model.SquaredNorm();
         var invariantSq = model.SquaredNorm(invariant);
         var l2 = optimizer.WeightDecays.mul(normSq).DivideInPlace(2);

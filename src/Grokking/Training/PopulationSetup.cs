@@ -6,23 +6,30 @@ namespace Grokking.Training;
 /// <summary>The members a configuration asks for, and the checks that need the data's size.</summary>
 public static class PopulationSetup
 {
-    /// <summary>Cartesian product Seeds x WeightDecays x InitScales x LearningRates (empty lists: the single configured value).</summary>
+    /// <summary>
+    /// Cartesian product Seeds x TrainFractions x WeightDecays x InitScales x LearningRates (empty lists: the single
+    /// configured value; members get a TrainFraction only when Population:TrainFractions is set).
+    /// </summary>
     public static IReadOnlyList<MemberSpec> Members(GrokkingOptions options)
     {
         var p = options.Population;
         double[] wds = p.WeightDecays.Length > 0 ? p.WeightDecays : [options.Optimizer.WeightDecay];
         double[] alphas = p.InitScales.Length > 0 ? p.InitScales : [options.Model.InitScale];
         double[] lrs = p.LearningRates.Length > 0 ? p.LearningRates : [options.Optimizer.LearningRate];
+        double[] fractions = p.TrainFractions ?? [double.NaN];
         var members = new List<MemberSpec>();
         foreach (int seed in p.Seeds)
         {
-            foreach (double wd in wds)
+            foreach (double fraction in fractions)
             {
-                foreach (double alpha in alphas)
+                foreach (double wd in wds)
                 {
-                    foreach (double lr in lrs)
+                    foreach (double alpha in alphas)
                     {
-                        members.Add(new MemberSpec(members.Count, seed, lr, wd, alpha));
+                        foreach (double lr in lrs)
+                        {
+                            members.Add(new MemberSpec(members.Count, seed, lr, wd, alpha, fraction));
+                        }
                     }
                 }
             }
@@ -37,6 +44,19 @@ public static class PopulationSetup
         if (options.Data.Kind == DatasetKind.Modular && options.Data.Operation == ModularOperation.Divide && !IsPrime(options.Data.Modulus))
         {
             throw new OptionsException("Data:Modulus", $"Invalid value for 'Data:Modulus': {options.Data.Modulus}; division needs a prime modulus");
+        }
+
+        if (options.Population.TrainFractions is { Length: > 0 } swept)
+        {
+            if (options.Data.Kind != DatasetKind.Modular)
+            {
+                throw new OptionsException("Population:TrainFractions", $"Invalid value for 'Population:TrainFractions': a fraction sweep needs Data:Kind = modular (got {options.Data.Kind})");
+            }
+
+            if (swept.Distinct().Count() > 1 && options.Train.BatchSize != 0)
+            {
+                throw new OptionsException("Train:BatchSize", $"Invalid value for 'Train:BatchSize': {options.Train.BatchSize}; members with different train fractions need full-batch training (allowed: 0)");
+            }
         }
 
         int train = PopulationDataFactory.TrainCount(options.Data);

@@ -34,7 +34,7 @@ public sealed class PopulationTrainer
         int k = members.Count;
         var seeds = members.Select(m => m.Seed).ToArray();
         using var model = PopulationModelFactory.Create(k, options.Model, options.Data, device);
-        using var data = PopulationDataFactory.Create(options.Data, seeds, device, model.DType);
+        using var data = PopulationDataFactory.Create(options.Data, seeds, device, model.DType, [.. members.Select(m => m.TrainFraction)]);
         model.Initialize(seeds, members.Select(m => m.InitScale).ToArray());
         using var optimizer = new PopulationOptimizer(model, options.Optimizer, members.Select(m => m.LearningRate).ToArray(), members.Select(m => m.WeightDecay).ToArray());
         var recorder = new MetricRecorder(model, data, optimizer, options.Train.BatchSize, options.Train.StochasticGradientNorm);
@@ -91,7 +91,8 @@ public sealed class PopulationTrainer
             {
                 var idx = fullBatch ? null : order!.narrow(1, position * batch, Math.Min(batch, n - (position * batch)));
                 var output = model.forward(idx is null ? data.TrainX : PopulationData.Gather(data.TrainX, idx));
-                var loss = LossFunctions.PerExample(output, idx is null ? data.TrainY : PopulationData.Gather(data.TrainY, idx), data.Task).mean([1]);
+                var perExample = LossFunctions.PerExample(output, idx is null ? data.TrainY : PopulationData.Gather(data.TrainY, idx), data.Task);
+                var loss = idx is null ? data.TrainMean(perExample) : perExample.mean([1]);
                 optimizer.ZeroGrad();
                 loss.sum().backward();
                 var gradSquare = model.SquaredGradNorm();

@@ -41,6 +41,44 @@ public class PopulationTrainerTests
     }
 
     [Fact]
+    public void A_train_fraction_sweep_in_one_population_gives_the_same_metrics_as_separate_runs()
+    {
+        string[] common = ["Train:BatchSize=0", "Train:Steps=120", "Optimizer:Name=adamw", "Optimizer:LearningRate=0.003"];
+        var o = EngineFixtures.Small([.. common, "Population:Seeds=5", "Population:TrainFractions=0.3,0.6"]);
+        var members = PopulationSetup.Members(o);
+        members.Select(m => m.TrainFraction).Should().Equal(0.3, 0.6);
+        var together = new PopulationTrainer(o, members, torch.CPU).Run();
+
+        foreach (var member in members)
+        {
+            var alone = EngineFixtures.Small([.. common, "Population:Seeds=5", $"Data:TrainFraction={member.TrainFraction}"]);
+            var single = new PopulationTrainer(alone, PopulationSetup.Members(alone), torch.CPU).Run();
+            var a = together.MetricsOf(member.Index).ToList();
+            var b = single.MetricsOf(0).ToList();
+            a.Should().HaveCount(b.Count);
+            for (int i = 0; i < a.Count; i++)
+            {
+                // Masked sums add the same terms in another order: relative float32 rounding on losses that grow to ~30.
+                a[i].TrainLoss.Should().BeApproximately(b[i].TrainLoss, PopulationTolerance * Math.Max(1, b[i].TrainLoss));
+                a[i].ValLoss.Should().BeApproximately(b[i].ValLoss, PopulationTolerance * Math.Max(1, b[i].ValLoss));
+                a[i].TrainAccuracy.Should().BeApproximately(b[i].TrainAccuracy, PopulationTolerance);
+                a[i].ValAccuracy.Should().BeApproximately(b[i].ValAccuracy, PopulationTolerance);
+                a[i].WeightNorm.Should().BeApproximately(b[i].WeightNorm, PopulationTolerance * b[i].WeightNorm);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_train_fraction_sweep_needs_full_batch_and_fractions_inside_zero_one()
+    {
+        var minibatch = () => PopulationSetup.Validate(EngineFixtures.Small("Population:TrainFractions=0.3,0.6", "Train:BatchSize=64"));
+        minibatch.Should().Throw<OptionsException>().Which.Key.Should().Be("Train:BatchSize");
+
+        var outside = () => EngineFixtures.Small("Population:TrainFractions=0.3,1.2");
+        outside.Should().Throw<OptionsException>().WithMessage("*TrainFractions*");
+    }
+
+    [Fact]
     public void The_model_learns_the_training_set()
     {
         var o = EngineFixtures.Small("Train:Steps=600", "Optimizer:Name=adamw", "Optimizer:LearningRate=0.003", "Train:MetricsEvery=100");
