@@ -51,47 +51,19 @@ public static class PopulationDataFactory
 
     public static int SplitSize(int total, double fraction) => Math.Clamp((int)Math.Floor(total * fraction), 1, total - 1);
 
+    /// <summary>
+    /// Member k trains on the first SplitSize(total, fraction_k) pairs of its seed's permutation and validates on the
+    /// rest. In a fraction sweep (sizes differ) the sets of one seed are nested, and they are padded to the largest with
+    /// weight-0 copies of a real row so every member's tensors share one shape; with one size there is no padding.
+    /// </summary>
     private static PopulationData Modular(DataOptions options, IReadOnlyList<long> seeds, Device device, IReadOnlyList<double>? trainFractions)
     {
-        var fractions = seeds.Select((_, k) => trainFractions is { } f && !double.IsNaN(f[k]) ? f[k] : options.TrainFraction).ToArray();
-        if (fractions.Distinct().Count() > 1)
-        {
-            return ModularSweep(options, seeds, device, fractions);
-        }
-
-        // Everything built here but the four returned tensors is disposed with this scope.
-        using var scope = NewDisposeScope();
-        var dataset = ModularArithmeticDataset.Create(options.Operation, options.Modulus, options.Format);
-        int nTrain = SplitSize(dataset.Count, fractions.Length > 0 ? fractions[0] : options.TrainFraction);
-        using var inputs = dataset.Inputs();
-        using var labels = dataset.Labels();
-        var trainIdx = new List<Tensor>();
-        var valIdx = new List<Tensor>();
-        foreach (long seed in seeds)
-        {
-            using var g = SeedStreams.Generator(options.SplitSeed >= 0 ? options.SplitSeed : seed, SeedStreams.Split);
-            var perm = randperm(dataset.Count, generator: g);
-            trainIdx.Add(perm[..nTrain]);
-            valIdx.Add(perm[nTrain..]);
-        }
-
-        using var train = stack(trainIdx);
-        using var val = stack(valIdx);
-        Tensor Take(Tensor source, Tensor idx) => source.index_select(0, idx.reshape(-1)).reshape([idx.shape[0], idx.shape[1], .. source.shape[1..]]).to(device).MoveToOuterDisposeScope();
-        return new PopulationData(TaskKind.Classification, Take(inputs, train), Take(labels, train), Take(inputs, val), Take(labels, val), dataset.Classes);
-    }
-
-    /// <summary>
-    /// A fraction sweep in one population: member k trains on the first SplitSize(total, fraction_k) pairs of its seed's
-    /// permutation (so the sets of one seed are nested) and validates on the rest. Sets are padded to the largest with
-    /// weight-0 copies of a real row, so every member's tensors share one shape.
-    /// </summary>
-    private static PopulationData ModularSweep(DataOptions options, IReadOnlyList<long> seeds, Device device, double[] fractions)
-    {
+        // Everything built here but the returned tensors is disposed with this scope.
         using var scope = NewDisposeScope();
         var dataset = ModularArithmeticDataset.Create(options.Operation, options.Modulus, options.Format);
         int total = dataset.Count;
-        var sizes = fractions.Select(f => SplitSize(total, f)).ToArray();
+        var sizes = seeds.Select((_, k) => SplitSize(total, trainFractions is { } f && !double.IsNaN(f[k]) ? f[k] : options.TrainFraction)).ToArray();
+        bool padded = sizes.Distinct().Count() > 1;
         int maxTrain = sizes.Max();
         int maxVal = total - sizes.Min();
         using var inputs = dataset.Inputs();
@@ -104,25 +76,21 @@ public static class PopulationDataFactory
         {
             using var g = SeedStreams.Generator(options.SplitSeed >= 0 ? options.SplitSeed : seeds[k], SeedStreams.Split);
             var perm = randperm(total, generator: g);
-            (Tensor Idx, Tensor W) Padded(Tensor rows, int length)
+            void Add(Tensor rows, int length, List<Tensor> idx, List<Tensor> weights)
             {
                 long real = rows.shape[0];
-                var pad = rows[..1].expand(length - real);
-                return (cat([rows, pad]), cat([ones(real), zeros(length - real)]));
+                idx.Add(padded ? cat([rows, rows[..1].expand(length - real)]) : rows);
+                weights.Add(cat([ones(real), zeros(length - real)]));
             }
 
-            var (t, tw) = Padded(perm[..sizes[k]], maxTrain);
-            var (v, vw) = Padded(perm[sizes[k]..], maxVal);
-            trainIdx.Add(t);
-            trainW.Add(tw);
-            valIdx.Add(v);
-            valW.Add(vw);
+            Add(perm[..sizes[k]], maxTrain, trainIdx, trainW);
+            Add(perm[sizes[k]..], maxVal, valIdx, valW);
         }
 
         using var train = stack(trainIdx);
         using var val = stack(valIdx);
         Tensor Take(Tensor source, Tensor idx) => source.index_select(0, idx.reshape(-1)).reshape([idx.shape[0], idx.shape[1], .. source.shape[1..]]).to(device).MoveToOuterDisposeScope();
-        Tensor Keep(List<Tensor> parts) => stack(parts).to(device).MoveToOuterDisposeScope();
+        Tensor? Keep(List<Tensor> parts) => padded ? stack(parts).to(device).MoveToOuterDisposeScope() : null;
         return new PopulationData(TaskKind.Classification, Take(inputs, train), Take(labels, train), Take(inputs, val), Take(labels, val), dataset.Classes, 0, Keep(trainW), Keep(valW));
     }
 }

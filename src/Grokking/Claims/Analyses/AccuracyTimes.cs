@@ -15,6 +15,9 @@ public sealed record AccuracyTimes(double TrainStep, double TestStep, bool Diver
         return new AccuracyTimes(First(r => r.TrainAccuracy), First(r => r.ValAccuracy), result.Events[member].Diverged);
     }
 
+    /// <summary>A step as reasons print it: the number, or "never" for an event that did not come.</summary>
+    public static string Show(double step) => double.IsFinite(step) ? $"{step:0}" : "never";
+
     /// <summary>Test time over train time: how much later generalization comes than fitting.</summary>
     public double Delay => TestStep / TrainStep;
 }

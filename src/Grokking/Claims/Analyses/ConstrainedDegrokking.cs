@@ -40,7 +40,7 @@ public sealed class ConstrainedDegrokking : IClaimAnalysis
             double gapC = c.TestStep - c.TrainStep;
             double ratio = gapC / gapU;
             ratios.Add(ratio);
-            string text = $"unconstrained train {Step(u.TrainStep)} / test {Step(u.TestStep)} (gap {Step(gapU)}), constrained train {Step(c.TrainStep)} / test {Step(c.TestStep)} (gap {Step(gapC)})";
+            string text = $"unconstrained train {AccuracyTimes.Show(u.TrainStep)} / test {AccuracyTimes.Show(u.TestStep)} (gap {AccuracyTimes.Show(gapU)}), constrained train {AccuracyTimes.Show(c.TrainStep)} / test {AccuracyTimes.Show(c.TestStep)} (gap {AccuracyTimes.Show(gapC)})";
             bool diverged = u.Diverged || c.Diverged;
             findings.Add(
                 !double.IsFinite(c.TrainStep) || !double.IsFinite(u.TrainStep) ? new SeedFinding(seed, Verdict.Inconclusive, $"a run never reached {level:P0} train accuracy: {text}", diverged)
@@ -77,6 +77,4 @@ public sealed class ConstrainedDegrokking : IClaimAnalysis
         var figure = context.FigureOf($"{claim.Id}: unconstrained vs constrained accuracy", PanelChart.Write(dir, file, $"{claim.Id}: accuracy without and with the norm held fixed (Omnigrok Fig. 7)", panels));
         return new AnalysisResult(verdict, reason, measured, [figure]);
     }
-
-    private static string Step(double s) => double.IsFinite(s) ? $"{s:0}" : "never";
 }

@@ -54,7 +54,7 @@ public sealed class ImageGrokking : IClaimAnalysis
                 verdicts.Add(regime == expected && enough ? Verdict.Confirmed : memberDiverged ? Verdict.Inconclusive : Verdict.Refuted);
             }
 
-            var verdict = verdicts.Contains(Verdict.Refuted) ? Verdict.Refuted : verdicts.Contains(Verdict.Inconclusive) ? Verdict.Inconclusive : Verdict.Confirmed;
+            var verdict = SeedVerdicts.Worst(verdicts);
             findings.Add(new SeedFinding(group.Key, verdict, $"{dataSet}: " + string.Join("; ", parts), diverged && verdict != Verdict.Confirmed));
         }
 
@@ -88,5 +88,5 @@ public sealed class ImageGrokking : IClaimAnalysis
         return new AnalysisResult(combined, reason, measured, [figure]);
     }
 
-    private static string Step(double s) => double.IsFinite(s) ? $"step {s:0}" : "never";
+    private static string Step(double s) => double.IsFinite(s) ? "step " + AccuracyTimes.Show(s) : AccuracyTimes.Show(s);
 }

@@ -126,9 +126,7 @@ public sealed class InitDecayMatrix : IClaimAnalysis
     private static bool Same(double a, double b) => Math.Abs(a - b) < 1e-12;
 
     private static string Times(AccuracyTimes t) =>
-        $"train {Step(t.TrainStep)}, test {Step(t.TestStep)}";
-
-    private static string Step(double s) => double.IsFinite(s) ? $"{s:0}" : "never";
+        $"train {AccuracyTimes.Show(t.TrainStep)}, test {AccuracyTimes.Show(t.TestStep)}";
 
     private static ClaimFigure Figure(ClaimContext context, IReadOnlyList<(double Alpha, double Wd)> cells, IReadOnlyList<long> seeds, Dictionary<(double, double, long), (MemberSpec Member, AccuracyTimes Times)> times)
     {

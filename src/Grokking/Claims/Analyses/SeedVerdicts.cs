@@ -52,10 +52,17 @@ public static class SeedVerdicts
     /// </summary>
     public static (Verdict Verdict, string Reason) CombineGroups(IReadOnlyList<(string Group, Verdict Verdict, string Reason)> groups)
     {
-        var worst = groups.Any(g => g.Verdict == Verdict.Refuted) ? Verdict.Refuted
-            : groups.Any(g => g.Verdict == Verdict.Inconclusive) ? Verdict.Inconclusive
-            : Verdict.Confirmed;
-        return (worst, string.Join(" | ", groups.Select(g => $"{g.Group}: {g.Verdict.ToString().ToUpperInvariant()} — {g.Reason}")));
+        return (Worst(groups.Select(g => g.Verdict)), string.Join(" | ", groups.Select(g => $"{g.Group}: {g.Verdict.ToString().ToUpperInvariant()} — {g.Reason}")));
+    }
+
+    /// <summary>
+    /// Verdicts of parts that must all hold (the depths of PB-1, the two initializations of an OG-6 seed), each decided
+    /// from its own measurements: a refuted part refutes, an undecided part leaves the whole undecided.
+    /// </summary>
+    public static Verdict Worst(IEnumerable<Verdict> parts)
+    {
+        var all = parts.ToList();
+        return all.Contains(Verdict.Refuted) ? Verdict.Refuted : all.Contains(Verdict.Inconclusive) ? Verdict.Inconclusive : Verdict.Confirmed;
     }
 
     private static string Describe(IEnumerable<SeedFinding> findings) =>
