@@ -2,10 +2,14 @@ using Grokking.Claims;
 
 namespace Grokking.Cli;
 
-/// <summary>One line per claim phase, and a self-overwriting training line (step, rate, ETA, accuracies).</summary>
+/// <summary>
+/// One line per claim phase, and a self-overwriting training line (step, rate, ETA, accuracies). Background lanes
+/// report from their own threads, hence the lock.
+/// </summary>
 internal sealed class ClaimProgressDisplay(bool quiet, TextWriter output) : IProgress<ClaimProgress>
 {
     private readonly ProgressLine training = new(quiet, output);
+    private readonly Lock gate = new();
 
     public void Report(ClaimProgress p)
     {
@@ -14,6 +18,14 @@ internal sealed class ClaimProgressDisplay(bool quiet, TextWriter output) : IPro
             return;
         }
 
+        lock (gate)
+        {
+            Show(p);
+        }
+    }
+
+    private void Show(ClaimProgress p)
+    {
         if (p.Training is { } t)
         {
             training.Report(t);
@@ -24,5 +36,11 @@ internal sealed class ClaimProgressDisplay(bool quiet, TextWriter output) : IPro
         output.WriteLine($"[{p.Index + 1}/{p.Count}] {p.ClaimId}: {p.Phase}");
     }
 
-    public void Finish() => training.Finish();
+    public void Finish()
+    {
+        lock (gate)
+        {
+            training.Finish();
+        }
+    }
 }

@@ -11,10 +11,32 @@ namespace Grokking.Tests.Claims;
 /// </summary>
 public sealed class ClaimSuiteFixture : IDisposable
 {
+    private static readonly Lock Gate = new();
+    private static ClaimSuiteFixture? current;
+    private static IReadOnlyCollection<string>? selected;
+
     public ClaimSuiteFixture()
     {
         var options = GrokkingConfiguration.Load();
         Suite = new ClaimSuite(ClaimSuiteSettings.From(options));
+        lock (Gate)
+        {
+            current = this;
+            if (selected is not null)
+            {
+                Suite.StartBackgroundRuns(selected);
+            }
+        }
+    }
+
+    /// <summary>The claims this test run will verify (from <see cref="CatalogOrder"/>): their runs start training in the background.</summary>
+    public static void Select(IReadOnlyCollection<string> ids)
+    {
+        lock (Gate)
+        {
+            selected = ids;
+            current?.Suite.StartBackgroundRuns(ids);
+        }
     }
 
     public ClaimSuite Suite { get; }

@@ -2,6 +2,7 @@ namespace Grokking.Tests.Claims;
 
 /// <summary>One line per claim: verify it at the configured profile and compare with its accepted baseline.</summary>
 [Collection(ClaimsCollection.Name)]
+[TestCaseOrderer(CatalogOrder.TypeName, CatalogOrder.AssemblyName)]
 public sealed class ClaimTests(ClaimSuiteFixture fixture)
 {
     [Fact, Trait("Claim", "MC-1")] public void MC_1() => fixture.Check("MC-1");

@@ -181,6 +181,13 @@ public sealed partial class ClaimCatalog
             Require(claim.Paper.Any(p => p.Name == required), $"paper.{required}", $"is missing (analysis '{claim.Analysis}' reports the measurement beside it)");
         }
 
+        foreach (var (profile, reason) in claim.UndecidableAt)
+        {
+            string[] allowed = ["smoke", "ci"];
+            Require(allowed.Contains(profile, StringComparer.Ordinal), $"undecidableAt.{profile}", "names no profile that may be undecidable (allowed: smoke, ci; the paper profile always decides)");
+            Require(reason.Trim().Length > 0, $"undecidableAt.{profile}", "needs the measured reason no affordable setup decides the claim there");
+        }
+
         foreach (string companion in claim.Companions)
         {
             Require(experiments.ContainsKey(companion) && companion != claim.Experiment, "companions", $"'{companion}' is unknown or the claim's own experiment; known: {string.Join(", ", experiments.Keys)}");

@@ -18,13 +18,18 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
 
     public ClaimOutcome Verify(ClaimDefinition claim, IProgress<ClaimProgress>? progress = null, int index = 0, int count = 1, CancellationToken cancel = default)
     {
+        string profileName = profile.ToString().ToLowerInvariant();
+        if (claim.UndecidableAt.TryGetValue(profileName, out string? why))
+        {
+            return Undecidable(claim, profileName, why);
+        }
+
         var clock = Stopwatch.StartNew();
         var analysis = AnalysisRegistry.Get(claim.Analysis);
         var log = progress is null ? null : new Relay<string>(phase => progress.Report(new ClaimProgress(claim.Id, index, count, phase, null)));
         var runs = claim.Companions.Prepend(claim.Experiment)
             .Select(name => Run(claim, catalog.Experiments[name], analysis.Trains, progress, index, count, cancel))
             .ToList();
-        string profileName = profile.ToString().ToLowerInvariant();
         ClaimContext ContextOf(CachedRun run) =>
             new(claim, run.Result, run.Directory, profileName, Path.GetFullPath(reportDirectory), run.Options, device, log) { Experiment = run.Experiment };
         var contexts = runs.Select(ContextOf).ToList();
@@ -60,6 +65,41 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
             RunMinutes = [.. runs.Where(r => r.Key != NotTrained).Select(r => new KeyValuePair<string, double>(r.Experiment, r.TrainSeconds / 60))],
         };
     }
+
+    /// <summary>A claim declared undecidable at this profile: INCONCLUSIVE with its measured reason, nothing trained.</summary>
+    private ClaimOutcome Undecidable(ClaimDefinition claim, string profileName, string why)
+    {
+        var experiment = catalog.Experiments[claim.Experiment];
+        return new ClaimOutcome(
+            claim.Id,
+            claim.Title,
+            claim.Statement,
+            claim.Source,
+            Verdict.Inconclusive,
+            $"not decidable at {profileName} (declared in the claim file, not run): {why}",
+            [],
+            [],
+            claim.SeedCombination,
+            profileName,
+            string.Join("; ", claim.Companions.Prepend(claim.Experiment).Select(e => $"{e} (not run at {profileName})")),
+            [.. claim.Choices, .. claim.Companions.Prepend(claim.Experiment).SelectMany(e => catalog.Experiments[e].AllChoices).Distinct()],
+            [],
+            0)
+        {
+            ProfileChanges = [.. ExperimentResolver.ChangesFromPaper(experiment, profile)],
+            RunMinutes = [],
+        };
+    }
+
+    /// <summary>The runs a claim trains (its experiment and companions, resolved for the profile); none when its analysis builds its own models.</summary>
+    public IEnumerable<(string Experiment, GrokkingOptions Options)> TrainedRuns(ClaimDefinition claim) =>
+        AnalysisRegistry.Get(claim.Analysis).Trains && !claim.UndecidableAt.ContainsKey(profile.ToString().ToLowerInvariant())
+            ? claim.Companions.Prepend(claim.Experiment).Select(name => (name, ExperimentResolver.Resolve(catalog.Experiments[name], profile, runtime)))
+            : [];
+
+    /// <summary>Trains a run for the background lanes (see <see cref="RunCache.TrainIfUnrequested"/>).</summary>
+    public bool TrainInBackground(string experiment, GrokkingOptions options, CancellationToken cancel) =>
+        cache.TrainIfUnrequested(experiment, options, device, cancel);
 
     private CachedRun Run(ClaimDefinition claim, ExperimentDefinition experiment, bool train, IProgress<ClaimProgress>? progress, int index, int count, CancellationToken cancel)
     {

@@ -22,7 +22,7 @@ public sealed class ClaimSuite
     public ClaimSuite(ClaimSuiteSettings settings)
     {
         Settings = settings;
-        RuntimeInfo = TorchRuntime.Initialize(settings.Runtime.Device, settings.Runtime.Threads);
+        RuntimeInfo = TorchRuntime.Initialize(settings.Runtime.Device, settings.Runtime.Threads, settings.Runtime.ParallelRuns);
         Catalog = ClaimCatalog.Load(settings.ClaimsDirectory);
         Baselines = new BaselineStore(settings.BaselinesDirectory);
         runner = new ClaimRunner(Catalog, new RunCache(settings.CacheDirectory), settings.Profile, RuntimeInfo.Device, settings.ReportDirectory, settings.Runtime);
@@ -85,10 +85,18 @@ public sealed class ClaimSuite
         }
     }
 
+    /// <summary>
+    /// Starts training the selected claims' runs on <see cref="RuntimeInfo.ParallelRuns"/> background lanes (none
+    /// when it is 1); <see cref="Verify"/> then finds them in the cache or waits for them.
+    /// </summary>
+    public void StartBackgroundRuns(IReadOnlyCollection<string>? patterns, IProgress<ClaimProgress>? progress = null, CancellationToken cancel = default) =>
+        BackgroundRuns.Start(runner, Catalog.Select(patterns), RuntimeInfo.ParallelRuns, progress, cancel);
+
     /// <summary>Verifies the selected claims in catalog order, collecting errors instead of stopping.</summary>
     public void VerifyAll(IReadOnlyCollection<string>? patterns, IProgress<ClaimProgress>? progress = null, CancellationToken cancel = default)
     {
         var selected = Catalog.Select(patterns);
+        StartBackgroundRuns(patterns, progress, cancel);
         for (int i = 0; i < selected.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();

@@ -49,6 +49,22 @@ public sealed class RunCache(string root)
         }
     }
 
+    /// <summary>
+    /// Trains (or loads) the run unless another caller has already asked for it: background lanes use this so that
+    /// they never sit waiting on a run the claim thread is training.
+    /// </summary>
+    public bool TrainIfUnrequested(string experiment, GrokkingOptions options, torch.Device device, CancellationToken cancel = default)
+    {
+        string dir = DirectoryOf(experiment, options, device.type == DeviceType.CUDA ? "cuda" : "cpu");
+        if (InProcess.ContainsKey(dir))
+        {
+            return false;
+        }
+
+        GetOrTrain(experiment, options, device, progress: null, cancel);
+        return true;
+    }
+
     private static CachedRun TrainOrLoad(string experiment, GrokkingOptions options, string dir, torch.Device device, IProgress<TrainingProgress>? progress, CancellationToken cancel)
     {
         Directory.CreateDirectory(dir);

@@ -11,4 +11,8 @@ public sealed record ReportEnvironment(
     string Machine,
     string LibStdCxxShim,
     DateTimeOffset Started,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>Runs trained side by side; per-experiment minutes are then wall time on a share of the cores.</summary>
+    public int ParallelRuns { get; init; } = 1;
+}

@@ -37,7 +37,7 @@ internal static class ReportText
     public static string EnvironmentLine(ReportEnvironment e) => string.Join(" · ",
         $"profile {e.Profile}",
         $"device {e.Device}",
-        $"{e.Threads.ToString(CultureInfo.InvariantCulture)} threads",
+        $"{e.Threads.ToString(CultureInfo.InvariantCulture)} threads" + (e.ParallelRuns > 1 ? $" x {e.ParallelRuns.ToString(CultureInfo.InvariantCulture)} runs side by side" : ""),
         $"TorchSharp {e.TorchSharpVersion}",
         $"libtorch {e.LibTorchVersion}",
         $"commit {ShortCommit(e.GitCommit)}",

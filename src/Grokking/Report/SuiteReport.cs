@@ -18,7 +18,10 @@ public static class SuiteReport
             $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
             runtime.Compatibility.Decision.Describe(),
             suite.Started,
-            suite.Elapsed.TotalSeconds);
+            suite.Elapsed.TotalSeconds)
+        {
+            ParallelRuns = runtime.ParallelRuns,
+        };
         return ClaimReport.Write(suite.Settings.ReportDirectory, environment, suite.OutcomesWithErrors());
     }
 }

@@ -12,5 +12,8 @@ public sealed record RuntimeInfo(
     CompatibilityReport Compatibility,
     bool MallocTuned)
 {
+    /// <summary>How many runs the claim suite trains side by side (their intra-op threads share the cores).</summary>
+    public int ParallelRuns { get; init; } = 1;
+
     public string DeviceName => Device.type == DeviceType.CUDA ? "cuda" : "cpu";
 }

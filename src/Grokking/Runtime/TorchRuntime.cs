@@ -16,8 +16,9 @@ public static class TorchRuntime
     public static torch.Device Device => Current.Device;
 
     /// <param name="device">auto: CUDA when available, else CPU.</param>
-    /// <param name="threads">Intra-op threads; 0 keeps libtorch's default (one per core).</param>
-    public static RuntimeInfo Initialize(DeviceChoice device = DeviceChoice.Auto, int threads = 0)
+    /// <param name="threads">Intra-op threads; 0 keeps libtorch's default (one per core), divided among parallel runs.</param>
+    /// <param name="parallelRuns">Runs this process trains side by side; 0 = two on a CPU with two or more cores, one on CUDA.</param>
+    public static RuntimeInfo Initialize(DeviceChoice device = DeviceChoice.Auto, int threads = 0, int parallelRuns = 1)
     {
         lock (Gate)
         {
@@ -42,6 +43,13 @@ public static class TorchRuntime
                 DeviceChoice.Cuda => throw new InvalidOperationException("Runtime:Device is 'cuda' but CUDA is not available (build with -p:TorchBackend=cuda on a GPU host)."),
                 _ => cudaAvailable ? torch.CUDA : torch.CPU,
             };
+            int runs = ParallelRunsFor(parallelRuns, chosen.type == DeviceType.CUDA, Environment.ProcessorCount);
+            if (threads == 0 && runs > 1)
+            {
+                // torch.set_num_threads is per process: the runs share the cores instead of oversubscribing them.
+                threads = Math.Max(1, Environment.ProcessorCount / runs);
+            }
+
             if (threads > 0)
             {
                 torch.set_num_threads(threads);
@@ -55,8 +63,19 @@ public static class TorchRuntime
                 torch.get_num_threads(),
                 cudaAvailable,
                 compat,
-                mallocTuned);
+                mallocTuned)
+            {
+                ParallelRuns = runs,
+            };
             return current;
         }
     }
+
+    /// <summary>Runtime:ParallelRuns resolved: as given when positive; else one on CUDA (one device queue), two on a CPU with two or more cores.</summary>
+    public static int ParallelRunsFor(int requested, bool cuda, int cores) => requested switch
+    {
+        > 0 => requested,
+        _ when cuda => 1,
+        _ => cores >= 2 ? 2 : 1,
+    };
 }

@@ -105,6 +105,43 @@ public class ClaimCatalogTests
     }
 
     [Theory]
+    [InlineData("{ \"ci\": \"the paper setup costs 2 h here; p = 31 leaves the regime\" }", null)]
+    [InlineData("{ \"paper\": \"too slow\" }", "*'undecidableAt.paper' names no profile that may be undecidable (allowed: smoke, ci*")]
+    [InlineData("{ \"CI\": \"too slow\" }", "*'undecidableAt.CI' names no profile*")]
+    [InlineData("{ \"ci\": \" \" }", "*'undecidableAt.ci' needs the measured reason*")]
+    public void A_claim_may_be_undecidable_at_ci_with_its_measured_reason_but_never_at_paper(string undecidable, string? message)
+    {
+        var act = () => ClaimCatalog.Load(Write(Claim(baseline: $", \"undecidableAt\": {undecidable}")));
+
+        if (message is null)
+        {
+            act().Claims[0].UndecidableAt.Should().ContainKey("ci");
+        }
+        else
+        {
+            act.Should().Throw<ClaimDefinitionException>().WithMessage("*MC-1.json*").WithMessage(message);
+        }
+    }
+
+    [Fact]
+    public void A_claim_undecidable_at_the_profile_is_inconclusive_with_its_reason_and_trains_nothing()
+    {
+        Grokking.Runtime.TorchRuntime.Initialize(Grokking.Runtime.DeviceChoice.Cpu);
+        string dir = Write(Claim(baseline: ", \"undecidableAt\": { \"ci\": \"measured: 2 h per arm\" }"));
+        var catalog = ClaimCatalog.Load(dir);
+        string cache = Path.Combine(dir, "cache");
+        var runner = new ClaimRunner(catalog, new RunCache(cache), Grokking.Configuration.Profile.Ci, TorchSharp.torch.CPU, Path.Combine(dir, "report"));
+
+        var outcome = runner.Verify(catalog.Claims[0]);
+
+        outcome.Verdict.Should().Be(Verdict.Inconclusive);
+        outcome.Reason.Should().Contain("not decidable at ci").And.Contain("measured: 2 h per arm");
+        outcome.Measured.Should().BeEmpty();
+        runner.TrainedRuns(catalog.Claims[0]).Should().BeEmpty("background lanes must not train it either");
+        Directory.Exists(cache).Should().BeFalse("nothing was trained");
+    }
+
+    [Theory]
     [InlineData("{ \"papers\": [], \"baseline\": { \"relative\": 0.1, \"absolute\": 0, \"reason\": \"r\" } }", "*catalog.json*'papers' is empty*")]
     [InlineData("{ \"papers\": [ { \"prefix\": \"MC\", \"document\": \"000.txt\", \"title\": \"t\" } ] }", "*catalog.json*'baseline' is missing*")]
     public void A_bad_catalog_names_the_file_and_the_field(string catalog, string message)

@@ -22,6 +22,45 @@ public class RunCacheTests
     }
 
     [Fact]
+    public void A_background_lane_skips_a_run_already_asked_for_and_trains_one_that_is_not()
+    {
+        var options = EngineFixtures.Small("Train:Steps=30");
+        var cache = new RunCache(EngineFixtures.TempDirectory());
+        var asked = cache.GetOrTrain("lane-asked", options, torch.CPU);
+
+        cache.TrainIfUnrequested("lane-asked", options, torch.CPU).Should().BeFalse();
+        cache.TrainIfUnrequested("lane-new", options, torch.CPU).Should().BeTrue();
+
+        // The claim that asks afterwards gets the lane's run, not a second training.
+        var later = cache.GetOrTrain("lane-new", options, torch.CPU);
+        File.Exists(Path.Combine(later.Directory, "complete.json")).Should().BeTrue();
+        later.Result.StepsCompleted.Should().Be(30);
+        cache.TrainIfUnrequested("lane-new", options, torch.CPU).Should().BeFalse();
+        later.Directory.Should().NotBe(asked.Directory);
+    }
+
+    [Fact]
+    public async Task Runs_trained_side_by_side_match_the_same_runs_trained_alone()
+    {
+        // Every random draw comes from a per-member generator, so two trainings on two threads cannot disturb each
+        // other: the background lanes give the runs a serial suite would.
+        var a = EngineFixtures.Small("Train:Steps=40");
+        var b = EngineFixtures.Small("Train:Steps=40", "Optimizer:WeightDecay=0.3", "Population:Seeds:0=7");
+        var alone = new RunCache(EngineFixtures.TempDirectory());
+        var aloneA = alone.GetOrTrain("side-a", a, torch.CPU);
+        var aloneB = alone.GetOrTrain("side-b", b, torch.CPU);
+
+        var together = new RunCache(EngineFixtures.TempDirectory());
+        var runs = await Task.WhenAll(
+            Task.Run(() => together.GetOrTrain("side-a", a, torch.CPU)),
+            Task.Run(() => together.GetOrTrain("side-b", b, torch.CPU)));
+
+        runs[0].Result.Metrics.Select(m => m.TrainLoss).Should().Equal(aloneA.Result.Metrics.Select(m => m.TrainLoss));
+        runs[1].Result.Metrics.Select(m => m.TrainLoss).Should().Equal(aloneB.Result.Metrics.Select(m => m.TrainLoss));
+        runs[1].Result.Metrics.Select(m => m.TrainLoss).Should().NotEqual(runs[0].Result.Metrics.Select(m => m.TrainLoss));
+    }
+
+    [Fact]
     public void A_finished_run_is_served_from_disk_with_the_same_metrics()
     {
         var options = EngineFixtures.Small("Train:Steps=40");

@@ -38,4 +38,14 @@ public class TorchRuntimeTests
 
         last.Should().BeLessThan(first * 0.7f, "50 SGD steps on a separable problem must reduce the loss");
     }
+
+    [Theory]
+    [InlineData(0, false, 2, 2)]
+    [InlineData(0, false, 16, 2)]
+    [InlineData(0, false, 1, 1)]
+    [InlineData(0, true, 16, 1)]
+    [InlineData(3, false, 2, 3)]
+    [InlineData(2, true, 16, 2)]
+    public void Parallel_runs_default_to_two_on_a_multicore_cpu_and_one_on_cuda(int requested, bool cuda, int cores, int expected) =>
+        TorchRuntime.ParallelRunsFor(requested, cuda, cores).Should().Be(expected);
 }

@@ -95,7 +95,7 @@ public static class PeriodicEvents
             return double.NaN;
         }
 
-        double[] rx = Ranks(x), ry = Ranks(y);
+        double[] rx = SpearmanTest.Ranks(x), ry = SpearmanTest.Ranks(y);
         double mx = rx.Average(), my = ry.Average(), sxy = 0, sxx = 0, syy = 0;
         for (int i = 0; i < rx.Length; i++)
         {
@@ -140,27 +140,4 @@ public static class PeriodicEvents
 
     private static List<(double Epoch, double Value)> Steps(double[] epochs, double[] values, double from, double to) =>
         epochs.Zip(values).Where(p => p.First >= from && p.First <= to && double.IsFinite(p.Second)).ToList();
-
-    private static double[] Ranks(IReadOnlyList<double> values)
-    {
-        int[] order = Enumerable.Range(0, values.Count).OrderBy(i => values[i]).ToArray();
-        double[] ranks = new double[order.Length];
-        for (int start = 0; start < order.Length;)
-        {
-            int end = start;
-            while (end + 1 < order.Length && values[order[end + 1]] == values[order[start]])
-            {
-                end++;
-            }
-
-            for (int k = start; k <= end; k++)
-            {
-                ranks[order[k]] = (start + end) / 2.0 + 1;
-            }
-
-            start = end + 1;
-        }
-
-        return ranks;
-    }
 }

@@ -43,6 +43,13 @@ public sealed class ClaimDefinition
 
     public BaselineTolerance? Baseline { get; set; }
 
+    /// <summary>
+    /// Profiles at which no affordable setup decides the claim, each with the measured reason (the paper setup's cost
+    /// on the target machine and the reduced setups tried, with what took them out of the paper's regime). There the
+    /// claim is INCONCLUSIVE with that reason and trains nothing; the paper profile can never be listed.
+    /// </summary>
+    public Dictionary<string, string> UndecidableAt { get; set; } = [];
+
     /// <summary>Choices specific to this claim (where the paper is silent), reported before the experiment's.</summary>
     public List<string> Choices { get; set; } = [];
 
