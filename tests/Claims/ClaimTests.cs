@@ -23,6 +23,7 @@ public sealed class ClaimTests(ClaimSuiteFixture fixture)
     [Fact, Trait("Claim", "OG-3")] public void OG_3() => fixture.Check("OG-3");
     [Fact, Trait("Claim", "OG-4")] public void OG_4() => fixture.Check("OG-4");
     [Fact, Trait("Claim", "OG-5")] public void OG_5() => fixture.Check("OG-5");
+    [Fact, Trait("Claim", "OG-6")] public void OG_6() => fixture.Check("OG-6");
     [Fact, Trait("Claim", "GV-1")] public void GV_1() => fixture.Check("GV-1");
     [Fact, Trait("Claim", "GV-2")] public void GV_2() => fixture.Check("GV-2");
     [Fact, Trait("Claim", "GV-3")] public void GV_3() => fixture.Check("GV-3");
