@@ -193,7 +193,7 @@ public sealed partial class ClaimCatalog
             Require(experiments.ContainsKey(companion) && companion != claim.Experiment, "companions", $"'{companion}' is unknown or the claim's own experiment; known: {string.Join(", ", experiments.Keys)}");
         }
 
-        foreach (var (experiment, profile, members) in claim.Companions.Prepend(claim.Experiment)
+        foreach (var (experiment, profile, members) in claim.AllExperiments
                      .SelectMany(name => membersOf[name].Select(p => (experiments[name], p.Key, p.Value))))
         {
             var seeds = members.Select(m => m.Seed).ToHashSet();

@@ -16,18 +16,19 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
 {
     private const string NotTrained = "not trained";
 
+    private readonly string profileName = profile.ToString().ToLowerInvariant();
+
     public ClaimOutcome Verify(ClaimDefinition claim, IProgress<ClaimProgress>? progress = null, int index = 0, int count = 1, CancellationToken cancel = default)
     {
-        string profileName = profile.ToString().ToLowerInvariant();
         if (claim.UndecidableAt.TryGetValue(profileName, out string? why))
         {
-            return Undecidable(claim, profileName, why);
+            return Undecidable(claim, why);
         }
 
         var clock = Stopwatch.StartNew();
         var analysis = AnalysisRegistry.Get(claim.Analysis);
         var log = progress is null ? null : new Relay<string>(phase => progress.Report(new ClaimProgress(claim.Id, index, count, phase, null)));
-        var runs = claim.Companions.Prepend(claim.Experiment)
+        var runs = claim.AllExperiments
             .Select(name => Run(claim, catalog.Experiments[name], analysis.Trains, progress, index, count, cancel))
             .ToList();
         ClaimContext ContextOf(CachedRun run) =>
@@ -36,7 +37,6 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
         var context = contexts[0] with { Companions = contexts.Skip(1).ToDictionary(c => c.Experiment) };
         progress?.Report(new ClaimProgress(claim.Id, index, count, "analysis", null));
         var result = analysis.Analyze(context);
-        var experiment = catalog.Experiments[claim.Experiment];
         return new ClaimOutcome(
             claim.Id,
             claim.Title,
@@ -49,7 +49,7 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
             claim.SeedCombination,
             context.Profile,
             string.Join("; ", runs.Select(Describe)),
-            [.. claim.Choices, .. runs.SelectMany(r => catalog.Experiments[r.Experiment].AllChoices).Distinct()],
+            ChoicesOf(claim),
             result.Figures,
             clock.Elapsed.TotalSeconds)
         {
@@ -58,19 +58,15 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
                     .Where(x => x.Events.Diverged)
                     .Select(x => new SeedDivergence(x.Member.Seed, runs.Count > 1 ? $"{c.Experiment}: {x.Member.Label}" : x.Member.Label, x.Events.DivergedStep, c.Result.EpochOf(x.Events.DivergedStep))))
                 .ToList(),
-            ProfileChanges = runs.Count == 1
-                ? ExperimentResolver.ChangesFromPaper(experiment, profile)
-                : [.. runs.SelectMany(r => ExperimentResolver.ChangesFromPaper(catalog.Experiments[r.Experiment], profile).Select(c => $"{r.Experiment}: {c}"))],
+            ProfileChanges = ProfileChangesOf(claim),
             TrainMinutes = runs.Sum(r => r.TrainSeconds) / 60,
             RunMinutes = [.. runs.Where(r => r.Key != NotTrained).Select(r => new KeyValuePair<string, double>(r.Experiment, r.TrainSeconds / 60))],
         };
     }
 
     /// <summary>A claim declared undecidable at this profile: INCONCLUSIVE with its measured reason, nothing trained.</summary>
-    private ClaimOutcome Undecidable(ClaimDefinition claim, string profileName, string why)
-    {
-        var experiment = catalog.Experiments[claim.Experiment];
-        return new ClaimOutcome(
+    private ClaimOutcome Undecidable(ClaimDefinition claim, string why) =>
+        new(
             claim.Id,
             claim.Title,
             claim.Statement,
@@ -81,20 +77,28 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
             [],
             claim.SeedCombination,
             profileName,
-            string.Join("; ", claim.Companions.Prepend(claim.Experiment).Select(e => $"{e} (not run at {profileName})")),
-            [.. claim.Choices, .. claim.Companions.Prepend(claim.Experiment).SelectMany(e => catalog.Experiments[e].AllChoices).Distinct()],
+            string.Join("; ", claim.AllExperiments.Select(e => $"{e} (not run at {profileName})")),
+            ChoicesOf(claim),
             [],
             0)
         {
-            ProfileChanges = [.. ExperimentResolver.ChangesFromPaper(experiment, profile)],
+            ProfileChanges = ProfileChangesOf(claim),
             RunMinutes = [],
         };
-    }
+
+    /// <summary>The claim's own choices, then those of every experiment it reads.</summary>
+    private List<string> ChoicesOf(ClaimDefinition claim) =>
+        [.. claim.Choices, .. claim.AllExperiments.SelectMany(e => catalog.Experiments[e].AllChoices).Distinct()];
+
+    /// <summary>Where the profile departs from the paper setup; prefixed by the experiment when the claim reads several.</summary>
+    private List<string> ProfileChangesOf(ClaimDefinition claim) => claim.Companions.Count == 0
+        ? [.. ExperimentResolver.ChangesFromPaper(catalog.Experiments[claim.Experiment], profile)]
+        : [.. claim.AllExperiments.SelectMany(e => ExperimentResolver.ChangesFromPaper(catalog.Experiments[e], profile).Select(c => $"{e}: {c}"))];
 
     /// <summary>The runs a claim trains (its experiment and companions, resolved for the profile); none when its analysis builds its own models.</summary>
     public IEnumerable<(string Experiment, GrokkingOptions Options)> TrainedRuns(ClaimDefinition claim) =>
-        AnalysisRegistry.Get(claim.Analysis).Trains && !claim.UndecidableAt.ContainsKey(profile.ToString().ToLowerInvariant())
-            ? claim.Companions.Prepend(claim.Experiment).Select(name => (name, ExperimentResolver.Resolve(catalog.Experiments[name], profile, runtime)))
+        AnalysisRegistry.Get(claim.Analysis).Trains && !claim.UndecidableAt.ContainsKey(profileName)
+            ? claim.AllExperiments.Select(name => (name, ExperimentResolver.Resolve(catalog.Experiments[name], profile, runtime)))
             : [];
 
     /// <summary>Trains a run for the background lanes (see <see cref="RunCache.TrainIfUnrequested"/>).</summary>

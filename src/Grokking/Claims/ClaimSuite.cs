@@ -136,7 +136,7 @@ public sealed class ClaimSuite
         var claim = Catalog.Get(error.Id);
         return new ClaimOutcome(claim.Id, claim.Title, claim.Statement, claim.Source, Verdict.Inconclusive, "ERROR: " + error.Message, [], claim.Seeds, claim.SeedCombination, ProfileName, claim.Experiment, [], [], 0)
         {
-            RunMinutes = [.. claim.Companions.Prepend(claim.Experiment).Select(e => new KeyValuePair<string, double>(e, 0))],
+            RunMinutes = [.. claim.AllExperiments.Select(e => new KeyValuePair<string, double>(e, 0))],
         };
     }
 }

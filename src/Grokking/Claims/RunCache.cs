@@ -34,9 +34,14 @@ public sealed class RunCache(string root)
 
     public string DirectoryOf(string experiment, GrokkingOptions options, string device = "cpu") => Path.Combine(Root, $"{experiment}-{KeyOf(options, device)}");
 
-    public CachedRun GetOrTrain(string experiment, GrokkingOptions options, torch.Device device, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    public CachedRun GetOrTrain(string experiment, GrokkingOptions options, torch.Device device, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default) =>
+        GetOrTrain(DirectoryFor(experiment, options, device), experiment, options, device, progress, cancel);
+
+    private string DirectoryFor(string experiment, GrokkingOptions options, torch.Device device) =>
+        DirectoryOf(experiment, options, device.type == DeviceType.CUDA ? "cuda" : "cpu");
+
+    private static CachedRun GetOrTrain(string dir, string experiment, GrokkingOptions options, torch.Device device, IProgress<TrainingProgress>? progress, CancellationToken cancel)
     {
-        string dir = DirectoryOf(experiment, options, device.type == DeviceType.CUDA ? "cuda" : "cpu");
         var lazy = InProcess.GetOrAdd(dir, _ => new Lazy<CachedRun>(() => TrainOrLoad(experiment, options, dir, device, progress, cancel), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
@@ -55,13 +60,13 @@ public sealed class RunCache(string root)
     /// </summary>
     public bool TrainIfUnrequested(string experiment, GrokkingOptions options, torch.Device device, CancellationToken cancel = default)
     {
-        string dir = DirectoryOf(experiment, options, device.type == DeviceType.CUDA ? "cuda" : "cpu");
+        string dir = DirectoryFor(experiment, options, device);
         if (InProcess.ContainsKey(dir))
         {
             return false;
         }
 
-        GetOrTrain(experiment, options, device, progress: null, cancel);
+        GetOrTrain(dir, experiment, options, device, progress: null, cancel);
         return true;
     }
 

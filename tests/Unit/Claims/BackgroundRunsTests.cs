@@ -29,23 +29,34 @@ public class BackgroundRunsTests
           "decision": "d", "seedCombination": "every seed" }
         """;
 
-    [Fact]
-    public void Lanes_train_the_selected_claims_runs_once_each_and_nothing_else()
+    /// <summary>A claims directory with one experiment per weight decay and one claim per (id, experiment), and a ci runner over it.</summary>
+    private static (ClaimCatalog Catalog, ClaimRunner Runner, string Cache) Setup((string Name, double WeightDecay)[] experiments, (string Id, string Experiment)[] claims)
     {
         EngineFixtures.Small();
         string dir = EngineFixtures.TempDirectory();
         Directory.CreateDirectory(Path.Combine(dir, "experiments"));
         File.WriteAllText(Path.Combine(dir, "catalog.json"), Catalog);
-        File.WriteAllText(Path.Combine(dir, "experiments", "lane-a.json"), Experiment("lane-a", 1));
-        File.WriteAllText(Path.Combine(dir, "experiments", "lane-b.json"), Experiment("lane-b", 0.5));
-        File.WriteAllText(Path.Combine(dir, "experiments", "lane-c.json"), Experiment("lane-c", 0.1));
-        File.WriteAllText(Path.Combine(dir, "MC-1.json"), Claim("MC-1", "lane-a"));
-        File.WriteAllText(Path.Combine(dir, "MC-2.json"), Claim("MC-2", "lane-a"));
-        File.WriteAllText(Path.Combine(dir, "MC-3.json"), Claim("MC-3", "lane-b"));
-        File.WriteAllText(Path.Combine(dir, "MC-4.json"), Claim("MC-4", "lane-c"));
+        foreach (var (name, weightDecay) in experiments)
+        {
+            File.WriteAllText(Path.Combine(dir, "experiments", $"{name}.json"), Experiment(name, weightDecay));
+        }
+
+        foreach (var (id, experiment) in claims)
+        {
+            File.WriteAllText(Path.Combine(dir, $"{id}.json"), Claim(id, experiment));
+        }
+
         var catalog = ClaimCatalog.Load(dir);
         string cache = Path.Combine(dir, "cache");
-        var runner = new ClaimRunner(catalog, new RunCache(cache), Profile.Ci, torch.CPU, Path.Combine(dir, "report"));
+        return (catalog, new ClaimRunner(catalog, new RunCache(cache), Profile.Ci, torch.CPU, Path.Combine(dir, "report")), cache);
+    }
+
+    [Fact]
+    public void Lanes_train_the_selected_claims_runs_once_each_and_nothing_else()
+    {
+        var (catalog, runner, cache) = Setup(
+            [("lane-a", 1), ("lane-b", 0.5), ("lane-c", 0.1)],
+            [("MC-1", "lane-a"), ("MC-2", "lane-a"), ("MC-3", "lane-b"), ("MC-4", "lane-c")]);
         var ready = new List<ClaimProgress>();
         var progress = new Collect(ready);
 
@@ -72,15 +83,7 @@ public class BackgroundRunsTests
     [Fact]
     public void One_lane_starts_nothing_the_claims_train_their_own_runs()
     {
-        EngineFixtures.Small();
-        string dir = EngineFixtures.TempDirectory();
-        Directory.CreateDirectory(Path.Combine(dir, "experiments"));
-        File.WriteAllText(Path.Combine(dir, "catalog.json"), Catalog);
-        File.WriteAllText(Path.Combine(dir, "experiments", "lane-d.json"), Experiment("lane-d", 1));
-        File.WriteAllText(Path.Combine(dir, "MC-1.json"), Claim("MC-1", "lane-d"));
-        var catalog = ClaimCatalog.Load(dir);
-        string cache = Path.Combine(dir, "cache");
-        var runner = new ClaimRunner(catalog, new RunCache(cache), Profile.Ci, torch.CPU, Path.Combine(dir, "report"));
+        var (catalog, runner, cache) = Setup([("lane-d", 1)], [("MC-1", "lane-d")]);
 
         BackgroundRuns.Start(runner, catalog.Claims, lanes: 1, progress: null, CancellationToken.None);
         Thread.Sleep(300);

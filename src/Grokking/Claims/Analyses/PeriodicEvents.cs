@@ -79,33 +79,8 @@ public static class PeriodicEvents
         return new TrendResult(rho, MemberSeries.Median(steps.Take(fifth).Select(p => p.Value)), MemberSeries.Median(steps.Skip(n - fifth).Select(p => p.Value)), n);
     }
 
-    /// <summary>
-    /// Pearson correlation of the ranks, ties at their average rank; NaN when there are fewer than 2 pairs or either
-    /// side is constant, since no order can then be read.
-    /// </summary>
-    public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y)
-    {
-        if (x.Count != y.Count)
-        {
-            throw new ArgumentException($"x has {x.Count} values but y has {y.Count}", nameof(y));
-        }
-
-        if (x.Count < 2)
-        {
-            return double.NaN;
-        }
-
-        double[] rx = SpearmanTest.Ranks(x), ry = SpearmanTest.Ranks(y);
-        double mx = rx.Average(), my = ry.Average(), sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i < rx.Length; i++)
-        {
-            sxy += (rx[i] - mx) * (ry[i] - my);
-            sxx += (rx[i] - mx) * (rx[i] - mx);
-            syy += (ry[i] - my) * (ry[i] - my);
-        }
-
-        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
-    }
+    /// <summary>Spearman's rho of a trend (see <see cref="SpearmanTest.RankCorrelation"/>): NaN for fewer than 2 pairs or a constant side.</summary>
+    public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y) => SpearmanTest.RankCorrelation(x, y);
 
     private static TrainDrop Measure(PeriodicSeries s, DropRules r, int start, int recovery)
     {

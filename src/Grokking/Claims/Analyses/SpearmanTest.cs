@@ -73,6 +73,28 @@ public sealed record SpearmanTest(double Rho, double PValue, int N, int Permutat
         return new SpearmanTest(Math.Clamp(rho, -1, 1), (1.0 + extreme) / (1.0 + permutations), n, permutations);
     }
 
+    /// <summary>
+    /// Spearman's rho alone (no p-value, no NaN filtering): Pearson correlation of the average ranks; NaN when either
+    /// side is constant or fewer than 2 pairs are given, since no order can then be read.
+    /// </summary>
+    public static double RankCorrelation(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        if (x.Count != y.Count)
+        {
+            throw new ArgumentException($"x has {x.Count} values but y has {y.Count}", nameof(y));
+        }
+
+        if (x.Count < 2)
+        {
+            return double.NaN;
+        }
+
+        var rx = Centered(Ranks(x));
+        var ry = Centered(Ranks(y));
+        double sxx = Cross(rx, rx), syy = Cross(ry, ry);
+        return sxx <= 0 || syy <= 0 ? double.NaN : Cross(rx, ry) / Math.Sqrt(sxx * syy);
+    }
+
     /// <summary>Ranks 1 … n; tied values share the average of the ranks they span.</summary>
     public static double[] Ranks(IReadOnlyList<double> values)
     {

@@ -23,6 +23,10 @@ public sealed class ClaimDefinition
     /// </summary>
     public List<string> Companions { get; set; } = [];
 
+    /// <summary>The claim's experiment followed by its companions: every run its analysis reads.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IEnumerable<string> AllExperiments => Companions.Prepend(Experiment);
+
     /// <summary>Name of the analysis that turns runs into measured values and a verdict.</summary>
     public string Analysis { get; set; } = "";
 
