@@ -27,6 +27,17 @@ public sealed class ModelOptions : ICrossValidated
     /// <summary>Hidden widths of an MLP model (Kind = Mlp), e.g. [100, 100].</summary>
     public int[] Hidden { get; set; } = [100, 100];
 
+    /// <summary>Transformer positions; left out of the serialized options at its default (run keys unchanged).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public PositionEncoding Positions { get; set; } = PositionEncoding.Learned;
+
+    /// <summary>
+    /// True: the transformer's linear layers have no biases (openai/grok's bias=False everywhere); the LayerNorms keep
+    /// theirs. Left out of the serialized options when false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool WithoutBiases { get; set; }
+
     public Initialization Init { get; set; } = Initialization.PyTorchDefault;
 
     /// <summary>The initialization multiplied by this factor (Omnigrok's alpha).</summary>
@@ -54,6 +65,11 @@ public sealed class ModelOptions : ICrossValidated
         if (Kind == ModelKind.Mlp && Init == Initialization.ScaledNormal)
         {
             yield return ("Init", "Init = scalednormal is the transformer's initialization (Nanda/Omnigrok); allowed for Kind = mlp: pytorchdefault");
+        }
+
+        if (Kind == ModelKind.Mlp && (Positions != PositionEncoding.Learned || WithoutBiases || Norm == Normalization.PostLayerNorm))
+        {
+            yield return ("Model", "Positions, WithoutBiases and Norm = postlayernorm are transformer options; allowed for Kind = mlp: Positions = learned, WithoutBiases = false, Norm = none or layernorm");
         }
 
         if (Hidden.Any(h => h < 1))

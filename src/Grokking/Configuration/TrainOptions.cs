@@ -30,6 +30,13 @@ public sealed class TrainOptions : ICrossValidated
     [Range(0, int.MaxValue)]
     public int WeightsEvery { get; set; }
 
+    /// <summary>
+    /// Record, after every step, the output layer's weight norm and the cosine similarity of the weights before and
+    /// after the step (PG-3's slingshots, PG-5's lazy regime). Left out of the serialized options when false.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool StepTraces { get; set; }
+
     /// <summary>Compute the mean stochastic gradient norm (one extra pass) at metric steps.</summary>
     public bool StochasticGradientNorm { get; set; }
 

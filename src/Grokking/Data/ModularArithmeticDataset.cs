@@ -15,6 +15,11 @@ namespace Grokking.Data;
 /// EqualsToken (Nanda et al., copied by Omnigrok): the model reads <c>[a, b, =]</c> ('=' = token p, vocabulary
 /// p + 1) and predicts c at '='. As in that code the unembedding covers the whole vocabulary, so the softmax runs
 /// over p + 1 classes, '=' included.
+/// EosEquation (Power et al.'s openai/grok, PG): the model reads <c>[&lt;eos&gt;, a, op, b, =]</c> (op = token p,
+/// '=' = p + 1, &lt;eos&gt; = p + 2) and predicts c at '=', with the softmax over the whole vocabulary (p + 3
+/// classes), as that code's untied output layer does. That code also scores the closing &lt;eos&gt; predicted
+/// from c; here only c is scored, as the PG paper states its loss (the closing token is always &lt;eos&gt; and is
+/// learned in the first steps).
 /// </para>
 /// Operand ranges: a in [0, p-1]; b in [1, p-1] for multiplication and division (b = 0 makes the product
 /// trivial and the quotient undefined; MC uses this range), b in [0, p-1] otherwise.
@@ -55,6 +60,7 @@ public sealed class ModularArithmeticDataset
     {
         SequenceFormat.ThreeToken => modulus,
         SequenceFormat.EqualsToken => modulus + 1,
+        SequenceFormat.EosEquation => modulus + 3,
         _ => modulus + 2,
     };
 
@@ -62,10 +68,16 @@ public sealed class ModularArithmeticDataset
     {
         SequenceFormat.ThreeToken => 2,
         SequenceFormat.EqualsToken => 3,
+        SequenceFormat.EosEquation => 5,
         _ => 4,
     };
 
-    public static int ClassesOf(SequenceFormat format, int modulus) => format == SequenceFormat.EqualsToken ? modulus + 1 : modulus;
+    public static int ClassesOf(SequenceFormat format, int modulus) => format switch
+    {
+        SequenceFormat.EqualsToken => modulus + 1,
+        SequenceFormat.EosEquation => modulus + 3,
+        _ => modulus,
+    };
 
     public static ModularArithmeticDataset Create(ModularOperation operation, int modulus, SequenceFormat format)
     {
@@ -133,6 +145,14 @@ public sealed class ModularArithmeticDataset
                 tokens[i * n] = A[i];
                 tokens[(i * n) + 1] = B[i];
                 tokens[(i * n) + 2] = Modulus;
+            }
+            else if (Format == SequenceFormat.EosEquation)
+            {
+                tokens[i * n] = Modulus + 2;
+                tokens[(i * n) + 1] = A[i];
+                tokens[(i * n) + 2] = Modulus;
+                tokens[(i * n) + 3] = B[i];
+                tokens[(i * n) + 4] = Modulus + 1;
             }
             else
             {

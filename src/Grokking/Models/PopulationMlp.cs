@@ -24,6 +24,8 @@ public sealed class PopulationMlp : PopulationModel
         }
     }
 
+    public override string OutputWeightName => $"layers.{layers.Count - 1}.weight";
+
     public override Tensor forward(Tensor x)
     {
         var h = x.reshape(x.shape[0], x.shape[1], -1);

@@ -43,6 +43,9 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
 
     public IReadOnlyList<PopulationParameter> Parameters => all;
 
+    /// <summary>The weight of the layer that writes the outputs (PG's "last-layer weight norm" reads it).</summary>
+    public abstract string OutputWeightName { get; }
+
     /// <summary>True when some parameters feed a normalization layer (their scale does not change predictions).</summary>
     public bool HasScaleInvariantParameters => all.Any(p => p.ScaleInvariant);
 

@@ -10,7 +10,9 @@ namespace Grokking.Models;
 /// the last position. Norm = None: the Omnigrok/MC model (embeddings, causal attention without biases, ReLU MLP
 /// with biases, unembedding, no normalization). Norm = LayerNorm: PB's Fig. 3 — pre-norm blocks
 /// (x + Attn(LN(x)), x + MLP(LN(x))), a LayerNorm inside the MLP after its first linear layer, and a final
-/// LayerNorm before the unembedding.
+/// LayerNorm before the unembedding. Norm = PostLayerNorm: Power et al.'s openai/grok model (PG) — post-norm
+/// blocks LN(x + Attn(x)), LN(x + MLP(x)), no final LayerNorm; with it come that model's fixed sinusoidal positions
+/// (Model:Positions) and linear layers without biases (Model:WithoutBiases), each its own option.
 /// <para>
 /// Scale-invariant parameters (LayerNorm model): the residual-stream writers (embeddings, W_O, W_out,
 /// b_out) — scaling them all scales every LayerNorm input — and the MLP's first layer, which feeds the inner
@@ -24,9 +26,11 @@ public sealed class PopulationTransformer : PopulationModel
     private readonly int dModel;
     private readonly int heads;
     private readonly bool layerNorm;
+    private readonly bool postNorm;
     private readonly Activation activation;
     private readonly Parameter embed;
-    private readonly Parameter position;
+    private readonly Parameter? position;
+    private readonly Tensor? fixedPositions;
     private readonly Parameter unembed;
     private readonly Block[] blocks;
     private readonly (Parameter Gain, Parameter Bias)? finalNorm;
@@ -39,6 +43,8 @@ public sealed class PopulationTransformer : PopulationModel
         dModel = options.DModel;
         heads = options.Heads;
         layerNorm = options.Norm == Normalization.LayerNorm;
+        postNorm = options.Norm == Normalization.PostLayerNorm;
+        bool biases = !options.WithoutBiases;
         activation = options.Activation;
         int d = options.DModel;
         int dMlp = options.DMlp;
@@ -52,34 +58,46 @@ public sealed class PopulationTransformer : PopulationModel
         (InitKind Kind, long Fan) Bias(long fanIn) => scaled ? (InitKind.Zeros, 1) : (InitKind.Uniform, fanIn);
         Parameter Param(string name, long[] shape, (InitKind Kind, long Fan) init, bool scaleInvariant = false) =>
             Add(name, shape, init.Kind, init.Fan, scaleInvariant);
-        (Parameter, Parameter)? Norm(string name, int width) =>
-            layerNorm ? (Add(name + ".gain", [width], InitKind.Ones, width), Add(name + ".bias", [width], InitKind.Zeros, width)) : null;
+        (Parameter, Parameter)? Norm(string name, int width, bool present) =>
+            present ? (Add(name + ".gain", [width], InitKind.Ones, width), Add(name + ".bias", [width], InitKind.Zeros, width)) : null;
+        Parameter? BiasParam(string name, long width, long fanIn) => biases ? Param(name, [width], Bias(fanIn), scaleInvariant: layerNorm) : null;
 
         embed = Param("embed", [vocabulary, d], embedding, scaleInvariant: layerNorm);
-        position = Param("position", [sequenceLength, d], embedding, scaleInvariant: layerNorm);
+        if (options.Positions == PositionEncoding.Sinusoidal)
+        {
+            fixedPositions = SinusoidalPositions(sequenceLength, d, dtype, Device);
+            register_buffer("position", fixedPositions, persistent: false);
+        }
+        else
+        {
+            position = Param("position", [sequenceLength, d], embedding, scaleInvariant: layerNorm);
+        }
+
         blocks = new Block[layers];
         for (int l = 0; l < layers; l++)
         {
             string b = $"blocks.{l}.";
             blocks[l] = new Block(
-                Norm(b + "ln1", d),
+                Norm(b + "ln1", d, layerNorm || postNorm),
                 Param(b + "attn.q", [d, d], Weight(d)),
                 Param(b + "attn.k", [d, d], Weight(d)),
                 Param(b + "attn.v", [d, d], Weight(d)),
                 Param(b + "attn.o", [d, d], Weight(d), scaleInvariant: layerNorm),
-                Norm(b + "ln2", d),
+                Norm(b + "ln2", d, layerNorm || postNorm),
                 Param(b + "mlp.in.weight", [d, dMlp], Weight(d), scaleInvariant: layerNorm),
-                Param(b + "mlp.in.bias", [dMlp], Bias(d), scaleInvariant: layerNorm),
-                Norm(b + "mlp.ln", dMlp),
+                BiasParam(b + "mlp.in.bias", dMlp, d),
+                Norm(b + "mlp.ln", dMlp, layerNorm),
                 Param(b + "mlp.out.weight", [dMlp, d], Weight(dMlp), scaleInvariant: layerNorm),
-                Param(b + "mlp.out.bias", [d], Bias(dMlp), scaleInvariant: layerNorm));
+                BiasParam(b + "mlp.out.bias", d, dMlp));
         }
 
-        finalNorm = Norm("ln_final", d);
+        finalNorm = Norm("ln_final", d, layerNorm);
         unembed = Param("unembed", [d, classes], scaled ? (InitKind.Normal, classes) : (InitKind.Uniform, d));
     }
 
     public int SequenceLength { get; }
+
+    public override string OutputWeightName => "unembed";
 
     public override Tensor forward(Tensor tokens)
     {
@@ -89,7 +107,7 @@ public sealed class PopulationTransformer : PopulationModel
         long vocab = embed.shape[1];
         var offsets = arange(k, dtype: ScalarType.Int64, device: tokens.device).TimesInPlace(vocab).view(k, 1, 1);
         var h = embed.view(k * vocab, dModel).index_select(0, tokens.Plus(offsets).view(-1)).view(k, batch, n, dModel);
-        h = h.PlusInPlace(position.view(k, 1, n, dModel));
+        h = position is null ? h.PlusInPlace(fixedPositions!.view(1, 1, n, dModel)) : h.PlusInPlace(position.view(k, 1, n, dModel));
         for (int l = 0; l < blocks.Length; l++)
         {
             // Only the last position is read out, so the last block computes queries, the attention output and
@@ -97,12 +115,21 @@ public sealed class PopulationTransformer : PopulationModel
             // about 40% fewer FLOPs for the 1-layer models.
             bool last = l == blocks.Length - 1;
             var block = blocks[l];
-            var attended = Attention(block, Norm(h, block.Norm1), k, batch, n, last);
+            var attended = Attention(block, postNorm ? h : Norm(h, block.Norm1), k, batch, n, last);
             h = last ? h.select(2, n - 1).unsqueeze(2).Plus(attended) : h.Plus(attended);
+            if (postNorm)
+            {
+                h = Norm(h, block.Norm1);
+            }
+
             long rows = last ? 1 : n;
-            var z = Linear(Norm(h, block.Norm2).reshape(k, batch * rows, dModel), block.MlpIn, block.MlpInBias);
+            var z = Linear((postNorm ? h : Norm(h, block.Norm2)).reshape(k, batch * rows, dModel), block.MlpIn, block.MlpInBias);
             z = Activate(Norm(z, block.MlpNorm));
             h = h.Plus(Linear(z, block.MlpOut, block.MlpOutBias).view(k, batch, rows, dModel));
+            if (postNorm)
+            {
+                h = Norm(h, block.Norm2);
+            }
         }
 
         return Norm(h.select(2, 0), finalNorm).bmm(unembed);
@@ -146,7 +173,26 @@ public sealed class PopulationTransformer : PopulationModel
     private Tensor Activate(Tensor x) => activation == Activation.Tanh ? x.tanh() : x.relu_();
 
     // Not baddbmm: TorchSharp 0.107's Tensor.baddbmm/torch.baddbmm mis-order their arguments (shape errors).
-    private static Tensor Linear(Tensor x, Tensor weight, Tensor bias) => x.bmm(weight).PlusInPlace(bias.unsqueeze(1));
+    private static Tensor Linear(Tensor x, Tensor weight, Tensor? bias) => bias is null ? x.bmm(weight) : x.bmm(weight).PlusInPlace(bias.unsqueeze(1));
+
+    /// <summary>
+    /// openai/grok's table: even coordinates i get sin(pos / 10000^(i/d)), odd ones cos(pos / 10000^((i-1)/d)). [n, d].
+    /// </summary>
+    public static Tensor SinusoidalPositions(int positions, int width, ScalarType dtype, Device device)
+    {
+        var table = new double[positions * width];
+        for (int pos = 0; pos < positions; pos++)
+        {
+            for (int i = 0; i < width; i++)
+            {
+                double angle = pos / Math.Pow(10000, (i - (i % 2)) / (double)width);
+                table[(pos * width) + i] = i % 2 == 0 ? Math.Sin(angle) : Math.Cos(angle);
+            }
+        }
+
+        using var scope = NewDisposeScope();
+        return tensor(table, [positions, width]).to(dtype, device).clone().MoveToOuterDisposeScope();
+    }
 
     /// <summary>LayerNorm over the last dimension with per-member gain and bias; identity when the model has none.</summary>
     private static Tensor Norm(Tensor x, (Parameter Gain, Parameter Bias)? norm)
@@ -174,8 +220,8 @@ public sealed class PopulationTransformer : PopulationModel
         Parameter O,
         (Parameter Gain, Parameter Bias)? Norm2,
         Parameter MlpIn,
-        Parameter MlpInBias,
+        Parameter? MlpInBias,
         (Parameter Gain, Parameter Bias)? MlpNorm,
         Parameter MlpOut,
-        Parameter MlpOutBias);
+        Parameter? MlpOutBias);
 }

@@ -42,8 +42,8 @@ internal sealed class Checkpointer(RunDirectory run, PopulationModel model, Popu
         }
     }
 
-    /// <returns>The step the state was saved at; metrics and per-step losses up to it are appended to the lists.</returns>
-    public long Resume(List<MetricRow> metrics, List<List<float>> stepLosses)
+    /// <returns>The step the state was saved at; metrics and per-step series up to it are appended to the lists.</returns>
+    public long Resume(List<MetricRow> metrics, List<List<float>> stepLosses, List<List<float>> outputNorms, List<List<float>> cosines)
     {
         var state = TensorFile.Load(run.StateFile, device);
         long step;
@@ -62,13 +62,18 @@ internal sealed class Checkpointer(RunDirectory run, PopulationModel model, Popu
         }
 
         metrics.AddRange(run.ReadMetrics(step));
-        var losses = run.ReadStepLosses(model.Members, step);
-        for (int m = 0; m < losses.Count; m++)
-        {
-            stepLosses[m].AddRange(losses[m]);
-        }
-
+        Append(run.ReadStepLosses(model.Members, step), stepLosses);
+        Append(run.ReadStepOutputNorms(model.Members, step), outputNorms);
+        Append(run.ReadStepCosines(model.Members, step), cosines);
         return step;
+    }
+
+    private static void Append(List<float[]> read, List<List<float>> series)
+    {
+        for (int m = 0; m < read.Count; m++)
+        {
+            series[m].AddRange(read[m]);
+        }
     }
 
     private static Dictionary<string, Tensor> Prefixed(Dictionary<string, Tensor> state, string prefix) =>

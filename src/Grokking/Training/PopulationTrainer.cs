@@ -49,11 +49,14 @@ public sealed class PopulationTrainer
 
         var metrics = new List<MetricRow>();
         var stepLosses = Enumerable.Range(0, k).Select(_ => new List<float>()).ToList();
-        long start = checkpointer is { HasState: true } ? checkpointer.Resume(metrics, stepLosses) : 0;
+        var outputNorms = Enumerable.Range(0, k).Select(_ => new List<float>()).ToList();
+        var cosines = Enumerable.Range(0, k).Select(_ => new List<float>()).ToList();
+        long start = checkpointer is { HasState: true } ? checkpointer.Resume(metrics, stepLosses, outputNorms, cosines) : 0;
         var events = new EventTracker(options.Train, k);
         events.Observe(metrics);
 
         using var lossBuffer = zeros(k, metricsEvery, device: device);
+        using var tracer = options.Train.StepTraces ? new StepTracer(model, metricsEvery) : null;
         Tensor? order = null;
         long orderEpoch = -1;
         bool interrupted = false;
@@ -67,6 +70,8 @@ public sealed class PopulationTrainer
             Metrics = metrics,
             Events = events.Events.ToList(),
             StepLosses = stepLosses.Select(s => s.ToArray()).ToList(),
+            StepOutputNorms = tracer is null ? [] : outputNorms.Select(s => s.ToArray()).ToList(),
+            StepCosines = tracer is null ? [] : cosines.Select(s => s.ToArray()).ToList(),
             StepsPerEpoch = stepsPerEpoch,
             StepsCompleted = completed,
             Interrupted = interrupted,
@@ -108,7 +113,9 @@ public sealed class PopulationTrainer
                 }
 
                 // A member whose loss or gradient is not finite is frozen before this step touches it.
+                tracer?.BeforeStep();
                 optimizer.Step(step, loss.detach().isfinite().logical_and_(gradSquare.isfinite()));
+                tracer?.AfterStep(step);
             }
 
             if (!metricStep)
@@ -118,7 +125,8 @@ public sealed class PopulationTrainer
 
             long done = step + 1;
             int buffered = (int)(((done - 1) % metricsEvery) + 1);
-            AppendStepLosses(lossBuffer, buffered, stepLosses);
+            StepTracer.AppendColumns(lossBuffer, buffered, stepLosses);
+            tracer?.Append(buffered, outputNorms, cosines);
             List<MetricRow> rows;
             using (gradSquares)
             {
@@ -169,15 +177,5 @@ public sealed class PopulationTrainer
         }
 
         return result;
-    }
-
-    private static void AppendStepLosses(Tensor lossBuffer, int buffered, List<List<float>> stepLosses)
-    {
-        using var scope = NewDisposeScope();
-        var losses = lossBuffer.narrow(1, 0, buffered).cpu().data<float>().ToArray();
-        for (int m = 0; m < stepLosses.Count; m++)
-        {
-            stepLosses[m].AddRange(losses.AsSpan(m * buffered, buffered));
-        }
     }
 }

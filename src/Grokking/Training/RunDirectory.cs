@@ -30,6 +30,12 @@ public sealed class RunDirectory(string path)
 
     public string MetricsJsonl => System.IO.Path.Combine(Path, "metrics.jsonl");
 
+    private string StepLossFile => System.IO.Path.Combine(Path, "step_loss.csv");
+
+    private string StepOutputNormFile => System.IO.Path.Combine(Path, "step_output_norm.csv");
+
+    private string StepCosineFile => System.IO.Path.Combine(Path, "step_cosine.csv");
+
     public string WeightsAt(long step) => System.IO.Path.Combine(Checkpoints, $"weights-step{step:D9}.bin");
 
     public void WriteConfiguration(object options) =>
@@ -53,26 +59,12 @@ public sealed class RunDirectory(string path)
         AtomicFile.WriteAllText(MetricsJsonl, jsonl.ToString());
         AtomicFile.WriteAllText(System.IO.Path.Combine(Path, "metrics.csv"), csv.ToString());
 
-        var losses = new StringBuilder("step");
-        for (int k = 0; k < result.StepLosses.Count; k++)
+        WriteSeries(StepLossFile, result.StepLosses);
+        if (result.StepOutputNorms.Count > 0)
         {
-            losses.Append(CultureInfo.InvariantCulture, $",member{k}");
+            WriteSeries(StepOutputNormFile, result.StepOutputNorms);
+            WriteSeries(StepCosineFile, result.StepCosines);
         }
-
-        losses.Append('\n');
-        long steps = result.StepLosses.Count == 0 ? 0 : result.StepLosses[0].Length;
-        for (long s = 0; s < steps; s++)
-        {
-            losses.Append(s + 1);
-            foreach (var series in result.StepLosses)
-            {
-                losses.Append(',').Append(series[s].ToString("R", CultureInfo.InvariantCulture));
-            }
-
-            losses.Append('\n');
-        }
-
-        AtomicFile.WriteAllText(System.IO.Path.Combine(Path, "step_loss.csv"), losses.ToString());
     }
 
     /// <summary>A finished run read back from its files (what the run cache serves).</summary>
@@ -86,6 +78,8 @@ public sealed class RunDirectory(string path)
             Metrics = ReadMetrics(summary.StepsCompleted),
             Events = summary.Events,
             StepLosses = ReadStepLosses(members.Count, summary.StepsCompleted),
+            StepOutputNorms = ReadStepOutputNorms(members.Count, summary.StepsCompleted),
+            StepCosines = ReadStepCosines(members.Count, summary.StepsCompleted),
             StepsPerEpoch = summary.StepsPerEpoch,
             StepsCompleted = summary.StepsCompleted,
             Interrupted = summary.Interrupted,
@@ -102,10 +96,44 @@ public sealed class RunDirectory(string path)
             .ToList()
         : [];
 
-    public List<float[]> ReadStepLosses(int members, long upToStep)
+    public List<float[]> ReadStepLosses(int members, long upToStep) => ReadSeries(StepLossFile, members, upToStep);
+
+    /// <summary>The traced output-layer norms (empty series when the run traced nothing).</summary>
+    public List<float[]> ReadStepOutputNorms(int members, long upToStep) =>
+        File.Exists(StepOutputNormFile) ? ReadSeries(StepOutputNormFile, members, upToStep) : [];
+
+    /// <summary>The traced step cosines (empty when the run traced nothing).</summary>
+    public List<float[]> ReadStepCosines(int members, long upToStep) =>
+        File.Exists(StepCosineFile) ? ReadSeries(StepCosineFile, members, upToStep) : [];
+
+    /// <summary>One value per step and member: a "step,member0,member1,..." table.</summary>
+    private static void WriteSeries(string file, IReadOnlyList<float[]> series)
+    {
+        var text = new StringBuilder("step");
+        for (int k = 0; k < series.Count; k++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $",member{k}");
+        }
+
+        text.Append('\n');
+        long steps = series.Count == 0 ? 0 : series[0].Length;
+        for (long s = 0; s < steps; s++)
+        {
+            text.Append(s + 1);
+            foreach (var values in series)
+            {
+                text.Append(',').Append(values[s].ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            text.Append('\n');
+        }
+
+        AtomicFile.WriteAllText(file, text.ToString());
+    }
+
+    private static List<float[]> ReadSeries(string file, int members, long upToStep)
     {
         var series = Enumerable.Range(0, members).Select(_ => new List<float>()).ToList();
-        string file = System.IO.Path.Combine(Path, "step_loss.csv");
         if (File.Exists(file))
         {
             foreach (string line in File.ReadLines(file).Skip(1))

@@ -12,6 +12,12 @@ public sealed class TrainingResult
     /// <summary>Per member, the minibatch training loss of every optimizer step (for spectral analyses).</summary>
     public required IReadOnlyList<float[]> StepLosses { get; init; }
 
+    /// <summary>Per member, the output layer's weight norm after every step (Train:StepTraces; empty otherwise).</summary>
+    public IReadOnlyList<float[]> StepOutputNorms { get; init; } = [];
+
+    /// <summary>Per member, cos(theta before, theta after) of every step (Train:StepTraces; empty otherwise).</summary>
+    public IReadOnlyList<float[]> StepCosines { get; init; } = [];
+
     public required long StepsPerEpoch { get; init; }
 
     public required long StepsCompleted { get; init; }
