@@ -45,6 +45,19 @@ public class ModularArithmeticDatasetTests
     }
 
     [Fact]
+    public void Eos_equation_form_reads_eos_a_op_b_equals_and_scores_the_whole_vocabulary()
+    {
+        var data = ModularArithmeticDataset.Create(ModularOperation.Add, 7, SequenceFormat.EosEquation);
+        using var inputs = data.Inputs();
+
+        inputs.shape.Should().Equal(49, 5);
+        inputs[10].data<long>().ToArray().Should().Equal(9, 1, 7, 3, 8); // <eos> = p + 2, a = 1, op = p, b = 3, '=' = p + 1
+        data.C[10].Should().Be(4);
+        data.VocabularySize.Should().Be(10);
+        data.Classes.Should().Be(10);
+    }
+
+    [Fact]
     public void Split_is_seeded_and_differs_between_seeds()
     {
         var options = EngineFixtures.Small().Data;

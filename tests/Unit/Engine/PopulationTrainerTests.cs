@@ -147,6 +147,56 @@ public class PopulationTrainerTests
     }
 
     [Fact]
+    public void Step_traces_hold_the_output_norm_and_the_step_cosine_of_every_step_and_are_read_back()
+    {
+        string dir = EngineFixtures.TempDirectory();
+        var o = EngineFixtures.Small("Population:Seeds=1,2", "Train:Steps=30", "Train:MetricsEvery=1", "Train:StepTraces=true", "Train:WeightsEvery=1", "Train:CheckpointAtEvents=false");
+        var result = new PopulationTrainer(o, PopulationSetup.Members(o), torch.CPU).Run(dir);
+
+        result.StepOutputNorms.Should().HaveCount(2);
+        result.StepOutputNorms[0].Should().HaveCount(30);
+        result.StepCosines[1].Should().HaveCount(30);
+        var before = TensorFile.Load(Path.Combine(dir, "checkpoints", "weights-step000000024.bin"), torch.CPU);
+        var after = TensorFile.Load(Path.Combine(dir, "checkpoints", "weights-step000000025.bin"), torch.CPU);
+        for (int m = 0; m < 2; m++)
+        {
+            double dot = 0, a = 0, b = 0;
+            foreach (var name in before.Keys)
+            {
+                var x = before[name][m].reshape(-1).to_type(torch.ScalarType.Float64);
+                var y = after[name][m].reshape(-1).to_type(torch.ScalarType.Float64);
+                dot += x.dot(y).item<double>();
+                a += x.dot(x).item<double>();
+                b += y.dot(y).item<double>();
+            }
+
+            // Step 25 (1-based) goes from the weights saved at 24 to those saved at 25.
+            result.StepCosines[m][24].Should().BeApproximately((float)(dot / Math.Sqrt(a * b)), 2e-6f);
+            double norm = after["unembed"][m].to_type(torch.ScalarType.Float64).norm().item<double>();
+            result.StepOutputNorms[m][24].Should().BeApproximately((float)norm, 1e-5f * (float)norm);
+        }
+
+        var reread = new RunDirectory(dir).ReadResult();
+        reread.StepCosines[1].Should().Equal(result.StepCosines[1]);
+        reread.StepOutputNorms[0].Should().Equal(result.StepOutputNorms[0]);
+        foreach (var t in before.Values.Concat(after.Values))
+        {
+            t.Dispose();
+        }
+
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void A_run_without_step_traces_has_none()
+    {
+        var o = EngineFixtures.Small("Train:Steps=20");
+        var result = new PopulationTrainer(o, PopulationSetup.Members(o), torch.CPU).Run();
+        result.StepOutputNorms.Should().BeEmpty();
+        result.StepCosines.Should().BeEmpty();
+    }
+
+    [Fact]
     public void A_diverging_member_is_marked_and_the_others_go_on()
     {
         var o = EngineFixtures.Small("Population:LearningRates=0.05,1e12", "Train:Steps=100");
