@@ -64,7 +64,7 @@ internal sealed class Checkpointer(RunDirectory run, PopulationModel model, Popu
         metrics.AddRange(run.ReadMetrics(step));
         Append(run.ReadStepLosses(model.Members, step), stepLosses);
         Append(run.ReadStepOutputNorms(model.Members, step), outputNorms);
-        Append(run.ReadStepCosines(model.Members, step), cosines);
+        Append(run.ReadStepCosineDistances(model.Members, step), cosines);
         return step;
     }
 

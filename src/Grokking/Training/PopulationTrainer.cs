@@ -71,7 +71,7 @@ public sealed class PopulationTrainer
             Events = events.Events.ToList(),
             StepLosses = stepLosses.Select(s => s.ToArray()).ToList(),
             StepOutputNorms = tracer is null ? [] : outputNorms.Select(s => s.ToArray()).ToList(),
-            StepCosines = tracer is null ? [] : cosines.Select(s => s.ToArray()).ToList(),
+            StepCosineDistances = tracer is null ? [] : cosines.Select(s => s.ToArray()).ToList(),
             StepsPerEpoch = stepsPerEpoch,
             StepsCompleted = completed,
             Interrupted = interrupted,

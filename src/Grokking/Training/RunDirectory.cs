@@ -34,7 +34,7 @@ public sealed class RunDirectory(string path)
 
     private string StepOutputNormFile => System.IO.Path.Combine(Path, "step_output_norm.csv");
 
-    private string StepCosineFile => System.IO.Path.Combine(Path, "step_cosine.csv");
+    private string StepCosineDistanceFile => System.IO.Path.Combine(Path, "step_cosine_distance.csv");
 
     public string WeightsAt(long step) => System.IO.Path.Combine(Checkpoints, $"weights-step{step:D9}.bin");
 
@@ -63,7 +63,7 @@ public sealed class RunDirectory(string path)
         if (result.StepOutputNorms.Count > 0)
         {
             WriteSeries(StepOutputNormFile, result.StepOutputNorms);
-            WriteSeries(StepCosineFile, result.StepCosines);
+            WriteSeries(StepCosineDistanceFile, result.StepCosineDistances);
         }
     }
 
@@ -79,7 +79,7 @@ public sealed class RunDirectory(string path)
             Events = summary.Events,
             StepLosses = ReadStepLosses(members.Count, summary.StepsCompleted),
             StepOutputNorms = ReadStepOutputNorms(members.Count, summary.StepsCompleted),
-            StepCosines = ReadStepCosines(members.Count, summary.StepsCompleted),
+            StepCosineDistances = ReadStepCosineDistances(members.Count, summary.StepsCompleted),
             StepsPerEpoch = summary.StepsPerEpoch,
             StepsCompleted = summary.StepsCompleted,
             Interrupted = summary.Interrupted,
@@ -102,9 +102,9 @@ public sealed class RunDirectory(string path)
     public List<float[]> ReadStepOutputNorms(int members, long upToStep) =>
         File.Exists(StepOutputNormFile) ? ReadSeries(StepOutputNormFile, members, upToStep) : [];
 
-    /// <summary>The traced step cosines (empty when the run traced nothing).</summary>
-    public List<float[]> ReadStepCosines(int members, long upToStep) =>
-        File.Exists(StepCosineFile) ? ReadSeries(StepCosineFile, members, upToStep) : [];
+    /// <summary>The traced step cosine distances (empty when the run traced nothing).</summary>
+    public List<float[]> ReadStepCosineDistances(int members, long upToStep) =>
+        File.Exists(StepCosineDistanceFile) ? ReadSeries(StepCosineDistanceFile, members, upToStep) : [];
 
     /// <summary>One value per step and member: a "step,member0,member1,..." table.</summary>
     private static void WriteSeries(string file, IReadOnlyList<float[]> series)

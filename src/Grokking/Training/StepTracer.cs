@@ -6,8 +6,11 @@ namespace Grokking.Training;
 
 /// <summary>
 /// Per-step traces for PG-3 and PG-5 (Train:StepTraces): after every optimizer step, the norm of the output layer's
-/// weight (the "last-layer weight norm" slingshots show in) and the cosine similarity between the whole parameter
-/// vector before and after the step. Both stay on the device in [K, MetricsEvery] buffers, read at metric steps like
+/// weight (the "last-layer weight norm" slingshots show in) and the cosine distance 1 - cos between the whole parameter
+/// vector before and after the step. A step turns the weights by ~1e-6 rad or less, so 1 - cos is ~1e-12 to 1e-7:
+/// below float32's resolution of a cosine near 1 (6e-8). The distance is therefore computed in float64 from the step
+/// itself, 1 - cos = (|a - b|^2 - (|a| - |b|)^2) / (2 |a| |b|) with |a| - |b| = (a - b).(a + b) / (|a| + |b|), which
+/// has no cancellation, and stored as a distance. Both stay on the device in [K, MetricsEvery] buffers, read at metric steps like
 /// the step losses, so tracing adds no synchronisation.
 /// </summary>
 internal sealed class StepTracer : IDisposable
@@ -15,7 +18,7 @@ internal sealed class StepTracer : IDisposable
     private readonly PopulationModel model;
     private readonly PopulationParameter output;
     private readonly Tensor outputNorms;
-    private readonly Tensor cosines;
+    private readonly Tensor distances;
     private Tensor[]? before;
 
     public StepTracer(PopulationModel model, long metricsEvery)
@@ -23,7 +26,7 @@ internal sealed class StepTracer : IDisposable
         this.model = model;
         output = model.Parameters.Single(p => p.Name == model.OutputWeightName);
         outputNorms = zeros(model.Members, metricsEvery, model.DType, model.Device);
-        cosines = zeros(model.Members, metricsEvery, model.DType, model.Device);
+        distances = zeros(model.Members, metricsEvery, ScalarType.Float64, model.Device);
     }
 
     /// <summary>Copies the weights the coming step starts from (call inside the step's dispose scope).</summary>
@@ -38,35 +41,41 @@ internal sealed class StepTracer : IDisposable
         using var noGrad = no_grad();
         int k = model.Members;
         var parameters = model.Parameters;
-        Tensor? dot = null;
+        Tensor? diffSq = null;
+        Tensor? diffDotSum = null;
         Tensor? oldSq = null;
         Tensor? newSq = null;
         for (int i = 0; i < parameters.Count; i++)
         {
-            var old = before![i].reshape(k, -1);
-            var now = parameters[i].Value.detach().reshape(k, -1);
-            dot = Accumulate(dot, old.mul(now).sum(1));
+            var old = before![i].reshape(k, -1).to_type(ScalarType.Float64);
+            var now = parameters[i].Value.detach().reshape(k, -1).to_type(ScalarType.Float64);
+            var diff = old.sub(now);
+            diffSq = Accumulate(diffSq, diff.Squared().sum(1));
+            diffDotSum = Accumulate(diffDotSum, diff.mul(old.add(now)).sum(1));
             oldSq = Accumulate(oldSq, old.Squared().sum(1));
             newSq = Accumulate(newSq, now.Squared().sum(1));
         }
 
-        long column = step % cosines.shape[1];
-        cosines.select(1, column).copy_(dot!.div(oldSq!.mul(newSq!).sqrt()));
+        var oldNorm = oldSq!.sqrt();
+        var newNorm = newSq!.sqrt();
+        var normGap = diffDotSum!.div(oldNorm.add(newNorm));
+        long column = step % distances.shape[1];
+        distances.select(1, column).copy_(diffSq!.sub(normGap.Squared()).div(oldNorm.mul(newNorm).mul(2)));
         outputNorms.select(1, column).copy_(output.Value.detach().reshape(k, -1).Squared().sum(1).sqrt());
         before = null;
     }
 
     /// <summary>Moves the first <paramref name="buffered"/> columns of both buffers to the per-member host series.</summary>
-    public void Append(int buffered, List<List<float>> norms, List<List<float>> cosineSeries)
+    public void Append(int buffered, List<List<float>> norms, List<List<float>> distanceSeries)
     {
         AppendColumns(outputNorms, buffered, norms);
-        AppendColumns(cosines, buffered, cosineSeries);
+        AppendColumns(distances, buffered, distanceSeries);
     }
 
     public void Dispose()
     {
         outputNorms.Dispose();
-        cosines.Dispose();
+        distances.Dispose();
     }
 
     internal static void AppendColumns(Tensor buffer, int buffered, List<List<float>> series)

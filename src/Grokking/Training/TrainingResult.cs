@@ -15,8 +15,8 @@ public sealed class TrainingResult
     /// <summary>Per member, the output layer's weight norm after every step (Train:StepTraces; empty otherwise).</summary>
     public IReadOnlyList<float[]> StepOutputNorms { get; init; } = [];
 
-    /// <summary>Per member, cos(theta before, theta after) of every step (Train:StepTraces; empty otherwise).</summary>
-    public IReadOnlyList<float[]> StepCosines { get; init; } = [];
+    /// <summary>Per member, 1 - cos(theta before, theta after) of every step (Train:StepTraces; empty otherwise).</summary>
+    public IReadOnlyList<float[]> StepCosineDistances { get; init; } = [];
 
     public required long StepsPerEpoch { get; init; }
 

@@ -77,14 +77,23 @@ public sealed class LazyRegimeTests
     }
 
     [Fact]
-    public void Cosines_that_all_round_to_one_leave_it_inconclusive()
+    public void Weights_that_do_not_move_outside_the_windows_leave_it_inconclusive()
     {
-        // d = 1e-9 is below float32's spacing below 1 (6e-8): the stored cosines are exactly 1, d is 0 outside the bursts.
-        var result = Analyze(s => Slingshots(s, Spikes, 1950, distance: (_, _) => 1e-9));
+        var result = Analyze(s => Slingshots(s, Spikes, 1950, distance: (_, _) => 0));
 
         result.Verdict.Should().Be(Verdict.Inconclusive, result.Reason);
         result.Reason.Should().Contain("averages 0");
         Measured(result, "quietMedian").Value.Should().Be(0);
+    }
+
+    [Fact]
+    public void Distances_far_below_float32_spacing_near_one_are_read_as_they_are()
+    {
+        // The traces store 1 - cos itself, so a quiet distance of 1e-9 (a cosine float32 would round to 1) is kept.
+        var result = Analyze(s => Slingshots(s, Spikes, 1950, distance: (_, r) => 1e-9 * (1 + (0.1 * (r.NextDouble() - 0.5)))));
+
+        result.Verdict.Should().Be(Verdict.Confirmed, result.Reason);
+        Measured(result, "quietMedian").Value.Should().BeApproximately(1e-9, 1e-10);
     }
 
     [Fact]
@@ -94,7 +103,7 @@ public sealed class LazyRegimeTests
 
         result.Verdict.Should().Be(Verdict.Inconclusive, result.Reason);
         result.Reason.Should().Contain("seed 1").And.Contain("diverged at step 2000");
-        // Read up to step 2000: the cosine of 1 after it would otherwise be 1,000 samples of d = 0.
+        // Read up to step 2000: the frozen weights after it would otherwise give 1,000 samples of d = 0.
         Measured(result, "lossSpikes").PerSeed.Should().Equal(4, 3, 4);
     }
 

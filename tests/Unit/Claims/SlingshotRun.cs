@@ -20,7 +20,7 @@ internal static class SlingshotRun
     public static readonly int[] Spikes = [500, 1200, 1900, 2600];
 
     /// <summary>Per-step traces of one member, its validation rise (long.MaxValue: never) and its divergence step.</summary>
-    public sealed record Member(double[] Loss, double[] Norm, double[] Cosine, long RiseStep, long DivergedStep = MemberEvents.Never);
+    public sealed record Member(double[] Loss, double[] Norm, double[] Distance, long RiseStep, long DivergedStep = MemberEvents.Never);
 
     /// <summary>The per-step quiet cosine distance: 1e-5 · (1 ± 5%), noise drawn from <paramref name="random"/>.</summary>
     public static double QuietDistance(Random random) => 1e-5 * (1 + (0.1 * (random.NextDouble() - 0.5)));
@@ -57,7 +57,7 @@ internal static class SlingshotRun
             }
         }
 
-        return new Member(loss, norm, [.. d.Select(x => 1 - x)], riseStep);
+        return new Member(loss, norm, d, riseStep);
     }
 
     /// <summary>The paper's picture for every seed: slingshots at <see cref="Spikes"/>, validation rising at step 1950, 50 steps after the third.</summary>
@@ -65,7 +65,7 @@ internal static class SlingshotRun
 
     /// <summary>
     /// The run: validation accuracy 0.01 before the member's rise and 0.99 from it. A diverged member keeps the
-    /// trainer's shape: a non-finite loss from its diverging step on, the frozen weights' norm, a cosine of 1, and
+    /// trainer's shape: a non-finite loss from its diverging step on, the frozen weights' norm, a cosine distance of 0, and
     /// rows that carry the divergence step. Without <paramref name="traces"/> the norm and cosine lists are empty, as
     /// when Train:StepTraces is off.
     /// </summary>
@@ -86,7 +86,7 @@ internal static class SlingshotRun
             bool After(int t) => diverged != MemberEvents.Never && t + 1 >= diverged;
             losses.Add([.. m.Loss.Select((v, t) => After(t) ? float.NaN : (float)v)]);
             norms.Add([.. m.Norm.Select((v, t) => (float)(After(t) ? m.Norm[diverged - 2] : v))]);
-            cosines.Add([.. m.Cosine.Select((v, t) => After(t) ? 1f : (float)v)]);
+            cosines.Add([.. m.Distance.Select((v, t) => After(t) ? 0f : (float)v)]);
             for (long step = RowsEvery; step <= Steps; step += RowsEvery)
             {
                 double val = step >= m.RiseStep ? 0.99 : 0.01;
@@ -104,7 +104,7 @@ internal static class SlingshotRun
             Events = events,
             StepLosses = losses,
             StepOutputNorms = traces ? norms : [],
-            StepCosines = traces ? cosines : [],
+            StepCosineDistances = traces ? cosines : [],
             StepsPerEpoch = 1,
             StepsCompleted = Steps,
             Interrupted = false,

@@ -19,7 +19,7 @@ public sealed class SlingshotTracesTests
         {
             t.Loss.Should().HaveCount(Steps);
             t.OutputNorm.Should().HaveCount(Steps);
-            t.Cosine.Should().HaveCount(Steps);
+            t.Distance.Should().HaveCount(Steps);
             t.Rows.Should().HaveCount(Steps / RowsEvery);
             t.Diverged.Should().BeFalse();
             t.DivergedNote.Should().BeEmpty();
@@ -34,7 +34,7 @@ public sealed class SlingshotTracesTests
 
         t.Loss.Should().HaveCount(999).And.AllSatisfy(v => double.IsFinite(v).Should().BeTrue());
         t.OutputNorm.Should().HaveCount(999);
-        t.Cosine.Should().HaveCount(999).And.AllSatisfy(c => c.Should().BeLessThan(1));
+        t.Distance.Should().HaveCount(999).And.AllSatisfy(c => c.Should().BeGreaterThan(0));
         t.Rows[^1].Step.Should().Be(950);
         t.DivergedNote.Should().Contain("diverged at step 1000");
     }

@@ -70,7 +70,7 @@ public sealed class LazyRegime : IClaimAnalysis
     {
         // Sample t is step t + 1: the first burnIn steps are samples 0 .. burnIn - 1.
         double[] loss = [.. t.Loss.Select((v, i) => i < burnIn ? double.NaN : v)];
-        double[] d = [.. t.Cosine.Select((c, i) => i < burnIn ? double.NaN : 1 - c)];
+        double[] d = [.. t.Distance.Select((c, i) => i < burnIn ? double.NaN : c)];
         var onsets = SpikeDetector.Onsets(loss, rule);
         var variation = QuietVariation.Of(d, onsets, halfWidth);
         bool InWindow(int i) => onsets.Any(o => Math.Abs(i - o) <= halfWidth);
@@ -98,8 +98,8 @@ public sealed class LazyRegime : IClaimAnalysis
 
         if (double.IsNaN(v.QuietCv))
         {
-            // Fewer than 3 quiet steps, or a mean of 0: every quiet cosine rounded to 1 in the traces' precision.
-            string why = v.Kept < 3 ? "too few steps outside the windows for a CV" : "the cosine distance outside the windows averages 0 (its cosines round to 1), so it has no relative spread";
+            // Fewer than 3 quiet steps, or a mean of 0: the weights did not move outside the windows.
+            string why = v.Kept < 3 ? "too few steps outside the windows for a CV" : "the cosine distance outside the windows averages 0 (the weights do not move there), so it has no relative spread";
             return new(seed, Verdict.Inconclusive, $"{what}: {why}");
         }
 
@@ -119,7 +119,7 @@ public sealed class LazyRegime : IClaimAnalysis
             : new(seed, Verdict.Refuted, $"{what}: {string.Join(" and ", failed)}");
     }
 
-    /// <summary>Per seed a panel: d per step on a log axis (thinned by <see cref="Envelope"/>; d ≤ 0, a cosine that rounded to 1, cannot be drawn there), spike onsets and the end of the burn-in as vertical lines.</summary>
+    /// <summary>Per seed a panel: d per step on a log axis (thinned by <see cref="Envelope"/>; d ≤ 0 cannot be drawn there), spike onsets and the end of the burn-in as vertical lines.</summary>
     private static ClaimFigure Figure(ClaimContext context, IReadOnlyList<Seed> seeds, int burnIn, int halfWidth)
     {
         var panels = seeds.Select(s =>

@@ -6,21 +6,21 @@ namespace Grokking.Claims.Analyses;
 
 /// <summary>
 /// One member's per-step traces for PG-3 and PG-5 (Train:StepTraces): the train loss, the output-layer weight norm and
-/// the cosine between successive weight vectors, one sample per optimizer step, plus its metric rows. Sample t belongs
-/// to optimizer step t + 1 (<see cref="StepOf"/>): its loss was taken just before that update, its norm and cosine just
+/// the cosine distance between successive weight vectors, one sample per optimizer step, plus its metric rows. Sample t belongs
+/// to optimizer step t + 1 (<see cref="StepOf"/>): its loss was taken just before that update, its norm and cosine distance just
 /// after, and a metric row's <c>Step</c> counts the updates done, so step numbers of samples and rows compare directly
 /// (the loss is one update early, far below any lag a tolerance reads). A diverged member is read up to its
 /// divergence: the samples of the step that diverged and after it are dropped (its loss is not finite, and the frozen
-/// weights give a constant norm and a cosine of 1 that would read as a perfectly lazy run), and so are its rows from
+/// weights give a constant norm and a cosine distance of 0 that would read as a perfectly lazy run), and so are its rows from
 /// that step on.
 /// </summary>
 /// <param name="Spec">The member.</param>
 /// <param name="Loss">Train loss of every step before the divergence.</param>
 /// <param name="OutputNorm">Output-layer weight norm after every step before the divergence.</param>
-/// <param name="Cosine">cos(theta before, theta after) of every step before the divergence.</param>
+/// <param name="Distance">1 - cos(theta before, theta after) of every step before the divergence.</param>
 /// <param name="Rows">Metric rows before the divergence, by step.</param>
 /// <param name="DivergedStep">The step that diverged (1-based, as <see cref="MemberEvents.DivergedStep"/>), or <see cref="MemberEvents.Never"/>.</param>
-public sealed record SlingshotTraces(MemberSpec Spec, double[] Loss, double[] OutputNorm, double[] Cosine, MetricRow[] Rows, long DivergedStep)
+public sealed record SlingshotTraces(MemberSpec Spec, double[] Loss, double[] OutputNorm, double[] Distance, MetricRow[] Rows, long DivergedStep)
 {
     /// <summary>The tolerances <see cref="Rule"/> reads; both analyses define a slingshot by them.</summary>
     public static readonly IReadOnlyList<string> RuleTolerances = ["spikeWindow", "spikeJump", "refractory"];
@@ -59,16 +59,16 @@ public sealed record SlingshotTraces(MemberSpec Spec, double[] Loss, double[] Ou
         {
             float[] loss = Series(result.StepLosses, m.Index);
             float[] norm = Series(result.StepOutputNorms, m.Index);
-            float[] cosine = Series(result.StepCosines, m.Index);
-            if (loss.Length == 0 || norm.Length == 0 || cosine.Length == 0)
+            float[] distance = Series(result.StepCosineDistances, m.Index);
+            if (loss.Length == 0 || norm.Length == 0 || distance.Length == 0)
             {
                 throw new InvalidOperationException(
-                    $"{claim.Id}: the run of experiment '{context.Experiment}' has no per-step traces for seed {m.Seed} (step losses {loss.Length}, output-layer norms {norm.Length}, cosines {cosine.Length} samples); set Train:StepTraces = true in the experiment and run it again");
+                    $"{claim.Id}: the run of experiment '{context.Experiment}' has no per-step traces for seed {m.Seed} (step losses {loss.Length}, output-layer norms {norm.Length}, cosine distances {distance.Length} samples); set Train:StepTraces = true in the experiment and run it again");
             }
 
             long diverged = result.Events[m.Index].DivergedStep;
             int keep = diverged == MemberEvents.Never ? int.MaxValue : (int)Math.Max(0, diverged - 1);
-            traces.Add(new SlingshotTraces(m, Widen(loss, keep), Widen(norm, keep), Widen(cosine, keep), MemberSeries.RowsBeforeDivergence(result, m.Index), diverged));
+            traces.Add(new SlingshotTraces(m, Widen(loss, keep), Widen(norm, keep), Widen(distance, keep), MemberSeries.RowsBeforeDivergence(result, m.Index), diverged));
         }
 
         return traces;
