@@ -1,6 +1,5 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
-using Grokking.Training;
 
 namespace Grokking.Tests.Unit.Claims;
 
@@ -41,36 +40,7 @@ public class DataSizeDependenceTests
 
     private static AnalysisResult Analyze(Func<long, double, long?> testStep, bool sweep = true)
     {
-        var members = new List<MemberSpec>();
-        var metrics = new List<MetricRow>();
-        var events = new List<MemberEvents>();
-        foreach (long seed in new long[] { 0, 1, 2 })
-        {
-            foreach (double r in Fractions)
-            {
-                int index = members.Count;
-                members.Add(new MemberSpec(index, seed, 1e-3, 1, 1, sweep ? r : double.NaN));
-                long? t = testStep(seed, r);
-                for (long step = 100; step <= 20_000; step += 100)
-                {
-                    double val = t is { } g && step >= g ? 1.0 : 0.05;
-                    metrics.Add(new MetricRow(step, step, index, 0.01, 0.01, 1.0, 1, 1, val, 10, 1e-3, 1, 1, null));
-                }
-
-                events.Add(new MemberEvents(index, 100, t ?? MemberEvents.Never, MemberEvents.Never));
-            }
-        }
-
-        var result = new TrainingResult
-        {
-            Members = members,
-            Metrics = metrics,
-            Events = events,
-            StepLosses = members.Select(_ => Array.Empty<float>()).ToList(),
-            StepsPerEpoch = 1,
-            StepsCompleted = 20_000,
-            Interrupted = false,
-        };
+        var result = FractionSweepRun.Of(Fractions, 20_000, testStep, sweep);
         var claim = new ClaimDefinition
         {
             Id = "OG-7",
