@@ -14,9 +14,19 @@ namespace Grokking.Landscape;
 /// </summary>
 public static class PathEvaluator
 {
-    public static IReadOnlyList<PathEvaluation> Evaluate(LandscapeSetup setup, IReadOnlyList<WeightPath> paths, IProgress<string>? progress = null)
+    public static IReadOnlyList<PathEvaluation> Evaluate(LandscapeSetup setup, IReadOnlyList<WeightPath> paths, IProgress<string>? progress = null) =>
+        EvaluateGrids(setup, paths, paths.Select(p => p.Grid(setup.Options.Points, setup.Options.PointsPerSegment)).ToList(), gradNorm: true, progress);
+
+    /// <summary>
+    /// Every path on one given grid of t (a segment's may leave [0, 1]: see <see cref="WeightPath.Coefficients"/>).
+    /// Without <paramref name="gradNorm"/> the stochastic gradient norm is not computed (its backward passes over the
+    /// training set cost about twice the evaluation) and <see cref="PathPoint.GradNorm"/> is NaN.
+    /// </summary>
+    public static IReadOnlyList<PathEvaluation> Evaluate(LandscapeSetup setup, IReadOnlyList<WeightPath> paths, IReadOnlyList<double> grid, bool gradNorm, IProgress<string>? progress = null) =>
+        EvaluateGrids(setup, paths, paths.Select(_ => grid.ToArray()).ToList(), gradNorm, progress);
+
+    private static List<PathEvaluation> EvaluateGrids(LandscapeSetup setup, IReadOnlyList<WeightPath> paths, List<double[]> grids, bool gradNorm, IProgress<string>? progress)
     {
-        var grids = paths.Select(p => p.Grid(setup.Options.Points, setup.Options.PointsPerSegment)).ToList();
         var work = paths.SelectMany((p, i) => grids[i].Select(t => (Path: i, T: t))).ToList();
         var results = new PathPoint[work.Count];
         int chunk = setup.MembersPerChunk;
@@ -28,7 +38,7 @@ public static class PathEvaluator
                 progress.Report($"path points {start + 1}-{start + part.Count} of {work.Count}"); // about every tenth chunk
             }
 
-            var points = EvaluateChunk(setup, paths, part);
+            var points = EvaluateChunk(setup, paths, part, gradNorm);
             points.CopyTo(results, start);
         }
 
@@ -68,7 +78,7 @@ public static class PathEvaluator
         return state;
     }
 
-    private static PathPoint[] EvaluateChunk(LandscapeSetup setup, IReadOnlyList<WeightPath> paths, List<(int Path, double T)> points)
+    private static PathPoint[] EvaluateChunk(LandscapeSetup setup, IReadOnlyList<WeightPath> paths, List<(int Path, double T)> points, bool withGradNorm)
     {
         int n = points.Count;
         var state = Materialize(paths, points);
@@ -82,7 +92,7 @@ public static class PathEvaluator
             var train = PopulationEvaluator.Evaluate(model, data.TrainX, data.TrainY, data);
             var val = PopulationEvaluator.Evaluate(model, data.ValX, data.ValY, data);
             var normSq = model.SquaredNorm();
-            var gradNorm = MeanStochasticGradNorm.Compute(model, data, setup.BatchSize);
+            var gradNorm = withGradNorm ? MeanStochasticGradNorm.Compute(model, data, setup.BatchSize) : full_like(normSq, double.NaN);
             var l2 = normSq.Times(setup.WeightDecay / 2);
 
             // One host copy per chunk: [8, N].

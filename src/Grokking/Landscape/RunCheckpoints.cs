@@ -69,4 +69,41 @@ public sealed class RunCheckpoints
             }
         }
     }
+
+    /// <summary>
+    /// The weights of several (member, step) points stacked as one population state, name -> [K, ...] in the order
+    /// given (e.g. each member at its own step, to be measured together); each snapshot file is read once. The caller
+    /// disposes the tensors.
+    /// </summary>
+    public Dictionary<string, Tensor> Stack(IReadOnlyList<(int Member, long Step)> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        if (points.Count == 0)
+        {
+            throw new ArgumentException("nothing to stack", nameof(points));
+        }
+
+        var vectors = new WeightVector[points.Count];
+        try
+        {
+            foreach (var step in Enumerable.Range(0, points.Count).GroupBy(i => points[i].Step))
+            {
+                var loaded = LoadMembers(step.Key, [.. step.Select(i => (points[i].Member, 0L, $"member {points[i].Member} step {step.Key}"))]);
+                foreach (var (i, v) in step.Zip(loaded))
+                {
+                    vectors[i] = v;
+                }
+            }
+
+            using var noGrad = no_grad();
+            return vectors[0].Tensors.Keys.ToDictionary(name => name, name => stack(vectors.Select(v => v.Tensors[name]).ToArray()));
+        }
+        finally
+        {
+            foreach (var v in vectors.Where(v => v is not null))
+            {
+                v.Dispose();
+            }
+        }
+    }
 }

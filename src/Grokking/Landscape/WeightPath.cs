@@ -49,12 +49,17 @@ public sealed class WeightPath
 
     public static WeightPath Bezier(WeightVector start, WeightVector control, WeightVector end, string label) => new(PathKind.Bezier, label, [start, control, end]);
 
-    /// <summary>Anchor weights c_a(t), one per anchor; they sum to 1.</summary>
+    /// <summary>
+    /// Anchor weights c_a(t), one per anchor; they sum to 1. A segment is also the line through its ends: any finite t,
+    /// t &lt; 0 before the start and t &gt; 1 past the end (PG-7's slices run over [−0.5, 1.5]); every other kind is
+    /// defined on [0, 1] only.
+    /// </summary>
     public double[] Coefficients(double t)
     {
-        if (!(t >= 0 && t <= 1))
+        bool onLine = Kind == PathKind.Segment && double.IsFinite(t);
+        if (!onLine && !(t >= 0 && t <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(t), t, "t lies in [0, 1]");
+            throw new ArgumentOutOfRangeException(nameof(t), t, Kind == PathKind.Segment ? "t is finite" : "t lies in [0, 1]");
         }
 
         switch (Kind)
