@@ -24,6 +24,13 @@ public sealed class ClaimTests(ClaimSuiteFixture fixture)
     [Fact, Trait("Claim", "OG-4")] public void OG_4() => fixture.Check("OG-4");
     [Fact, Trait("Claim", "OG-5")] public void OG_5() => fixture.Check("OG-5");
     [Fact, Trait("Claim", "OG-6")] public void OG_6() => fixture.Check("OG-6");
+    [Fact, Trait("Claim", "PG-1")] public void PG_1() => fixture.Check("PG-1");
+    [Fact, Trait("Claim", "PG-2")] public void PG_2() => fixture.Check("PG-2");
+    [Fact, Trait("Claim", "PG-3")] public void PG_3() => fixture.Check("PG-3");
+    [Fact, Trait("Claim", "PG-4")] public void PG_4() => fixture.Check("PG-4");
+    [Fact, Trait("Claim", "PG-5")] public void PG_5() => fixture.Check("PG-5");
+    [Fact, Trait("Claim", "PG-6")] public void PG_6() => fixture.Check("PG-6");
+    [Fact, Trait("Claim", "PG-7")] public void PG_7() => fixture.Check("PG-7");
     [Fact, Trait("Claim", "GV-1")] public void GV_1() => fixture.Check("GV-1");
     [Fact, Trait("Claim", "GV-2")] public void GV_2() => fixture.Check("GV-2");
     [Fact, Trait("Claim", "GV-3")] public void GV_3() => fixture.Check("GV-3");

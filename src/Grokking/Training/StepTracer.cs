@@ -51,14 +51,14 @@ internal sealed class StepTracer : IDisposable
             var now = parameters[i].Value.detach().reshape(k, -1).to_type(ScalarType.Float64);
             var diff = old.sub(now);
             diffSq = Accumulate(diffSq, diff.Squared().sum(1));
-            diffDotSum = Accumulate(diffDotSum, diff.mul(old.add(now)).sum(1));
+            diffDotSum = Accumulate(diffDotSum, diff.mul(old.Plus(now)).sum(1));
             oldSq = Accumulate(oldSq, old.Squared().sum(1));
             newSq = Accumulate(newSq, now.Squared().sum(1));
         }
 
         var oldNorm = oldSq!.sqrt();
         var newNorm = newSq!.sqrt();
-        var normGap = diffDotSum!.div(oldNorm.add(newNorm));
+        var normGap = diffDotSum!.div(oldNorm.Plus(newNorm));
         long column = step % distances.shape[1];
         distances.select(1, column).copy_(diffSq!.sub(normGap.Squared()).div(oldNorm.mul(newNorm).mul(2)));
         outputNorms.select(1, column).copy_(output.Value.detach().reshape(k, -1).Squared().sum(1).sqrt());

@@ -26,6 +26,11 @@ public sealed class SlingshotOnsetTests
         Measured(result, "lossSpikes").PerSeed.Should().Equal(4, 4, 4);
         Measured(result, "normSpikes").PerSeed.Should().Equal(4, 4, 4);
         Measured(result, "normMatched").Value.Should().Be(1);
+        Measured(result, "spikeSpacing").Value.Should().Be(700);
+        // 4 onsets, each followed by 201 samples (itself and 200 after) within maxLag, out of 3,000 traced steps.
+        Measured(result, "chanceShare").Value.Should().BeApproximately(4 * 201 / 3000.0, 1e-12);
+        Measured(result, "generalizedStep").Value.Should().Be(1950);
+        Measured(result, "generalizedLag").Value.Should().Be(50);
         result.Reason.Should().Contain("step(s) 500, 1200, 1900, 2600");
         result.Figures.Should().ContainSingle();
         new SlingshotOnset().Name.Should().Be("slingshot-onset");

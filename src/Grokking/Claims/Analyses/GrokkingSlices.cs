@@ -11,7 +11,7 @@ namespace Grokking.Claims.Analyses;
 /// <c>alphaPoints</c> points (plus 0 and 1). Train and validation loss and accuracy are evaluated at every point, all
 /// points of all slices as populations (<see cref="PathEvaluator"/>, without its gradient-norm pass).
 /// <para>
-/// Per seed (the member at <c>grokkingFraction</c>) up to <c>slices</c> pre-grokking snapshots are sliced
+/// Per seed (the member at the smallest fraction every seed generalizes at, <see cref="FractionSweep.Extremes"/>) up to <c>slices</c> pre-grokking snapshots are sliced
 /// (<see cref="SlicePlan"/>: train accuracy &gt;= <c>memorizedLevel</c>, validation accuracy &lt;=
 /// <c>valleyValAccuracy</c>, spread from memorization to grokking). The valley: each such slice starts memorizing
 /// and not generalized at a = 0. The ridge: the largest train loss over a in [0, 1] is at least <c>minRidge</c> times
@@ -29,7 +29,7 @@ public sealed class GrokkingSlices : IClaimAnalysis
 
     public string Name => "grokking-slices";
 
-    public IReadOnlyList<string> RequiredTolerances => ["grokkingFraction", "memorizedLevel", "valleyValAccuracy", "minRidge", "slices", "alphaPoints"];
+    public IReadOnlyList<string> RequiredTolerances => ["memorizedLevel", "valleyValAccuracy", "minRidge", "slices", "alphaPoints"];
 
     public IReadOnlyList<string> RequiredPaperValues => [];
 
@@ -42,7 +42,7 @@ public sealed class GrokkingSlices : IClaimAnalysis
         var limits = new Limits(claim.ToleranceOf("memorizedLevel"), claim.ToleranceOf("valleyValAccuracy"), claim.ToleranceOf("minRidge"));
         int slices = (int)claim.ToleranceOf("slices");
         var alphas = Alphas((int)claim.ToleranceOf("alphaPoints"));
-        var members = FractionSweep.At(context, claim.ToleranceOf("grokkingFraction"), "grokkingFraction");
+        var members = FractionSweep.At(context, FractionSweep.Extremes(context, SlicePlan.GrokkedLevel).Grokking, "the grokking fraction");
         var checkpoints = new RunCheckpoints(context.RunDirectory, context.Device ?? TorchSharp.torch.CPU);
         var plans = members.Select(m => SlicePlan.Of(context.Result, checkpoints.Steps, m, limits.MemorizedLevel, limits.ValleyValAccuracy, slices)).ToList();
         var evaluated = Evaluate(context, checkpoints, plans.Where(p => p.Missing is null).ToList(), alphas);

@@ -6,8 +6,8 @@ namespace Grokking.Claims.Analyses;
 
 /// <summary>
 /// PG-6 (Notsawo et al. 2023, App. B.1): grokking runs have larger Hessian condition numbers λmax/λmin of the train
-/// loss than runs that generalize at once. Per seed the run at <c>grokkingFraction</c> (it grokks) is compared with
-/// the run at <c>fastFraction</c> (it generalizes at once), each at its first weight snapshot whose full-batch train
+/// loss than runs that generalize at once. Per seed the run at the smallest fraction every seed generalizes at (it groks) is compared with
+/// the run at the largest fraction (it generalizes at once; <see cref="FractionSweep.Extremes"/>), each at its first weight snapshot whose full-batch train
 /// loss (the metric row at that step) is at most <c>lossLevel</c>, so both are compared at the same fit.
 /// <para>
 /// λmax and λmin are Lanczos estimates (<c>lanczosIterations</c> steps, the members of a fraction in one population) of the
@@ -28,7 +28,7 @@ public sealed class HessianCondition : IClaimAnalysis
 {
     public string Name => "hessian-condition";
 
-    public IReadOnlyList<string> RequiredTolerances => ["grokkingFraction", "fastFraction", "lossLevel", "lanczosIterations"];
+    public IReadOnlyList<string> RequiredTolerances => ["lossLevel", "lanczosIterations"];
 
     public IReadOnlyList<string> RequiredPaperValues => [];
 
@@ -37,8 +37,14 @@ public sealed class HessianCondition : IClaimAnalysis
         var claim = context.Claim;
         double lossLevel = claim.ToleranceOf("lossLevel");
         int iterations = (int)claim.ToleranceOf("lanczosIterations");
-        var grokking = FractionSweep.At(context, claim.ToleranceOf("grokkingFraction"), "grokkingFraction");
-        var fast = FractionSweep.At(context, claim.ToleranceOf("fastFraction"), "fastFraction");
+        var (grokkingFraction, fastFraction) = FractionSweep.Extremes(context, SlicePlan.GrokkedLevel);
+        if (grokkingFraction >= fastFraction)
+        {
+            throw new InvalidOperationException($"{claim.Id}: the grokking run needs a smaller train fraction than the fast run; the sweep's smallest generalizing fraction is {FractionSweep.Tag(grokkingFraction)} and its largest {FractionSweep.Tag(fastFraction)}");
+        }
+
+        var grokking = FractionSweep.At(context, grokkingFraction, "the grokking fraction");
+        var fast = FractionSweep.At(context, fastFraction, "the fast fraction");
         var checkpoints = new RunCheckpoints(context.RunDirectory, context.Device ?? TorchSharp.torch.CPU);
         var result = context.Result;
         var rows = grokking.Concat(fast).ToDictionary(m => m.Index, m => AtLossLevel(result, checkpoints.Steps, m.Index, lossLevel));
@@ -46,10 +52,10 @@ public sealed class HessianCondition : IClaimAnalysis
 
         ConditionAtLoss Side(string role, MemberSpec m) => new(role, m, result.Events[m.Index], rows[m.Index], measured.GetValueOrDefault(m.Index));
         var pairs = grokking.Select(g => (Seed: g.Seed, Grok: Side("grokking", g), Fast: Side("fast", fast.FirstOrDefault(f => f.Seed == g.Seed)
-            ?? throw new InvalidOperationException($"{claim.Id}: seed {g.Seed} has no member at fastFraction")))).ToList();
+            ?? throw new InvalidOperationException($"{claim.Id}: seed {g.Seed} has no member at the fast fraction")))).ToList();
         var findings = pairs.Select(p => Judge(p.Seed, p.Grok, p.Fast, lossLevel, result.StepsCompleted)).ToList();
         var (verdict, reason) = SeedVerdicts.Combine(findings);
-        reason = $"κ = λmax/|λmin| of the train data loss (λmin by the paper's shifted Lanczos estimate; a negative λmin, a saddle direction, is reported signed and counts by its magnitude) at each run's first snapshot with train loss <= {lossLevel}, per seed κ_grok > κ_fast: {reason}";
+        reason = $"grokking run r = {FractionSweep.Tag(grokkingFraction)} (the smallest fraction every seed generalizes at), fast run r = {FractionSweep.Tag(fastFraction)} (the largest); κ = λmax/|λmin| of the train data loss (λmin by the paper's shifted Lanczos estimate; a negative λmin, a saddle direction, is reported signed and counts by its magnitude) at each run's first snapshot with train loss <= {lossLevel}, per seed κ_grok > κ_fast: {reason}";
 
         var values = ValuesOf("grok", [.. pairs.Select(p => p.Grok)], lossLevel).Concat(ValuesOf("fast", [.. pairs.Select(p => p.Fast)], lossLevel)).ToList();
         return new AnalysisResult(verdict, reason, values, [Figure(context, pairs.Select(p => (p.Seed, p.Grok, p.Fast)).ToList())]);

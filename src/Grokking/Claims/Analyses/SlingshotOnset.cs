@@ -39,7 +39,7 @@ public sealed class SlingshotOnset : IClaimAnalysis
         double riseAbove = claim.ToleranceOf("riseAbove");
         double maxLag = claim.ToleranceOf("maxLag");
 
-        var seeds = SlingshotTraces.Of(context).Select(t => Measure(t, rule, riseAbove)).ToList();
+        var seeds = SlingshotTraces.Of(context).Select(t => Measure(t, rule, riseAbove, maxLag)).ToList();
         var findings = seeds.Select(s => Judge(s, rule, minSpikes, maxLag)).ToList();
         var (verdict, reason) = SeedVerdicts.Combine(findings);
 
@@ -55,21 +55,32 @@ public sealed class SlingshotOnset : IClaimAnalysis
             new("steps from the latest train-loss spike onset to the validation rise (median over seeds; NaN = no onset before the rise)", MemberSeries.Median(lags), "step", null, $"0 to {maxLag}", lags, Key: "lag"),
             new($"step at which validation accuracy first exceeds its plateau by {riseAbove} (median over seeds)", MemberSeries.Median(rises), "step", null, null, rises, Key: "riseStep"),
             new($"share of train-loss spikes with a norm-growth spike within {rule.Window} steps (median over seeds)", MemberSeries.Median(matched), "", null, "reported", matched, Key: "normMatched"),
+            new("median steps between successive train-loss spike onsets (median over seeds)", MemberSeries.Median(seeds.Select(s => s.Spacing)), "step", null, "reported", [.. seeds.Select(s => s.Spacing)], Key: "spikeSpacing"),
+            new($"share of the run's steps that lie within {maxLag} steps after a loss onset: the chance that any step passes the lag test (median over seeds)", MemberSeries.Median(seeds.Select(s => s.ChanceShare)), "", null, "reported", [.. seeds.Select(s => s.ChanceShare)], Key: "chanceShare"),
+            new($"step of {SlicePlan.GrokkedLevel:P0} validation accuracy (generalization complete; median over seeds)", MemberSeries.Median(seeds.Select(s => s.Generalized.RiseStep)), "step", null, "reported", [.. seeds.Select(s => s.Generalized.RiseStep)], Key: "generalizedStep"),
+            new($"steps from the latest loss onset to {SlicePlan.GrokkedLevel:P0} validation accuracy (median over seeds)", MemberSeries.Median(seeds.Select(s => s.Generalized.Before)), "step", null, "reported", [.. seeds.Select(s => s.Generalized.Before)], Key: "generalizedLag"),
         };
         return new AnalysisResult(verdict, reason, measured, [Figure(context, seeds)]);
     }
 
     /// <summary>What one seed shows: its spike onsets (sample indices), where its validation rise sits against the loss onsets, and how many loss onsets a norm onset accompanies.</summary>
-    private sealed record Seed(SlingshotTraces Traces, IReadOnlyList<int> LossOnsets, IReadOnlyList<int> NormOnsets, OnsetLag Lag, int Matched);
+    /// <param name="Spacing">Median steps between successive loss onsets (NaN with fewer than two).</param>
+    /// <param name="ChanceShare">Share of the traced steps within maxLag after some loss onset: how often a step picked at random would pass the lag test (reported so a reader sees when periodic spikes make the test weak).</param>
+    /// <param name="Generalized">Where the step of 99% validation accuracy sits against the loss onsets (reported).</param>
+    private sealed record Seed(SlingshotTraces Traces, IReadOnlyList<int> LossOnsets, IReadOnlyList<int> NormOnsets, OnsetLag Lag, int Matched, double Spacing, double ChanceShare, OnsetLag Generalized);
 
-    private static Seed Measure(SlingshotTraces t, SpikeRule rule, double riseAbove)
+    private static Seed Measure(SlingshotTraces t, SpikeRule rule, double riseAbove, double maxLag)
     {
         var loss = t.LossOnsets(rule);
         var norm = SpikeDetector.Onsets(SpikeDetector.GrowthRate(t.OutputNorm), rule);
         double rise = OnsetLag.RiseStart([.. t.Rows.Select(r => (double)r.Step)], [.. t.Rows.Select(r => r.ValAccuracy)], riseAbove);
         var lag = OnsetLag.Of([.. loss.Select(SlingshotTraces.StepOf)], rise);
         int matched = loss.Count(l => norm.Any(n => Math.Abs(n - l) <= rule.Window));
-        return new Seed(t, loss, norm, lag, matched);
+        double spacing = loss.Count < 2 ? double.NaN : MemberSeries.Median(loss.Zip(loss.Skip(1), (a, b) => (double)(b - a)));
+        double chance = t.Loss.Length == 0 ? double.NaN : (double)Enumerable.Range(0, t.Loss.Length).Count(i => loss.Any(o => i >= o && i - o <= maxLag)) / t.Loss.Length;
+        double generalizedStep = t.Rows.FirstOrDefault(r => r.ValAccuracy >= SlicePlan.GrokkedLevel)?.Step ?? double.NaN;
+        var generalized = OnsetLag.Of([.. loss.Select(SlingshotTraces.StepOf)], generalizedStep);
+        return new Seed(t, loss, norm, lag, matched, spacing, chance, generalized);
     }
 
     private static SeedFinding Judge(Seed s, SpikeRule rule, int minSpikes, double maxLag)
