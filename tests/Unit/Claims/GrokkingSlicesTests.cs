@@ -110,6 +110,25 @@ public sealed class GrokkingSlicesTests
     }
 
     [Fact]
+    public void Theta_star_is_the_last_grokked_snapshot_not_weights_caught_in_a_final_slingshot()
+    {
+        using var run = new SyntheticRun(SyntheticRun.Sweep([0], [0.5]));
+        for (long step = 10; step <= 100; step += 10)
+        {
+            // Memorized from 20, grokked from 60, and the last step lands inside a spike (train 30%, validation 20%).
+            bool spike = step == 100;
+            run.Row(0, step, spike ? 2.5 : 0.1, spike ? 0.3 : step >= 20 ? 1 : 0.5, spike ? 0.2 : step >= 60 ? 1 : 0.05);
+        }
+
+        var result = run.Result();
+        var plan = SlicePlan.Of(result, Snapshots, result.Members[0], 0.99, 0.1, slices: 2);
+
+        plan.FinalStep.Should().Be(90);
+        plan.AfterGrokking.Should().Be(60);
+        plan.PreGrokking.Should().Equal(20, 50);
+    }
+
+    [Fact]
     public void A_member_that_never_groks_or_never_memorizes_before_it_has_no_slice()
     {
         var never = Rows(memorized: 20, grokked: 1000);

@@ -15,12 +15,16 @@ public sealed record SlicePlan(MemberSpec Member, MemberEvents Events, long? Mem
     /// <summary>Every snapshot step sliced, pre-grokking ones first.</summary>
     public IEnumerable<long> Sliced => AfterGrokking is { } after ? [.. PreGrokking, after] : PreGrokking;
 
-    /// <param name="snapshots">The run's snapshot steps, ascending; the last holds θ* (for a diverged member, its frozen weights from before the divergence).</param>
+    /// <param name="snapshots">The run's snapshot steps, ascending; θ* is the last one at which the member is grokked (train accuracy at least <paramref name="memorizedLevel"/> and validation accuracy at least <see cref="GrokkedLevel"/>), else the last one.</param>
     public static SlicePlan Of(TrainingResult result, IReadOnlyList<long> snapshots, MemberSpec member, double memorizedLevel, double valleyValAccuracy, int slices)
     {
         var events = result.Events[member.Index];
         var rows = MemberSeries.RowsBeforeDivergence(result, member.Index);
-        long final = snapshots.Count > 0 ? snapshots[^1] : 0;
+        // θ* is the grokked point the slides mean: the last snapshot at which the member fits the training set and
+        // generalizes. The run's very last weights can sit inside a slingshot spike (measured on the ci run: two of
+        // three seeds ended at 25% and 42% train accuracy), which is no grokked solution.
+        var grokkedAt = rows.Where(r => r.ValAccuracy >= GrokkedLevel && r.TrainAccuracy >= memorizedLevel).Select(r => r.Step).ToHashSet();
+        long final = snapshots.LastOrDefault(grokkedAt.Contains, snapshots.Count > 0 ? snapshots[^1] : 0);
         long? memorized = rows.FirstOrDefault(r => r.TrainAccuracy >= memorizedLevel)?.Step;
         long? grokked = rows.FirstOrDefault(r => r.ValAccuracy >= GrokkedLevel)?.Step;
         string within = events.Diverged ? $"before diverging at step {events.DivergedStep}" : $"within {result.StepsCompleted} steps";
