@@ -24,6 +24,7 @@ public sealed class ClaimTests(ClaimSuiteFixture fixture)
     [Fact, Trait("Claim", "OG-4")] public void OG_4() => fixture.Check("OG-4");
     [Fact, Trait("Claim", "OG-5")] public void OG_5() => fixture.Check("OG-5");
     [Fact, Trait("Claim", "OG-6")] public void OG_6() => fixture.Check("OG-6");
+    [Fact, Trait("Claim", "OG-7")] public void OG_7() => fixture.Check("OG-7");
     [Fact, Trait("Claim", "PG-1")] public void PG_1() => fixture.Check("PG-1");
     [Fact, Trait("Claim", "PG-2")] public void PG_2() => fixture.Check("PG-2");
     [Fact, Trait("Claim", "PG-3")] public void PG_3() => fixture.Check("PG-3");

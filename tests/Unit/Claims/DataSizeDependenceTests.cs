@@ -38,7 +38,7 @@ public class DataSizeDependenceTests
         act.Should().Throw<ArgumentException>();
     }
 
-    private static AnalysisResult Analyze(Func<long, double, long?> testStep, bool sweep = true)
+    private static AnalysisResult Analyze(Func<long, double, long?> testStep, bool sweep = true, bool withCriticalFactor = true)
     {
         var result = FractionSweepRun.Of(Fractions, 20_000, testStep, sweep);
         var claim = new ClaimDefinition
@@ -47,7 +47,9 @@ public class DataSizeDependenceTests
             Seeds = [0, 1, 2],
             Members = new MemberFilter(),
             Paper = [new PaperValue("critical fraction", 0.25)],
-            Tolerances = [new("accuracyLevel", 0.95, "r"), new("timeSlack", 0.1, "r"), new("criticalFactor", 1.5, "r")],
+            Tolerances = withCriticalFactor
+                ? [new("accuracyLevel", 0.95, "r"), new("timeSlack", 0.1, "r"), new("criticalFactor", 1.5, "r")]
+                : [new("accuracyLevel", 0.95, "r"), new("timeSlack", 0.1, "r")],
         };
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
         return new DataSizeDependence().Analyze(new ClaimContext(claim, result, "dir", "ci", report));
@@ -73,6 +75,26 @@ public class DataSizeDependenceTests
 
         result.Verdict.Should().Be(Verdict.Refuted);
         result.Reason.Should().Contain("critical fraction 0.5 is not within a factor 1.5");
+    }
+
+    [Fact]
+    public void Without_a_critical_factor_the_critical_fraction_is_a_distance_only()
+    {
+        var result = Analyze((s, r) => r < 0.45 ? null : (long)(Math.Round(3000 / r / 100) * 100), withCriticalFactor: false);
+
+        result.Verdict.Should().Be(Verdict.Confirmed, result.Reason);
+        var critical = result.Measured.Single(m => m.Key == "criticalFraction");
+        critical.Value.Should().Be(0.5);
+        critical.Tolerance.Should().Be("distance only");
+    }
+
+    [Fact]
+    public void Without_a_critical_factor_a_sweep_with_no_failing_fraction_still_refutes()
+    {
+        var result = Analyze((s, r) => (long)(Math.Round(3000 / r / 100) * 100), withCriticalFactor: false);
+
+        result.Verdict.Should().Be(Verdict.Refuted);
+        result.Reason.Should().Contain("no failing fraction");
     }
 
     [Fact]

@@ -24,4 +24,14 @@ public sealed class MemberSeriesTests
         double.IsNaN(MemberSeries.Max([])).Should().BeTrue();
         double.IsNaN(MemberSeries.Median(none)).Should().BeTrue();
     }
+
+    [Fact]
+    public void The_median_time_counts_never_as_later_than_every_step()
+    {
+        double.IsNaN(MemberSeries.MedianTime([4280, double.NaN, double.NaN])).Should().BeTrue("two of three seeds never got there");
+        MemberSeries.MedianTime([4280, 2000, double.NaN]).Should().Be(4280);
+        double.IsNaN(MemberSeries.MedianTime([100, 300, double.NaN, double.NaN])).Should().BeTrue();
+        MemberSeries.MedianTime([100, 300, 500, double.NaN]).Should().Be(400);
+        double.IsNaN(MemberSeries.MedianTime([])).Should().BeTrue();
+    }
 }

@@ -95,7 +95,7 @@ public sealed class DecayTimeScaling : IClaimAnalysis
         foreach (double wd in decays)
         {
             string tag = wd.ToString(CultureInfo.InvariantCulture);
-            measured.Add(new($"steps to {level:P0} test accuracy, wd {wd:G3} (median over seeds; NaN = never)", MemberSeries.Median(seeds.Select(s => times[(wd, s)].TestStep)), "step", null, null, seeds.Select(s => times[(wd, s)].TestStep).ToList(), Key: $"tTest-wd{tag}"));
+            measured.Add(new($"steps to {level:P0} test accuracy, wd {wd:G3} (median over seeds, never counted as latest; NaN = never)", MemberSeries.MedianTime(seeds.Select(s => times[(wd, s)].TestStep)), "step", null, null, seeds.Select(s => times[(wd, s)].TestStep).ToList(), Key: $"tTest-wd{tag}"));
             measured.Add(new($"steps to {level:P0} train accuracy, wd {wd:G3} (median over seeds)", MemberSeries.Median(seeds.Select(s => times[(wd, s)].TrainStep)), "step", null, null, seeds.Select(s => times[(wd, s)].TrainStep).ToList(), Key: $"tTrain-wd{tag}"));
         }
 

@@ -31,6 +31,23 @@ public static class MemberSeries
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
+    /// <summary>
+    /// The median step of an event over seeds, a NaN (never) counting as later than every step: when half the seeds
+    /// or more never got there, the median is never (NaN), not the time of the few that did.
+    /// </summary>
+    public static double MedianTime(IEnumerable<double> steps)
+    {
+        var sorted = steps.Select(s => double.IsNaN(s) ? double.PositiveInfinity : s).Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        int mid = sorted.Length / 2;
+        double median = sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        return double.IsFinite(median) ? median : double.NaN;
+    }
+
     public static double Min(IEnumerable<double> values) => values.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
 
     public static double Max(IEnumerable<double> values) => values.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();

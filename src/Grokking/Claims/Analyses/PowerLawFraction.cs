@@ -123,7 +123,7 @@ public sealed class PowerLawFraction : IClaimAnalysis
         foreach (var f in sweep)
         {
             var perSeed = f.Times.Select(t => t.Times.TestStep).ToList();
-            measured.Add(new($"steps to {level:P0} validation accuracy at r {Tag(f.Fraction)} (median; NaN = never)", MemberSeries.Median(perSeed), "step", null, null, perSeed, Key: $"t-r{Tag(f.Fraction)}"));
+            measured.Add(new($"steps to {level:P0} validation accuracy at r {Tag(f.Fraction)} (median, never counted as latest; NaN = never)", MemberSeries.MedianTime(perSeed), "step", null, null, perSeed, Key: $"t-r{Tag(f.Fraction)}"));
             measured.Add(new($"seeds that never reached {level:P0} validation accuracy at r {Tag(f.Fraction)}", f.Never, "", null, null, Key: $"never-r{Tag(f.Fraction)}"));
         }
 

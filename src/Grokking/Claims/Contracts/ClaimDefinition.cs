@@ -65,6 +65,9 @@ public sealed class ClaimDefinition
         Paper.FirstOrDefault(p => p.Name == name)?.Value
         ?? throw new ClaimDefinitionException(File, $"paper.{name}", "is missing");
 
+    /// <summary>A tolerance an analysis applies only when the claim states it (otherwise the number is a distance).</summary>
+    public double? OptionalToleranceOf(string name) => Tolerances.FirstOrDefault(t => t.Name == name)?.Value;
+
     public double ToleranceOf(string name) =>
         Tolerances.FirstOrDefault(t => t.Name == name)?.Value
         ?? throw new ClaimDefinitionException(File, $"tolerances.{name}", "is missing");
