@@ -21,14 +21,7 @@ public static class MemberSeries
     /// </summary>
     public static double Median(IEnumerable<double> values)
     {
-        var sorted = values.Where(double.IsFinite).Order().ToArray();
-        if (sorted.Length == 0)
-        {
-            return double.NaN;
-        }
-
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        return Middle(values.Where(double.IsFinite).Order().ToArray());
     }
 
     /// <summary>
@@ -37,15 +30,19 @@ public static class MemberSeries
     /// </summary>
     public static double MedianTime(IEnumerable<double> steps)
     {
-        var sorted = steps.Select(s => double.IsNaN(s) ? double.PositiveInfinity : s).Order().ToArray();
+        double median = Middle(steps.Select(s => double.IsNaN(s) ? double.PositiveInfinity : s).Order().ToArray());
+        return double.IsFinite(median) ? median : double.NaN;
+    }
+
+    private static double Middle(double[] sorted)
+    {
         if (sorted.Length == 0)
         {
             return double.NaN;
         }
 
         int mid = sorted.Length / 2;
-        double median = sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-        return double.IsFinite(median) ? median : double.NaN;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     public static double Min(IEnumerable<double> values) => values.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();

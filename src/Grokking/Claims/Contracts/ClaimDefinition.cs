@@ -69,6 +69,6 @@ public sealed class ClaimDefinition
     public double? OptionalToleranceOf(string name) => Tolerances.FirstOrDefault(t => t.Name == name)?.Value;
 
     public double ToleranceOf(string name) =>
-        Tolerances.FirstOrDefault(t => t.Name == name)?.Value
+        OptionalToleranceOf(name)
         ?? throw new ClaimDefinitionException(File, $"tolerances.{name}", "is missing");
 }
