@@ -20,9 +20,11 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
 
     public ClaimOutcome Verify(ClaimDefinition claim, IProgress<ClaimProgress>? progress = null, int index = 0, int count = 1, CancellationToken cancel = default)
     {
-        if (claim.UndecidableAt.TryGetValue(profileName, out string? why))
+        string? declared = claim.UndecidableAt.GetValueOrDefault(profileName);
+        var sharers = declared is null ? [] : SharersOf(claim);
+        if (declared is not null && sharers.Count == 0)
         {
-            return Undecidable(claim, why);
+            return Undecidable(claim, declared);
         }
 
         var clock = Stopwatch.StartNew();
@@ -37,6 +39,11 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
         var context = contexts[0] with { Companions = contexts.Skip(1).ToDictionary(c => c.Experiment) };
         progress?.Report(new ClaimProgress(claim.Id, index, count, "analysis", null));
         var result = analysis.Analyze(context);
+        if (declared is not null)
+        {
+            result = Declared(result, declared, sharers);
+        }
+
         return new ClaimOutcome(
             claim.Id,
             claim.Title,
@@ -86,6 +93,33 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
             RunMinutes = [],
         };
 
+    /// <summary>
+    /// The decidable claims that train every run an undecidable claim reads at this profile: when there are any, its runs
+    /// are trained anyway, so its analysis is applied to them and reports what they measure instead of a bare declaration.
+    /// </summary>
+    private List<string> SharersOf(ClaimDefinition claim)
+    {
+        var trainers = catalog.Claims
+            .Where(c => c.Id != claim.Id && !c.UndecidableAt.ContainsKey(profileName) && AnalysisRegistry.Get(c.Analysis).Trains)
+            .ToList();
+        var perRun = claim.AllExperiments.Select(e => trainers.Where(c => c.AllExperiments.Contains(e)).Select(c => c.Id).ToList()).ToList();
+        return AnalysisRegistry.Get(claim.Analysis).Trains && perRun.All(ids => ids.Count > 0) ? [.. perRun.SelectMany(ids => ids).Distinct().Order()] : [];
+    }
+
+    /// <summary>
+    /// The analysis of a claim declared undecidable at this profile, on runs other claims train: an INCONCLUSIVE result
+    /// keeps the declared reason beside the measured one; a decisive one stands, and its reason says the declaration is
+    /// out of date (a measurement outranks it).
+    /// </summary>
+    private AnalysisResult Declared(AnalysisResult result, string declared, IReadOnlyList<string> sharers)
+    {
+        string shared = $"measured on the run(s) it shares with {string.Join(", ", sharers)}";
+        string reason = result.Verdict == Verdict.Inconclusive
+            ? $"not decidable at {profileName} (declared in the claim file; {shared}): {result.Reason}. Declared reason: {declared}"
+            : $"{result.Reason} (decided at {profileName}, {shared}, although the claim file declares it undecidable there: the declaration is out of date)";
+        return result with { Reason = reason };
+    }
+
     /// <summary>The claim's own choices, then those of every experiment it reads.</summary>
     private List<string> ChoicesOf(ClaimDefinition claim) =>
         [.. claim.Choices, .. claim.AllExperiments.SelectMany(e => catalog.Experiments[e].AllChoices).Distinct()];
@@ -97,7 +131,7 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
 
     /// <summary>The runs a claim trains (its experiment and companions, resolved for the profile); none when its analysis builds its own models.</summary>
     public IEnumerable<(string Experiment, GrokkingOptions Options)> TrainedRuns(ClaimDefinition claim) =>
-        AnalysisRegistry.Get(claim.Analysis).Trains && !claim.UndecidableAt.ContainsKey(profileName)
+        AnalysisRegistry.Get(claim.Analysis).Trains && (!claim.UndecidableAt.ContainsKey(profileName) || SharersOf(claim).Count > 0)
             ? claim.AllExperiments.Select(name => (name, ExperimentResolver.Resolve(catalog.Experiments[name], profile, runtime)))
             : [];
 

@@ -141,6 +141,25 @@ public class ClaimCatalogTests
         Directory.Exists(cache).Should().BeFalse("nothing was trained");
     }
 
+    [Fact]
+    public void A_claim_undecidable_at_the_profile_whose_run_another_claim_trains_is_analyzed_on_it()
+    {
+        Grokking.Runtime.TorchRuntime.Initialize(Grokking.Runtime.DeviceChoice.Cpu);
+        string dir = Write(Claim());
+        File.WriteAllText(Path.Combine(dir, "MC-2.json"), Claim(id: "MC-2", baseline: ", \"undecidableAt\": { \"ci\": \"measured: too few fractions\" }"));
+        var catalog = ClaimCatalog.Load(dir);
+        var runner = new ClaimRunner(catalog, new RunCache(Path.Combine(dir, "cache")), Grokking.Configuration.Profile.Ci, TorchSharp.torch.CPU, Path.Combine(dir, "report"));
+        var undecidable = catalog.Claims.Single(c => c.Id == "MC-2");
+
+        var outcome = runner.Verify(undecidable);
+
+        outcome.Verdict.Should().Be(Verdict.Inconclusive, "two epochs never memorize");
+        outcome.Reason.Should().Contain("not decidable at ci (declared in the claim file; measured on the run(s) it shares with MC-1)")
+            .And.Contain("Declared reason: measured: too few fractions");
+        outcome.Measured.Should().NotBeEmpty("the shared run's numbers are reported");
+        runner.TrainedRuns(undecidable).Select(r => r.Experiment).Should().Equal(["tiny"], "the lanes train the shared run once for both claims");
+    }
+
     [Theory]
     [InlineData("{ \"papers\": [], \"baseline\": { \"relative\": 0.1, \"absolute\": 0, \"reason\": \"r\" } }", "*catalog.json*'papers' is empty*")]
     [InlineData("{ \"papers\": [ { \"prefix\": \"MC\", \"document\": \"000.txt\", \"title\": \"t\" } ] }", "*catalog.json*'baseline' is missing*")]

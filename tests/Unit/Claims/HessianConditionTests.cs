@@ -247,6 +247,30 @@ public sealed class HessianConditionTests(ITestOutputHelper output)
         result.Reason.Should().Contain("seed 0: the grokking run (r 0.3) has no snapshot with train loss <= 0.01 within 30 steps");
         double.IsNaN(Value(result, "kappa-grok")).Should().BeTrue();
         Value(result, "kappa-fast").Should().BePositive("the fast runs are measured all the same");
+
+        // κ at the fit is reported whatever the rule decides: every member fits (100% train accuracy) at step 10.
+        Value(result, "stepAtFit-grok").Should().Be(10);
+        Value(result, "stepAtFit-fast").Should().Be(10);
+        Value(result, "trainLossAtFit-grok").Should().Be(0.5);
+        Value(result, "kappaAtFit-grok").Should().BePositive();
+        result.Measured.Single(m => m.Key == "kappaAtFit-grok").Tolerance.Should().BeNull("the fit is reported, not judged");
+        result.Reason.Should().Contain("At the fit (first snapshot with >= 100 % train accuracy; reported, not judged): seed 0: grokking r 0.3 at step 10");
+        result.Figures.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void The_fit_is_the_first_saved_snapshot_at_the_train_accuracy_level_before_divergence()
+    {
+        using var run = new SyntheticRun(SyntheticRun.Sweep([0], [0.3]), SyntheticRun.LinearRegression(trainSamples: 6));
+        run.Row(0, 10, 0.5, 0.8, 0.1);
+        run.Row(0, 20, 0.4, 0.99, 0.1);
+        run.Row(0, 30, 0.3, 1, 0.1);
+        var result = run.Result();
+
+        HessianCondition.AtFit(result, [10, 30], 0, 0.99)!.Step.Should().Be(30, "step 20 fits but has no weight file");
+        HessianCondition.AtFit(result, [10, 20, 30], 0, 0.99)!.Step.Should().Be(20);
+        HessianCondition.AtFit(result, [10, 20, 30], 0, 1.01).Should().BeNull();
+        HessianCondition.AtLossLevel(result, [10, 20, 30], 0, 0.35)!.Step.Should().Be(30);
     }
 
     private static double Value(AnalysisResult result, string key) => result.Measured.Single(m => m.Key == key).Value;

@@ -21,7 +21,8 @@ namespace Grokking.Claims.Analyses;
 /// Per seed κ_grok &gt; κ_fast must hold; a seed with κ_grok ≤ κ_fast refutes, one whose run never reaches the loss
 /// level (or diverges before it) cannot decide, and <see cref="SeedVerdicts"/> combines at least three seeds. The
 /// validation accuracies at the two snapshots are reported to show the runs are what they stand for (the fast one
-/// already generalizes, the grokking one not yet). Results are kept in the run's landscape cache.
+/// already generalizes, the grokking one not yet). κ at each run's fit (its first snapshot at the run's train-accuracy
+/// threshold) is measured and reported beside them, never judged. Results are kept in the run's landscape cache.
 /// </para>
 /// </summary>
 public sealed class HessianCondition : IClaimAnalysis
@@ -57,37 +58,70 @@ public sealed class HessianCondition : IClaimAnalysis
         var (verdict, reason) = SeedVerdicts.Combine(findings);
         reason = $"grokking run r = {FractionSweep.Tag(grokkingFraction)} (the smallest fraction every seed generalizes at), fast run r = {FractionSweep.Tag(fastFraction)} (the largest); κ = λmax/|λmin| of the train data loss (λmin by the paper's shifted Lanczos estimate; a negative λmin, a saddle direction, is reported signed and counts by its magnitude) at each run's first snapshot with train loss <= {lossLevel}, per seed κ_grok > κ_fast: {reason}";
 
-        var values = ValuesOf("grok", [.. pairs.Select(p => p.Grok)], lossLevel).Concat(ValuesOf("fast", [.. pairs.Select(p => p.Fast)], lossLevel)).ToList();
-        return new AnalysisResult(verdict, reason, values, [Figure(context, pairs.Select(p => (p.Seed, p.Grok, p.Fast)).ToList())]);
+        // Beside the rule's comparison, κ at each run's fit (its first snapshot at the train-accuracy threshold), where
+        // both kinds of run have memorized: reported whatever the verdict, never judged, so a run that never reaches the
+        // loss level still shows its condition numbers.
+        double fitLevel = context.RunOptions.Train.TrainAccuracyThreshold;
+        var fitRows = grokking.Concat(fast).ToDictionary(m => m.Index, m => AtFit(result, checkpoints.Steps, m.Index, fitLevel));
+        var atFit = Measure(context, checkpoints, [.. grokking.Concat(fast).Where(m => fitRows[m.Index] is not null).Select(m => (m, fitRows[m.Index]!.Step))], iterations);
+        ConditionAtLoss FitSide(ConditionAtLoss side) => side with { Row = fitRows[side.Member.Index], Measurement = atFit.GetValueOrDefault(side.Member.Index) };
+        var fits = pairs.Select(p => (p.Seed, Grok: FitSide(p.Grok), Fast: FitSide(p.Fast))).ToList();
+        string fitLabel = $"at the fit (first snapshot with >= {fitLevel:P0} train accuracy; reported, not judged)";
+        reason += $". {char.ToUpperInvariant(fitLabel[0])}{fitLabel[1..]}: " + string.Join("; ", fits.Select(f => $"seed {f.Seed}: {DescribeOrMissing(f.Grok)} vs {DescribeOrMissing(f.Fast)}"));
+
+        var values = ValuesOf("grok", [.. pairs.Select(p => p.Grok)], "at the snapshot", "", $"<= {lossLevel}", judged: true)
+            .Concat(ValuesOf("fast", [.. pairs.Select(p => p.Fast)], "at the snapshot", "", $"<= {lossLevel}", judged: true))
+            .Concat(ValuesOf("grok", [.. fits.Select(f => f.Grok)], fitLabel, "AtFit", $">= {fitLevel:P0} train accuracy", judged: false))
+            .Concat(ValuesOf("fast", [.. fits.Select(f => f.Fast)], fitLabel, "AtFit", $">= {fitLevel:P0} train accuracy", judged: false))
+            .ToList();
+        var plotted = pairs.Select(p => (p.Seed, p.Grok, p.Fast, "")).Concat(fits.Select(f => (f.Seed, f.Grok, f.Fast, " at the fit"))).ToList();
+        return new AnalysisResult(verdict, reason, values, [Figure(context, plotted)]);
     }
 
-    /// <summary>The numbers of one role's runs (per seed, with their median), under keys "name-<paramref name="key"/>".</summary>
-    private static IEnumerable<MeasuredValue> ValuesOf(string key, IReadOnlyList<ConditionAtLoss> sides, double lossLevel)
+    /// <summary>
+    /// The numbers of one role's runs at one snapshot kind (per seed, with their median), under keys
+    /// "name<paramref name="keySuffix"/>-<paramref name="key"/>"; only the judged κ carries the rule as its tolerance.
+    /// </summary>
+    private static IEnumerable<MeasuredValue> ValuesOf(string key, IReadOnlyList<ConditionAtLoss> sides, string at, string keySuffix, string snapshotRule, bool judged)
     {
         string tag = $"{sides[0].Role} run (r {FractionSweep.Tag(sides[0].Member.TrainFraction)})";
+        string where = judged ? "" : $" {at}";
         MeasuredValue Value(string name, string suffix, Func<ConditionAtLoss, double> read, string unit = "", string? tolerance = null)
         {
             var perSeed = sides.Select(read).ToList();
-            return new($"{tag}: {name} (median over seeds)", MemberSeries.Median(perSeed), unit, null, tolerance, perSeed, Key: $"{suffix}-{key}");
+            return new($"{tag}: {name} (median over seeds)", MemberSeries.Median(perSeed), unit, null, tolerance, perSeed, Key: $"{suffix}{keySuffix}-{key}");
         }
 
-        yield return Value("κ = λmax/|λmin|", "kappa", s => s.Measurement?.Kappa ?? double.NaN, tolerance: key == "grok" ? "> the fast run's, per seed" : null);
-        yield return Value("λmax", "lambdaMax", s => s.Measurement?.LambdaMax ?? double.NaN);
-        yield return Value("λmin (shifted estimate, signed)", "lambdaMin", s => s.Measurement?.LambdaMin ?? double.NaN);
-        yield return Value("snapshot step", "step", s => s.Row?.Step ?? double.NaN, "step");
-        yield return Value("train loss at the snapshot", "trainLoss", s => s.Row?.TrainLoss ?? double.NaN, tolerance: $"<= {lossLevel}");
-        yield return Value("validation accuracy at the snapshot", "valAccuracy", s => s.Row?.ValAccuracy ?? double.NaN);
+        yield return Value($"κ = λmax/|λmin|{where}", "kappa", s => s.Measurement?.Kappa ?? double.NaN, tolerance: judged && key == "grok" ? "> the fast run's, per seed" : null);
+        yield return Value($"λmax{where}", "lambdaMax", s => s.Measurement?.LambdaMax ?? double.NaN);
+        yield return Value($"λmin (shifted estimate, signed){where}", "lambdaMin", s => s.Measurement?.LambdaMin ?? double.NaN);
+        yield return Value($"snapshot step{where}", "step", s => s.Row?.Step ?? double.NaN, "step");
+        yield return Value($"train loss {at}", "trainLoss", s => s.Row?.TrainLoss ?? double.NaN, tolerance: snapshotRule);
+        yield return Value($"validation accuracy {at}", "valAccuracy", s => s.Row?.ValAccuracy ?? double.NaN);
     }
 
     /// <summary>
     /// A member's first saved snapshot (a step with a weight file) at which its train loss is at most
     /// <paramref name="lossLevel"/>, before any divergence; null when there is none.
     /// </summary>
-    public static MetricRow? AtLossLevel(TrainingResult result, IReadOnlyList<long> snapshotSteps, int member, double lossLevel)
+    public static MetricRow? AtLossLevel(TrainingResult result, IReadOnlyList<long> snapshotSteps, int member, double lossLevel) =>
+        FirstSnapshot(result, snapshotSteps, member, r => r.TrainLoss <= lossLevel);
+
+    /// <summary>
+    /// A member's first saved snapshot at which its train accuracy is at least <paramref name="fitLevel"/> (the fit),
+    /// before any divergence; null when there is none.
+    /// </summary>
+    public static MetricRow? AtFit(TrainingResult result, IReadOnlyList<long> snapshotSteps, int member, double fitLevel) =>
+        FirstSnapshot(result, snapshotSteps, member, r => r.TrainAccuracy >= fitLevel);
+
+    private static MetricRow? FirstSnapshot(TrainingResult result, IReadOnlyList<long> snapshotSteps, int member, Func<MetricRow, bool> holds)
     {
         var saved = snapshotSteps.ToHashSet();
-        return MemberSeries.RowsBeforeDivergence(result, member).FirstOrDefault(r => saved.Contains(r.Step) && r.TrainLoss <= lossLevel);
+        return MemberSeries.RowsBeforeDivergence(result, member).FirstOrDefault(r => saved.Contains(r.Step) && holds(r));
     }
+
+    private static string DescribeOrMissing(ConditionAtLoss s) =>
+        s.Measurement is null ? $"{s.Role} r {FractionSweep.Tag(s.Member.TrainFraction)}: no snapshot" : Describe(s);
 
     /// <summary>One seed's finding from its two runs.</summary>
     public static SeedFinding Judge(long seed, ConditionAtLoss grokking, ConditionAtLoss fast, double lossLevel, long budget)
@@ -161,10 +195,10 @@ public sealed class HessianCondition : IClaimAnalysis
     }
 
     /// <summary>κ per seed for both runs, as dots on a log axis.</summary>
-    private static ClaimFigure Figure(ClaimContext context, IReadOnlyList<(long Seed, ConditionAtLoss Grok, ConditionAtLoss Fast)> pairs)
+    private static ClaimFigure Figure(ClaimContext context, IReadOnlyList<(long Seed, ConditionAtLoss Grok, ConditionAtLoss Fast, string At)> pairs)
     {
         var series = pairs.SelectMany(p => new[] { p.Grok, p.Fast }.Where(s => s.Measurement is not null)
-            .Select(s => ($"{s.Role} (r {FractionSweep.Tag(s.Member.TrainFraction)})", new[] { (double)p.Seed }, new[] { s.Measurement!.Kappa }))).ToList();
+            .Select(s => ($"{s.Role} (r {FractionSweep.Tag(s.Member.TrainFraction)}){p.At}", new[] { (double)p.Seed }, new[] { s.Measurement!.Kappa }))).ToList();
         var (dir, file) = context.Figure("condition-numbers");
         string title = $"{context.Claim.Id}: Hessian condition number κ = λmax/|λmin| of the train loss, per seed";
         return context.FigureOf(title, Plots.LineChart.Write(dir, file, title, "seed", "κ (log scale)", series, logY: true));

@@ -50,7 +50,8 @@ public sealed class ClaimDefinition
     /// <summary>
     /// Profiles at which no affordable setup decides the claim, each with the measured reason (the paper setup's cost
     /// on the target machine and the reduced setups tried, with what took them out of the paper's regime). There the
-    /// claim is INCONCLUSIVE with that reason and trains nothing; the paper profile can never be listed.
+    /// claim is INCONCLUSIVE with that reason and trains nothing, unless decidable claims train every run it reads: then
+    /// its analysis is applied to those runs and reports their numbers; the paper profile can never be listed.
     /// </summary>
     public Dictionary<string, string> UndecidableAt { get; set; } = [];
 
