@@ -110,7 +110,9 @@ public class PowerLawFractionTests
         var result = Analyze((s, r) => r < 0.2 || (r == 0.2 && s == 1) ? null : Exact(s, r));
 
         result.Verdict.Should().Be(Verdict.Inconclusive, result.Reason);
-        result.Reason.Should().Contain("only 2 of 5 fractions").And.Contain("r 0.2 (1 of 3 seeds never)");
+        result.Reason.Should().Contain("only 2 of 5 fractions").And.Contain("r 0.2 (1 of 3 seeds never)")
+            .And.Contain("(the line through them, reported only: k = ");
+        Value(result, "exponent").Should().BeApproximately(2, 0.1, "the line through the two generalizing fractions is still measured and reported");
         Value(result, "criticalFraction").Should().Be(0.4);
         Value(result, "never-r0.2").Should().Be(1);
     }

@@ -91,7 +91,8 @@ public sealed class PowerLawFraction : IClaimAnalysis
         }
         else if (fit is null || generalizing.Count < minFractions)
         {
-            decision = (Verdict.Inconclusive, $"only {generalizing.Count} of {sweep.Count} fractions generalized in every seed; at least {minFractions} are needed for the fit{failingNote}");
+            string reported = fit is null ? "" : $" (the line through them, reported only: k = {Exponent(fit.Slope):0.###}, 95% bootstrap [{Exponent(fit.SlopeHigh):0.###}, {Exponent(fit.SlopeLow):0.###}], R² {fit.RSquared:0.###} over {fit.Points} points)";
+            decision = (Verdict.Inconclusive, $"only {generalizing.Count} of {sweep.Count} fractions generalized in every seed; at least {minFractions} are needed for the fit{reported}{failingNote}");
         }
         else
         {
