@@ -48,23 +48,26 @@ public sealed class HessianCondition : IClaimAnalysis
         var fast = FractionSweep.At(context, fastFraction, "the fast fraction");
         var checkpoints = new RunCheckpoints(context.RunDirectory, context.Device ?? TorchSharp.torch.CPU);
         var result = context.Result;
-        var rows = grokking.Concat(fast).ToDictionary(m => m.Index, m => AtLossLevel(result, checkpoints.Steps, m.Index, lossLevel));
-        var measured = Measure(context, checkpoints, [.. grokking.Concat(fast).Where(m => rows[m.Index] is not null).Select(m => (m, rows[m.Index]!.Step))], iterations);
+        var runs = grokking.Concat(fast).ToList();
+        var rows = runs.ToDictionary(m => m.Index, m => AtLossLevel(result, checkpoints.Steps, m.Index, lossLevel));
 
-        ConditionAtLoss Side(string role, MemberSpec m) => new(role, m, result.Events[m.Index], rows[m.Index], measured.GetValueOrDefault(m.Index));
+        // Beside the rule's comparison, κ at each run's fit (its first snapshot at the train-accuracy threshold), where
+        // both kinds of run have memorized: reported whatever the verdict, never judged, so a run that never reaches the
+        // loss level still shows its condition numbers. Both snapshot kinds are measured in one pass, each point once.
+        double fitLevel = context.RunOptions.Train.TrainAccuracyThreshold;
+        var fitRows = runs.ToDictionary(m => m.Index, m => AtFit(result, checkpoints.Steps, m.Index, fitLevel));
+        var points = runs.SelectMany(m => new[] { rows[m.Index], fitRows[m.Index] }.OfType<MetricRow>().Select(r => (Member: m, r.Step))).Distinct().ToList();
+        var measured = Measure(context, checkpoints, points, iterations);
+        HessianMeasurement? At(MemberSpec m, MetricRow? row) => row is null ? null : measured.GetValueOrDefault((m.Index, row.Step));
+
+        ConditionAtLoss Side(string role, MemberSpec m) => new(role, m, result.Events[m.Index], rows[m.Index], At(m, rows[m.Index]));
         var pairs = grokking.Select(g => (Seed: g.Seed, Grok: Side("grokking", g), Fast: Side("fast", fast.FirstOrDefault(f => f.Seed == g.Seed)
             ?? throw new InvalidOperationException($"{claim.Id}: seed {g.Seed} has no member at the fast fraction")))).ToList();
         var findings = pairs.Select(p => Judge(p.Seed, p.Grok, p.Fast, lossLevel, result.StepsCompleted)).ToList();
         var (verdict, reason) = SeedVerdicts.Combine(findings);
         reason = $"grokking run r = {FractionSweep.Tag(grokkingFraction)} (the smallest fraction every seed generalizes at), fast run r = {FractionSweep.Tag(fastFraction)} (the largest); κ = λmax/|λmin| of the train data loss (λmin by the paper's shifted Lanczos estimate; a negative λmin, a saddle direction, is reported signed and counts by its magnitude) at each run's first snapshot with train loss <= {lossLevel}, per seed κ_grok > κ_fast: {reason}";
 
-        // Beside the rule's comparison, κ at each run's fit (its first snapshot at the train-accuracy threshold), where
-        // both kinds of run have memorized: reported whatever the verdict, never judged, so a run that never reaches the
-        // loss level still shows its condition numbers.
-        double fitLevel = context.RunOptions.Train.TrainAccuracyThreshold;
-        var fitRows = grokking.Concat(fast).ToDictionary(m => m.Index, m => AtFit(result, checkpoints.Steps, m.Index, fitLevel));
-        var atFit = Measure(context, checkpoints, [.. grokking.Concat(fast).Where(m => fitRows[m.Index] is not null).Select(m => (m, fitRows[m.Index]!.Step))], iterations);
-        ConditionAtLoss FitSide(ConditionAtLoss side) => side with { Row = fitRows[side.Member.Index], Measurement = atFit.GetValueOrDefault(side.Member.Index) };
+        ConditionAtLoss FitSide(ConditionAtLoss side) => side with { Row = fitRows[side.Member.Index], Measurement = At(side.Member, fitRows[side.Member.Index]) };
         var fits = pairs.Select(p => (p.Seed, Grok: FitSide(p.Grok), Fast: FitSide(p.Fast))).ToList();
         string fitLabel = $"at the fit (first snapshot with >= {fitLevel:P0} train accuracy; reported, not judged)";
         reason += $". {char.ToUpperInvariant(fitLabel[0])}{fitLabel[1..]}: " + string.Join("; ", fits.Select(f => $"seed {f.Seed}: {DescribeOrMissing(f.Grok)} vs {DescribeOrMissing(f.Fast)}"));
@@ -158,8 +161,8 @@ public sealed class HessianCondition : IClaimAnalysis
         return $"{s.Role} r {FractionSweep.Tag(s.Member.TrainFraction)} at step {row.Step}: κ {m.Kappa:G3} = λmax {m.LambdaMax:G4} / |λmin {m.LambdaMin:G3}| (train loss {row.TrainLoss:G3}, validation accuracy {row.ValAccuracy:P1}{diverged})";
     }
 
-    /// <summary>Every measured member's Hessian extremes, one population per fraction (cached in the run directory).</summary>
-    private static Dictionary<int, HessianMeasurement> Measure(ClaimContext context, RunCheckpoints checkpoints, IReadOnlyList<(MemberSpec Member, long Step)> points, int iterations)
+    /// <summary>The Hessian extremes at every (member, snapshot step) point, one population per fraction (cached in the run directory).</summary>
+    private static Dictionary<(int Member, long Step), HessianMeasurement> Measure(ClaimContext context, RunCheckpoints checkpoints, List<(MemberSpec Member, long Step)> points, int iterations)
     {
         if (points.Count == 0)
         {
@@ -191,7 +194,7 @@ public sealed class HessianCondition : IClaimAnalysis
                 }
             }).ToList();
         });
-        return list.ToDictionary(m => m.Member);
+        return list.ToDictionary(m => (m.Member, m.Step));
     }
 
     /// <summary>κ per seed for both runs, as dots on a log axis.</summary>
