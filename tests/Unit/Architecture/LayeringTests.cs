@@ -15,11 +15,14 @@ public sealed partial class LayeringTests
     private static readonly string[] Layers =
     [
         "Runtime", "Configuration", "Plots", "Data", "Models", "Optim", "Training", "Landscape",
-        "Claims/Contracts", "Claims/Analyses", "Claims/Baselines", "Claims", "Report",
+        "Claims/Contracts", "Claims/Analyses", "Claims/Toolkit", "Claims/Rules", "Claims/Baselines", "Claims", "Report",
     ];
 
     /// <summary>Side by side: neither may use the other.</summary>
-    private static readonly (string, string)[] Siblings = [("Claims/Analyses", "Claims/Baselines")];
+    private static readonly (string, string)[] Siblings =
+    [
+        ("Claims/Analyses", "Claims/Baselines"), ("Claims/Toolkit", "Claims/Baselines"), ("Claims/Rules", "Claims/Baselines"),
+    ];
 
     [Fact]
     public void Every_layer_uses_only_layers_below_it()
@@ -45,7 +48,7 @@ public sealed partial class LayeringTests
             string code = Comment().Replace(text, "");
             foreach (Match use in Using().Matches(code))
             {
-                string target = use.Groups[1].Value.Replace('.', '/');
+                string target = LayerOfNamespace(use.Groups[1].Value.Replace('.', '/'));
                 if (!Allowed(layer!, target))
                 {
                     violations.Add($"{Path.GetFileName(file)} ({layer}) uses namespace {target}");
@@ -64,8 +67,27 @@ public sealed partial class LayeringTests
         violations.Should().BeEmpty();
     }
 
+    [Fact]
+    public void Rules_of_one_paper_use_no_rule_of_another()
+    {
+        string rules = Path.Combine(RepositoryLocator.Find(), "src", "Grokking", "Claims", "Rules");
+        var files = Directory.GetFiles(rules, "*.cs", SearchOption.AllDirectories)
+            .Select(f => (Paper: Path.GetFileName(Path.GetDirectoryName(f)!), File: f, Code: Comment().Replace(File.ReadAllText(f), "")))
+            .ToList();
+        files.Select(f => f.Paper).Distinct().Should().BeEquivalentTo(["MC", "PB", "GV", "OG", "PG"]);
+        var owner = files.SelectMany(f => TopLevelDeclaration().Matches(f.Code).Select(m => (Type: m.Groups[1].Value, f.Paper)))
+            .ToDictionary(d => d.Type, d => d.Paper);
+        var crossings = files
+            .SelectMany(f => owner.Where(o => o.Value != f.Paper && Regex.IsMatch(f.Code, $@"\b{o.Key}\b"))
+                .Select(o => $"{Path.GetFileName(f.File)} ({f.Paper}) uses {o.Key} ({o.Value})"))
+            .ToList();
+        crossings.Should().BeEmpty("a helper two papers' rules share belongs in Claims/Toolkit");
+    }
+
     [Theory]
     [InlineData("Claims", "Claims/Analyses", true)]
+    [InlineData("Claims/Rules", "Claims/Toolkit", true)]
+    [InlineData("Claims/Toolkit", "Claims/Rules", false)]
     [InlineData("Claims/Analyses", "Claims", false)]
     [InlineData("Claims/Analyses", "Claims/Baselines", false)]
     [InlineData("Training", "Claims/Contracts", false)]
@@ -89,6 +111,10 @@ public sealed partial class LayeringTests
         return t >= 0 && f >= 0 && t < f;
     }
 
+    /// <summary>A namespace belongs to the deepest layer it lies in (Claims.Rules.PB is in Claims/Rules).</summary>
+    private static string LayerOfNamespace(string path) =>
+        Layers.Where(l => path == l || path.StartsWith(l + "/", StringComparison.Ordinal)).MaxBy(l => l.Length) ?? path;
+
     private static string? LayerOf(string relative)
     {
         var parts = relative.Split(Path.DirectorySeparatorChar);
@@ -103,6 +129,9 @@ public sealed partial class LayeringTests
 
     [GeneratedRegex(@"^\s*(?:public|internal)\s+(?:sealed\s+|static\s+|abstract\s+|partial\s+)*(?:class|record|struct|enum|interface)\s+(\w+)", RegexOptions.Multiline)]
     private static partial Regex Declaration();
+
+    [GeneratedRegex(@"^(?:public|internal)\s+(?:sealed\s+|static\s+|abstract\s+|partial\s+)*(?:class|record|struct|enum|interface)\s+(\w+)", RegexOptions.Multiline)]
+    private static partial Regex TopLevelDeclaration();
 
     [GeneratedRegex(@"^using\s+Grokking\.([\w.]+);", RegexOptions.Multiline)]
     private static partial Regex Using();

@@ -1,0 +1,87 @@
+using Grokking.Claims.Analyses;
+using Grokking.Claims.Contracts;
+using Grokking.Claims.Toolkit;
+using Grokking.Landscape;
+
+namespace Grokking.Claims.Rules.MC;
+
+/// <summary>
+/// MC-6: a one-bend polyline fitted between the points 1 and 1' of two initializations (same data) is a path of
+/// memorizing solutions (train error at most <c>maxTrainError</c> everywhere) that passes a wide minimum with good
+/// generalization near its middle: within <c>midWindow</c> of t = 0.5 validation error drops at least
+/// <c>minValErrorGain</c> below the better end, and the gradient norm there is below both ends' (wide, in MC's
+/// sense). Per pair of seeds (cyclic pairs, each seed in two); every part must hold.
+/// </summary>
+public sealed class FittedPolylineMemorizationPair : IClaimAnalysis
+{
+    public string Name => "fitted-polyline-memorization-pair";
+
+    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainError", "midWindow", "minValErrorGain"];
+
+    public IReadOnlyList<string> RequiredPaperValues => ["good-generalization t"];
+
+    public sealed record Limits(double MaxTrainError, double Center, double Window, double MinGain);
+
+    public AnalysisResult Analyze(ClaimContext context)
+    {
+        var claim = context.Claim;
+        var limits = new Limits(claim.ToleranceOf("maxTrainError"), claim.PaperValueOf("good-generalization t"), claim.ToleranceOf("midWindow"), claim.ToleranceOf("minValErrorGain"));
+        var land = new GrokkingLandscape(context, claim.ToleranceOf("robustValAccuracy"));
+        if (!land.MembersShareData)
+        {
+            return new AnalysisResult(Verdict.Inconclusive, GrokkingLandscape.SeparateSplits, [], []);
+        }
+
+        var curves = land.PairPolylines("polyline-p1-p1prime", m => m.Point1Step is null ? null : m.AtPoint1);
+        var findings = curves.Select((c, i) => Judge(i, c.Pair, c.Curve, limits)).ToList();
+        var (verdict, reason) = SeedVerdicts.Combine(findings);
+
+        var gain = curves.Select(c => Middle(c.Curve, limits).Gain).ToList();
+        var midVal = curves.Select(c => Middle(c.Curve, limits).Best.ValError).ToList();
+        var endVal = curves.Select(c => Math.Min(c.Curve.Points[0].ValError, c.Curve.Points[^1].ValError)).ToList();
+        var worstTrain = curves.Select(c => c.Curve.Points.Max(p => p.TrainError)).ToList();
+        var measured = new List<MeasuredValue>
+        {
+            new($"lowest validation error within {limits.Window} of t = {limits.Center}, median over pairs", MemberSeries.Median(midVal), "", null, "reported", midVal, Key: "midValError"),
+            new("validation error at the better end (point 1 or 1'), median over pairs", MemberSeries.Median(endVal), "", null, "reported", endVal, Key: "endValError"),
+            new("validation-error gain of the middle over the better end, min over pairs", MemberSeries.Min(gain), "", null, $">= {limits.MinGain}", gain, Key: "valErrorGain"),
+            new("largest train error along the polyline, max over pairs", MemberSeries.Max(worstTrain), "", 0, $"<= {limits.MaxTrainError}", worstTrain, Key: "maxTrainError"),
+        };
+        var (dir, name) = context.Figure("polyline");
+        string title = $"{claim.Id}: fitted polyline between points 1 and 1' of two initializations";
+        return new AnalysisResult(verdict, reason, measured, [context.FigureOf(title, PathFigure.Write(dir, name, title, curves.Select(c => c.Curve).ToList()))]);
+    }
+
+    /// <summary>The point of lowest validation error in the middle window, and how far below the better end it lies.</summary>
+    public static (PathPoint Best, double Gain) Middle(PathEvaluation curve, Limits l)
+    {
+        var best = curve.Points.Where(p => Math.Abs(p.T - l.Center) <= l.Window + 1e-9).MinBy(p => p.ValError)!;
+        double ends = Math.Min(curve.Points[0].ValError, curve.Points[^1].ValError);
+        return (best, ends - best.ValError);
+    }
+
+    public static SeedFinding Judge(int index, string pair, PathEvaluation curve, Limits l)
+    {
+        double worst = curve.Points.Max(p => p.TrainError);
+        var (best, gain) = Middle(curve, l);
+        double gradEnds = Math.Min(curve.Points[0].GradNorm, curve.Points[^1].GradNorm);
+        string numbers = $"train error <= {worst:P2}; validation error {curve.Points[0].ValError:P1} / {curve.Points[^1].ValError:P1} at the ends, {best.ValError:P1} at t = {best.T:0.00}; gradient norm there {best.GradNorm:0.###} (ends >= {gradEnds:0.###})";
+        var failures = new List<string>();
+        if (worst > l.MaxTrainError)
+        {
+            failures.Add($"not a path of memorizing solutions (train error > {l.MaxTrainError:P0})");
+        }
+
+        if (!(gain >= l.MinGain))
+        {
+            failures.Add($"no good generalization near t = {l.Center} (gain {gain:P1} < {l.MinGain:P0})");
+        }
+        else if (!(best.GradNorm < gradEnds))
+        {
+            failures.Add("the well-generalizing point is not wider (gradient norm not below both ends)");
+        }
+
+        var verdict = failures.Count == 0 ? Verdict.Confirmed : Verdict.Refuted;
+        return new SeedFinding(index, verdict, failures.Count == 0 ? numbers : $"{numbers}: {string.Join("; ", failures)}") { Unit = pair };
+    }
+}

@@ -1,0 +1,85 @@
+using Grokking.Claims.Analyses;
+using Grokking.Claims.Contracts;
+using Grokking.Claims.Toolkit;
+using Grokking.Landscape;
+
+namespace Grokking.Claims.Rules.MC;
+
+/// <summary>
+/// MC-3: on the straight segment from point 1 (t = 0) to the robust point 2 (t = 1), train error shows a bump
+/// (its barrier reaches <c>minBumpHeight</c>) peaking within <c>peakTolerance</c> of the paper's t, validation
+/// error falls monotonically (never climbs more than <c>maxValErrorRise</c> above its running minimum), and the
+/// stochastic gradient norm falls to ~0 (end / start at most <c>maxGradNormRatio</c>). Per seed; every part must hold.
+/// </summary>
+public sealed class StraightSegmentBump : IClaimAnalysis
+{
+    public string Name => "straight-segment-bump";
+
+    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "minBumpHeight", "peakTolerance", "maxValErrorRise", "maxGradNormRatio"];
+
+    public IReadOnlyList<string> RequiredPaperValues => ["train-error peak t", "gradient norm at point 1"];
+
+    public sealed record Limits(double PaperPeakT, double MinBump, double PeakTolerance, double MaxValRise, double MaxGradRatio);
+
+    public AnalysisResult Analyze(ClaimContext context)
+    {
+        var claim = context.Claim;
+        var limits = new Limits(claim.PaperValueOf("train-error peak t"), claim.ToleranceOf("minBumpHeight"), claim.ToleranceOf("peakTolerance"), claim.ToleranceOf("maxValErrorRise"), claim.ToleranceOf("maxGradNormRatio"));
+        var land = new GrokkingLandscape(context, claim.ToleranceOf("robustValAccuracy"));
+        var segments = land.SegmentsFromPoint1ToPoint2();
+        var findings = land.Members.Select(m => segments.TryGetValue(m.Spec.Index, out var e) ? Judge(m.Spec.Seed, e, limits) with { Diverged = m.Diverged } : land.Missing(m)).ToList();
+        var (verdict, reason) = SeedVerdicts.Combine(findings);
+
+        var paths = segments.Values.ToList();
+        var peakT = paths.Select(p => Barriers.At(p.T, p.Values(PathMetric.TrainError))).ToList();
+        var height = paths.Select(p => p.Barrier(PathMetric.TrainError)).ToList();
+        var valRise = paths.Select(p => CurveShape.MaxRise(p.Values(PathMetric.ValError))).ToList();
+        var g1 = paths.Select(p => p.Points[0].GradNorm).ToList();
+        var g2 = paths.Select(p => p.Points[^1].GradNorm).ToList();
+        var measured = new List<MeasuredValue>
+        {
+            new("t of the train-error peak (t = 0: point 1), median", MemberSeries.Median(peakT), "", limits.PaperPeakT, $"within +-{limits.PeakTolerance}", peakT, Key: "peakT"),
+            new("train-error bump height (barrier), min over seeds", MemberSeries.Min(height), "", null, $">= {limits.MinBump}", height, Key: "bumpHeight"),
+            new("validation error: largest rise above its running minimum, max over seeds", MemberSeries.Max(valRise), "", null, $"<= {limits.MaxValRise}", valRise, Key: "valErrorRise"),
+            new("stochastic gradient norm at point 1, median", MemberSeries.Median(g1), "", claim.PaperValueOf("gradient norm at point 1"), "reported", g1, Key: "gradNormPoint1"),
+            new("stochastic gradient norm at point 2, median", MemberSeries.Median(g2), "", 0, $"<= {limits.MaxGradRatio} x point 1", g2, Key: "gradNormPoint2"),
+        };
+        var (dir, name) = context.Figure("segment");
+        string title = $"{claim.Id}: straight segment point 1 (t = 0) -> point 2 (t = 1)";
+        return new AnalysisResult(verdict, reason, measured, [context.FigureOf(title, PathFigure.Write(dir, name, title, paths))]);
+    }
+
+    public static SeedFinding Judge(long seed, PathEvaluation e, Limits l)
+    {
+        var trainError = e.Values(PathMetric.TrainError);
+        double bump = e.Barrier(PathMetric.TrainError);
+        double peak = Barriers.At(e.T, trainError);
+        double rise = CurveShape.MaxRise(e.Values(PathMetric.ValError));
+        double g1 = e.Points[0].GradNorm;
+        double g2 = e.Points[^1].GradNorm;
+        string numbers = $"train-error bump {bump:P1} at t = {peak:0.00}, validation-error rise {rise:P1}, gradient norm {g1:0.###} -> {g2:0.###}";
+        var failures = new List<string>();
+        if (bump < l.MinBump)
+        {
+            failures.Add($"no bump (< {l.MinBump:P0})");
+        }
+        else if (Math.Abs(peak - l.PaperPeakT) > l.PeakTolerance)
+        {
+            failures.Add($"peak not within {l.PeakTolerance} of t = {l.PaperPeakT}");
+        }
+
+        if (rise > l.MaxValRise)
+        {
+            failures.Add($"validation error not monotone (rise > {l.MaxValRise:P0})");
+        }
+
+        if (!(g2 <= l.MaxGradRatio * g1))
+        {
+            failures.Add($"gradient norm does not fall to ~0 (end > {l.MaxGradRatio} x start)");
+        }
+
+        return failures.Count == 0
+            ? new SeedFinding(seed, Verdict.Confirmed, numbers)
+            : new SeedFinding(seed, Verdict.Refuted, $"{numbers}: {string.Join("; ", failures)}");
+    }
+}

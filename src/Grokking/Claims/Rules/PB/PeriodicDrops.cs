@@ -1,0 +1,82 @@
+using Grokking.Claims.Analyses;
+using Grokking.Claims.Contracts;
+using Grokking.Claims.Toolkit;
+
+namespace Grokking.Claims.Rules.PB;
+
+/// <summary>
+/// PB-2: in the grokking phase (point 1 to the robust point 2) of every LayerNorm seed, train accuracy drops at least
+/// <c>minDrops</c> times (a drop: a fall from >= <c>dropFrom</c> to <= <c>dropTo</c> within <c>fallWithinEpochs</c>),
+/// and at least <c>minMatchedShare</c> of the drops come with an upward validation jump (median validation accuracy
+/// over <c>windowEpochs</c> after recovery minus the median over <c>windowEpochs</c> before the drop, at least
+/// <c>valJump</c>). The no-norm arm is measured by the same rules and reported beside the verdict: the claim is about
+/// what LayerNorm adds, so drops there are said, not gated on.
+/// </summary>
+public sealed class PeriodicDrops : IClaimAnalysis
+{
+    public string Name => "periodic-drops";
+
+    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "minDrops", "minMatchedShare", .. PeriodicMember.RuleTolerances];
+
+    public IReadOnlyList<string> RequiredPaperValues => [];
+
+    public AnalysisResult Analyze(ClaimContext context)
+    {
+        var claim = context.Claim;
+        var rules = PeriodicMember.Rules(claim);
+        double robustVal = claim.ToleranceOf("robustValAccuracy");
+        int minDrops = (int)claim.ToleranceOf("minDrops");
+        double minShare = claim.ToleranceOf("minMatchedShare");
+        var (arms, controls) = PeriodicMember.Arms(context);
+        var members = arms.SelectMany(a => PeriodicMember.Of(a, rules, robustVal)).ToList();
+        var findings = members.Select(m => Judge(m, rules, minDrops, minShare) with { Unit = m.Subject }).ToList();
+        var (verdict, reason) = SeedVerdicts.Combine(findings);
+        var control = controls.SelectMany(a => PeriodicMember.Of(a, rules, robustVal)).ToList();
+        string controlNote = control.Count == 0 ? "" : " | no-norm control, same rules: " + string.Join("; ", control.Select(ControlLine))
+            + (control.Any(c => c.Drops.Count >= minDrops) ? " — the no-norm model drops as well, so drops alone are not what LayerNorm adds" : " — the no-norm model shows no repeated drops");
+
+        var counts = members.Select(m => (double)m.Drops.Count).ToList();
+        var shares = members.Select(m => MatchedShare(m, rules)).ToList();
+        var jumps = members.SelectMany(m => m.Drops.Where(d => d.Recovered).Select(d => d.ValJump)).ToList();
+        var measured = new List<MeasuredValue>
+        {
+            new("train-accuracy drops between point 1 and robust point 2, min over LayerNorm seeds", MemberSeries.Min(counts), "drops", null, $">= {minDrops}", counts, Key: "drops"),
+            new("share of drops with an upward validation jump, min over LayerNorm seeds", MemberSeries.Min(shares), "", null, $">= {minShare:0.###}", shares, Key: "matchedShare"),
+            new("validation jump at a drop, median over all drops", MemberSeries.Median(jumps), "", null, $"a jump is >= {rules.ValJump}", Key: "valJump"),
+            new("train-accuracy drops in the no-norm control after its point 1, max over seeds", MemberSeries.Max(control.Select(c => (double)c.Drops.Count)), "drops", null, "reported", [.. control.Select(c => (double)c.Drops.Count)], Key: "controlDrops"),
+        };
+        var figures = arms.Concat(controls).Select(a => MemberSeries.AccuracyFigure(a, $"accuracy-{a.Experiment}", $"{claim.Id}: {a.Experiment}, train / validation accuracy (solid / dashed)", a.Members)).ToList();
+        return new AnalysisResult(verdict, reason + controlNote, measured, figures);
+    }
+
+    /// <summary>Share of the recovered drops with a validation jump: a drop cut off by the end of the run cannot show one.</summary>
+    public static double MatchedShare(PeriodicMember m, DropRules rules)
+    {
+        int recovered = m.Drops.Count(d => d.Recovered);
+        return recovered == 0 ? double.NaN : (double)m.Drops.Count(d => d.MatchesValJump(rules)) / recovered;
+    }
+
+    public static SeedFinding Judge(PeriodicMember m, DropRules rules, int minDrops, double minShare)
+    {
+        if (m.Missing() is { } missing)
+        {
+            return new(m.Spec.Seed, Verdict.Inconclusive, missing, m.Diverged);
+        }
+
+        int matched = m.Drops.Count(d => d.MatchesValJump(rules));
+        string what = $"{m.DropEpochs} between epochs {m.Points.Point1:0} and {m.PhaseEnd:0}; {matched} of {m.Drops.Count(d => d.Recovered)} recovered with a validation jump >= {rules.ValJump}";
+        if (m.Drops.Count < minDrops)
+        {
+            // Fewer drops before point 2 than required: a diverged seed had less time, so only a completed one refutes.
+            return new(m.Spec.Seed, m.Diverged ? Verdict.Inconclusive : Verdict.Refuted, $"{what}: fewer than {minDrops} drops", m.Diverged);
+        }
+
+        double share = MatchedShare(m, rules);
+        return share >= minShare
+            ? new(m.Spec.Seed, m.Diverged ? Verdict.Inconclusive : Verdict.Confirmed, what, m.Diverged)
+            : new(m.Spec.Seed, Verdict.Refuted, $"{what}: share {share:0.##} < {minShare:0.##}", m.Diverged);
+    }
+
+    private static string ControlLine(PeriodicMember m) =>
+        m.Missing() ?? $"seed {m.Spec.Seed}: {m.Drops.Count} drop(s) after point 1 (epoch {m.Points.Point1:0}){(m.Diverged ? $", diverged at epoch {m.Points.DivergedEpoch:0}" : "")}";
+}

@@ -1,0 +1,110 @@
+using Grokking.Claims.Analyses;
+using Grokking.Claims.Contracts;
+using Grokking.Claims.Toolkit;
+using Grokking.Data;
+using Grokking.Models;
+using Grokking.Runtime;
+using static TorchSharp.torch;
+
+namespace Grokking.Claims.Rules.PB;
+
+/// <summary>
+/// PB-5, without training: multiplying every scale-invariant parameter of the LayerNorm model (those feeding a
+/// LayerNorm: embeddings, W_O, the MLP's layers; not W_Q, W_K, W_V, the gains or the unembedding) by C leaves its
+/// logits unchanged up to <c>maxLayerNormChange</c> (relative Frobenius change over a batch of validation inputs),
+/// while scaling the same-named parameters of the no-norm model changes its logits by at least
+/// <c>minControlChange</c>. Per seed, at every C in <see cref="Scales"/>; the models are freshly initialized from
+/// each arm's options and seed, so this runs in seconds at every profile.
+/// </summary>
+public sealed class ScaleInvariance : IClaimAnalysis
+{
+    /// <summary>The factors the issue names; PB's definition is "for every C > 0", so both directions and a large one.</summary>
+    public static readonly double[] Scales = [0.5, 2, 10];
+
+    private const int Inputs = 256;
+
+    public string Name => "scale-invariance";
+
+    public bool Trains => false;
+
+    public IReadOnlyList<string> RequiredTolerances => ["maxLayerNormChange", "minControlChange"];
+
+    public IReadOnlyList<string> RequiredPaperValues => [];
+
+    public AnalysisResult Analyze(ClaimContext context)
+    {
+        var claim = context.Claim;
+        double maxChange = claim.ToleranceOf("maxLayerNormChange");
+        double minControl = claim.ToleranceOf("minControlChange");
+        var (arms, controls) = PeriodicMember.Arms(context);
+        var device = context.Device ?? CPU;
+        // Each LayerNorm arm scales its own scale-invariant set; a control scales the set of the LayerNorm arm of its
+        // depth (the same names in a model without LayerNorm), or of the first arm when no depth matches.
+        var namesOf = arms.ToDictionary(a => a.RunOptions.Model.Layers, a => InvariantNames(a, device));
+        IReadOnlyList<string> NamesFor(ClaimContext a) => namesOf.GetValueOrDefault(a.RunOptions.Model.Layers) ?? namesOf[arms[0].RunOptions.Model.Layers];
+        var findings = new List<SeedFinding>();
+        var measured = new List<MeasuredValue>();
+        foreach (var (arm, isControl) in arms.Select(a => (a, false)).Concat(controls.Select(c => (c, true))))
+        {
+            var changes = Changes(arm, NamesFor(arm), device);
+            int layers = arm.RunOptions.Model.Layers;
+            string label = isControl ? $"no-norm {layers}-layer" : $"LayerNorm {layers}-layer";
+            for (int c = 0; c < Scales.Length; c++)
+            {
+                var perSeed = changes.Select(s => s.Changes[c]).ToList();
+                measured.Add(isControl
+                    ? new($"{label}: relative logit change at C = {Scales[c]}, min over seeds", MemberSeries.Min(perSeed), "", null, $">= {minControl}", perSeed, Key: $"control{layers}C{Scales[c]}")
+                    : new($"{label}: relative logit change at C = {Scales[c]}, max over seeds", MemberSeries.Max(perSeed), "", null, $"<= {maxChange}", perSeed, Key: $"layerNorm{layers}C{Scales[c]}"));
+            }
+
+            foreach (var (seed, values) in changes)
+            {
+                string list = string.Join(", ", Scales.Zip(values, (s, v) => $"C={s}: {v:0.###e+0}"));
+                bool holds = isControl ? values.All(v => v >= minControl) : values.All(v => v <= maxChange);
+                string expectation = isControl ? $"changes by >= {minControl}" : $"stays within {maxChange}";
+                findings.Add(new SeedFinding(seed, holds ? Verdict.Confirmed : Verdict.Refuted, $"{list} ({(holds ? "" : "not: ")}{expectation})") { Unit = $"{label}, seed {seed}" });
+            }
+        }
+
+        var (verdict, reason) = SeedVerdicts.Combine(findings);
+        string scaled = string.Join("; ", arms.Select(a => $"{a.Experiment}: {string.Join(", ", NamesFor(a))}"));
+        return new AnalysisResult(verdict, $"{reason} | scaled parameters: {scaled}", measured, []);
+    }
+
+    /// <summary>The LayerNorm model's scale-invariant parameter names, as the model marks them.</summary>
+    private static IReadOnlyList<string> InvariantNames(ClaimContext arm, Device device)
+    {
+        using var model = PopulationModelFactory.Create(1, arm.RunOptions.Model, arm.RunOptions.Data, device);
+        return [.. model.Parameters.Where(p => p.ScaleInvariant).Select(p => p.Name)];
+    }
+
+    /// <summary>Per seed, the relative Frobenius change of the logits at each C.</summary>
+    public static IReadOnlyList<(long Seed, double[] Changes)> Changes(ClaimContext arm, IReadOnlyList<string> names, Device device)
+    {
+        var members = arm.Members;
+        var seeds = members.Select(m => m.Seed).ToArray();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var model = PopulationModelFactory.Create(members.Count, arm.RunOptions.Model, arm.RunOptions.Data, device);
+        using var data = PopulationDataFactory.Create(arm.RunOptions.Data, seeds, device, model.DType);
+        model.Initialize(seeds, [.. members.Select(m => m.InitScale)]);
+        var missing = names.Where(n => model.Parameters.All(p => p.Name != n)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"{arm.Experiment}: the model has no parameter(s) {string.Join(", ", missing)} to scale");
+        }
+
+        var x = data.ValX.narrow(1, 0, Math.Min(Inputs, data.ValCount));
+        var original = model.Snapshot();
+        var logits = model.forward(x);
+        var rows = new double[Scales.Length][];
+        for (int c = 0; c < Scales.Length; c++)
+        {
+            model.Load(original.ToDictionary(p => p.Key, p => names.Contains(p.Key) ? p.Value.Times(Scales[c]) : p.Value));
+            var change = model.forward(x).sub(logits).Squared().sum([1, 2]).sqrt().div(logits.Squared().sum([1, 2]).sqrt());
+            rows[c] = change.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        }
+
+        return [.. seeds.Select((s, k) => (s, rows.Select(r => r[k]).ToArray()))];
+    }
+}

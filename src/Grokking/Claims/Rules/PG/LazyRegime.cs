@@ -1,0 +1,139 @@
+using Grokking.Claims.Analyses;
+using Grokking.Claims.Contracts;
+using Grokking.Claims.Toolkit;
+using Grokking.Plots;
+
+namespace Grokking.Claims.Rules.PG;
+
+/// <summary>
+/// PG-5: the cosine distance between successive weights, d_t = 1 − cos(theta_t, theta_t+1), stays almost constant
+/// except at slingshots. Reads a run with per-step traces (<see cref="SlingshotTraces"/>), one member per seed. The
+/// slingshots are the train-loss spike onsets by the <see cref="SpikeRule"/> of <c>spikeWindow</c>, <c>spikeJump</c>
+/// and <c>refractory</c>; each opens a window of ± <c>halfWidth</c> steps. The first <c>burnIn</c> steps (warmup and
+/// the initial transient, where nothing is lazy yet) are left out of the loss the onsets are found in and of d. Per seed:
+/// <list type="bullet">
+/// <item>"almost constant": the coefficient of variation of d outside the windows
+/// (<see cref="QuietVariation.QuietCv"/>) is at most <c>maxQuietCv</c>;</item>
+/// <item>"except at slingshots": the largest d inside the windows is at least <c>spikeFactor</c> times the median d
+/// outside them, so the exceptions are where the slingshots are.</item>
+/// </list>
+/// The CV of the whole series is reported beside the quiet one. A seed with no loss spike cannot show the exception:
+/// INCONCLUSIVE. A diverged seed is INCONCLUSIVE with its numbers: the steps that lead into a divergence are neither
+/// lazy nor a slingshot, so what was read before it does not decide the claim either way. Seeds combine by
+/// <see cref="SeedVerdicts.Combine"/>.
+/// </summary>
+public sealed class LazyRegime : IClaimAnalysis
+{
+    public string Name => "lazy-regime";
+
+    public IReadOnlyList<string> RequiredTolerances => [.. SlingshotTraces.RuleTolerances, "halfWidth", "burnIn", "maxQuietCv", "spikeFactor"];
+
+    public IReadOnlyList<string> RequiredPaperValues => [];
+
+    public AnalysisResult Analyze(ClaimContext context)
+    {
+        var claim = context.Claim;
+        var rule = SlingshotTraces.Rule(claim);
+        int halfWidth = (int)claim.ToleranceOf("halfWidth");
+        int burnIn = (int)claim.ToleranceOf("burnIn");
+        double maxCv = claim.ToleranceOf("maxQuietCv");
+        double factor = claim.ToleranceOf("spikeFactor");
+
+        var seeds = SlingshotTraces.Of(context).Select(t => Measure(t, rule, halfWidth, burnIn)).ToList();
+        var findings = seeds.Select(s => Judge(s, halfWidth, maxCv, factor)).ToList();
+        var (verdict, reason) = SeedVerdicts.Combine(findings);
+
+        var quiet = seeds.Select(s => s.Variation.QuietCv).ToList();
+        var whole = seeds.Select(s => s.Variation.WholeCv).ToList();
+        var ratios = seeds.Select(s => s.PeakRatio).ToList();
+        var medians = seeds.Select(s => s.QuietMedian).ToList();
+        var counts = seeds.Select(s => (double)s.Onsets.Count).ToList();
+        var measured = new List<MeasuredValue>
+        {
+            new($"CV of the cosine distance outside the spike windows (± {halfWidth} steps; max over seeds)", MemberSeries.Max(quiet), "", null, $"<= {maxCv}", quiet, Key: "quietCv"),
+            new("CV of the cosine distance over the whole run after the burn-in (median over seeds)", MemberSeries.Median(whole), "", null, "reported", whole, Key: "wholeCv"),
+            new("largest cosine distance in a spike window / median outside the windows (min over seeds)", MemberSeries.Min(ratios), "", null, $">= {factor}", ratios, Key: "peakRatio"),
+            new("median cosine distance outside the spike windows (median over seeds)", MemberSeries.Median(medians), "", null, "reported", medians, Key: "quietMedian"),
+            new($"train-loss spike onsets after step {burnIn} (min over seeds)", MemberSeries.Min(counts), "spikes", null, ">= 1", counts, Key: "lossSpikes"),
+        };
+        return new AnalysisResult(verdict, reason, measured, [Figure(context, seeds, burnIn, halfWidth)]);
+    }
+
+    /// <summary>
+    /// One seed: d with the burn-in set to NaN, the loss onsets after the burn-in (sample indices), the quiet and whole
+    /// CV, the largest d inside a window and the median outside them (NaN where there is no such sample).
+    /// </summary>
+    private sealed record Seed(SlingshotTraces Traces, double[] Distance, IReadOnlyList<int> Onsets, QuietVariation Variation, double WindowPeak, double QuietMedian)
+    {
+        public double PeakRatio => WindowPeak / QuietMedian;
+    }
+
+    private static Seed Measure(SlingshotTraces t, SpikeRule rule, int halfWidth, int burnIn)
+    {
+        // Sample t is step t + 1: the first burnIn steps are samples 0 .. burnIn - 1.
+        double[] loss = [.. t.Loss.Select((v, i) => i < burnIn ? double.NaN : v)];
+        double[] d = [.. t.Distance.Select((c, i) => i < burnIn ? double.NaN : c)];
+        var onsets = SpikeDetector.Onsets(loss, rule);
+        var variation = QuietVariation.Of(d, onsets, halfWidth);
+        bool InWindow(int i) => onsets.Any(o => Math.Abs(i - o) <= halfWidth);
+        var finite = Enumerable.Range(0, d.Length).Where(i => double.IsFinite(d[i])).ToList();
+        double peak = MemberSeries.Max(finite.Where(InWindow).Select(i => d[i]));
+        double median = MemberSeries.Median(finite.Where(i => !InWindow(i)).Select(i => d[i]));
+        return new Seed(t, d, onsets, variation, peak, median);
+    }
+
+    private static SeedFinding Judge(Seed s, int halfWidth, double maxCv, double factor)
+    {
+        var t = s.Traces;
+        long seed = t.Spec.Seed;
+        var v = s.Variation;
+        string what = $"{s.Onsets.Count} train-loss spike(s) at {SlingshotTraces.Steps(s.Onsets)}; cosine distance outside the ± {halfWidth}-step windows: CV {v.QuietCv:G3} over {v.Kept} steps (whole run {v.WholeCv:G3}), median {s.QuietMedian:G3}; largest inside a window {s.WindowPeak:G3} = {s.PeakRatio:G3}x the median";
+        if (t.Diverged)
+        {
+            return new(seed, Verdict.Inconclusive, $"{what}{t.DivergedNote}: the steps leading into a divergence are not the regime the claim is about", true);
+        }
+
+        if (s.Onsets.Count == 0)
+        {
+            return new(seed, Verdict.Inconclusive, $"{what}: without a slingshot the exception cannot be tested");
+        }
+
+        if (double.IsNaN(v.QuietCv))
+        {
+            // Fewer than 3 quiet steps, or a mean of 0: the weights did not move outside the windows.
+            string why = v.Kept < 3 ? "too few steps outside the windows for a CV" : "the cosine distance outside the windows averages 0 (the weights do not move there), so it has no relative spread";
+            return new(seed, Verdict.Inconclusive, $"{what}: {why}");
+        }
+
+        var failed = new List<string>();
+        if (v.QuietCv > maxCv)
+        {
+            failed.Add($"not almost constant (CV {v.QuietCv:G3} > {maxCv})");
+        }
+
+        if (!(s.WindowPeak >= factor * s.QuietMedian))
+        {
+            failed.Add($"no exception at the slingshots (peak {s.PeakRatio:G3}x < {factor}x the median)");
+        }
+
+        return failed.Count == 0
+            ? new(seed, Verdict.Confirmed, $"{what} (CV <= {maxCv}, peak >= {factor}x)")
+            : new(seed, Verdict.Refuted, $"{what}: {string.Join(" and ", failed)}");
+    }
+
+    /// <summary>Per seed a panel: d per step on a log axis (thinned by <see cref="Envelope"/>; d ≤ 0 cannot be drawn there), spike onsets and the end of the burn-in as vertical lines.</summary>
+    private static ClaimFigure Figure(ClaimContext context, IReadOnlyList<Seed> seeds, int burnIn, int halfWidth)
+    {
+        var panels = seeds.Select(s =>
+        {
+            var t = s.Traces;
+            double[] steps = [.. Enumerable.Range(0, s.Distance.Length).Select(SlingshotTraces.StepOf)];
+            var d = Envelope.Of(steps, [.. s.Distance.Select(x => x > 0 ? x : double.NaN)]);
+            var markers = s.Onsets.Select(o => (SlingshotTraces.StepOf(o), "")).Append((burnIn, "burn-in end")).ToList();
+            return new ChartPanel($"seed {t.Spec.Seed}{(t.Diverged ? $" (diverged at {t.DivergedStep})" : "")}", "step", "1 - cos(theta_t, theta_t+1)", [("cosine distance", d.X, d.Y)], markers, LogY: true);
+        }).ToList();
+        var (dir, file) = context.Figure("cosine-distance");
+        string title = $"{context.Claim.Id}: cosine distance between successive weights; dotted: train-loss spike onsets (windows ± {halfWidth} steps)";
+        return context.FigureOf(title, PanelChart.Write(dir, file, title, panels));
+    }
+}

@@ -1,0 +1,139 @@
+using Grokking.Claims.Analyses;
+using Grokking.Claims.Contracts;
+using Grokking.Claims.Toolkit;
+using Grokking.Landscape;
+using Grokking.Plots;
+using Grokking.Training;
+
+namespace Grokking.Claims.Rules.PG;
+
+/// <summary>
+/// PG-4 (Notsawo et al. 2023, App. B.2): the optimization trajectory is low-dimensional — the first two PCA
+/// components of the weights hold more than <c>minTopTwoShare</c> (98%) of the variance. Per member, the rows are its
+/// weights at every snapshot the run kept (Train:WeightsEvery and the event snapshots; the last one is θ_T) minus
+/// θ_T, as the paper's code does before sklearn's PCA centers them (<see cref="TrajectoryPca"/>: the same numbers
+/// from a Gram matrix, without the dense snapshots × parameters matrix).
+/// <para>
+/// Every member read must exceed the share: one at or below refutes (named with its share); a member with fewer than
+/// <see cref="MinimumSnapshots"/> snapshots cannot decide. A diverged member's trajectory ends at its divergence (its
+/// later snapshots repeat the frozen weights); its finding is marked diverged and counts as <see cref="SeedVerdicts"/>
+/// says. The PCAs are kept in the run's landscape cache, so a second <c>verify</c> reads them.
+/// </para>
+/// </summary>
+public sealed class TrajectoryPcaShare : IClaimAnalysis
+{
+    /// <summary>Two snapshots give one component (share 1 by construction); three are the least that can refute.</summary>
+    public const int MinimumSnapshots = 3;
+
+    /// <summary>Members drawn in the trajectory figure (the lowest seed's, spread over the fractions).</summary>
+    private const int FigureMembers = 4;
+
+    /// <summary>Components drawn in the explained-variance panel.</summary>
+    private const int FigureComponents = 10;
+
+    public string Name => "trajectory-pca";
+
+    public IReadOnlyList<string> RequiredTolerances => ["minTopTwoShare"];
+
+    public IReadOnlyList<string> RequiredPaperValues => [];
+
+    public AnalysisResult Analyze(ClaimContext context)
+    {
+        double minShare = context.Claim.ToleranceOf("minTopTwoShare");
+        var members = context.Members;
+        var checkpoints = new RunCheckpoints(context.RunDirectory, context.Device ?? TorchSharp.torch.CPU);
+        var stepsOf = members.ToDictionary(m => m.Index, m => StepsOf(checkpoints.Steps, context.Result.Events[m.Index]));
+        var shares = Shares(context, checkpoints, members.Where(m => stepsOf[m.Index].Count >= MinimumSnapshots).ToList(), stepsOf);
+
+        var findings = members.Select(m => Judge(m, shares.GetValueOrDefault(m.Index), stepsOf[m.Index].Count, minShare, context.Result.Events[m.Index])).ToList();
+        var (verdict, reason) = SeedVerdicts.Combine(findings);
+        reason = $"top-two PCA share of each member's weight trajectory (rows θ_t − θ_T over the run's {checkpoints.Steps.Count} snapshots) against > {minShare}: {reason}";
+
+        var all = members.Select(m => shares.TryGetValue(m.Index, out var s) ? s.TopTwoShare : double.NaN).ToList();
+        var measured = new List<MeasuredValue>
+        {
+            new("top-two PCA share, smallest over the members (per member in the list)", MemberSeries.Min(all), "", null, $"> {minShare}", all, Key: "topTwoShareMin"),
+            new("weight snapshots in the trajectory", checkpoints.Steps.Count, "", null, $">= {MinimumSnapshots}", null, Key: "snapshots"),
+        };
+        foreach (var fraction in members.GroupBy(m => m.TrainFraction).OrderBy(g => g.Key))
+        {
+            var perSeed = fraction.OrderBy(m => m.Seed).Select(m => shares.TryGetValue(m.Index, out var s) ? s.TopTwoShare : double.NaN).ToList();
+            string tag = FractionSweep.Tag(fraction.Key);
+            measured.Add(new($"top-two PCA share at train fraction {tag} (median over seeds)", MemberSeries.Median(perSeed), "", null, $"> {minShare}", perSeed, Key: $"topTwoShare-r{tag}"));
+        }
+
+        IReadOnlyList<ClaimFigure> figures = shares.Count == 0 ? [] : [Figure(context, members, shares)];
+        return new AnalysisResult(verdict, reason, measured, figures);
+    }
+
+    /// <summary>One member's finding: its share against the tolerance, or why it has none.</summary>
+    public static SeedFinding Judge(MemberSpec member, TrajectoryShare? share, int snapshots, double minShare, MemberEvents events)
+    {
+        string diverged = events.Diverged ? $" (diverged at step {events.DivergedStep}; its trajectory ends there)" : "";
+        var (verdict, reason) = share switch
+        {
+            null => (Verdict.Inconclusive, $"{snapshots} snapshot(s); a trajectory PCA needs at least {MinimumSnapshots}"),
+            { TopTwoShare: var s } when double.IsNaN(s) => (Verdict.Inconclusive, $"the weights never moved over {snapshots} snapshots"),
+            { TopTwoShare: var s } when s > minShare => (Verdict.Confirmed, $"top-two share {s:0.0000} over {snapshots} snapshots"),
+            { TopTwoShare: var s } => (Verdict.Refuted, $"top-two share {s:0.0000} <= {minShare} over {snapshots} snapshots (PC1 {share.ExplainedVarianceRatio[0]:0.0000})"),
+        };
+        return new SeedFinding(member.Seed, verdict, reason + diverged, events.Diverged) { Unit = FractionSweep.Subject(member) };
+    }
+
+    /// <summary>
+    /// The snapshot steps of a member's trajectory: all of them, or for a diverged member those before its divergence
+    /// and the first after it (the frozen weights: the last point it reached).
+    /// </summary>
+    public static IReadOnlyList<long> StepsOf(IReadOnlyList<long> steps, MemberEvents events) => !events.Diverged
+        ? steps
+        : [.. steps.Where(s => s < events.DivergedStep), .. steps.Where(s => s >= events.DivergedStep).Take(1)];
+
+    private static Dictionary<int, TrajectoryShare> Shares(ClaimContext context, RunCheckpoints checkpoints, List<MemberSpec> members, Dictionary<int, IReadOnlyList<long>> stepsOf)
+    {
+        if (members.Count == 0)
+        {
+            return [];
+        }
+
+        var identity = new { name = "trajectory-pca", members = members.Select(m => new { m.Index, Steps = stepsOf[m.Index] }) };
+        var shares = new LandscapeCache(context.RunDirectory).GetOrCompute("trajectory-pca", identity, () =>
+        {
+            context.Log?.Report($"landscape: trajectory PCA of {members.Count} member(s) over {checkpoints.Steps.Count} snapshots");
+            // Members with the same snapshots (all but the diverged) share one pass over the files.
+            return members.GroupBy(m => string.Join(",", stepsOf[m.Index])).SelectMany(g =>
+            {
+                var group = g.ToList();
+                var pcas = RunTrajectories.Pca(checkpoints, stepsOf[group[0].Index], [.. group.Select(m => m.Index)]);
+                return group.Select((m, i) => TrajectoryShare.Of(m.Index, pcas[i]));
+            }).ToList();
+        });
+        return shares.ToDictionary(s => s.Member);
+    }
+
+    /// <summary>The lowest seed's trajectories on PC1 × PC2 for up to four fractions, and their explained-variance ratios.</summary>
+    private static ClaimFigure Figure(ClaimContext context, IReadOnlyList<MemberSpec> members, Dictionary<int, TrajectoryShare> shares)
+    {
+        var candidates = members.Where(m => shares.ContainsKey(m.Index)).GroupBy(m => m.Seed).OrderBy(g => g.Key).First().OrderBy(m => m.TrainFraction).ToList();
+        var shown = candidates.Count <= FigureMembers
+            ? candidates
+            : Enumerable.Range(0, FigureMembers).Select(i => candidates[(int)Math.Round(i * (candidates.Count - 1) / (double)(FigureMembers - 1))]).Distinct().ToList();
+        // Each trajectory as a line, and a dot of the same colour at its first snapshot.
+        var paths = shown.SelectMany(m => new[]
+        {
+            (FractionSweep.Subject(m), shares[m.Index].First.ToArray(), shares[m.Index].Second.ToArray()),
+            (FractionSweep.Subject(m), new[] { shares[m.Index].First[0] }, new[] { shares[m.Index].Second[0] }),
+        }).ToList();
+        var ratios = shown.Select(m =>
+        {
+            var r = shares[m.Index].ExplainedVarianceRatio.Take(FigureComponents).ToArray();
+            return (FractionSweep.Subject(m), Enumerable.Range(1, r.Length).Select(i => (double)i).ToArray(), r);
+        }).ToList();
+        var (dir, file) = context.Figure("trajectories");
+        string title = $"{context.Claim.Id}: weight trajectories on their first two principal components";
+        return context.FigureOf(title, PanelChart.Write(dir, file, title,
+        [
+            new ChartPanel("trajectory (dot: first snapshot)", "PC1", "PC2", paths),
+            new ChartPanel("explained variance ratio", "component", "ratio", ratios, LogY: true),
+        ]));
+    }
+}

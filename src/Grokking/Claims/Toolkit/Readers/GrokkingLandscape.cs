@@ -1,0 +1,234 @@
+using Grokking.Claims.Analyses;
+using Grokking.Landscape;
+using Grokking.Runtime;
+
+namespace Grokking.Claims.Toolkit;
+
+/// <summary>
+/// The landscape of a grokking run as the MC and GV claims read it: each member's point 1 and robust point 2 (in
+/// steps, where the run kept their weights), the chain of periodic snapshots between them, and paths through
+/// those weights evaluated or fitted once and kept in the run's landscape cache, so claims that read the same
+/// path share it. Every path of one call is one population computation.
+/// </summary>
+public sealed class GrokkingLandscape
+{
+    private readonly ClaimContext context;
+    private readonly LandscapeSetup setup;
+    private readonly LandscapeCache cache;
+
+    public GrokkingLandscape(ClaimContext context, double robustVal)
+    {
+        this.context = context;
+        var result = context.Result;
+        double eventLevel = context.RunOptions.Train.ValAccuracyThreshold;
+        if (Math.Abs(eventLevel - robustVal) > 1e-12)
+        {
+            throw new InvalidOperationException($"{context.Claim.Id}: robustValAccuracy {robustVal} must equal the experiment's Train:ValAccuracyThreshold ({eventLevel}), the level at which the run snapshots point 2");
+        }
+
+        long Step(double epoch) => (long)Math.Round(epoch * result.StepsPerEpoch);
+        Members = context.Members.Select(m =>
+        {
+            var p = GrokkingPoints.Of(result, m.Index, robustVal);
+            return new GrokkingMember(m, p, double.IsFinite(p.Point1) ? Step(p.Point1) : null, double.IsFinite(p.RobustPoint2) ? Step(p.RobustPoint2) : null);
+        }).ToList();
+        if (Members.Count == 0)
+        {
+            throw new InvalidOperationException($"{context.Claim.Id}: the claim reads no member of the run");
+        }
+
+        var first = Members[0].Spec;
+        if (Members.Any(m => m.Spec.WeightDecay != first.WeightDecay || m.Spec.LearningRate != first.LearningRate))
+        {
+            throw new InvalidOperationException($"{context.Claim.Id}: a landscape claim reads members of one weight decay and learning rate (its L2 term and fit); narrow its member filter");
+        }
+
+        setup = LandscapeSetup.Of(context.RunOptions, first, context.Device ?? TorchSharp.torch.CPU);
+        cache = new LandscapeCache(context.RunDirectory);
+        Checkpoints = new RunCheckpoints(context.RunDirectory, setup.Device);
+    }
+
+    public IReadOnlyList<GrokkingMember> Members { get; }
+
+    public RunCheckpoints Checkpoints { get; }
+
+    public LandscapeSetup Setup => setup;
+
+    /// <summary>Point 1, the periodic snapshots strictly between (Train:WeightsEvery), and the robust point 2.</summary>
+    public IReadOnlyList<PathAnchor> Chain(GrokkingMember m)
+    {
+        var train = context.RunOptions.Train;
+        if (train.WeightsEvery <= 0)
+        {
+            throw new InvalidOperationException($"{context.Claim.Id}: chains need periodic snapshots; set Train:WeightsEvery in the experiment");
+        }
+
+        var p1 = m.AtPoint1;
+        var p2 = m.AtPoint2;
+        var between = Checkpoints.Steps.Where(s => s > p1.Step && s < p2.Step && s % train.WeightsEvery < train.MetricsEvery);
+        return [p1, .. between.Select(s => p1 with { Step = s }), p2];
+    }
+
+    /// <summary>The members that reached both points (the others cannot give a path from point 1 to point 2).</summary>
+    public IReadOnlyList<GrokkingMember> WithBothPoints => Members.Where(m => m.Point1Step is not null && m.Point2Step is not null).ToList();
+
+    /// <summary>The straight segment from point 1 to the robust point 2 of every member that has both (MC-3, MC-8, MC-5).</summary>
+    public IReadOnlyDictionary<int, PathEvaluation> SegmentsFromPoint1ToPoint2() =>
+        FromPoint1ToPoint2("segment-p1-p2", PathKind.Segment, m => [m.AtPoint1, m.AtPoint2]);
+
+    /// <summary>The chain from point 1 through the periodic snapshots to the robust point 2 of every member that has both (MC-4, GV-1, GV-3).</summary>
+    public IReadOnlyDictionary<int, PathEvaluation> ChainsFromPoint1ToPoint2() =>
+        FromPoint1ToPoint2("chain-p1-p2", PathKind.Chain, Chain);
+
+    private Dictionary<int, PathEvaluation> FromPoint1ToPoint2(string name, PathKind kind, Func<GrokkingMember, IReadOnlyList<PathAnchor>> anchors)
+    {
+        var members = WithBothPoints;
+        var evaluations = Evaluate(name, members.Select(m => new PathSpec(kind, anchors(m), $"seed {m.Spec.Seed}")).ToList());
+        return members.Select((m, i) => (m.Spec.Index, evaluations[i])).ToDictionary(x => x.Index, x => x.Item2);
+    }
+
+    /// <summary>
+    /// Polylines fitted between one point of two members, for cyclic pairs of the members that have it (MC-6: point
+    /// 1 and 1'; MC-7: point 2 and 2'): (label, curve) per pair.
+    /// </summary>
+    public IReadOnlyList<(string Pair, PathEvaluation Curve)> PairPolylines(string name, Func<GrokkingMember, PathAnchor?> point)
+    {
+        var having = Members.Select(m => (Member: m, Anchor: point(m))).Where(x => x.Anchor is not null).ToList();
+        var pairs = CyclicPairs(having);
+        var specs = pairs.Select(p => new PathSpec(PathKind.Polyline, [p.First.Anchor!, p.Second.Anchor!], $"seeds {p.First.Member.Spec.Seed}-{p.Second.Member.Spec.Seed}")).ToList();
+        var study = Fit(name, specs);
+        return specs.Select((s, i) => (s.Label, study.Curves[i])).ToList();
+    }
+
+    /// <summary>Why a member gives no path from point 1 to point 2: an inconclusive finding (marked diverged when it did).</summary>
+    public SeedFinding Missing(GrokkingMember m)
+    {
+        double budget = context.Result.EpochOf(context.Result.StepsCompleted);
+        string what = m.Point1Step is null ? "never reached 100% train accuracy" : "never reached the robust point 2";
+        string when = m.Diverged ? $"diverged at epoch {m.Points.DivergedEpoch:0} and {what} before" : $"{what} within {budget:0} epochs";
+        return new SeedFinding(m.Spec.Seed, Contracts.Verdict.Inconclusive, when + "; no path", m.Diverged);
+    }
+
+    /// <summary>Epoch of a step, for labels.</summary>
+    public double EpochOf(long step) => context.Result.EpochOf(step);
+
+    /// <summary>
+    /// True when every member trains on one train/validation split (Data:SplitSeed set): only then is a path between
+    /// two members' weights a path between solutions of one task.
+    /// </summary>
+    public bool MembersShareData => context.RunOptions.Data.SplitSeed >= 0;
+
+    /// <summary>Why a claim about two initializations cannot be decided on this run.</summary>
+    public const string SeparateSplits = "the run gives every seed its own train/validation split (Data:SplitSeed is not set), so two seeds' solutions solve different tasks and a path between them has no common data to be evaluated on; not decided";
+
+    /// <summary>Consecutive pairs around a cycle: (a, b), (b, c), (c, a) — n pairs for n items (one for two), each item in two of them.</summary>
+    public static IReadOnlyList<(T First, T Second)> CyclicPairs<T>(IReadOnlyList<T> items) => items.Count switch
+    {
+        < 2 => [],
+        2 => [(items[0], items[1])],
+        _ => Enumerable.Range(0, items.Count).Select(i => (items[i], items[(i + 1) % items.Count])).ToList(),
+    };
+
+    /// <summary>Segments and chains, evaluated on their grids (cached under <paramref name="name"/>).</summary>
+    public IReadOnlyList<PathEvaluation> Evaluate(string name, IReadOnlyList<PathSpec> specs) =>
+        cache.GetOrCompute(name, Identity(name, specs), () =>
+        {
+            context.Log?.Report($"landscape: evaluating {specs.Count} path(s) ({name})");
+            using var anchors = new AnchorSet(Checkpoints, specs.SelectMany(s => s.Anchors));
+            var paths = specs.Select(s => Path(s, anchors)).ToList();
+            return PathEvaluator.Evaluate(setup, paths, context.Log).ToList();
+        });
+
+    /// <summary>One-bend curves fitted between their two anchors as one population, then evaluated (cached).</summary>
+    public CurveStudy Fit(string name, IReadOnlyList<PathSpec> specs) =>
+        cache.GetOrCompute(name, Identity(name, specs), () =>
+        {
+            using var anchors = new AnchorSet(Checkpoints, specs.SelectMany(s => s.Anchors));
+            var requests = specs.Select((s, i) => new FitRequest(
+                s.Kind,
+                anchors.Get(s.Anchors[0]),
+                anchors.Get(s.Anchors[^1]),
+                SeedStreams.Derive(s.Anchors[0].Seed, SeedStreams.PathT, i),
+                s.Label,
+                FitEpochs(s))).ToList();
+            context.Log?.Report($"landscape: fitting {specs.Count} curve(s) ({name}), {string.Join("/", requests.Select(r => r.Epochs))} epochs");
+            CheckOneSplit(specs);
+            var curves = CurveFitter.Fit(setup, requests, context.Log);
+            try
+            {
+                var evaluations = PathEvaluator.Evaluate(setup, curves.Select(c => c.Path).ToList(), context.Log).ToList();
+                return new CurveStudy(evaluations, curves.Select(c => c.LossPerEpoch()).ToList());
+            }
+            finally
+            {
+                foreach (var c in curves)
+                {
+                    c.Dispose();
+                }
+            }
+        });
+
+    /// <summary>
+    /// A fit's budget: Landscape:FitEpochs, or when it is 0 Garipov et al.'s convention - as many epochs as the later
+    /// end model trained (their curves between checkpoint-N models train for N epochs).
+    /// </summary>
+    public int FitEpochs(PathSpec spec) => setup.Options.FitEpochs > 0
+        ? setup.Options.FitEpochs
+        : (int)Math.Ceiling(EpochOf(spec.Anchors.Max(a => a.Step)));
+
+    private object Identity(string name, IReadOnlyList<PathSpec> specs)
+    {
+        var o = context.RunOptions;
+        return new { name, specs, o.Landscape, o.Model, o.Data, o.Train.BatchSize, setup.WeightDecay, setup.LearningRate };
+    }
+
+    private WeightPath Path(PathSpec spec, AnchorSet anchors)
+    {
+        CheckOneSplit([spec]);
+        var vectors = spec.Anchors.Select(anchors.Get).ToList();
+        return spec.Kind switch
+        {
+            PathKind.Segment => WeightPath.Segment(vectors[0], vectors[^1], spec.Label),
+            PathKind.Chain => WeightPath.Chain(vectors, spec.Label),
+            _ => throw new ArgumentException($"{spec.Kind} paths are fitted, not evaluated from anchors alone", nameof(spec)),
+        };
+    }
+
+    /// <summary>A path between members of different seeds is evaluated on one member's data: only meaningful when every member has the same split.</summary>
+    private void CheckOneSplit(IReadOnlyList<PathSpec> specs)
+    {
+        if (context.RunOptions.Data.SplitSeed < 0 && specs.Any(s => s.Anchors.Select(a => a.Seed).Distinct().Count() > 1))
+        {
+            throw new InvalidOperationException($"{context.Claim.Id}: paths between members of different seeds need one train/validation split for all members; set Data:SplitSeed in the experiment");
+        }
+    }
+
+    /// <summary>Weight vectors loaded once per (member, step), each snapshot file read once, disposed together.</summary>
+    private sealed class AnchorSet : IDisposable
+    {
+        private readonly Dictionary<(int, long), WeightVector> loaded = [];
+
+        public AnchorSet(RunCheckpoints checkpoints, IEnumerable<PathAnchor> anchors)
+        {
+            foreach (var step in anchors.DistinctBy(a => (a.Member, a.Step)).GroupBy(a => a.Step))
+            {
+                var wanted = step.ToList();
+                var vectors = checkpoints.LoadMembers(step.Key, wanted.Select(a => (a.Member, a.Seed, $"seed {a.Seed} step {a.Step}")).ToList());
+                for (int i = 0; i < wanted.Count; i++)
+                {
+                    loaded[(wanted[i].Member, wanted[i].Step)] = vectors[i];
+                }
+            }
+        }
+
+        public WeightVector Get(PathAnchor a) => loaded[(a.Member, a.Step)];
+
+        public void Dispose()
+        {
+            foreach (var v in loaded.Values)
+            {
+                v.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Grokking.Claims.Analyses;
+
+namespace Grokking.Claims.Toolkit;
+
+/// <summary>OG-7's tests on one seed's times against increasing train fractions (see OG-7's rule, <c>DataSizeDependence</c>).</summary>
+public sealed record DataSizeCurve(bool UpperRange, bool Faster, bool BothSides, double CriticalFraction, double WorstRise)
+{
+    public bool Holds => UpperRange && Faster && BothSides;
+
+    /// <param name="fractions">Increasing.</param>
+    /// <param name="times">Steps to the test level per fraction; NaN = never within the budget.</param>
+    public static DataSizeCurve Judge(double[] fractions, double[] times, double timeSlack)
+    {
+        if (fractions.Length != times.Length || fractions.Length < 2 || fractions.Zip(fractions.Skip(1)).Any(p => p.Second <= p.First))
+        {
+            throw new ArgumentException("need at least two increasing fractions with one time each");
+        }
+
+        int first = Array.FindIndex(times, double.IsFinite);
+        bool upper = first >= 0 && times.Skip(first).All(double.IsFinite);
+        double worst = 0;
+        for (int i = Math.Max(first, 0); first >= 0 && i + 1 < times.Length; i++)
+        {
+            if (double.IsFinite(times[i]) && double.IsFinite(times[i + 1]))
+            {
+                worst = Math.Max(worst, (times[i + 1] / times[i]) - 1);
+            }
+        }
+
+        int succeeded = times.Count(double.IsFinite);
+        return new DataSizeCurve(upper, worst <= timeSlack, succeeded >= 2 && succeeded < times.Length, first >= 0 ? fractions[first] : double.NaN, worst);
+    }
+
+    public string Describe(double[] fractions, double[] times)
+    {
+        string points = string.Join(", ", fractions.Zip(times, (f, t) => $"{f:G3}: {(double.IsFinite(t) ? $"{t:0}" : "never")}"));
+        var problems = new List<string>();
+        if (!UpperRange)
+        {
+            problems.Add("a fraction fails above one that generalizes");
+        }
+
+        if (!Faster)
+        {
+            problems.Add($"time rises by {WorstRise:P0} with more data");
+        }
+
+        if (!BothSides)
+        {
+            problems.Add("no failing fraction, or fewer than two generalizing ones: no critical size and trend to read");
+        }
+
+        return $"critical fraction {CriticalFraction:G3}; steps to the level by fraction {points}" + (problems.Count == 0 ? "" : " — " + string.Join("; ", problems));
+    }
+}
