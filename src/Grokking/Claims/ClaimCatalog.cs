@@ -69,19 +69,22 @@ public sealed partial class ClaimCatalog
             LinkBase(experiment, experiments);
         }
 
-        // Resolved once per experiment: claims sharing an experiment are checked against the same members.
-        var membersOf = experiments.Values.ToDictionary(e => e.Name, ProfileMembers);
+        // Resolved once per experiment and profile: claims sharing an experiment are checked against the same setups.
+        var setups = experiments.Values.ToDictionary(e => e.Name, ExperimentSetup.OfEveryProfile);
+        var blocks = ParameterBlocks.Load(Path.Combine(claimsDirectory, ParameterBlock.Directory), Read<ParameterBlock>, Relative);
         var claims = new List<ClaimDefinition>();
         foreach (string file in Directory.GetFiles(claimsDirectory, "*.json").Where(f => Path.GetFileName(f) != CatalogDefinition.FileName).Order())
         {
             var claim = Read<ClaimDefinition>(file);
             claim.File = Relative(file);
-            claim.Baseline ??= catalog.Baseline;
-            Validate(claim, Path.GetFileNameWithoutExtension(file), catalog, experiments, membersOf);
+            claim.BaselineTolerance ??= catalog.BaselineTolerance;
+            blocks.Resolve(claim);
+            new ClaimValidator(claim, catalog, experiments, setups).Validate(Path.GetFileNameWithoutExtension(file));
             claims.Add(claim);
         }
 
-        return new ClaimCatalog(catalog.Papers, claims.OrderBy(c => catalog.Papers.FindIndex(p => c.Id.StartsWith(p.Prefix + "-", StringComparison.Ordinal))).ThenBy(c => int.Parse(c.Id.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList(), experiments);
+        return new ClaimCatalog(catalog.Papers, claims.OrderBy(c => catalog.Papers.FindIndex(p => c.Id.StartsWith(p.Prefix + "-", StringComparison.Ordinal)))
+            .ThenBy(c => int.Parse(c.Id.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList(), experiments);
     }
 
     /// <summary>Claims whose id matches any of the patterns (shell-style '*'), all when none are given.</summary>
@@ -130,77 +133,12 @@ public sealed partial class ClaimCatalog
             throw new ClaimDefinitionException(name, "papers", "repeats a prefix");
         }
 
-        if (catalog.Baseline is null || catalog.Baseline.Reason.Trim().Length == 0)
+        if (catalog.BaselineTolerance is null || catalog.BaselineTolerance.Reason.Trim().Length == 0)
         {
-            throw new ClaimDefinitionException(name, "baseline", "is missing (relative and absolute tolerance with a reason)");
+            throw new ClaimDefinitionException(name, "baselineTolerance", "is missing (relative and absolute tolerance with a reason)");
         }
 
         return catalog;
-    }
-
-    private static void Validate(
-        ClaimDefinition claim,
-        string fileId,
-        CatalogDefinition catalog,
-        IReadOnlyDictionary<string, ExperimentDefinition> experiments,
-        Dictionary<string, Dictionary<string, IReadOnlyList<Training.MemberSpec>>> membersOf)
-    {
-        void Require(bool ok, string field, string problem)
-        {
-            if (!ok)
-            {
-                throw new ClaimDefinitionException(claim.File, field, problem);
-            }
-        }
-
-        var match = IdPattern().Match(claim.Id);
-        var paper = match.Success ? catalog.Papers.FirstOrDefault(p => p.Prefix == match.Groups[1].Value) : null;
-        Require(paper is not null, "id", $"'{claim.Id}' is not a catalog id: <prefix>-<number> with a prefix of claims/{CatalogDefinition.FileName} ({string.Join(", ", catalog.Papers.Select(p => p.Prefix))})");
-        Require(claim.Id == fileId, "id", $"is '{claim.Id}' but the file is named '{fileId}.json'");
-        Require(claim.Title.Length > 0, "title", "is missing");
-        Require(claim.Statement.Length > 0, "statement", "is missing");
-        Require(claim.Source.StartsWith(paper!.Document, StringComparison.Ordinal), "source", $"must start with the document of {paper.Prefix} ({paper.Document})");
-        Require(claim.Decision.Length > 0, "decision", "is missing");
-        Require(claim.SeedCombination.Length > 0, "seedCombination", "is missing");
-        Require(experiments.ContainsKey(claim.Experiment), "experiment", $"'{claim.Experiment}' is unknown; known: {string.Join(", ", experiments.Keys)}");
-        Require(AnalysisRegistry.TryGet(claim.Analysis, out var analysis), "analysis", $"'{claim.Analysis}' is unknown; known: {string.Join(", ", AnalysisRegistry.Names)}");
-        Require(claim.Baseline!.Reason.Trim().Length > 0, "baseline.reason", "is missing: an override says why it differs from the catalog's");
-        foreach (var t in claim.Tolerances)
-        {
-            Require(t.Reason.Trim().Length > 0, $"tolerances.{t.Name}.reason", "is missing: every tolerance says why it has its value");
-            Require(double.IsFinite(t.Value), $"tolerances.{t.Name}.value", "is not a finite number");
-        }
-
-        foreach (string required in analysis.RequiredTolerances)
-        {
-            Require(claim.Tolerances.Any(t => t.Name == required), $"tolerances.{required}", $"is missing (analysis '{claim.Analysis}' needs it)");
-        }
-
-        foreach (string required in analysis.RequiredPaperValues)
-        {
-            Require(claim.Paper.Any(p => p.Name == required), $"paper.{required}", $"is missing (analysis '{claim.Analysis}' reports the measurement beside it)");
-        }
-
-        foreach (var (profile, reason) in claim.UndecidableAt)
-        {
-            string[] allowed = ["smoke", "ci"];
-            Require(allowed.Contains(profile, StringComparer.Ordinal), $"undecidableAt.{profile}", "names no profile that may be undecidable (allowed: smoke, ci; the paper profile always decides)");
-            Require(reason.Trim().Length > 0, $"undecidableAt.{profile}", "needs the measured reason no affordable setup decides the claim there");
-        }
-
-        foreach (string companion in claim.Companions)
-        {
-            Require(experiments.ContainsKey(companion) && companion != claim.Experiment, "companions", $"'{companion}' is unknown or the claim's own experiment; known: {string.Join(", ", experiments.Keys)}");
-        }
-
-        foreach (var (experiment, profile, members) in claim.AllExperiments
-                     .SelectMany(name => membersOf[name].Select(p => (experiments[name], p.Key, p.Value))))
-        {
-            var seeds = members.Select(m => m.Seed).ToHashSet();
-            Require(members.Any(claim.Members.Matches), "members", $"matches no member of experiment '{experiment.Name}' in profile {profile} ({string.Join("; ", members.Select(m => m.Label).Distinct())})");
-            Require(claim.Seeds.All(seeds.Contains), "seeds", $"includes seeds the experiment '{experiment.Name}' does not run in profile {profile} ({string.Join(",", seeds)})");
-            Require(profile == "smoke" || seeds.Count(claim.ReadsSeed) >= Analyses.SeedVerdicts.MinimumSeeds, "seeds", $"reads fewer than {Analyses.SeedVerdicts.MinimumSeeds} seeds of experiment '{experiment.Name}' in profile {profile} ({string.Join(",", seeds)})");
-        }
     }
 
     private static void LinkBase(ExperimentDefinition experiment, IReadOnlyDictionary<string, ExperimentDefinition> experiments)
@@ -227,17 +165,6 @@ public sealed partial class ClaimCatalog
         experiment.Base = parent;
     }
 
-    private static Dictionary<string, IReadOnlyList<Training.MemberSpec>> ProfileMembers(ExperimentDefinition experiment)
-    {
-        var result = new Dictionary<string, IReadOnlyList<Training.MemberSpec>>();
-        foreach (var profile in Enum.GetValues<Configuration.Profile>())
-        {
-            result[profile.ToString().ToLowerInvariant()] = Training.PopulationSetup.Members(ExperimentResolver.Resolve(experiment, profile));
-        }
-
-        return result;
-    }
-
     private static T Read<T>(string file)
     {
         try
@@ -257,7 +184,7 @@ public sealed partial class ClaimCatalog
     }
 
     [GeneratedRegex("^([A-Z]+)-[1-9][0-9]*$")]
-    private static partial Regex IdPattern();
+    internal static partial Regex IdPattern();
 
     [GeneratedRegex("^[A-Z]+$")]
     private static partial Regex PrefixPattern();

@@ -113,7 +113,7 @@ public sealed class ClaimSuite
 
     /// <summary>The pinned part of an outcome, with the claim's baseline tolerance.</summary>
     public BaselineSnapshot Snapshot(ClaimOutcome outcome) =>
-        BaselineSnapshot.From(outcome, Catalog.Get(outcome.Id).Baseline!);
+        BaselineSnapshot.From(outcome, Catalog.Get(outcome.Id).BaselineTolerance!);
 
     /// <summary>When the suite started, and how long it has run (the report's environment block).</summary>
     public DateTimeOffset Started => started;
@@ -134,7 +134,7 @@ public sealed class ClaimSuite
     private ClaimOutcome ErrorOutcome(ClaimError error)
     {
         var claim = Catalog.Get(error.Id);
-        return new ClaimOutcome(claim.Id, claim.Title, claim.Statement, claim.Source, Verdict.Inconclusive, "ERROR: " + error.Message, [], claim.Seeds, claim.SeedCombination, ProfileName, claim.Experiment, [], [], 0)
+        return new ClaimOutcome(claim.Id, claim.Title, claim.Statement, claim.Source, Verdict.Inconclusive, "ERROR: " + error.Message, [], claim.Seeds, claim.SeedRuleDescription, ProfileName, claim.Experiment, [], [], 0)
         {
             RunMinutes = [.. claim.AllExperiments.Select(e => new KeyValuePair<string, double>(e, 0))],
         };

@@ -36,7 +36,7 @@ public sealed partial class LayeringTests
         files.Should().HaveCountGreaterThan(30, "the scan must see the source tree");
 
         var declared = files
-            .SelectMany(f => Declaration().Matches(f.Text).Select(m => (m.Groups[1].Value, f.Layer!)))
+            .SelectMany(f => TopLevelDeclaration().Matches(f.Text).Select(m => (m.Groups[1].Value, f.Layer!)))
             .GroupBy(d => d.Item1)
             .Where(g => g.Select(x => x.Item2).Distinct().Count() == 1)
             .ToDictionary(g => g.Key, g => g.First().Item2);

@@ -9,7 +9,7 @@ public class BackgroundRunsTests
 {
     private const string Catalog = """
         { "papers": [ { "prefix": "MC", "document": "000.txt", "title": "mode connectivity" } ],
-          "baseline": { "relative": 0.1, "absolute": 0.02, "reason": "rounding across CPUs" } }
+          "baselineTolerance": { "relative": 0.1, "absolute": 0.02, "reason": "rounding across CPUs" } }
         """;
 
     private static string Experiment(string name, double weightDecay) => $$"""
@@ -25,7 +25,7 @@ public class BackgroundRunsTests
         { "id": "{{id}}", "title": "t", "source": "000.txt section 2", "statement": "s",
           "paper": [ { "name": "point 1", "value": 585, "unit": "epoch" }, { "name": "point 2", "value": 2402, "unit": "epoch" } ],
           "experiment": "{{experiment}}", "analysis": "memorization-then-generalization",
-          "tolerances": [ { "name": "maxValAccuracyAtPoint1", "value": 0.1, "reason": "r" }, { "name": "minDelayRatio", "value": 2, "reason": "r" }, { "name": "robustValAccuracy", "value": 0.99, "reason": "r" } ],
+          "ruleParameters": [ { "name": "maxValAccuracyAtPoint1", "value": 0.1, "reason": "r" }, { "name": "minDelayRatio", "value": 2, "reason": "r" }, { "name": "robustValAccuracy", "value": 0.99, "reason": "r" } ],
           "decision": "d", "seedCombination": "every seed" }
         """;
 

@@ -11,7 +11,7 @@ public class ClaimCatalogTests
 
     private const string Catalog = """
         { "papers": [ { "prefix": "MC", "document": "000.txt", "title": "mode connectivity" }, { "prefix": "PB", "document": "001.txt", "title": "periodic" } ],
-          "baseline": { "relative": 0.1, "absolute": 0.02, "reason": "rounding across CPUs" } }
+          "baselineTolerance": { "relative": 0.1, "absolute": 0.02, "reason": "rounding across CPUs" } }
         """;
 
     private static string Claim(string id = "MC-1", string experiment = "tiny", string analysis = "memorization-then-generalization", string tolerances = """
@@ -19,8 +19,8 @@ public class ClaimCatalogTests
         """, string seeds = "[0, 1, 2]", string source = "000.txt section 2", string members = "{}", string baseline = "", string paper = Paper, string? companions = null) => $$"""
         {
           "id": "{{id}}", "title": "t", "source": "{{source}}", "statement": "s", "paper": {{paper}},
-          "experiment": "{{experiment}}", "analysis": "{{analysis}}", "tolerances": {{tolerances}}, "members": {{members}},
-          "decision": "d", "seeds": {{seeds}}, "seedCombination": "every seed"{{baseline}}{{(companions is null ? "" : $", \"companions\": {companions}")}}
+          "experiment": "{{experiment}}", "analysis": "{{analysis}}", "ruleParameters": {{tolerances}}, "members": {{members}},
+          "decision": "d", "seeds": {{seeds}}, "seedCombination": "every-seed"{{baseline}}{{(companions is null ? "" : $", \"companions\": {companions}")}}
         }
         """;
 
@@ -53,16 +53,16 @@ public class ClaimCatalogTests
         catalog.Claims.Should().ContainSingle(c => c.Id == "MC-1");
         catalog.Experiments.Should().ContainKey("tiny");
         catalog.Claims[0].ToleranceOf("minDelayRatio").Should().Be(2);
-        catalog.Claims[0].Baseline!.Reason.Should().Be("rounding across CPUs", "a claim without a baseline block takes the catalog's");
+        catalog.Claims[0].BaselineTolerance!.Reason.Should().Be("rounding across CPUs", "a claim without a baseline block takes the catalog's");
         catalog.Papers.Select(p => p.Prefix).Should().Equal("MC", "PB");
     }
 
     [Fact]
     public void A_claim_may_override_the_baseline_with_a_reason()
     {
-        var catalog = ClaimCatalog.Load(Write(Claim(baseline: """, "baseline": { "relative": 0.3, "absolute": 0, "reason": "chaotic" }""")));
+        var catalog = ClaimCatalog.Load(Write(Claim(baseline: """, "baselineTolerance": { "relative": 0.3, "absolute": 0, "reason": "chaotic" }""")));
 
-        catalog.Claims[0].Baseline!.Relative.Should().Be(0.3);
+        catalog.Claims[0].BaselineTolerance!.Relative.Should().Be(0.3);
     }
 
     [Fact]
@@ -78,8 +78,8 @@ public class ClaimCatalogTests
     [Theory]
     [InlineData("experiment", "nope", "*'experiment'*'nope' is unknown*")]
     [InlineData("analysis", "nope", "*'analysis'*'nope' is unknown*")]
-    [InlineData("tolerances", "[ { \"name\": \"minDelayRatio\", \"value\": 2, \"reason\": \"x\" } ]", "*'tolerances.maxValAccuracyAtPoint1' is missing*")]
-    [InlineData("tolerances", "[ { \"name\": \"maxValAccuracyAtPoint1\", \"value\": 0.1, \"reason\": \"\" }, { \"name\": \"minDelayRatio\", \"value\": 2, \"reason\": \"x\" }, { \"name\": \"robustValAccuracy\", \"value\": 0.99, \"reason\": \"x\" } ]", "*reason' is missing*")]
+    [InlineData("ruleParameters", "[ { \"name\": \"minDelayRatio\", \"value\": 2, \"reason\": \"x\" } ]", "*'ruleParameters.maxValAccuracyAtPoint1' is missing*")]
+    [InlineData("ruleParameters", "[ { \"name\": \"maxValAccuracyAtPoint1\", \"value\": 0.1, \"reason\": \"\" }, { \"name\": \"minDelayRatio\", \"value\": 2, \"reason\": \"x\" }, { \"name\": \"robustValAccuracy\", \"value\": 0.99, \"reason\": \"x\" } ]", "*reason' is missing*")]
     [InlineData("seeds", "[0, 7]", "*'seeds' includes seeds the experiment*")]
     [InlineData("id", "XY-1", "*'id'*'XY-1' is not a catalog id*MC, PB*")]
     [InlineData("source", "001.txt section 2", "*'source' must start with the document of MC (000.txt)*")]
@@ -91,7 +91,7 @@ public class ClaimCatalogTests
         {
             "experiment" => Claim(experiment: value),
             "analysis" => Claim(analysis: value),
-            "tolerances" => Claim(tolerances: value),
+            "ruleParameters" => Claim(tolerances: value),
             "id" => Claim(id: value),
             "source" => Claim(source: value),
             "members" => Claim(members: value),
@@ -161,8 +161,8 @@ public class ClaimCatalogTests
     }
 
     [Theory]
-    [InlineData("{ \"papers\": [], \"baseline\": { \"relative\": 0.1, \"absolute\": 0, \"reason\": \"r\" } }", "*catalog.json*'papers' is empty*")]
-    [InlineData("{ \"papers\": [ { \"prefix\": \"MC\", \"document\": \"000.txt\", \"title\": \"t\" } ] }", "*catalog.json*'baseline' is missing*")]
+    [InlineData("{ \"papers\": [], \"baselineTolerance\": { \"relative\": 0.1, \"absolute\": 0, \"reason\": \"r\" } }", "*catalog.json*'papers' is empty*")]
+    [InlineData("{ \"papers\": [ { \"prefix\": \"MC\", \"document\": \"000.txt\", \"title\": \"t\" } ] }", "*catalog.json*'baselineTolerance' is missing*")]
     public void A_bad_catalog_names_the_file_and_the_field(string catalog, string message)
     {
         var act = () => ClaimCatalog.Load(Write(Claim(), catalog: catalog));

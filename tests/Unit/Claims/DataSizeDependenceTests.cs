@@ -47,7 +47,7 @@ public class DataSizeDependenceTests
             Seeds = [0, 1, 2],
             Members = new MemberFilter(),
             Paper = [new PaperValue("critical fraction", 0.25)],
-            Tolerances = withCriticalFactor
+            RuleParameters = withCriticalFactor
                 ? [new("accuracyLevel", 0.95, "r"), new("timeSlack", 0.1, "r"), new("criticalFactor", 1.5, "r")]
                 : [new("accuracyLevel", 0.95, "r"), new("timeSlack", 0.1, "r")],
         };

@@ -52,7 +52,7 @@ public class ImageGrokkingTests
             Id = "OG-6",
             Seeds = [0, 1, 2],
             Members = new MemberFilter(),
-            Tolerances =
+            RuleParameters =
             [
                 new("fitLevel", 0.99, "r"), new("riseShare", 0.9, "r"), new("grokkingDelay", 10, "r"),
                 new("minTestAccuracy", 0.5, "r"), new("largeInit", 8, "r"), new("standardInit", 1, "r"),

@@ -170,7 +170,8 @@ public class LandscapeAnalysesTests
 
     // ---------------------------------------------------------------- MC-3: straight segment bump
 
-    private static readonly StraightSegmentBump.Limits Mc3 = new(PaperPeakT: 0.35, MinBump: 0.02, PeakTolerance: 0.15, MaxValRise: 0.02, MaxGradRatio: 0.2);
+    private static readonly StraightSegmentBump.Limits Mc3 =
+        new(RobustValAccuracy: 0.99, MinBump: 0.02, PeakTolerance: 0.15, MaxValRise: 0.02, MaxGradRatio: 0.2, PaperPeakT: 0.35, PaperGradNorm: 0.7);
 
     private static readonly Curves Mc3Holds = new()
     {

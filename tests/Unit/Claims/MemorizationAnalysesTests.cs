@@ -53,7 +53,7 @@ public class MemorizationAnalysesTests
         Seeds = [0, 1, 2],
         Members = new MemberFilter(WeightDecay: 0.001),
         Paper = [new PaperValue("point 1", 585), new PaperValue("point 2", 2402)],
-        Tolerances = [new("maxValAccuracyAtPoint1", 0.1, "r"), new("minDelayRatio", 2, "r"), new("robustValAccuracy", 0.99, "r")],
+        RuleParameters = [new("maxValAccuracyAtPoint1", 0.1, "r"), new("minDelayRatio", 2, "r"), new("robustValAccuracy", 0.99, "r")],
     };
 
     [Fact]
@@ -147,7 +147,7 @@ public class MemorizationAnalysesTests
         Seeds = [0, 1, 2],
         Members = new MemberFilter(WeightDecay: 0),
         Paper = [new PaperValue("point 2", 2402)],
-        Tolerances = [new("maxValAccuracy", 0.5, "r"), new("referenceWeightDecay", 0.001, "r"), new("minBudgetOverGrokking", 1.25, "r"), new("robustValAccuracy", 0.99, "r")],
+        RuleParameters = [new("maxValAccuracy", 0.5, "r"), new("referenceWeightDecay", 0.001, "r"), new("minBudgetOverGrokking", 1.25, "r"), new("robustValAccuracy", 0.99, "r")],
     };
 
     private static (MemberSpec, List<MetricRow>, MemberEvents)[] WithReference(int referencePoint2, params (MemberSpec, List<MetricRow>, MemberEvents)[] controls) =>

@@ -339,7 +339,7 @@ public class OmnigrokAnalysesTests
         Seeds = [0, 1, 2],
         Members = new MemberFilter(WeightDecay: 0),
         Paper = [new PaperValue("test minimum alpha", 1.0)],
-        Tolerances = [new("monotoneSlack", 0.05, "r"), new("flatShare", 0.1, "r"), new("uDepth", 0.25, "r"), new("nearOneFactor", 2.52, "r")],
+        RuleParameters = [new("monotoneSlack", 0.05, "r"), new("flatShare", 0.1, "r"), new("uDepth", 0.25, "r"), new("nearOneFactor", 2.52, "r")],
     };
 
     /// <summary>
@@ -422,7 +422,7 @@ public class OmnigrokAnalysesTests
         Seeds = [0, 1, 2],
         Members = new MemberFilter(),
         Paper = [],
-        Tolerances =
+        RuleParameters =
         [
             new("accuracyLevel", 0.95, "r"), new("grokkingDelay", 10, "r"), new("largeInit", 2, "r"), new("smallInit", 0.5, "r"),
             new("smallDecay", 0.03, "r"), new("largeDecay", 1, "r"), new("minBudgetOverGrokking", 2, "r"),
@@ -536,7 +536,7 @@ public class OmnigrokAnalysesTests
         Seeds = [0, 1, 2],
         Members = new MemberFilter(),
         Paper = [new PaperValue("slope", -1)],
-        Tolerances =
+        RuleParameters =
         [
             new("accuracyLevel", 0.95, "r"), new("initScale", 2, "r"), new("minDecay", 0.03, "r"), new("maxDecay", 1, "r"),
             new("slopeTolerance", 0.25, "r"), new("minRSquared", 0.9, "r"), new("maxTrainSpread", 2, "r"), new("minDecays", 5, "r"),

@@ -171,7 +171,7 @@ public class OmnigrokNormAnalysesTests
         Seeds = [0, 1, 2],
         Members = new MemberFilter(),
         Paper = [],
-        Tolerances = [new("accuracyLevel", 0.95, "r"), new("maxGapRatio", 0.25, "r")],
+        RuleParameters = [new("accuracyLevel", 0.95, "r"), new("maxGapRatio", 0.25, "r")],
     };
 
     /// <summary>

@@ -26,7 +26,7 @@ public class PowerLawFractionTests
             Seeds = [0, 1, 2],
             Members = new MemberFilter(),
             Paper = [new PaperValue("exponent", paperExponent)],
-            Tolerances = [new("valLevel", 0.95, "r"), new("minFractions", 3, "r"), new("minRSquared", 0.9, "r")],
+            RuleParameters = [new("valLevel", 0.95, "r"), new("minFractions", 3, "r"), new("minRSquared", 0.9, "r")],
         };
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
         return new PowerLawFraction().Analyze(new ClaimContext(claim, result, "dir", "ci", report));

@@ -111,15 +111,15 @@ internal static class SlingshotRun
         };
     }
 
-    public static ClaimContext Context(TrainingResult result, string id, params Tolerance[] tolerances)
+    public static ClaimContext Context(TrainingResult result, string id, params RuleParameter[] tolerances)
     {
-        var claim = new ClaimDefinition { Id = id, Experiment = "pg-slingshot", Seeds = [0, 1, 2], Members = new MemberFilter(), Tolerances = [.. tolerances] };
+        var claim = new ClaimDefinition { Id = id, Experiment = "pg-slingshot", Seeds = [0, 1, 2], Members = new MemberFilter(), RuleParameters = [.. tolerances] };
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
         return new ClaimContext(claim, result, "dir", "ci", report);
     }
 
     /// <summary>The spike rule both claims share: baseline 20 steps, a rise of half the level, one onset per 30 steps.</summary>
-    public static Tolerance[] RuleTolerances(string why) => [new("spikeWindow", 20, why), new("spikeJump", 0.5, why), new("refractory", 30, why)];
+    public static RuleParameter[] RuleTolerances(string why) => [new("spikeWindow", 20, why), new("spikeJump", 0.5, why), new("refractory", 30, why)];
 
     public static MeasuredValue Measured(AnalysisResult result, string key) => result.Measured.Single(m => m.Key == key);
 }

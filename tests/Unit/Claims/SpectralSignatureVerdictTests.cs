@@ -65,7 +65,7 @@ public class SpectralSignatureVerdictTests
             Id = "PG-2",
             Seeds = [0, 1, 2],
             Members = new MemberFilter(),
-            Tolerances = [new("window", Window, "r"), new("minAbsRho", 0.5, "r"), new("alpha", 0.05, "r"), new("minMembers", 9, "r")],
+            RuleParameters = [new("window", Window, "r"), new("minAbsRho", 0.5, "r"), new("alpha", 0.05, "r"), new("minMembers", 9, "r")],
         };
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
         return new SpectralSignature().Analyze(new ClaimContext(claim, result, "dir", "ci", report));

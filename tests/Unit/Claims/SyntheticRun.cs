@@ -107,7 +107,7 @@ internal sealed class SyntheticRun : IDisposable
         {
             Id = id,
             Members = new MemberFilter(),
-            Tolerances = [.. tolerances.Select(t => new Tolerance(t.Name, t.Value, "test"))],
+            RuleParameters = [.. tolerances.Select(t => new RuleParameter(t.Name, t.Value, "test"))],
         };
         return new ClaimContext(claim, Result(), Directory, "ci", Report, Options, CPU);
     }

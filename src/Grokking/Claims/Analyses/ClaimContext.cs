@@ -42,6 +42,16 @@ public sealed record ClaimContext(
     public (string Directory, string Name) Figure(string name) =>
         (Path.Combine(ReportDirectory, "figures"), $"{Claim.Id}-{name}");
 
+    /// <summary>
+    /// Writes a figure named <paramref name="name"/> (figures/&lt;ID&gt;-name.png and .svg) with <paramref name="write"/>,
+    /// which receives the directory and file name and returns the paths it wrote (a chart's Write method).
+    /// </summary>
+    public ClaimFigure Plot(string name, string title, Func<string, string, IReadOnlyList<string>> write)
+    {
+        var (directory, file) = Figure(name);
+        return FigureOf(title, write(directory, file));
+    }
+
     /// <summary>A figure written under <see cref="Figure"/>, with paths relative to the report directory.</summary>
     public ClaimFigure FigureOf(string title, IReadOnlyList<string> paths)
     {

@@ -8,5 +8,5 @@ public sealed class CatalogDefinition
     public List<PaperSource> Papers { get; set; } = [];
 
     /// <summary>Used by every claim that does not override it.</summary>
-    public BaselineTolerance? Baseline { get; set; }
+    public BaselineTolerance? BaselineTolerance { get; set; }
 }

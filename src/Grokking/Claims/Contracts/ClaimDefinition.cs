@@ -32,7 +32,14 @@ public sealed class ClaimDefinition
 
     public MemberFilter Members { get; set; } = new();
 
-    public List<Tolerance> Tolerances { get; set; } = [];
+    /// <summary>
+    /// Blocks of claims/blocks/ whose rule parameters this claim states (the robust point 2, PB's drop rules); the
+    /// loader adds them to <see cref="RuleParameters"/>, where a parameter of the claim's own overrides the block's.
+    /// </summary>
+    public List<string> Include { get; set; } = [];
+
+    /// <summary>The decision rule's thresholds and settings, each with its reason (after loading: includes resolved).</summary>
+    public List<RuleParameter> RuleParameters { get; set; } = [];
 
     /// <summary>The decision rule in words (the analysis implements it).</summary>
     public string Decision { get; set; } = "";
@@ -42,10 +49,16 @@ public sealed class ClaimDefinition
 
     public bool ReadsSeed(long seed) => Seeds.Count == 0 || Seeds.Contains(seed);
 
-    /// <summary>How the seeds combine into one verdict (e.g. "the effect must hold in every seed").</summary>
+    /// <summary>The name of the analysis's seed rule (<see cref="SeedRules"/>), checked against the analysis at load.</summary>
     public string SeedCombination { get; set; } = "";
 
-    public BaselineTolerance? Baseline { get; set; }
+    /// <summary>The seed rule by name with what it does, as the report prints it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string SeedRuleDescription =>
+        SeedRules.TryParse(SeedCombination, out var rule) ? $"{SeedCombination}: {SeedRules.Describe(rule)}" : SeedCombination;
+
+    /// <summary>How far a rerun may move the claim's committed numbers; the catalog's when the claim states none.</summary>
+    public BaselineTolerance? BaselineTolerance { get; set; }
 
     /// <summary>
     /// Profiles at which no affordable setup decides the claim, each with the measured reason (the paper setup's cost
@@ -62,14 +75,27 @@ public sealed class ClaimDefinition
     [System.Text.Json.Serialization.JsonIgnore]
     public string File { get; set; } = "";
 
-    public double PaperValueOf(string name) =>
-        Paper.FirstOrDefault(p => p.Name == name)?.Value
-        ?? throw new ClaimDefinitionException(File, $"paper.{name}", "is missing");
+    /// <summary>
+    /// The analysis's parameters record: bound and validated by the loader; bound on first use for a claim built in
+    /// code (unit tests), with the same checks.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public object? Parameters { get; set; }
 
-    /// <summary>A tolerance an analysis applies only when the claim states it (otherwise the number is a distance).</summary>
-    public double? OptionalToleranceOf(string name) => Tolerances.FirstOrDefault(t => t.Name == name)?.Value;
+    // TRANSITIONAL: legacy lookups for analyses not yet converted (removed before this change lands).
+    public double PaperValueOf(string name) =>
+        Paper.FirstOrDefault(p => p.Name == name)?.Value ?? throw new ClaimDefinitionException(File, $"paper.{name}", "is missing");
+
+    public double? OptionalToleranceOf(string name) => RuleParameters.FirstOrDefault(t => t.Name == name)?.Value;
 
     public double ToleranceOf(string name) =>
-        OptionalToleranceOf(name)
-        ?? throw new ClaimDefinitionException(File, $"tolerances.{name}", "is missing");
+        OptionalToleranceOf(name) ?? throw new ClaimDefinitionException(File, $"ruleParameters.{name}", "is missing");
+
+    public T ParametersAs<T>()
+        where T : class
+    {
+        Parameters ??= RuleParameterBinder.Bind(typeof(T), this, Analysis);
+        return Parameters as T
+            ?? throw new InvalidOperationException($"{Id}: parameters are {Parameters.GetType().Name}, the analysis reads {typeof(T).Name}");
+    }
 }

@@ -11,15 +11,15 @@ namespace Grokking.Claims.Rules.GV;
 /// seeds, same data) are not — by the same <see cref="LinearConnectivityLimits"/>. Every nearby pair must be
 /// connected and every independent pair must not be; independent solutions that turn out connected refute it.
 /// </summary>
-public sealed class LinearConnectivitySanity : IClaimAnalysis
+public sealed class LinearConnectivitySanity : LegacyClaimAnalysis
 {
-    public string Name => "linear-connectivity-sanity";
+    public override string Name => "linear-connectivity-sanity";
 
-    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", .. LinearConnectivityLimits.Tolerances];
+    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", .. LinearConnectivityLimits.Tolerances];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var limits = LinearConnectivityLimits.Of(context);

@@ -13,15 +13,15 @@ namespace Grokking.Claims.Rules.GV;
 /// threshold of <see cref="LinearConnectivityLimits"/> (a wavy plot climbs in and out of valleys, i.e. has such
 /// hills). Per seed.
 /// </summary>
-public sealed class StitchedBarrierSmooth : IClaimAnalysis
+public sealed class StitchedBarrierSmooth : LegacyClaimAnalysis
 {
-    public string Name => "stitched-barrier-smooth";
+    public override string Name => "stitched-barrier-smooth";
 
-    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainError", .. LinearConnectivityLimits.Tolerances];
+    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainError", .. LinearConnectivityLimits.Tolerances];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var limits = LinearConnectivityLimits.Of(context);

@@ -11,15 +11,15 @@ namespace Grokking.Claims.Rules.GV;
 /// evaluates) are linearly mode connected: every segment's train error barrier and train loss barrier stay within
 /// <see cref="LinearConnectivityLimits"/>. Per seed, every segment.
 /// </summary>
-public sealed class SuccessiveCheckpointsConnected : IClaimAnalysis
+public sealed class SuccessiveCheckpointsConnected : LegacyClaimAnalysis
 {
-    public string Name => "successive-checkpoints-connected";
+    public override string Name => "successive-checkpoints-connected";
 
-    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", .. LinearConnectivityLimits.Tolerances];
+    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", .. LinearConnectivityLimits.Tolerances];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var limits = LinearConnectivityLimits.Of(context);

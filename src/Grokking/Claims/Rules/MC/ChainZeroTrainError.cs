@@ -12,15 +12,15 @@ namespace Grokking.Claims.Rules.MC;
 /// the range (max - min) of cross-entropy + L2 and of the gradient norm along the first segment is at least
 /// <c>minFirstOverLast</c> times the range along the last. Per seed; every part must hold.
 /// </summary>
-public sealed class ChainZeroTrainError : IClaimAnalysis
+public sealed class ChainZeroTrainError : LegacyClaimAnalysis
 {
-    public string Name => "chain-zero-train-error";
+    public override string Name => "chain-zero-train-error";
 
-    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainMistakes", "minFirstOverLast"];
+    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainMistakes", "minFirstOverLast"];
 
-    public IReadOnlyList<string> RequiredPaperValues => ["first segment start", "first segment end", "last segment start", "last segment end"];
+    public override IReadOnlyList<string> RequiredPaperValues => ["first segment start", "first segment end", "last segment start", "last segment end"];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         int maxMistakes = (int)claim.ToleranceOf("maxTrainMistakes");

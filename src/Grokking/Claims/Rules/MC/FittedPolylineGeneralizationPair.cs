@@ -12,17 +12,17 @@ namespace Grokking.Claims.Rules.MC;
 /// prominence at least <c>minHillProminence</c> of the curve's range, one on each side of t = 0.5, mirrored within
 /// <c>symmetryTolerance</c>. Per pair of seeds (cyclic pairs); every part must hold.
 /// </summary>
-public sealed class FittedPolylineGeneralizationPair : IClaimAnalysis
+public sealed class FittedPolylineGeneralizationPair : LegacyClaimAnalysis
 {
-    public string Name => "fitted-polyline-generalization-pair";
+    public override string Name => "fitted-polyline-generalization-pair";
 
-    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainError", "maxValError", "minHillProminence", "symmetryTolerance"];
+    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainError", "maxValError", "minHillProminence", "symmetryTolerance"];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
     public sealed record Limits(double MaxTrainError, double MaxValError, double MinProminence, double Symmetry);
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var limits = new Limits(claim.ToleranceOf("maxTrainError"), claim.ToleranceOf("maxValError"), claim.ToleranceOf("minHillProminence"), claim.ToleranceOf("symmetryTolerance"));

@@ -12,17 +12,17 @@ namespace Grokking.Claims.Rules.MC;
 /// <c>minValErrorGain</c> below the better end, and the gradient norm there is below both ends' (wide, in MC's
 /// sense). Per pair of seeds (cyclic pairs, each seed in two); every part must hold.
 /// </summary>
-public sealed class FittedPolylineMemorizationPair : IClaimAnalysis
+public sealed class FittedPolylineMemorizationPair : LegacyClaimAnalysis
 {
-    public string Name => "fitted-polyline-memorization-pair";
+    public override string Name => "fitted-polyline-memorization-pair";
 
-    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainError", "midWindow", "minValErrorGain"];
+    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainError", "midWindow", "minValErrorGain"];
 
-    public IReadOnlyList<string> RequiredPaperValues => ["good-generalization t"];
+    public override IReadOnlyList<string> RequiredPaperValues => ["good-generalization t"];
 
     public sealed record Limits(double MaxTrainError, double Center, double Window, double MinGain);
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var limits = new Limits(claim.ToleranceOf("maxTrainError"), claim.PaperValueOf("good-generalization t"), claim.ToleranceOf("midWindow"), claim.ToleranceOf("minValErrorGain"));

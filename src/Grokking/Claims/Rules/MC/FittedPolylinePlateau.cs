@@ -12,17 +12,17 @@ namespace Grokking.Claims.Rules.MC;
 /// at point 2 and stays there, and the polyline's start must lead the segment's by at least <c>minPlateauLead</c>.
 /// Per seed; both parts must hold.
 /// </summary>
-public sealed class FittedPolylinePlateau : IClaimAnalysis
+public sealed class FittedPolylinePlateau : LegacyClaimAnalysis
 {
-    public string Name => "fitted-polyline-plateau";
+    public override string Name => "fitted-polyline-plateau";
 
-    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainError", "plateauBand", "minPlateauLead"];
+    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainError", "plateauBand", "minPlateauLead"];
 
-    public IReadOnlyList<string> RequiredPaperValues => ["polyline plateau t"];
+    public override IReadOnlyList<string> RequiredPaperValues => ["polyline plateau t"];
 
     public sealed record Limits(double MaxTrainError, double Band, double MinLead);
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var limits = new Limits(claim.ToleranceOf("maxTrainError"), claim.ToleranceOf("plateauBand"), claim.ToleranceOf("minPlateauLead"));

@@ -10,15 +10,15 @@ namespace Grokking.Claims.Rules.MC;
 /// 1 — at most <c>maxRatio</c> times it — in every seed. Read from the ends of the point 1 -> point 2 segment
 /// that MC-3 evaluates (one computation for both claims).
 /// </summary>
-public sealed class GradientNormPoint2BelowPoint1 : IClaimAnalysis
+public sealed class GradientNormPoint2BelowPoint1 : LegacyClaimAnalysis
 {
-    public string Name => "gradient-norm-point2-below-point1";
+    public override string Name => "gradient-norm-point2-below-point1";
 
-    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxRatio"];
+    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxRatio"];
 
-    public IReadOnlyList<string> RequiredPaperValues => ["gradient norm at point 1"];
+    public override IReadOnlyList<string> RequiredPaperValues => ["gradient norm at point 1"];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         double maxRatio = claim.ToleranceOf("maxRatio");

@@ -14,15 +14,15 @@ namespace Grokking.Claims.Rules.MC;
 /// least <c>minDelayRatio</c>. Evidence from before a divergence counts: a seed that had already refuted the
 /// claim refutes it.
 /// </summary>
-public sealed class MemorizationThenGeneralization : IClaimAnalysis
+public sealed class MemorizationThenGeneralization : LegacyClaimAnalysis
 {
-    public string Name => "memorization-then-generalization";
+    public override string Name => "memorization-then-generalization";
 
-    public IReadOnlyList<string> RequiredTolerances => ["maxValAccuracyAtPoint1", "minDelayRatio", "robustValAccuracy"];
+    public override IReadOnlyList<string> RequiredTolerances => ["maxValAccuracyAtPoint1", "minDelayRatio", "robustValAccuracy"];
 
-    public IReadOnlyList<string> RequiredPaperValues => ["point 1", "point 2"];
+    public override IReadOnlyList<string> RequiredPaperValues => ["point 1", "point 2"];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var result = context.Result;

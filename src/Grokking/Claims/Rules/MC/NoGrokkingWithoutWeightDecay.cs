@@ -12,15 +12,15 @@ namespace Grokking.Claims.Rules.MC;
 /// members with weight decay <c>referenceWeightDecay</c>; at least three of them must have grokked, otherwise
 /// the claim is inconclusive. A member that passed <c>maxValAccuracy</c> before diverging refutes the claim.
 /// </summary>
-public sealed class NoGrokkingWithoutWeightDecay : IClaimAnalysis
+public sealed class NoGrokkingWithoutWeightDecay : LegacyClaimAnalysis
 {
-    public string Name => "no-grokking-without-weight-decay";
+    public override string Name => "no-grokking-without-weight-decay";
 
-    public IReadOnlyList<string> RequiredTolerances => ["maxValAccuracy", "referenceWeightDecay", "minBudgetOverGrokking", "robustValAccuracy"];
+    public override IReadOnlyList<string> RequiredTolerances => ["maxValAccuracy", "referenceWeightDecay", "minBudgetOverGrokking", "robustValAccuracy"];
 
-    public IReadOnlyList<string> RequiredPaperValues => ["point 2"];
+    public override IReadOnlyList<string> RequiredPaperValues => ["point 2"];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var result = context.Result;

@@ -1,6 +1,7 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
 using Grokking.Claims.Toolkit;
+using Grokking.Configuration;
 using Grokking.Landscape;
 
 namespace Grokking.Claims.Rules.MC;
@@ -11,21 +12,29 @@ namespace Grokking.Claims.Rules.MC;
 /// error falls monotonically (never climbs more than <c>maxValErrorRise</c> above its running minimum), and the
 /// stochastic gradient norm falls to ~0 (end / start at most <c>maxGradNormRatio</c>). Per seed; every part must hold.
 /// </summary>
-public sealed class StraightSegmentBump : IClaimAnalysis
+public sealed class StraightSegmentBump : ClaimAnalysis<StraightSegmentBump.Limits>
 {
-    public string Name => "straight-segment-bump";
+    public override string Name => "straight-segment-bump";
 
-    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "minBumpHeight", "peakTolerance", "maxValErrorRise", "maxGradNormRatio"];
+    public override SeedRule SeedRule => SeedRule.EverySeed;
 
-    public IReadOnlyList<string> RequiredPaperValues => ["train-error peak t", "gradient norm at point 1"];
+    /// <summary>MC-3's rule parameters and the paper's numbers it reports beside its measurements.</summary>
+    public sealed record Limits(
+        [Within(0.5, 1)] double RobustValAccuracy,
+        [Within(0, 1)][ParameterName("minBumpHeight")] double MinBump,
+        [Within(0, 1)] double PeakTolerance,
+        [Within(0, 1)][ParameterName("maxValErrorRise")] double MaxValRise,
+        [Within(0, 1)][ParameterName("maxGradNormRatio")] double MaxGradRatio,
+        [FromPaper("train-error peak t")] double PaperPeakT,
+        [FromPaper("gradient norm at point 1")] double PaperGradNorm) : IExperimentConsistency
+    {
+        public string? Check(GrokkingOptions options) => GrokkingLandscape.CheckRobustLevel(RobustValAccuracy, options);
+    }
 
-    public sealed record Limits(double PaperPeakT, double MinBump, double PeakTolerance, double MaxValRise, double MaxGradRatio);
-
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context, Limits limits)
     {
         var claim = context.Claim;
-        var limits = new Limits(claim.PaperValueOf("train-error peak t"), claim.ToleranceOf("minBumpHeight"), claim.ToleranceOf("peakTolerance"), claim.ToleranceOf("maxValErrorRise"), claim.ToleranceOf("maxGradNormRatio"));
-        var land = new GrokkingLandscape(context, claim.ToleranceOf("robustValAccuracy"));
+        var land = new GrokkingLandscape(context, limits.RobustValAccuracy);
         var segments = land.SegmentsFromPoint1ToPoint2();
         var findings = land.Members.Select(m => segments.TryGetValue(m.Spec.Index, out var e) ? Judge(m.Spec.Seed, e, limits) with { Diverged = m.Diverged } : land.Missing(m)).ToList();
         var (verdict, reason) = SeedVerdicts.Combine(findings);
@@ -41,12 +50,11 @@ public sealed class StraightSegmentBump : IClaimAnalysis
             new("t of the train-error peak (t = 0: point 1), median", MemberSeries.Median(peakT), "", limits.PaperPeakT, $"within +-{limits.PeakTolerance}", peakT, Key: "peakT"),
             new("train-error bump height (barrier), min over seeds", MemberSeries.Min(height), "", null, $">= {limits.MinBump}", height, Key: "bumpHeight"),
             new("validation error: largest rise above its running minimum, max over seeds", MemberSeries.Max(valRise), "", null, $"<= {limits.MaxValRise}", valRise, Key: "valErrorRise"),
-            new("stochastic gradient norm at point 1, median", MemberSeries.Median(g1), "", claim.PaperValueOf("gradient norm at point 1"), "reported", g1, Key: "gradNormPoint1"),
+            new("stochastic gradient norm at point 1, median", MemberSeries.Median(g1), "", limits.PaperGradNorm, "reported", g1, Key: "gradNormPoint1"),
             new("stochastic gradient norm at point 2, median", MemberSeries.Median(g2), "", 0, $"<= {limits.MaxGradRatio} x point 1", g2, Key: "gradNormPoint2"),
         };
-        var (dir, name) = context.Figure("segment");
         string title = $"{claim.Id}: straight segment point 1 (t = 0) -> point 2 (t = 1)";
-        return new AnalysisResult(verdict, reason, measured, [context.FigureOf(title, PathFigure.Write(dir, name, title, paths))]);
+        return new AnalysisResult(verdict, reason, measured, [context.Plot("segment", title, (dir, name) => PathFigure.Write(dir, name, title, paths))]);
     }
 
     public static SeedFinding Judge(long seed, PathEvaluation e, Limits l)

@@ -13,17 +13,17 @@ namespace Grokking.Claims.Rules.OG;
 /// generalizes within the budget; INCONCLUSIVE when the unconstrained run never groks (no gap to shrink) or a run
 /// never fits.
 /// </summary>
-public sealed class ConstrainedDegrokking : IClaimAnalysis
+public sealed class ConstrainedDegrokking : LegacyClaimAnalysis
 {
     public const string ConstrainedExperiment = "og-modular-constrained";
 
-    public string Name => "constrained-degrokking";
+    public override string Name => "constrained-degrokking";
 
-    public IReadOnlyList<string> RequiredTolerances => ["accuracyLevel", "maxGapRatio"];
+    public override IReadOnlyList<string> RequiredTolerances => ["accuracyLevel", "maxGapRatio"];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         double level = claim.ToleranceOf("accuracyLevel");

@@ -19,15 +19,15 @@ namespace Grokking.Claims.Rules.OG;
 /// (r_c depends on the number of pairs, i.e. on the prime a ci layer may change).</item>
 /// </list>
 /// </summary>
-public sealed class DataSizeDependence : IClaimAnalysis
+public sealed class DataSizeDependence : LegacyClaimAnalysis
 {
-    public string Name => "data-size-dependence";
+    public override string Name => "data-size-dependence";
 
-    public IReadOnlyList<string> RequiredTolerances => ["accuracyLevel", "timeSlack"];
+    public override IReadOnlyList<string> RequiredTolerances => ["accuracyLevel", "timeSlack"];
 
-    public IReadOnlyList<string> RequiredPaperValues => ["critical fraction"];
+    public override IReadOnlyList<string> RequiredPaperValues => ["critical fraction"];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         double level = claim.ToleranceOf("accuracyLevel");

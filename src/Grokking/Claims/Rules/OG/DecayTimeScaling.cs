@@ -15,15 +15,15 @@ namespace Grokking.Claims.Rules.OG;
 /// <c>maxTrainSpread</c>; REFUTED when one fails; INCONCLUSIVE when fewer than <c>minDecays</c> weight decays
 /// generalized in every seed within the budget (the others are reported as never reaching the level).
 /// </summary>
-public sealed class DecayTimeScaling : IClaimAnalysis
+public sealed class DecayTimeScaling : LegacyClaimAnalysis
 {
-    public string Name => "decay-time-scaling";
+    public override string Name => "decay-time-scaling";
 
-    public IReadOnlyList<string> RequiredTolerances => ["accuracyLevel", "initScale", "minDecay", "maxDecay", "slopeTolerance", "minRSquared", "maxTrainSpread", "minDecays"];
+    public override IReadOnlyList<string> RequiredTolerances => ["accuracyLevel", "initScale", "minDecay", "maxDecay", "slopeTolerance", "minRSquared", "maxTrainSpread", "minDecays"];
 
-    public IReadOnlyList<string> RequiredPaperValues => ["slope"];
+    public override IReadOnlyList<string> RequiredPaperValues => ["slope"];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var result = context.Result;

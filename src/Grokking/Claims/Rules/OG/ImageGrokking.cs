@@ -13,15 +13,15 @@ namespace Grokking.Claims.Rules.OG;
 /// run. Each member's regime follows <see cref="GeneralizationRegimes"/> with delay factor <c>grokkingDelay</c>; the
 /// large initialization must also generalize: its maximum test accuracy at least <c>minTestAccuracy</c>.
 /// </summary>
-public sealed class ImageGrokking : IClaimAnalysis
+public sealed class ImageGrokking : LegacyClaimAnalysis
 {
-    public string Name => "image-grokking";
+    public override string Name => "image-grokking";
 
-    public IReadOnlyList<string> RequiredTolerances => ["fitLevel", "riseShare", "grokkingDelay", "minTestAccuracy", "largeInit", "standardInit"];
+    public override IReadOnlyList<string> RequiredTolerances => ["fitLevel", "riseShare", "grokkingDelay", "minTestAccuracy", "largeInit", "standardInit"];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         double fitLevel = claim.ToleranceOf("fitLevel");

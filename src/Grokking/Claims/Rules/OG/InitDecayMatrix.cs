@@ -15,15 +15,15 @@ namespace Grokking.Claims.Rules.OG;
 /// <c>grokkingDelay</c>). "No generalization" needs a budget of at least <c>minBudgetOverGrokking</c> times the
 /// grokking cell's test time, or it could be "not yet".
 /// </summary>
-public sealed class InitDecayMatrix : IClaimAnalysis
+public sealed class InitDecayMatrix : LegacyClaimAnalysis
 {
-    public string Name => "init-decay-matrix";
+    public override string Name => "init-decay-matrix";
 
-    public IReadOnlyList<string> RequiredTolerances => ["accuracyLevel", "grokkingDelay", "largeInit", "smallInit", "smallDecay", "largeDecay", "minBudgetOverGrokking"];
+    public override IReadOnlyList<string> RequiredTolerances => ["accuracyLevel", "grokkingDelay", "largeInit", "smallInit", "smallDecay", "largeDecay", "minBudgetOverGrokking"];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var result = context.Result;

@@ -16,15 +16,15 @@ namespace Grokking.Claims.Rules.OG;
 /// </list>
 /// All three must hold in every seed (<see cref="SeedVerdicts"/>).
 /// </summary>
-public sealed class LuShape : IClaimAnalysis
+public sealed class LuShape : LegacyClaimAnalysis
 {
-    public string Name => "lu-shape";
+    public override string Name => "lu-shape";
 
-    public IReadOnlyList<string> RequiredTolerances => ["monotoneSlack", "flatShare", "uDepth", "nearOneFactor"];
+    public override IReadOnlyList<string> RequiredTolerances => ["monotoneSlack", "flatShare", "uDepth", "nearOneFactor"];
 
-    public IReadOnlyList<string> RequiredPaperValues => ["test minimum alpha"];
+    public override IReadOnlyList<string> RequiredPaperValues => ["test minimum alpha"];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         double slack = claim.ToleranceOf("monotoneSlack");

@@ -16,15 +16,15 @@ namespace Grokking.Claims.Rules.OG;
 /// test accuracy ≥ <c>robustValAccuracy</c> (generalization complete), where the norm must be below w₀. The whole
 /// path is reported: the minimum before fitting (a first fall, if any), the peak and its step, and the final norm.
 /// </summary>
-public sealed class WeightNormPath : IClaimAnalysis
+public sealed class WeightNormPath : LegacyClaimAnalysis
 {
-    public string Name => "weight-norm-path";
+    public override string Name => "weight-norm-path";
 
-    public IReadOnlyList<string> RequiredTolerances => ["accuracyLevel", "robustValAccuracy", "minRise"];
+    public override IReadOnlyList<string> RequiredTolerances => ["accuracyLevel", "robustValAccuracy", "minRise"];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var result = context.Result;

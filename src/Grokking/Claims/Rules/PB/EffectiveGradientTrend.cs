@@ -10,15 +10,15 @@ namespace Grokking.Claims.Rules.PB;
 /// <c>maxRho</c>, and the median of the last fifth of those steps below the median of the first fifth (the spikes
 /// at drops are outliers a rank statistic and medians ride over). A seed without point 2 has no such span.
 /// </summary>
-public sealed class EffectiveGradientTrend : IClaimAnalysis
+public sealed class EffectiveGradientTrend : LegacyClaimAnalysis
 {
-    public string Name => "effective-gradient-trend";
+    public override string Name => "effective-gradient-trend";
 
-    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxRho"];
+    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxRho"];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         double robustVal = claim.ToleranceOf("robustValAccuracy");

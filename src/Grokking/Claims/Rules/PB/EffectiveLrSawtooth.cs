@@ -15,15 +15,15 @@ namespace Grokking.Claims.Rules.PB;
 /// monotonically up to noise (Spearman rho of effective lr against epoch >= <c>minSawtoothRho</c>). A seed with
 /// fewer than <c>minDrops</c> drops has no teeth: it refutes.
 /// </summary>
-public sealed class EffectiveLrSawtooth : IClaimAnalysis
+public sealed class EffectiveLrSawtooth : LegacyClaimAnalysis
 {
-    public string Name => "effective-lr-sawtooth";
+    public override string Name => "effective-lr-sawtooth";
 
-    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "minDrops", "minMatchedShare", "minSawtoothRho", .. PeriodicMember.RuleTolerances];
+    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "minDrops", "minMatchedShare", "minSawtoothRho", .. PeriodicMember.RuleTolerances];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var rules = PeriodicMember.Rules(claim);

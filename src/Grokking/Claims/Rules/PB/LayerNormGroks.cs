@@ -11,15 +11,15 @@ namespace Grokking.Claims.Rules.PB;
 /// of this length"); a seed that never memorizes, or diverges first, cannot decide. Arms combine by
 /// <see cref="SeedVerdicts"/> each, and the claim holds when every arm holds.
 /// </summary>
-public sealed class LayerNormGroks : IClaimAnalysis
+public sealed class LayerNormGroks : LegacyClaimAnalysis
 {
-    public string Name => "layernorm-groks";
+    public override string Name => "layernorm-groks";
 
-    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy"];
+    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy"];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         double robustVal = context.Claim.ToleranceOf("robustValAccuracy");
         var (arms, _) = PeriodicMember.Arms(context);

@@ -12,21 +12,23 @@ namespace Grokking.Claims.Rules.PB;
 /// <c>valJump</c>). The no-norm arm is measured by the same rules and reported beside the verdict: the claim is about
 /// what LayerNorm adds, so drops there are said, not gated on.
 /// </summary>
-public sealed class PeriodicDrops : IClaimAnalysis
+public sealed class PeriodicDrops : ClaimAnalysis<PeriodicDrops.Parameters>
 {
-    public string Name => "periodic-drops";
+    public override string Name => "periodic-drops";
 
-    public IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "minDrops", "minMatchedShare", .. PeriodicMember.RuleTolerances];
+    public override SeedRule SeedRule => SeedRule.EverySeed;
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    /// <summary>PB-2's rule: the robust point 2, how many drops, what share must match, and what a drop is.</summary>
+    public sealed record Parameters(
+        [Within(0.5, 1)] double RobustValAccuracy,
+        [Within(1, 1000)] int MinDrops,
+        [ParameterName("minMatchedShare")][Within(0, 1)] double MinShare,
+        DropRules Rules);
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
     {
         var claim = context.Claim;
-        var rules = PeriodicMember.Rules(claim);
-        double robustVal = claim.ToleranceOf("robustValAccuracy");
-        int minDrops = (int)claim.ToleranceOf("minDrops");
-        double minShare = claim.ToleranceOf("minMatchedShare");
+        var (robustVal, minDrops, minShare, rules) = parameters;
         var (arms, controls) = PeriodicMember.Arms(context);
         var members = arms.SelectMany(a => PeriodicMember.Of(a, rules, robustVal)).ToList();
         var findings = members.Select(m => Judge(m, rules, minDrops, minShare) with { Unit = m.Subject }).ToList();

@@ -16,22 +16,22 @@ namespace Grokking.Claims.Rules.PB;
 /// <c>minControlChange</c>. Per seed, at every C in <see cref="Scales"/>; the models are freshly initialized from
 /// each arm's options and seed, so this runs in seconds at every profile.
 /// </summary>
-public sealed class ScaleInvariance : IClaimAnalysis
+public sealed class ScaleInvariance : LegacyClaimAnalysis
 {
     /// <summary>The factors the issue names; PB's definition is "for every C > 0", so both directions and a large one.</summary>
     public static readonly double[] Scales = [0.5, 2, 10];
 
     private const int Inputs = 256;
 
-    public string Name => "scale-invariance";
+    public override string Name => "scale-invariance";
 
-    public bool Trains => false;
+    public override bool Trains => false;
 
-    public IReadOnlyList<string> RequiredTolerances => ["maxLayerNormChange", "minControlChange"];
+    public override IReadOnlyList<string> RequiredTolerances => ["maxLayerNormChange", "minControlChange"];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         double maxChange = claim.ToleranceOf("maxLayerNormChange");

@@ -23,22 +23,22 @@ namespace Grokking.Claims.Rules.PG;
 /// The evaluations are kept in the run's landscape cache.
 /// </para>
 /// </summary>
-public sealed class GrokkingSlices : IClaimAnalysis
+public sealed class GrokkingSlices : LegacyClaimAnalysis
 {
     public const double AlphaFrom = -0.5;
 
     public const double AlphaTo = 1.5;
 
-    public string Name => "grokking-slices";
+    public override string Name => "grokking-slices";
 
-    public IReadOnlyList<string> RequiredTolerances => ["memorizedLevel", "valleyValAccuracy", "minRidge", "slices", "alphaPoints"];
+    public override IReadOnlyList<string> RequiredTolerances => ["memorizedLevel", "valleyValAccuracy", "minRidge", "slices", "alphaPoints"];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
     /// <summary>The thresholds a slice is judged by.</summary>
     public sealed record Limits(double MemorizedLevel, double ValleyValAccuracy, double MinRidge);
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var limits = new Limits(claim.ToleranceOf("memorizedLevel"), claim.ToleranceOf("valleyValAccuracy"), claim.ToleranceOf("minRidge"));

@@ -27,15 +27,15 @@ namespace Grokking.Claims.Rules.PG;
 /// threshold) is measured and reported beside them, never judged. Results are kept in the run's landscape cache.
 /// </para>
 /// </summary>
-public sealed class HessianCondition : IClaimAnalysis
+public sealed class HessianCondition : LegacyClaimAnalysis
 {
-    public string Name => "hessian-condition";
+    public override string Name => "hessian-condition";
 
-    public IReadOnlyList<string> RequiredTolerances => ["lossLevel", "lanczosIterations"];
+    public override IReadOnlyList<string> RequiredTolerances => ["lossLevel", "lanczosIterations"];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         double lossLevel = claim.ToleranceOf("lossLevel");

@@ -22,15 +22,15 @@ namespace Grokking.Claims.Rules.PG;
 /// lazy nor a slingshot, so what was read before it does not decide the claim either way. Seeds combine by
 /// <see cref="SeedVerdicts.Combine"/>.
 /// </summary>
-public sealed class LazyRegime : IClaimAnalysis
+public sealed class LazyRegime : LegacyClaimAnalysis
 {
-    public string Name => "lazy-regime";
+    public override string Name => "lazy-regime";
 
-    public IReadOnlyList<string> RequiredTolerances => [.. SlingshotTraces.RuleTolerances, "halfWidth", "burnIn", "maxQuietCv", "spikeFactor"];
+    public override IReadOnlyList<string> RequiredTolerances => [.. SlingshotTraces.RuleTolerances, "halfWidth", "burnIn", "maxQuietCv", "spikeFactor"];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var rule = SlingshotTraces.Rule(claim);

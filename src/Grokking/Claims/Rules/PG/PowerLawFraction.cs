@@ -23,15 +23,15 @@ namespace Grokking.Claims.Rules.PG;
 /// exponent depends on the setup (model, operation, optimizer).</item>
 /// </list>
 /// </summary>
-public sealed class PowerLawFraction : IClaimAnalysis
+public sealed class PowerLawFraction : LegacyClaimAnalysis
 {
-    public string Name => "power-law-fraction";
+    public override string Name => "power-law-fraction";
 
-    public IReadOnlyList<string> RequiredTolerances => ["valLevel", "minFractions", "minRSquared"];
+    public override IReadOnlyList<string> RequiredTolerances => ["valLevel", "minFractions", "minRSquared"];
 
-    public IReadOnlyList<string> RequiredPaperValues => ["exponent"];
+    public override IReadOnlyList<string> RequiredPaperValues => ["exponent"];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var result = context.Result;

@@ -25,15 +25,15 @@ namespace Grokking.Claims.Rules.PG;
 /// the divergence); otherwise it is INCONCLUSIVE, since it had less time for its spikes. Seeds combine by
 /// <see cref="SeedVerdicts.Combine"/>.
 /// </summary>
-public sealed class SlingshotOnset : IClaimAnalysis
+public sealed class SlingshotOnset : LegacyClaimAnalysis
 {
-    public string Name => "slingshot-onset";
+    public override string Name => "slingshot-onset";
 
-    public IReadOnlyList<string> RequiredTolerances => [.. SlingshotTraces.RuleTolerances, "minSpikes", "riseAbove", "maxLag"];
+    public override IReadOnlyList<string> RequiredTolerances => [.. SlingshotTraces.RuleTolerances, "minSpikes", "riseAbove", "maxLag"];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var rule = SlingshotTraces.Rule(claim);

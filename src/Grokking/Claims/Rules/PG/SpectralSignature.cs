@@ -22,15 +22,15 @@ namespace Grokking.Claims.Rules.PG;
 /// negative correlation as informative.</item>
 /// </list>
 /// </summary>
-public sealed class SpectralSignature : IClaimAnalysis
+public sealed class SpectralSignature : LegacyClaimAnalysis
 {
-    public string Name => "spectral-signature";
+    public override string Name => "spectral-signature";
 
-    public IReadOnlyList<string> RequiredTolerances => ["window", "minAbsRho", "alpha", "minMembers"];
+    public override IReadOnlyList<string> RequiredTolerances => ["window", "minAbsRho", "alpha", "minMembers"];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         var claim = context.Claim;
         var result = context.Result;

@@ -20,7 +20,7 @@ namespace Grokking.Claims.Rules.PG;
 /// says. The PCAs are kept in the run's landscape cache, so a second <c>verify</c> reads them.
 /// </para>
 /// </summary>
-public sealed class TrajectoryPcaShare : IClaimAnalysis
+public sealed class TrajectoryPcaShare : LegacyClaimAnalysis
 {
     /// <summary>Two snapshots give one component (share 1 by construction); three are the least that can refute.</summary>
     public const int MinimumSnapshots = 3;
@@ -31,13 +31,13 @@ public sealed class TrajectoryPcaShare : IClaimAnalysis
     /// <summary>Components drawn in the explained-variance panel.</summary>
     private const int FigureComponents = 10;
 
-    public string Name => "trajectory-pca";
+    public override string Name => "trajectory-pca";
 
-    public IReadOnlyList<string> RequiredTolerances => ["minTopTwoShare"];
+    public override IReadOnlyList<string> RequiredTolerances => ["minTopTwoShare"];
 
-    public IReadOnlyList<string> RequiredPaperValues => [];
+    public override IReadOnlyList<string> RequiredPaperValues => [];
 
-    public AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context)
     {
         double minShare = context.Claim.ToleranceOf("minTopTwoShare");
         var members = context.Members;

@@ -1,5 +1,7 @@
 using Grokking.Claims.Analyses;
 
+using Grokking.Claims.Contracts;
+
 namespace Grokking.Claims.Toolkit;
 
 /// <summary>
@@ -15,4 +17,12 @@ namespace Grokking.Claims.Toolkit;
 /// <param name="LrFall">Least relative fall of the effective lr from its peak (e.g. 0.1) that counts as the saw-tooth's fall.</param>
 /// <param name="GradSpike">Least ratio of the effective-grad peak to its baseline (e.g. 3) that counts as a spike.</param>
 /// <param name="GradBaselineEpochs">How far before the drop the effective-grad baseline window starts; it ends <paramref name="WindowEpochs"/> before the drop so the spike's run-up does not raise it.</param>
-public sealed record DropRules(double From, double To, double FallWithinEpochs, double WindowEpochs, double ValJump, double LrFall, double GradSpike, double GradBaselineEpochs);
+public sealed record DropRules(
+    [ParameterName("dropFrom")][Within(0, 1)] double From,
+    [ParameterName("dropTo")][Within(0, 1)] double To,
+    [Within(0, double.MaxValue)] double FallWithinEpochs,
+    [Within(0, double.MaxValue)] double WindowEpochs,
+    [Within(0, 1)] double ValJump,
+    [Within(0, 1)] double LrFall,
+    [Within(1, double.MaxValue)] double GradSpike,
+    [Within(0, double.MaxValue)] double GradBaselineEpochs);

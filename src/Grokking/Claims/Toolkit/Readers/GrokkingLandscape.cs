@@ -16,14 +16,24 @@ public sealed class GrokkingLandscape
     private readonly LandscapeSetup setup;
     private readonly LandscapeCache cache;
 
+    /// <summary>
+    /// Null when <paramref name="robustVal"/> is the level at which the run snapshots point 2's weights
+    /// (Train:ValAccuracyThreshold); a landscape claim's parameters check it at load through this.
+    /// </summary>
+    public static string? CheckRobustLevel(double robustVal, Configuration.GrokkingOptions options) =>
+        Math.Abs(options.Train.ValAccuracyThreshold - robustVal) <= 1e-12
+            ? null
+            : $"robustValAccuracy {robustVal} must equal the experiment's Train:ValAccuracyThreshold "
+              + $"({options.Train.ValAccuracyThreshold}), the level at which the run snapshots point 2";
+
     public GrokkingLandscape(ClaimContext context, double robustVal)
     {
         this.context = context;
         var result = context.Result;
-        double eventLevel = context.RunOptions.Train.ValAccuracyThreshold;
-        if (Math.Abs(eventLevel - robustVal) > 1e-12)
+        if (CheckRobustLevel(robustVal, context.RunOptions) is { } mismatch)
         {
-            throw new InvalidOperationException($"{context.Claim.Id}: robustValAccuracy {robustVal} must equal the experiment's Train:ValAccuracyThreshold ({eventLevel}), the level at which the run snapshots point 2");
+            // Checked at load for claim files; this guards a context built in code.
+            throw new InvalidOperationException($"{context.Claim.Id}: {mismatch}");
         }
 
         long Step(double epoch) => (long)Math.Round(epoch * result.StepsPerEpoch);

@@ -1,0 +1,121 @@
+using Grokking.Claims.Analyses;
+using Grokking.Claims.Contracts;
+
+namespace Grokking.Claims;
+
+/// <summary>
+/// The checks a claim file passes when the catalog loads, before anything trains; each failure names the file and the
+/// field. Binding the analysis's parameters record here is what makes a missing, unknown or out-of-range parameter a
+/// load error rather than a surprise after an hour of training.
+/// </summary>
+public sealed class ClaimValidator(
+    ClaimDefinition claim,
+    CatalogDefinition catalog,
+    IReadOnlyDictionary<string, ExperimentDefinition> experiments,
+    IReadOnlyDictionary<string, IReadOnlyList<ExperimentSetup>> setups)
+{
+    public void Validate(string fileId)
+    {
+        var paper = ValidateIdentity(fileId);
+        Require(claim.Source.StartsWith(paper.Document, StringComparison.Ordinal), "source", $"must start with the document of {paper.Prefix} ({paper.Document})");
+        Require(experiments.ContainsKey(claim.Experiment), "experiment", $"'{claim.Experiment}' is unknown; known: {string.Join(", ", experiments.Keys)}");
+        Require(AnalysisRegistry.TryGet(claim.Analysis, out var analysis), "analysis", $"'{claim.Analysis}' is unknown; known: {string.Join(", ", AnalysisRegistry.Names)}");
+        Require(claim.BaselineTolerance!.Reason.Trim().Length > 0, "baselineTolerance.reason", "is missing: an override says why it differs from the catalog's");
+        ValidateRule(analysis);
+        ValidateUndecidable();
+        ValidateExperiments();
+    }
+
+    private PaperSource ValidateIdentity(string fileId)
+    {
+        var match = ClaimCatalog.IdPattern().Match(claim.Id);
+        var paper = match.Success ? catalog.Papers.FirstOrDefault(p => p.Prefix == match.Groups[1].Value) : null;
+        Require(paper is not null, "id", $"'{claim.Id}' is not a catalog id: <prefix>-<number> with a prefix of claims/{CatalogDefinition.FileName} ({string.Join(", ", catalog.Papers.Select(p => p.Prefix))})");
+        Require(claim.Id == fileId, "id", $"is '{claim.Id}' but the file is named '{fileId}.json'");
+        Require(claim.Title.Length > 0, "title", "is missing");
+        Require(claim.Statement.Length > 0, "statement", "is missing");
+        Require(claim.Decision.Length > 0, "decision", "is missing");
+        return paper!;
+    }
+
+    private void ValidateRule(IClaimAnalysis analysis)
+    {
+        foreach (var p in claim.RuleParameters)
+        {
+            Require(p.Reason.Trim().Length > 0, $"ruleParameters.{p.Name}.reason", "is missing: every rule parameter says why it has its value");
+        }
+
+        if (analysis is LegacyClaimAnalysis)
+        {
+            return; // TRANSITIONAL
+        }
+
+        string rule = SeedRules.NameOf(analysis.SeedRule);
+        Require(claim.SeedCombination == rule, "seedCombination",
+            $"is '{claim.SeedCombination}', but analysis '{claim.Analysis}' combines its seeds by '{rule}' ({SeedRules.Describe(analysis.SeedRule)})");
+        claim.Parameters = RuleParameterBinder.Bind(analysis.ParametersType, claim, claim.Analysis);
+    }
+
+    private void ValidateUndecidable()
+    {
+        foreach (var (profile, reason) in claim.UndecidableAt)
+        {
+            string[] allowed = ["smoke", "ci"];
+            Require(allowed.Contains(profile, StringComparer.Ordinal), $"undecidableAt.{profile}", "names no profile that may be undecidable (allowed: smoke, ci; the paper profile always decides)");
+            Require(reason.Trim().Length > 0, $"undecidableAt.{profile}", "needs the measured reason no affordable setup decides the claim there");
+        }
+
+        foreach (string companion in claim.Companions)
+        {
+            Require(experiments.ContainsKey(companion) && companion != claim.Experiment, "companions", $"'{companion}' is unknown or the claim's own experiment; known: {string.Join(", ", experiments.Keys)}");
+        }
+    }
+
+    private void ValidateExperiments()
+    {
+        var checks = ConsistencyChecks(claim.Parameters).ToList();
+        foreach (var setup in claim.AllExperiments.SelectMany(name => setups[name]))
+        {
+            string name = setup.Experiment.Name;
+            string profile = setup.Profile.ToString().ToLowerInvariant();
+            var seeds = setup.Members.Select(m => m.Seed).ToHashSet();
+            Require(setup.Members.Any(claim.Members.Matches), "members", $"matches no member of experiment '{name}' in profile {profile} ({string.Join("; ", setup.Members.Select(m => m.Label).Distinct())})");
+            Require(claim.Seeds.All(seeds.Contains), "seeds", $"includes seeds the experiment '{name}' does not run in profile {profile} ({string.Join(",", seeds)})");
+            Require(setup.Profile == Configuration.Profile.Smoke || seeds.Count(claim.ReadsSeed) >= SeedVerdicts.MinimumSeeds, "seeds", $"reads fewer than {SeedVerdicts.MinimumSeeds} seeds of experiment '{name}' in profile {profile} ({string.Join(",", seeds)})");
+            foreach (var problem in checks.Select(c => c.Check(setup.Options)).OfType<string>())
+            {
+                Require(false, "ruleParameters", $"{problem} (experiment '{name}', profile {profile})");
+            }
+        }
+    }
+
+    /// <summary>The parameters record and every group inside it that checks itself against the experiment.</summary>
+    private static IEnumerable<IExperimentConsistency> ConsistencyChecks(object? parameters)
+    {
+        if (parameters is null || parameters is string || parameters.GetType().IsPrimitive)
+        {
+            yield break;
+        }
+
+        if (parameters is IExperimentConsistency self)
+        {
+            yield return self;
+        }
+
+        foreach (var property in parameters.GetType().GetProperties().Where(p => p.PropertyType.IsClass && p.GetIndexParameters().Length == 0))
+        {
+            foreach (var inner in ConsistencyChecks(property.GetValue(parameters)))
+            {
+                yield return inner;
+            }
+        }
+    }
+
+    private void Require(bool ok, string field, string problem)
+    {
+        if (!ok)
+        {
+            throw new ClaimDefinitionException(claim.File, field, problem);
+        }
+    }
+}
