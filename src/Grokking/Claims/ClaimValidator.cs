@@ -17,10 +17,14 @@ public sealed class ClaimValidator(
     public void Validate(string fileId)
     {
         var paper = ValidateIdentity(fileId);
-        Require(claim.Source.StartsWith(paper.Document, StringComparison.Ordinal), "source", $"must start with the document of {paper.Prefix} ({paper.Document})");
-        Require(experiments.ContainsKey(claim.Experiment), "experiment", $"'{claim.Experiment}' is unknown; known: {string.Join(", ", experiments.Keys)}");
-        Require(AnalysisRegistry.TryGet(claim.Analysis, out var analysis), "analysis", $"'{claim.Analysis}' is unknown; known: {string.Join(", ", AnalysisRegistry.Names)}");
-        Require(claim.BaselineTolerance!.Reason.Trim().Length > 0, "baselineTolerance.reason", "is missing: an override says why it differs from the catalog's");
+        Require(claim.Source.StartsWith(paper.Document, StringComparison.Ordinal), "source",
+            $"must start with the document of {paper.Prefix} ({paper.Document})");
+        Require(experiments.ContainsKey(claim.Experiment), "experiment",
+            $"'{claim.Experiment}' is unknown; known: {string.Join(", ", experiments.Keys)}");
+        Require(AnalysisRegistry.TryGet(claim.Analysis, out var analysis), "analysis",
+            $"'{claim.Analysis}' is unknown; known: {string.Join(", ", AnalysisRegistry.Names)}");
+        Require(claim.BaselineTolerance!.Reason.Trim().Length > 0, "baselineTolerance.reason",
+            "is missing: an override says why it differs from the catalog's");
         ValidateRule(analysis);
         ValidateUndecidable();
         ValidateExperiments();
@@ -30,7 +34,8 @@ public sealed class ClaimValidator(
     {
         var match = ClaimCatalog.IdPattern().Match(claim.Id);
         var paper = match.Success ? catalog.Papers.FirstOrDefault(p => p.Prefix == match.Groups[1].Value) : null;
-        Require(paper is not null, "id", $"'{claim.Id}' is not a catalog id: <prefix>-<number> with a prefix of claims/{CatalogDefinition.FileName} ({string.Join(", ", catalog.Papers.Select(p => p.Prefix))})");
+        Require(paper is not null, "id", $"'{claim.Id}' is not a catalog id: <prefix>-<number> with a prefix of "
+            + $"claims/{CatalogDefinition.FileName} ({string.Join(", ", catalog.Papers.Select(p => p.Prefix))})");
         Require(claim.Id == fileId, "id", $"is '{claim.Id}' but the file is named '{fileId}.json'");
         Require(claim.Title.Length > 0, "title", "is missing");
         Require(claim.Statement.Length > 0, "statement", "is missing");
@@ -42,7 +47,8 @@ public sealed class ClaimValidator(
     {
         foreach (var p in claim.RuleParameters)
         {
-            Require(p.Reason.Trim().Length > 0, $"ruleParameters.{p.Name}.reason", "is missing: every rule parameter says why it has its value");
+            Require(p.Reason.Trim().Length > 0, $"ruleParameters.{p.Name}.reason",
+                "is missing: every rule parameter says why it has its value");
         }
 
         if (analysis is LegacyClaimAnalysis)
@@ -52,7 +58,8 @@ public sealed class ClaimValidator(
 
         string rule = SeedRules.NameOf(analysis.SeedRule);
         Require(claim.SeedCombination == rule, "seedCombination",
-            $"is '{claim.SeedCombination}', but analysis '{claim.Analysis}' combines its seeds by '{rule}' ({SeedRules.Describe(analysis.SeedRule)})");
+            $"is '{claim.SeedCombination}', but analysis '{claim.Analysis}' combines its seeds by '{rule}' "
+            + $"({SeedRules.Describe(analysis.SeedRule)})");
         claim.Parameters = RuleParameterBinder.Bind(analysis.ParametersType, claim, claim.Analysis);
     }
 
@@ -61,13 +68,16 @@ public sealed class ClaimValidator(
         foreach (var (profile, reason) in claim.UndecidableAt)
         {
             string[] allowed = ["smoke", "ci"];
-            Require(allowed.Contains(profile, StringComparer.Ordinal), $"undecidableAt.{profile}", "names no profile that may be undecidable (allowed: smoke, ci; the paper profile always decides)");
-            Require(reason.Trim().Length > 0, $"undecidableAt.{profile}", "needs the measured reason no affordable setup decides the claim there");
+            Require(allowed.Contains(profile, StringComparer.Ordinal), $"undecidableAt.{profile}",
+                "names no profile that may be undecidable (allowed: smoke, ci; the paper profile always decides)");
+            Require(reason.Trim().Length > 0, $"undecidableAt.{profile}",
+                "needs the measured reason no affordable setup decides the claim there");
         }
 
         foreach (string companion in claim.Companions)
         {
-            Require(experiments.ContainsKey(companion) && companion != claim.Experiment, "companions", $"'{companion}' is unknown or the claim's own experiment; known: {string.Join(", ", experiments.Keys)}");
+            Require(experiments.ContainsKey(companion) && companion != claim.Experiment, "companions",
+                $"'{companion}' is unknown or the claim's own experiment; known: {string.Join(", ", experiments.Keys)}");
         }
     }
 
@@ -79,9 +89,12 @@ public sealed class ClaimValidator(
             string name = setup.Experiment.Name;
             string profile = setup.Profile.ToString().ToLowerInvariant();
             var seeds = setup.Members.Select(m => m.Seed).ToHashSet();
-            Require(setup.Members.Any(claim.Members.Matches), "members", $"matches no member of experiment '{name}' in profile {profile} ({string.Join("; ", setup.Members.Select(m => m.Label).Distinct())})");
-            Require(claim.Seeds.All(seeds.Contains), "seeds", $"includes seeds the experiment '{name}' does not run in profile {profile} ({string.Join(",", seeds)})");
-            Require(setup.Profile == Configuration.Profile.Smoke || seeds.Count(claim.ReadsSeed) >= SeedVerdicts.MinimumSeeds, "seeds", $"reads fewer than {SeedVerdicts.MinimumSeeds} seeds of experiment '{name}' in profile {profile} ({string.Join(",", seeds)})");
+            string labels = string.Join("; ", setup.Members.Select(m => m.Label).Distinct());
+            Require(setup.Members.Any(claim.Members.Matches), "members", $"matches no member of experiment '{name}' in profile {profile} ({labels})");
+            Require(claim.Seeds.All(seeds.Contains), "seeds",
+                $"includes seeds the experiment '{name}' does not run in profile {profile} ({string.Join(",", seeds)})");
+            Require(setup.Profile == Configuration.Profile.Smoke || seeds.Count(claim.ReadsSeed) >= SeedVerdicts.MinimumSeeds, "seeds",
+                $"reads fewer than {SeedVerdicts.MinimumSeeds} seeds of experiment '{name}' in profile {profile} ({string.Join(",", seeds)})");
             foreach (var problem in checks.Select(c => c.Check(setup.Options)).OfType<string>())
             {
                 Require(false, "ruleParameters", $"{problem} (experiment '{name}', profile {profile})");

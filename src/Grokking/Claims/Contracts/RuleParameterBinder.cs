@@ -63,7 +63,9 @@ public static class RuleParameterBinder
         string name = NameOf(p);
         if (!given.TryGetValue(name, out var parameter))
         {
-            return optional ? null : throw new ClaimDefinitionException(claim.File, $"ruleParameters.{name}", $"is missing (analysis '{analysis}' needs it)");
+            return optional
+                ? null
+                : throw new ClaimDefinitionException(claim.File, $"ruleParameters.{name}", $"is missing (analysis '{analysis}' needs it)");
         }
 
         used.Add(name);
