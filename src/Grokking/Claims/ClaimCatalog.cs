@@ -120,11 +120,28 @@ public sealed partial class ClaimCatalog
             throw new ClaimDefinitionException(name, "papers", "is empty");
         }
 
-        foreach (var paper in catalog.Papers)
+        foreach (var (paper, index) in catalog.Papers.Select((p, i) => (p, i)))
         {
-            if (!PrefixPattern().IsMatch(paper.Prefix) || paper.Document.Length == 0)
+            string field = $"papers.{(string.IsNullOrEmpty(paper.Prefix) ? index.ToString(System.Globalization.CultureInfo.InvariantCulture) : paper.Prefix)}";
+            if (!PrefixPattern().IsMatch(paper.Prefix ?? "") || string.IsNullOrWhiteSpace(paper.Document))
             {
-                throw new ClaimDefinitionException(name, $"papers.{paper.Prefix}", "needs an upper-case prefix and a document");
+                throw new ClaimDefinitionException(name, field, "needs an upper-case prefix and a document (the file name of the team's copy)");
+            }
+
+            if (string.IsNullOrWhiteSpace(paper.Title))
+            {
+                throw new ClaimDefinitionException(name, $"{field}.title", "is missing: the paper's title as the document gives it");
+            }
+
+            if (paper.Authors is null || paper.Authors.Count == 0 || paper.Authors.Any(string.IsNullOrWhiteSpace))
+            {
+                throw new ClaimDefinitionException(name, $"{field}.authors", "is missing or has a blank entry: the authors as the document names them, one string each");
+            }
+
+            if (string.IsNullOrWhiteSpace(paper.WhereToFind))
+            {
+                throw new ClaimDefinitionException(name, $"{field}.whereToFind",
+                    "is missing: where a reader finds the paper (arXiv id, URL or venue as the document states it, or what the document says instead)");
             }
         }
 

@@ -134,7 +134,7 @@ public sealed class ClaimSuite
     private ClaimOutcome ErrorOutcome(ClaimError error)
     {
         var claim = Catalog.Get(error.Id);
-        return new ClaimOutcome(claim.Id, claim.Title, claim.Statement, claim.Source, Verdict.Inconclusive, "ERROR: " + error.Message, [], claim.Seeds, claim.SeedRuleDescription, ProfileName, claim.Experiment, [], [], 0)
+        return new ClaimOutcome(claim.Id, claim.Title, claim.Statement, claim.Citation, Verdict.Inconclusive, "ERROR: " + error.Message, [], claim.Seeds, claim.SeedRuleDescription, ProfileName, claim.Experiment, [], [], 0)
         {
             RunMinutes = [.. claim.AllExperiments.Select(e => new KeyValuePair<string, double>(e, 0))],
         };

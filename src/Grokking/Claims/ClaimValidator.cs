@@ -17,8 +17,7 @@ public sealed class ClaimValidator(
     public void Validate(string fileId)
     {
         var paper = ValidateIdentity(fileId);
-        Require(claim.Source.StartsWith(paper.Document, StringComparison.Ordinal), "source",
-            $"must start with the document of {paper.Prefix} ({paper.Document})");
+        ValidateSource(paper);
         Require(experiments.ContainsKey(claim.Experiment), "experiment",
             $"'{claim.Experiment}' is unknown; known: {string.Join(", ", experiments.Keys)}");
         Require(AnalysisRegistry.TryGet(claim.Analysis, out var analysis), "analysis",
@@ -41,6 +40,30 @@ public sealed class ClaimValidator(
         Require(claim.Statement.Length > 0, "statement", "is missing");
         Require(claim.Decision.Length > 0, "decision", "is missing");
         return paper!;
+    }
+
+    /// <summary>
+    /// The section and figure name a place in the claim's paper, one line each; the paper itself is the catalog's, so
+    /// a leftover document file name (the old free-text source) is rejected rather than shown twice.
+    /// </summary>
+    private void ValidateSource(PaperSource paper)
+    {
+        Require(!string.IsNullOrWhiteSpace(claim.Section), "section",
+            "is missing: where in the paper the claim is made (a section number such as \"3.1\", several, or what the document has instead, e.g. a slide's title)");
+        Require(claim.Figure is null || claim.Figure.Trim().Length > 0, "figure", "is blank: the figure the claim reads (e.g. \"Fig. 4\"), or null when the paper shows none");
+        foreach (var (field, value) in new[] { ("section", claim.Section), ("figure", claim.Figure) })
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            Require(value == value.Trim() && !value.Contains('\n', StringComparison.Ordinal), field, $"'{value}' must be one line without surrounding blanks");
+            Require(!value.Contains(paper.Document, StringComparison.OrdinalIgnoreCase) && !value.Contains(".txt", StringComparison.OrdinalIgnoreCase), field,
+                $"'{value}' names a document file: the paper is the catalog's {paper.Prefix} ({paper.Document}); name only the place in it");
+        }
+
+        claim.CatalogPaper = paper;
     }
 
     private void ValidateRule(IClaimAnalysis analysis)

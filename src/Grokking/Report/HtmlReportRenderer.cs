@@ -66,7 +66,7 @@ internal static class HtmlReportRenderer
         html.Append("<section id=\"").Append(Anchor(outcome.Id)).AppendLine("\">");
         html.Append("<h3>").Append(H(outcome.Id)).Append(" — ").Append(H(outcome.Title)).AppendLine("</h3>");
         html.Append("<blockquote>").Append(H(outcome.Statement)).AppendLine("</blockquote>");
-        html.Append("<p>Source: ").Append(H(outcome.Source)).AppendLine("</p>");
+        html.Append("<p>").Append(H(SourceLine(outcome))).AppendLine("</p>");
         html.Append("<p>Verdict: ").Append(HtmlBadge(outcome.Verdict)).Append(" — ").Append(H(outcome.Reason)).AppendLine("</p>");
 
         if (outcome.Measured.Count == 0)

@@ -44,7 +44,7 @@ internal static class MarkdownReportRenderer
         }
 
         md.AppendLine();
-        md.Append("Source: ").AppendLine(MdText(outcome.Source)).AppendLine();
+        md.AppendLine(MdText(SourceLine(outcome))).AppendLine();
         md.Append("Verdict: **").Append(Badge(outcome.Verdict)).Append("** — ").AppendLine(MdText(outcome.Reason)).AppendLine();
 
         if (outcome.Measured.Count == 0)

@@ -92,6 +92,12 @@ internal static class ReportText
         : $"Divergences: {outcome.Divergences.Count} member(s) diverged (non-finite loss or gradient; frozen intact before the bad step, reported, decided without them): "
             + string.Join("; ", outcome.Divergences.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Member} at step {d.Step} (epoch {d.Epoch:0})")));
 
+    /// <summary>The paper the claim comes from, with the section and the figure (or that the paper shows none for it).</summary>
+    public static string SourceLine(ClaimOutcome outcome) => string.Join(" · ",
+        $"Source: {(outcome.Source.Paper.Length > 0 ? outcome.Source.Paper : Absent)}",
+        $"section {outcome.Source.Section}",
+        outcome.Source.Figure ?? "no figure");
+
     public static string RunLine(ClaimOutcome outcome) => $"Profile: {outcome.Profile} · experiment: {outcome.Experiment}";
 
     public static string SetupLine(ClaimOutcome outcome) => outcome.ProfileChanges.Count == 0

@@ -8,7 +8,7 @@ namespace Grokking.Tests.Unit.Claims;
 public class BackgroundRunsTests
 {
     private const string Catalog = """
-        { "papers": [ { "prefix": "MC", "document": "000.txt", "title": "mode connectivity" } ],
+        { "papers": [ { "prefix": "MC", "document": "000.txt", "title": "mode connectivity", "authors": ["A. Author"], "whereToFind": "preprint" } ],
           "baselineTolerance": { "relative": 0.1, "absolute": 0.02, "reason": "rounding across CPUs" } }
         """;
 
@@ -22,7 +22,7 @@ public class BackgroundRunsTests
         """;
 
     private static string Claim(string id, string experiment) => $$"""
-        { "id": "{{id}}", "title": "t", "source": "000.txt section 2", "statement": "s",
+        { "id": "{{id}}", "title": "t", "section": "2", "figure": null, "statement": "s",
           "paper": [ { "name": "point 1", "value": 585, "unit": "epoch" }, { "name": "point 2", "value": 2402, "unit": "epoch" } ],
           "experiment": "{{experiment}}", "analysis": "memorization-then-generalization",
           "ruleParameters": [ { "name": "maxValAccuracyAtPoint1", "value": 0.1, "reason": "r" }, { "name": "minDelayRatio", "value": 2, "reason": "r" }, { "name": "robustValAccuracy", "value": 0.99, "reason": "r" } ],

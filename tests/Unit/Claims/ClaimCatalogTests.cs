@@ -10,15 +10,16 @@ public class ClaimCatalogTests
         """;
 
     private const string Catalog = """
-        { "papers": [ { "prefix": "MC", "document": "000.txt", "title": "mode connectivity" }, { "prefix": "PB", "document": "001.txt", "title": "periodic" } ],
+        { "papers": [ { "prefix": "MC", "document": "000.txt", "title": "mode connectivity", "authors": ["A. Author", "B. Author"], "whereToFind": "Russian preprint, no public address given" },
+                      { "prefix": "PB", "document": "001.txt", "title": "periodic", "authors": ["C. Author"], "whereToFind": "arXiv:0000.00000" } ],
           "baselineTolerance": { "relative": 0.1, "absolute": 0.02, "reason": "rounding across CPUs" } }
         """;
 
     private static string Claim(string id = "MC-1", string experiment = "tiny", string analysis = "memorization-then-generalization", string tolerances = """
         [ { "name": "maxValAccuracyAtPoint1", "value": 0.1, "reason": "chance is 1%" }, { "name": "minDelayRatio", "value": 2, "reason": "much later" }, { "name": "robustValAccuracy", "value": 0.99, "reason": "one pair decides 100%" } ]
-        """, string seeds = "[0, 1, 2]", string source = "000.txt section 2", string members = "{}", string baseline = "", string paper = Paper, string? companions = null) => $$"""
+        """, string seeds = "[0, 1, 2]", string section = "\"2\", \"figure\": \"Fig. 1\"", string members = "{}", string baseline = "", string paper = Paper, string? companions = null) => $$"""
         {
-          "id": "{{id}}", "title": "t", "source": "{{source}}", "statement": "s", "paper": {{paper}},
+          "id": "{{id}}", "title": "t", "section": {{section}}, "statement": "s", "paper": {{paper}},
           "experiment": "{{experiment}}", "analysis": "{{analysis}}", "ruleParameters": {{tolerances}}, "members": {{members}},
           "decision": "d", "seeds": {{seeds}}, "seedCombination": "every-seed"{{baseline}}{{(companions is null ? "" : $", \"companions\": {companions}")}}
         }
@@ -68,7 +69,7 @@ public class ClaimCatalogTests
     [Fact]
     public void Claims_are_ordered_by_paper_then_number()
     {
-        string dir = Write(Claim(id: "PB-1", source: "001.txt"), fileId: "PB-1");
+        string dir = Write(Claim(id: "PB-1"), fileId: "PB-1");
         File.WriteAllText(Path.Combine(dir, "MC-10.json"), Claim(id: "MC-10"));
         File.WriteAllText(Path.Combine(dir, "MC-2.json"), Claim(id: "MC-2"));
 
@@ -82,7 +83,6 @@ public class ClaimCatalogTests
     [InlineData("ruleParameters", "[ { \"name\": \"maxValAccuracyAtPoint1\", \"value\": 0.1, \"reason\": \"\" }, { \"name\": \"minDelayRatio\", \"value\": 2, \"reason\": \"x\" }, { \"name\": \"robustValAccuracy\", \"value\": 0.99, \"reason\": \"x\" } ]", "*reason' is missing*")]
     [InlineData("seeds", "[0, 7]", "*'seeds' includes seeds the experiment*")]
     [InlineData("id", "XY-1", "*'id'*'XY-1' is not a catalog id*MC, PB*")]
-    [InlineData("source", "001.txt section 2", "*'source' must start with the document of MC (000.txt)*")]
     [InlineData("members", "{ \"weightDecay\": 0.5 }", "*'members' matches no member of experiment 'tiny' in profile*")]
     [InlineData("paper", "[ { \"name\": \"point 1\", \"value\": 585 } ]", "*'paper.point 2' is missing*")]
     public void A_bad_claim_names_the_file_and_the_field(string field, string value, string message)
@@ -93,7 +93,6 @@ public class ClaimCatalogTests
             "analysis" => Claim(analysis: value),
             "ruleParameters" => Claim(tolerances: value),
             "id" => Claim(id: value),
-            "source" => Claim(source: value),
             "members" => Claim(members: value),
             "paper" => Claim(paper: value),
             _ => Claim(seeds: value),
@@ -102,6 +101,57 @@ public class ClaimCatalogTests
         var act = () => ClaimCatalog.Load(Write(json));
 
         act.Should().Throw<ClaimDefinitionException>().WithMessage("*MC-1.json*").WithMessage(message);
+    }
+
+    [Fact]
+    public void A_claim_names_its_papers_section_and_figure_and_the_catalog_gives_the_paper()
+    {
+        var catalog = ClaimCatalog.Load(Write(Claim()));
+        var claim = catalog.Claims.Single();
+
+        claim.Section.Should().Be("2");
+        claim.Figure.Should().Be("Fig. 1");
+        claim.CatalogPaper.Should().BeSameAs(catalog.Papers[0]);
+        claim.Citation.Should().Be(new ClaimSource("mode connectivity", "2", "Fig. 1"));
+        catalog.Papers[0].Authors.Should().Equal("A. Author", "B. Author");
+        catalog.Papers[0].AuthorLine.Should().Be("A. Author, B. Author");
+        catalog.Papers[1].WhereToFind.Should().Be("arXiv:0000.00000");
+    }
+
+    [Theory]
+    [InlineData("\"3.1\", \"figure\": null")]
+    [InlineData("\"3.1\"")]
+    public void A_claim_without_a_figure_says_null_or_leaves_it_out(string section)
+    {
+        var claim = ClaimCatalog.Load(Write(Claim(section: section))).Claims.Single();
+
+        claim.Figure.Should().BeNull();
+        claim.Citation.Should().Be(new ClaimSource("mode connectivity", "3.1", null));
+    }
+
+    [Theory]
+    [InlineData("\"\", \"figure\": \"Fig. 1\"", "section", "*'section' is missing: where in the paper*")]
+    [InlineData("\" \", \"figure\": \"Fig. 1\"", "section", "*'section' is missing*")]
+    [InlineData("null, \"figure\": \"Fig. 1\"", "section", "*'section' is missing*")]
+    [InlineData("\"3.1\", \"figure\": \"\"", "figure", "*'figure' is blank*or null when the paper shows none*")]
+    [InlineData("\"3.1 \", \"figure\": null", "section", "*'section' '3.1 ' must be one line without surrounding blanks*")]
+    [InlineData("\"3.1\", \"figure\": \"Fig. 4\\nFig. 5\"", "figure", "*'figure'*must be one line*")]
+    [InlineData("\"000.txt (MC) - section 3.1\", \"figure\": null", "section", "*'section'*names a document file: the paper is the catalog's MC (000.txt)*")]
+    [InlineData("\"3.1\", \"figure\": \"Fig. 4 of 001.txt\"", "figure", "*'figure'*names a document file*")]
+    public void A_bad_section_or_figure_names_the_file_and_the_field(string section, string field, string message)
+    {
+        var act = () => ClaimCatalog.Load(Write(Claim(section: section)));
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage("*MC-1.json*").WithMessage(message)
+            .Which.Field.Should().Be(field);
+    }
+
+    [Fact]
+    public void The_old_free_text_source_is_rejected_as_unknown()
+    {
+        var act = () => ClaimCatalog.Load(Write(Claim(section: "\"2\", \"source\": \"000.txt section 2\"")));
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage("*MC-1.json*source*");
     }
 
     [Theory]
@@ -162,12 +212,45 @@ public class ClaimCatalogTests
 
     [Theory]
     [InlineData("{ \"papers\": [], \"baselineTolerance\": { \"relative\": 0.1, \"absolute\": 0, \"reason\": \"r\" } }", "*catalog.json*'papers' is empty*")]
-    [InlineData("{ \"papers\": [ { \"prefix\": \"MC\", \"document\": \"000.txt\", \"title\": \"t\" } ] }", "*catalog.json*'baselineTolerance' is missing*")]
+    [InlineData("{ \"papers\": [ { \"prefix\": \"MC\", \"document\": \"000.txt\", \"title\": \"t\", \"authors\": [\"a\"], \"whereToFind\": \"w\" } ] }", "*catalog.json*'baselineTolerance' is missing*")]
     public void A_bad_catalog_names_the_file_and_the_field(string catalog, string message)
     {
         var act = () => ClaimCatalog.Load(Write(Claim(), catalog: catalog));
 
         act.Should().Throw<ClaimDefinitionException>().WithMessage(message);
+    }
+
+    [Theory]
+    [InlineData("\"document\": \"000.txt\", \"authors\": [\"a\"], \"whereToFind\": \"w\"", "papers.MC.title", "is missing: the paper's title*")]
+    [InlineData("\"document\": \"000.txt\", \"title\": \" \", \"authors\": [\"a\"], \"whereToFind\": \"w\"", "papers.MC.title", "is missing*")]
+    [InlineData("\"document\": \"000.txt\", \"title\": \"t\", \"whereToFind\": \"w\"", "papers.MC.authors", "is missing or has a blank entry*")]
+    [InlineData("\"document\": \"000.txt\", \"title\": \"t\", \"authors\": [], \"whereToFind\": \"w\"", "papers.MC.authors", "is missing*")]
+    [InlineData("\"document\": \"000.txt\", \"title\": \"t\", \"authors\": [\"a\", \"\"], \"whereToFind\": \"w\"", "papers.MC.authors", "*blank entry*")]
+    [InlineData("\"document\": \"000.txt\", \"title\": \"t\", \"authors\": [\"a\"]", "papers.MC.whereToFind", "is missing: where a reader finds the paper*")]
+    [InlineData("\"document\": \"000.txt\", \"title\": \"t\", \"authors\": [\"a\"], \"whereToFind\": \"\"", "papers.MC.whereToFind", "is missing*")]
+    [InlineData("\"title\": \"t\", \"authors\": [\"a\"], \"whereToFind\": \"w\"", "papers.MC", "needs an upper-case prefix and a document*")]
+    public void A_paper_without_title_authors_or_address_names_the_file_and_the_field(string fields, string field, string problem)
+    {
+        string catalog = $$"""
+            { "papers": [ { "prefix": "MC", {{fields}} } ], "baselineTolerance": { "relative": 0.1, "absolute": 0, "reason": "r" } }
+            """;
+
+        var act = () => ClaimCatalog.Load(Write(Claim(), catalog: catalog));
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage($"*catalog.json: '{field}' {problem}")
+            .Which.Field.Should().Be(field);
+    }
+
+    [Fact]
+    public void A_paper_without_a_prefix_is_named_by_its_position()
+    {
+        string catalog = """
+            { "papers": [ { "document": "000.txt", "title": "t", "authors": ["a"], "whereToFind": "w" } ], "baselineTolerance": { "relative": 0.1, "absolute": 0, "reason": "r" } }
+            """;
+
+        var act = () => ClaimCatalog.Load(Write(Claim(), catalog: catalog));
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage("*catalog.json: 'papers.0' needs an upper-case prefix*");
     }
 
     [Fact]
@@ -327,5 +410,8 @@ public class ClaimCatalogTests
         var catalog = ClaimCatalog.Load(Path.Combine(RepositoryLocator.Find(), "claims"));
 
         catalog.Claims.Select(c => c.Id).Should().Contain(["MC-1", "MC-2"]);
+        catalog.Papers.Select(p => p.Prefix).Should().Equal("MC", "PB", "GV", "OG", "PG");
+        catalog.Papers.Should().OnlyContain(p => p.Title.Length > 0 && p.Authors.Count > 0 && p.WhereToFind.Length > 0);
+        catalog.Claims.Should().OnlyContain(c => c.Section.Length > 0 && c.CatalogPaper != null && c.CatalogPaper.Title.Length > 0);
     }
 }

@@ -135,7 +135,7 @@ public sealed class ClaimReportTests : IDisposable
             Id: "MC_1",
             Title: "Memorisation precedes generalisation",
             Statement: "Validation accuracy lags train accuracy by <b>& orders of magnitude of steps.",
-            Source: "Power et al. 2022, Fig. 1",
+            Source: new ClaimSource("Grokking: Generalization beyond overfitting on small algorithmic datasets", "3.1", "Fig. 1"),
             Verdict: Verdict.Confirmed,
             Reason: ConfirmedReason,
             Measured:

@@ -28,4 +28,12 @@ public sealed class HtmlReportRendererTests
             .And.Contain("<p><span class=\"badge confirmed\">1 CONFIRMED</span> <span class=\"badge refuted\">1 REFUTED</span>"
                 + " <span class=\"badge inconclusive\">0 INCONCLUSIVE</span></p>");
     }
+
+    [Fact]
+    public void Claim_section_names_the_papers_title_section_and_figure_escaped()
+    {
+        // WebUtility.HtmlEncode writes the middle dot as &#183;.
+        _html.Should().Contain("<p>Source: Grokking: Generalization beyond overfitting on small algorithmic datasets &#183; section 3.1 &#183; Fig. 1</p>")
+            .And.Contain("<p>Source: Norms &lt;and&gt; weights &#183; section 2, 4.3.2 and the abstract &#183; no figure</p>");
+    }
 }

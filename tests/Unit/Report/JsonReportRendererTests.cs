@@ -38,5 +38,19 @@ public sealed class JsonReportRendererTests
         document.RootElement.GetProperty("claims")[0].GetProperty("verdict").GetString().Should().Be("confirmed");
     }
 
+    [Fact]
+    public void Writes_each_claims_source_as_paper_section_and_figure()
+    {
+        using var document = JsonDocument.Parse(JsonReportRenderer.Render(ReportFixtures.Document()));
+        var claims = document.RootElement.GetProperty("claims");
+
+        var source = claims[0].GetProperty("source");
+        source.EnumerateObject().Select(p => p.Name).Should().Equal("paper", "section", "figure");
+        source.GetProperty("paper").GetString().Should().Be("Grokking: Generalization beyond overfitting on small algorithmic datasets");
+        source.GetProperty("section").GetString().Should().Be("3.1");
+        source.GetProperty("figure").GetString().Should().Be("Fig. 1");
+        claims[1].GetProperty("source").GetProperty("figure").ValueKind.Should().Be(JsonValueKind.Null, "the paper shows no figure for it");
+    }
+
     private sealed record ReportFile(ReportEnvironment Environment, ReportCounts Summary, IReadOnlyList<ClaimOutcome> Claims);
 }

@@ -33,4 +33,12 @@ public sealed class MarkdownReportRendererTests
             .And.Contain("Setup: the paper's except (ci, training 20.0 min): Data:Modulus: 97 -> 59\n")
             .And.Contain("Setup: the paper profile's (training 0.0 min)\n");
     }
+
+    [Fact]
+    public void Claim_section_names_the_papers_title_section_and_figure()
+    {
+        _markdown.Should().Contain("> Validation accuracy lags train accuracy.\n\n"
+                + "Source: Grokking: Generalization beyond overfitting on small algorithmic datasets · section 3.1 · Fig. 1\n\nVerdict: ")
+            .And.Contain("Source: Norms &lt;and> weights · section 2, 4.3.2 and the abstract · no figure\n", "a claim without a figure says so");
+    }
 }

@@ -22,7 +22,7 @@ internal static class ReportFixtures
         Id: "MC_1",
         Title: "Memorisation precedes generalisation",
         Statement: "Validation accuracy lags train accuracy.",
-        Source: "Power et al. 2022, Fig. 1",
+        Source: new ClaimSource("Grokking: Generalization beyond overfitting on small algorithmic datasets", "3.1", "Fig. 1"),
         Verdict: Verdict.Confirmed,
         Reason: "Validation accuracy reached 99% long after train accuracy did.",
         Measured:
@@ -48,6 +48,7 @@ internal static class ReportFixtures
     {
         Id = "WN_2",
         Title = "Weight <norm> & friends",
+        Source = new ClaimSource("Norms <and> weights", "2, 4.3.2 and the abstract", null),
         Verdict = Verdict.Refuted,
         Reason = "The weight norm grew.",
         Measured = [new MeasuredValue("weight_norm", double.NaN, "", PerSeed: [double.NaN, 1.5], Key: "weightNorm")],

@@ -7,8 +7,26 @@ public sealed class ClaimDefinition
 
     public string Title { get; set; } = "";
 
-    /// <summary>Document file name and the section or figure the claim comes from.</summary>
-    public string Source { get; set; } = "";
+    /// <summary>
+    /// Where in its paper the claim is made: a section number ("3.1"), several ("4.1, 4.2.2"), or what the document has
+    /// instead of numbers ("2, 4.3.2 and the abstract"; a slide's title for slides). The paper itself is the catalog's
+    /// paper of the claim's prefix, so the document is not named here.
+    /// </summary>
+    public string Section { get; set; } = "";
+
+    /// <summary>The figure(s) the claim reads ("Fig. 4", "Fig. 2c, Fig. 10"); null when the paper shows none for it.</summary>
+    public string? Figure { get; set; }
+
+    /// <summary>Set by the loader: the catalog's paper of the claim's prefix.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public PaperSource? CatalogPaper { get; set; }
+
+    /// <summary>
+    /// The paper's title with the section and figure, as the report prints them. Not named Source: a property the
+    /// serializer knows (even ignored) would let a stale free-text "source" key load silently.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ClaimSource Citation => new(CatalogPaper?.Title ?? "", Section, Figure);
 
     public string Statement { get; set; } = "";
 

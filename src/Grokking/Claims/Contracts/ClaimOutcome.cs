@@ -5,7 +5,7 @@ public sealed record ClaimOutcome(
     string Id,
     string Title,
     string Statement,
-    string Source,
+    ClaimSource Source,
     Verdict Verdict,
     string Reason,
     IReadOnlyList<MeasuredValue> Measured,

@@ -1,0 +1,69 @@
+using System.Text;
+using Grokking.Claims.Contracts;
+
+namespace Grokking.Claims;
+
+/// <summary>
+/// claims/README.md: the readable index of the catalog, generated from claims/catalog.json and the claim files so it
+/// cannot drift from them. Every paper with its title, authors and where a reader finds it; every claim with its title,
+/// section and figure. tests/Unit/Claims/ClaimCatalogIndexTests.cs fails when the committed file is stale and
+/// rewrites it when <see cref="WriteVariable"/> is set.
+/// </summary>
+public static class CatalogIndex
+{
+    /// <summary>The index's file name inside claims/.</summary>
+    public const string FileName = "README.md";
+
+    /// <summary>Set to 1 to have the index test write the file instead of comparing it.</summary>
+    public const string WriteVariable = "GROKKING_WRITE_CLAIMS_INDEX";
+
+    public static string Markdown(ClaimCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+
+        var md = new StringBuilder();
+        md.AppendLine("# Papers and claims").AppendLine();
+        md.AppendLine("<!-- Generated from catalog.json and the claim files; do not edit by hand. Regenerate with:");
+        md.Append("     ").Append(WriteVariable).AppendLine("=1 dotnet test tests/Unit --filter FullyQualifiedName~ClaimCatalogIndex -->").AppendLine();
+        md.AppendLine("Every claim the harness tests, by paper. `catalog.json` lists the papers (the claim-id prefixes); each")
+            .AppendLine("`<ID>.json` holds one claim: its statement in the team's words, the paper's section and figure, the paper's")
+            .AppendLine("numbers, the experiment, the decision rule and its tolerances. \"Team's copy\" is the file name of the")
+            .AppendLine("document the team worked from; it is not part of the repository, so a reader finds the paper as the")
+            .AppendLine("\"Where to find it\" column says.").AppendLine();
+
+        md.AppendLine("## Papers").AppendLine();
+        md.AppendLine("| Prefix | Title | Authors | Where to find it | Team's copy |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (var paper in catalog.Papers)
+        {
+            md.Append("| ").AppendJoin(" | ", new[] { paper.Prefix, paper.Title, paper.AuthorLine, paper.WhereToFind, $"`{paper.Document}`" }.Select(Cell)).AppendLine(" |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Claims");
+        foreach (var paper in catalog.Papers)
+        {
+            var claims = catalog.Claims.Where(c => c.CatalogPaper?.Prefix == paper.Prefix).ToList();
+            md.AppendLine();
+            md.Append("### ").Append(paper.Prefix).Append(" — ").AppendLine(Cell(paper.Title)).AppendLine();
+            if (claims.Count == 0)
+            {
+                md.AppendLine("No claims yet.");
+                continue;
+            }
+
+            md.AppendLine("| Claim | Title | Section | Figure |");
+            md.AppendLine("|---|---|---|---|");
+            foreach (var claim in claims)
+            {
+                md.Append("| [").Append(claim.Id).Append("](").Append(claim.Id).Append(".json) | ")
+                    .AppendJoin(" | ", new[] { claim.Title, claim.Section, claim.Figure ?? "—" }.Select(Cell)).AppendLine(" |");
+            }
+        }
+
+        return md.ToString().ReplaceLineEndings("\n");
+    }
+
+    /// <summary>One table cell: a pipe would end the cell and a line break the row.</summary>
+    private static string Cell(string text) => text.ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal);
+}
