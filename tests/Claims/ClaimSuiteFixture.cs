@@ -46,11 +46,12 @@ public sealed class ClaimSuiteFixture : IDisposable
     {
         var outcome = Suite.Verify(id);
         var comparison = Suite.Baselines.Compare(Suite.Snapshot(outcome));
+        string profile = Suite.Settings.Profile.Name;
         comparison.Matches.Should().BeTrue(
-            $"{id} ({Suite.ProfileName}) must match {Path.GetRelativePath(Suite.Settings.RepositoryRoot, comparison.VerifiedPath)}:{Environment.NewLine}  "
+            $"{id} ({profile}) must match {Path.GetRelativePath(Suite.Settings.RepositoryRoot, comparison.VerifiedPath)}:{Environment.NewLine}  "
             + string.Join(Environment.NewLine + "  ", comparison.Differences)
             + $"{Environment.NewLine}outcome: {outcome.Verdict.ToString().ToUpperInvariant()} — {outcome.Reason}"
-            + $"{Environment.NewLine}received: {comparison.ReceivedPath}; accept with: ./grokking baselines accept {id} --profile {Suite.ProfileName}");
+            + $"{Environment.NewLine}received: {comparison.ReceivedPath}; accept with: ./grokking baselines accept {id} --profile {profile}");
     }
 
     public void Dispose()

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
+using Grokking.Configuration;
 
 namespace Grokking.Claims;
 
@@ -232,7 +233,7 @@ public sealed partial class ClaimCatalog
         var result = new Dictionary<string, IReadOnlyList<Training.MemberSpec>>();
         foreach (var profile in Enum.GetValues<Configuration.Profile>())
         {
-            result[profile.ToString().ToLowerInvariant()] = Training.PopulationSetup.Members(ExperimentResolver.Resolve(experiment, profile));
+            result[profile.Name] = Training.PopulationSetup.Members(ExperimentResolver.Resolve(experiment, profile));
         }
 
         return result;

@@ -36,8 +36,6 @@ public sealed class ClaimSuite
 
     public BaselineStore Baselines { get; }
 
-    public string ProfileName => Settings.Profile.ToString().ToLowerInvariant();
-
     public IReadOnlyList<ClaimOutcome> Outcomes
     {
         get
@@ -134,7 +132,10 @@ public sealed class ClaimSuite
     private ClaimOutcome ErrorOutcome(ClaimError error)
     {
         var claim = Catalog.Get(error.Id);
-        return new ClaimOutcome(claim.Id, claim.Title, claim.Statement, claim.Source, Verdict.Inconclusive, "ERROR: " + error.Message, [], claim.Seeds, claim.SeedCombination, ProfileName, claim.Experiment, [], [], 0)
+        string reason = "ERROR: " + error.Message;
+        return new ClaimOutcome(
+            claim.Id, claim.Title, claim.Statement, claim.Source, Verdict.Inconclusive, reason, [], claim.Seeds, claim.SeedCombination,
+            Settings.Profile, claim.Experiment, [], [], 0)
         {
             RunMinutes = [.. claim.AllExperiments.Select(e => new KeyValuePair<string, double>(e, 0))],
         };
