@@ -48,7 +48,7 @@ internal static class VerifyCommand
 
     private static int Run(GrokkingOptions options, string[]? patterns, HashSet<Verdict> failOn, bool quiet, TextWriter output, TextWriter error)
     {
-        var suite = new ClaimSuite(ClaimSuiteSettings.From(options));
+        var suite = new ClaimSuite(ClaimSuiteSettings.From(options), patterns);
         var runtime = suite.RuntimeInfo;
         output.WriteLine($"verifying {(patterns is null ? "all claims" : string.Join(",", patterns))} with profile {suite.Settings.Profile.Name}"
             + $" on {runtime.DeviceName} ({runtime.Threads} threads, {runtime.ParallelRuns} run(s) at a time)");
@@ -57,7 +57,7 @@ internal static class VerifyCommand
         try
         {
             var progress = new ClaimProgressDisplay(quiet, output);
-            suite.VerifyAll(patterns, progress, cancel.Token);
+            suite.VerifyAll(progress, cancel.Token);
             progress.Finish();
         }
         catch (OperationCanceledException)
