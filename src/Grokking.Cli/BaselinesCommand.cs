@@ -24,12 +24,11 @@ internal static class BaselinesCommand
 
     private static int Accept(GrokkingOptions options, string[] ids, TextWriter output)
     {
-        string profile = options.Profile.ToString().ToLowerInvariant();
         var store = new BaselineStore(Path.Combine(RepositoryLocator.Find(), "baselines"));
-        var accepted = store.Accept(profile, ids);
+        var accepted = store.Accept(options.Profile, ids);
         output.WriteLine(accepted.Count == 0
-            ? $"nothing to accept: no *.received.json in baselines/{profile}{(ids.Length > 0 ? " for " + string.Join(", ", ids) : "")}"
-            : $"accepted {string.Join(", ", accepted)} into baselines/{profile}");
+            ? $"nothing to accept: no *.received.json in baselines/{options.Profile.Name}{(ids.Length > 0 ? " for " + string.Join(", ", ids) : "")}"
+            : $"accepted {string.Join(", ", accepted)} into baselines/{options.Profile.Name}");
         return 0;
     }
 }

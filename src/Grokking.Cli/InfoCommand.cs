@@ -19,7 +19,7 @@ internal static class InfoCommand
         var info = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads);
         var compat = info.Compatibility;
         output.WriteLine($"grokking        {typeof(InfoCommand).Assembly.GetName().Version}");
-        output.WriteLine($"profile         {options.Profile.ToString().ToLowerInvariant()}");
+        output.WriteLine($"profile         {options.Profile.Name}");
         output.WriteLine($"TorchSharp      {info.TorchSharpVersion}");
         output.WriteLine($"libtorch        {info.LibTorchVersion}");
         output.WriteLine($"device          {info.DeviceName} (requested {options.Runtime.Device.ToString().ToLowerInvariant()}; CUDA available: {(info.CudaAvailable ? "yes" : "no")})");

@@ -9,12 +9,10 @@ namespace Grokking.Cli;
 /// </summary>
 internal sealed class SharedOptions
 {
-    private static readonly string[] ProfileNames = Enum.GetNames<Profile>().Select(n => n.ToLowerInvariant()).ToArray();
-
     public Option<Profile?> Profile { get; } = new("--profile")
     {
         Description = "configuration profile (default ci)",
-        HelpName = string.Join('|', ProfileNames),
+        HelpName = string.Join('|', ProfileNames.All),
         Recursive = true,
         CustomParser = result => ParseProfile(result.Tokens[0].Value, result.AddError),
     };
@@ -37,7 +35,7 @@ internal sealed class SharedOptions
     {
         // The enum's own completions would offer "Smoke", "Ci", "Paper"; the documented spelling is lower case.
         Profile.CompletionSources.Clear();
-        Profile.CompletionSources.Add(ProfileNames);
+        Profile.CompletionSources.Add(ProfileNames.All.ToArray());
     }
 
     public IEnumerable<Option> All => [Profile, Config, Set];
@@ -49,7 +47,7 @@ internal sealed class SharedOptions
         IEnumerable<string> overrides = parsed.GetValue(Set) ?? [];
         if (profile is { } p)
         {
-            overrides = overrides.Prepend($"Profile={p.ToString().ToLowerInvariant()}");
+            overrides = overrides.Prepend($"Profile={p.Name}");
         }
 
         return new ConfigurationSources(parsed.GetValue(Config) ?? [], overrides.ToList());
@@ -59,16 +57,12 @@ internal sealed class SharedOptions
 
     private static Profile? ParseProfile(string value, Action<string> addError)
     {
-        // Enum.TryParse would also take "1"; only the names are profiles.
-        foreach (var profile in Enum.GetValues<Profile>())
+        if (ProfileNames.TryParse(value, out var profile))
         {
-            if (string.Equals(profile.ToString(), value, StringComparison.OrdinalIgnoreCase))
-            {
-                return profile;
-            }
+            return profile;
         }
 
-        addError($"Invalid value for '--profile': '{value}'; allowed: {string.Join(", ", ProfileNames)}");
+        addError($"Invalid value for '--profile': '{value}'; allowed: {string.Join(", ", ProfileNames.All)}");
         return null;
     }
 }

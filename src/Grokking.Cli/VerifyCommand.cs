@@ -48,14 +48,16 @@ internal static class VerifyCommand
 
     private static int Run(GrokkingOptions options, string[]? patterns, HashSet<Verdict> failOn, bool quiet, TextWriter output, TextWriter error)
     {
-        var suite = new ClaimSuite(ClaimSuiteSettings.From(options));
-        output.WriteLine($"verifying {(patterns is null ? "all claims" : string.Join(",", patterns))} with profile {suite.ProfileName} on {suite.RuntimeInfo.DeviceName} ({suite.RuntimeInfo.Threads} threads, {suite.RuntimeInfo.ParallelRuns} run(s) at a time)");
+        var suite = new ClaimSuite(ClaimSuiteSettings.From(options), patterns);
+        var runtime = suite.RuntimeInfo;
+        output.WriteLine($"verifying {(patterns is null ? "all claims" : string.Join(",", patterns))} with profile {suite.Settings.Profile.Name}"
+            + $" on {runtime.DeviceName} ({runtime.Threads} threads, {runtime.ParallelRuns} run(s) at a time)");
 
         using var cancel = new CtrlC("checkpointing the current run; 'grokking verify' again resumes it", error);
         try
         {
             var progress = new ClaimProgressDisplay(quiet, output);
-            suite.VerifyAll(patterns, progress, cancel.Token);
+            suite.VerifyAll(progress, cancel.Token);
             progress.Finish();
         }
         catch (OperationCanceledException)

@@ -1,42 +1,26 @@
 using Grokking.Claims;
 using Grokking.Configuration;
-using Grokking.Claims.Contracts;
 
 namespace Grokking.Tests.Claims;
 
 /// <summary>
-/// One claim suite for the whole test run: the profile comes from configuration (ci by default,
-/// GROKKING__Profile=paper on a GPU runner), runs are shared through the run cache, and the report is written
-/// when the last claim test has run — the same report 'grokking verify' writes.
+/// One claim suite for the claim tests of a test run: the profile comes from configuration (ci by default,
+/// GROKKING__Profile=paper on a GPU runner), the suite selects the claims the run verifies, its runs are shared
+/// through its run cache, and the report is written when the last claim test has run — the same report
+/// 'grokking verify' writes.
 /// </summary>
 public sealed class ClaimSuiteFixture : IDisposable
 {
-    private static readonly Lock Gate = new();
-    private static ClaimSuiteFixture? current;
-    private static IReadOnlyCollection<string>? selected;
-
-    public ClaimSuiteFixture()
+    /// <param name="selection">
+    /// The ids of the claim tests this run executes (a filtered 'dotnet test' runs fewer), given by
+    /// <see cref="ClaimTestFramework"/>: their runs start training on the suite's background lanes at once.
+    /// </param>
+    public ClaimSuiteFixture(IReadOnlyCollection<string> selection)
     {
-        var options = GrokkingConfiguration.Load();
-        Suite = new ClaimSuite(ClaimSuiteSettings.From(options));
-        lock (Gate)
-        {
-            current = this;
-            if (selected is not null)
-            {
-                Suite.StartBackgroundRuns(selected);
-            }
-        }
-    }
-
-    /// <summary>The claims this test run will verify (from <see cref="CatalogOrder"/>): their runs start training in the background.</summary>
-    public static void Select(IReadOnlyCollection<string> ids)
-    {
-        lock (Gate)
-        {
-            selected = ids;
-            current?.Suite.StartBackgroundRuns(ids);
-        }
+        // An empty selection would select every claim (and train all their runs) for a run that verifies none.
+        ArgumentOutOfRangeException.ThrowIfZero(selection.Count);
+        Suite = new ClaimSuite(ClaimSuiteSettings.From(GrokkingConfiguration.Load()), selection);
+        Suite.StartBackgroundRuns();
     }
 
     public ClaimSuite Suite { get; }
@@ -46,11 +30,12 @@ public sealed class ClaimSuiteFixture : IDisposable
     {
         var outcome = Suite.Verify(id);
         var comparison = Suite.Baselines.Compare(Suite.Snapshot(outcome));
+        string profile = Suite.Settings.Profile.Name;
         comparison.Matches.Should().BeTrue(
-            $"{id} ({Suite.ProfileName}) must match {Path.GetRelativePath(Suite.Settings.RepositoryRoot, comparison.VerifiedPath)}:{Environment.NewLine}  "
+            $"{id} ({profile}) must match {Path.GetRelativePath(Suite.Settings.RepositoryRoot, comparison.VerifiedPath)}:{Environment.NewLine}  "
             + string.Join(Environment.NewLine + "  ", comparison.Differences)
             + $"{Environment.NewLine}outcome: {outcome.Verdict.ToString().ToUpperInvariant()} — {outcome.Reason}"
-            + $"{Environment.NewLine}received: {comparison.ReceivedPath}; accept with: ./grokking baselines accept {id} --profile {Suite.ProfileName}");
+            + $"{Environment.NewLine}received: {comparison.ReceivedPath}; accept with: ./grokking baselines accept {id} --profile {profile}");
     }
 
     public void Dispose()

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
+using Grokking.Configuration;
 
 namespace Grokking.Claims;
 

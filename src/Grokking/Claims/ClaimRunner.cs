@@ -16,11 +16,9 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
 {
     private const string NotTrained = "not trained";
 
-    private readonly string profileName = profile.ToString().ToLowerInvariant();
-
     public ClaimOutcome Verify(ClaimDefinition claim, IProgress<ClaimProgress>? progress = null, int index = 0, int count = 1, CancellationToken cancel = default)
     {
-        string? declared = claim.UndecidableAt.GetValueOrDefault(profileName);
+        string? declared = DeclaredUndecidable(claim);
         var sharers = declared is null ? [] : SharersOf(claim);
         if (declared is not null && sharers.Count == 0)
         {
@@ -34,7 +32,10 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
             .Select(name => Run(claim, catalog.Experiments[name], analysis.Trains, progress, index, count, cancel))
             .ToList();
         ClaimContext ContextOf(CachedRun run) =>
-            new(claim, run.Result, run.Directory, profileName, Path.GetFullPath(reportDirectory), run.Options, device, log) { Experiment = run.Experiment };
+            new(claim, run.Result, run.Directory, profile, Path.GetFullPath(reportDirectory), run.Options, device, log)
+            {
+                Experiment = run.Experiment,
+            };
         var contexts = runs.Select(ContextOf).ToList();
         var context = contexts[0] with { Companions = contexts.Skip(1).ToDictionary(c => c.Experiment) };
         progress?.Report(new ClaimProgress(claim.Id, index, count, "analysis", null));
@@ -79,12 +80,12 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
             claim.Statement,
             claim.Citation,
             Verdict.Inconclusive,
-            $"not decidable at {profileName} (declared in the claim file, not run): {why}",
+            $"not decidable at {profile.Name} (declared in the claim file, not run): {why}",
             [],
             [],
             claim.SeedRuleDescription,
-            profileName,
-            string.Join("; ", claim.AllExperiments.Select(e => $"{e} (not run at {profileName})")),
+            profile,
+            string.Join("; ", claim.AllExperiments.Select(e => $"{e} (not run at {profile.Name})")),
             ChoicesOf(claim),
             [],
             0)
@@ -100,7 +101,7 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
     private List<string> SharersOf(ClaimDefinition claim)
     {
         var trainers = catalog.Claims
-            .Where(c => c.Id != claim.Id && !c.UndecidableAt.ContainsKey(profileName) && AnalysisRegistry.Get(c.Analysis).Trains)
+            .Where(c => c.Id != claim.Id && DeclaredUndecidable(c) is null && AnalysisRegistry.Get(c.Analysis).Trains)
             .ToList();
         var perRun = claim.AllExperiments.Select(e => trainers.Where(c => c.AllExperiments.Contains(e)).Select(c => c.Id).ToList()).ToList();
         return AnalysisRegistry.Get(claim.Analysis).Trains && perRun.All(ids => ids.Count > 0) ? [.. perRun.SelectMany(ids => ids).Distinct().Order()] : [];
@@ -115,10 +116,17 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
     {
         string shared = $"measured on the run(s) it shares with {string.Join(", ", sharers)}";
         string reason = result.Verdict == Verdict.Inconclusive
-            ? $"not decidable at {profileName} (declared in the claim file; {shared}): {result.Reason}. Declared reason: {declared}"
-            : $"{result.Reason} (decided at {profileName}, {shared}, although the claim file declares it undecidable there: the declaration is out of date)";
+            ? $"not decidable at {profile.Name} (declared in the claim file; {shared}): {result.Reason}. Declared reason: {declared}"
+            : $"{result.Reason} (decided at {profile.Name}, {shared}, although the claim file declares it undecidable there: "
+                + "the declaration is out of date)";
         return result with { Reason = reason };
     }
+
+    /// <summary>
+    /// The reason the claim file gives why this profile cannot decide the claim; null when it can. The file's
+    /// "undecidableAt" keys are profile names, so the name is used here, at the edge, and nowhere else in the runner.
+    /// </summary>
+    private string? DeclaredUndecidable(ClaimDefinition claim) => claim.UndecidableAt.GetValueOrDefault(profile.Name);
 
     /// <summary>The claim's own choices, then those of every experiment it reads.</summary>
     private List<string> ChoicesOf(ClaimDefinition claim) =>
@@ -131,7 +139,7 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
 
     /// <summary>The runs a claim trains (its experiment and companions, resolved for the profile); none when its analysis builds its own models.</summary>
     public IEnumerable<(string Experiment, GrokkingOptions Options)> TrainedRuns(ClaimDefinition claim) =>
-        AnalysisRegistry.Get(claim.Analysis).Trains && (!claim.UndecidableAt.ContainsKey(profileName) || SharersOf(claim).Count > 0)
+        AnalysisRegistry.Get(claim.Analysis).Trains && (DeclaredUndecidable(claim) is null || SharersOf(claim).Count > 0)
             ? claim.AllExperiments.Select(name => (name, ExperimentResolver.Resolve(catalog.Experiments[name], profile, runtime)))
             : [];
 

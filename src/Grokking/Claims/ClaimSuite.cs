@@ -6,9 +6,10 @@ using Grokking.Claims.Contracts;
 namespace Grokking.Claims;
 
 /// <summary>
-/// The main job, shared by 'grokking verify' and the claim tests: verify claims against their shared runs.
-/// Outcomes accumulate, so tests that verify one claim each still produce one report (written by the report
-/// layer above, Report.SuiteReport).
+/// The main job, shared by 'grokking verify' and the claim tests: verify a selection of claims against their shared
+/// runs. Outcomes accumulate, so tests that verify one claim each still produce one report (written by the report
+/// layer above, Report.SuiteReport). The suite owns its run cache: two suites share runs through the disk cache
+/// only, never through process state.
 /// </summary>
 public sealed class ClaimSuite
 {
@@ -19,13 +20,17 @@ public sealed class ClaimSuite
     private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
     private readonly ClaimRunner runner;
 
-    public ClaimSuite(ClaimSuiteSettings settings)
+    /// <param name="settings">Where the suite reads claims and writes runs and the report.</param>
+    /// <param name="patterns">The claims it is to verify: ids or patterns such as "MC-*" (all claims when null or empty).</param>
+    public ClaimSuite(ClaimSuiteSettings settings, IReadOnlyCollection<string>? patterns = null)
     {
         Settings = settings;
         RuntimeInfo = TorchRuntime.Initialize(settings.Runtime.Device, settings.Runtime.Threads, settings.Runtime.ParallelRuns);
         Catalog = ClaimCatalog.Load(settings.ClaimsDirectory);
+        Selection = Catalog.Select(patterns);
         Baselines = new BaselineStore(settings.BaselinesDirectory);
-        runner = new ClaimRunner(Catalog, new RunCache(settings.CacheDirectory), settings.Profile, RuntimeInfo.Device, settings.ReportDirectory, settings.Runtime);
+        Runs = new RunCache(settings.CacheDirectory);
+        runner = new ClaimRunner(Catalog, Runs, settings.Profile, RuntimeInfo.Device, settings.ReportDirectory, settings.Runtime);
     }
 
     public ClaimSuiteSettings Settings { get; }
@@ -36,7 +41,11 @@ public sealed class ClaimSuite
 
     public BaselineStore Baselines { get; }
 
-    public string ProfileName => Settings.Profile.ToString().ToLowerInvariant();
+    /// <summary>The claims this suite verifies, in catalog order: <see cref="VerifyAll"/> and the background lanes read it.</summary>
+    public IReadOnlyList<ClaimDefinition> Selection { get; }
+
+    /// <summary>This suite's runs: trained once for all its claims, held for its lifetime.</summary>
+    public RunCache Runs { get; }
 
     public IReadOnlyList<ClaimOutcome> Outcomes
     {
@@ -86,17 +95,17 @@ public sealed class ClaimSuite
     }
 
     /// <summary>
-    /// Starts training the selected claims' runs on <see cref="RuntimeInfo.ParallelRuns"/> background lanes (none
-    /// when it is 1); <see cref="Verify"/> then finds them in the cache or waits for them.
+    /// Starts training the runs of the <see cref="Selection"/> on <see cref="RuntimeInfo.ParallelRuns"/> background
+    /// lanes (none when it is 1); <see cref="Verify"/> then finds them in the cache or waits for them.
     /// </summary>
-    public void StartBackgroundRuns(IReadOnlyCollection<string>? patterns, IProgress<ClaimProgress>? progress = null, CancellationToken cancel = default) =>
-        BackgroundRuns.Start(runner, Catalog.Select(patterns), RuntimeInfo.ParallelRuns, progress, cancel);
+    public void StartBackgroundRuns(IProgress<ClaimProgress>? progress = null, CancellationToken cancel = default) =>
+        BackgroundRuns.Start(runner, Selection, RuntimeInfo.ParallelRuns, progress, cancel);
 
-    /// <summary>Verifies the selected claims in catalog order, collecting errors instead of stopping.</summary>
-    public void VerifyAll(IReadOnlyCollection<string>? patterns, IProgress<ClaimProgress>? progress = null, CancellationToken cancel = default)
+    /// <summary>Verifies the <see cref="Selection"/> in catalog order, collecting errors instead of stopping.</summary>
+    public void VerifyAll(IProgress<ClaimProgress>? progress = null, CancellationToken cancel = default)
     {
-        var selected = Catalog.Select(patterns);
-        StartBackgroundRuns(patterns, progress, cancel);
+        var selected = Selection;
+        StartBackgroundRuns(progress, cancel);
         for (int i = 0; i < selected.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -134,7 +143,10 @@ public sealed class ClaimSuite
     private ClaimOutcome ErrorOutcome(ClaimError error)
     {
         var claim = Catalog.Get(error.Id);
-        return new ClaimOutcome(claim.Id, claim.Title, claim.Statement, claim.Citation, Verdict.Inconclusive, "ERROR: " + error.Message, [], claim.Seeds, claim.SeedRuleDescription, ProfileName, claim.Experiment, [], [], 0)
+        string reason = "ERROR: " + error.Message;
+        return new ClaimOutcome(
+            claim.Id, claim.Title, claim.Statement, claim.Citation, Verdict.Inconclusive, reason, [], claim.Seeds, claim.SeedRuleDescription,
+            Settings.Profile, claim.Experiment, [], [], 0)
         {
             RunMinutes = [.. claim.AllExperiments.Select(e => new KeyValuePair<string, double>(e, 0))],
         };

@@ -1,5 +1,6 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
+using Grokking.Configuration;
 
 namespace Grokking.Claims;
 
@@ -110,13 +111,13 @@ public sealed class ClaimValidator(
         foreach (var setup in claim.AllExperiments.SelectMany(name => setups[name]))
         {
             string name = setup.Experiment.Name;
-            string profile = setup.Profile.ToString().ToLowerInvariant();
+            string profile = setup.Profile.Name;
             var seeds = setup.Members.Select(m => m.Seed).ToHashSet();
             string labels = string.Join("; ", setup.Members.Select(m => m.Label).Distinct());
             Require(setup.Members.Any(claim.Members.Matches), "members", $"matches no member of experiment '{name}' in profile {profile} ({labels})");
             Require(claim.Seeds.All(seeds.Contains), "seeds",
                 $"includes seeds the experiment '{name}' does not run in profile {profile} ({string.Join(",", seeds)})");
-            Require(setup.Profile == Configuration.Profile.Smoke || seeds.Count(claim.ReadsSeed) >= SeedVerdicts.MinimumSeeds, "seeds",
+            Require(setup.Profile == Profile.Smoke || seeds.Count(claim.ReadsSeed) >= SeedVerdicts.MinimumSeeds, "seeds",
                 $"reads fewer than {SeedVerdicts.MinimumSeeds} seeds of experiment '{name}' in profile {profile} ({string.Join(",", seeds)})");
             foreach (var problem in checks.Select(c => c.Check(setup.Options)).OfType<string>())
             {

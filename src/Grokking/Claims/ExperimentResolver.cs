@@ -36,7 +36,7 @@ public static class ExperimentResolver
 
     public static GrokkingOptions Resolve(ExperimentDefinition experiment, Profile profile, RuntimeOptions? runtime = null)
     {
-        string key = profile.ToString().ToLowerInvariant();
+        string key = profile.Name;
         var chain = new List<ExperimentDefinition>();
         for (var e = experiment; e is not null; e = e.Base)
         {

@@ -12,14 +12,18 @@ namespace Grokking.Claims;
 
 /// <summary>
 /// Shares expensive runs between claims, test classes and processes. The key is a hash of the resolved
-/// experiment configuration (minus runtime and output settings) and the engine version. Within a process one
-/// caller trains and the others wait for it; across processes (dotnet test beside grokking verify) an exclusive
-/// lock file does the same. An unfinished run directory (a killed job) is resumed from its last checkpoint.
+/// experiment configuration (minus runtime and output settings) and the engine version. Within one cache object
+/// (one per <see cref="ClaimSuite"/>) one caller trains and the others wait for it; across cache objects and
+/// processes (dotnet test beside grokking verify) an exclusive lock file does the same, and a finished run is read
+/// from its directory. An unfinished run directory (a killed job) is resumed from its last checkpoint.
 /// </summary>
 public sealed class RunCache(string root)
 {
     private const string CompleteMarker = "complete.json";
-    private static readonly ConcurrentDictionary<string, Lazy<CachedRun>> InProcess = new();
+
+    // The runs this object was asked for. Per object, not per process: a suite's results and the progress reporter
+    // of the caller that trains a run live as long as that suite, and a second suite starts from the disk cache.
+    private readonly ConcurrentDictionary<string, Lazy<CachedRun>> requested = new();
 
     public string Root { get; } = Path.GetFullPath(root);
 
@@ -40,16 +44,18 @@ public sealed class RunCache(string root)
     private string DirectoryFor(string experiment, GrokkingOptions options, torch.Device device) =>
         DirectoryOf(experiment, options, device.type == DeviceType.CUDA ? "cuda" : "cpu");
 
-    private static CachedRun GetOrTrain(string dir, string experiment, GrokkingOptions options, torch.Device device, IProgress<TrainingProgress>? progress, CancellationToken cancel)
+    private CachedRun GetOrTrain(
+        string dir, string experiment, GrokkingOptions options, torch.Device device, IProgress<TrainingProgress>? progress, CancellationToken cancel)
     {
-        var lazy = InProcess.GetOrAdd(dir, _ => new Lazy<CachedRun>(() => TrainOrLoad(experiment, options, dir, device, progress, cancel), LazyThreadSafetyMode.ExecutionAndPublication));
+        var lazy = requested.GetOrAdd(dir, _ => new Lazy<CachedRun>(
+            () => TrainOrLoad(experiment, options, dir, device, progress, cancel), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
             return lazy.Value;
         }
         catch
         {
-            InProcess.TryRemove(dir, out _); // a failed or cancelled attempt must not poison later callers
+            requested.TryRemove(dir, out _); // a failed or cancelled attempt must not poison later callers
             throw;
         }
     }
@@ -61,7 +67,7 @@ public sealed class RunCache(string root)
     public bool TrainIfUnrequested(string experiment, GrokkingOptions options, torch.Device device, CancellationToken cancel = default)
     {
         string dir = DirectoryFor(experiment, options, device);
-        if (InProcess.ContainsKey(dir))
+        if (requested.ContainsKey(dir))
         {
             return false;
         }

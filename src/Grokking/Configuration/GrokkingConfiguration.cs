@@ -27,7 +27,7 @@ public static class GrokkingConfiguration
         // JSON layers are merged here (arrays replace arrays); variables and --set address single keys on top.
         var merged = JsonLayers.Merge([
             JsonLayers.Read(Resource("defaults.json"), "defaults.json"),
-            JsonLayers.Read(Resource($"profile.{profile.ToString().ToLowerInvariant()}.json"), "profile"),
+            JsonLayers.Read(Resource($"profile.{profile.Name}.json"), "profile"),
             .. files]);
         return AddUpperLayers(new ConfigurationBuilder().AddInMemoryCollection(merged), sources, overrides).Build();
     }
@@ -50,9 +50,9 @@ public static class GrokkingConfiguration
             return Profile.Ci;
         }
 
-        return Enum.TryParse<Profile>(value.Trim(), ignoreCase: true, out var p) && Enum.IsDefined(p)
+        return ProfileNames.TryParse(value.Trim(), out var p)
             ? p
-            : throw new OptionsException("Profile", $"Invalid value for 'Profile': '{value}'; allowed: smoke, ci, paper");
+            : throw new OptionsException("Profile", $"Invalid value for 'Profile': '{value}'; allowed: {string.Join(", ", ProfileNames.All)}");
     }
 
     /// <summary>Parses "Section:Key=value" overrides (the CLI's --set).</summary>

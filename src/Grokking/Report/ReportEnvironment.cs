@@ -1,3 +1,5 @@
+using Grokking.Configuration;
+
 namespace Grokking.Report;
 
 /// <summary>Where and how a set of claims was verified (the report's environment block).</summary>
@@ -7,7 +9,7 @@ public sealed record ReportEnvironment(
     string LibTorchVersion,
     string Device,
     int Threads,
-    string Profile,
+    Profile Profile,
     string Machine,
     string LibStdCxxShim,
     DateTimeOffset Started,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Grokking.Claims.Contracts;
+using Grokking.Configuration;
 
 namespace Grokking.Report;
 
@@ -35,7 +36,7 @@ internal static class ReportText
         $"{counts.Inconclusive.ToString(CultureInfo.InvariantCulture)} {Badge(Verdict.Inconclusive)}");
 
     public static string EnvironmentLine(ReportEnvironment e) => string.Join(" · ",
-        $"profile {e.Profile}",
+        $"profile {e.Profile.Name}",
         $"device {e.Device}",
         $"{e.Threads.ToString(CultureInfo.InvariantCulture)} threads" + (e.ParallelRuns > 1 ? $" x {e.ParallelRuns.ToString(CultureInfo.InvariantCulture)} runs side by side" : ""),
         $"TorchSharp {e.TorchSharpVersion}",
@@ -98,11 +99,12 @@ internal static class ReportText
         $"section {outcome.Source.Section}",
         outcome.Source.Figure ?? "no figure");
 
-    public static string RunLine(ClaimOutcome outcome) => $"Profile: {outcome.Profile} · experiment: {outcome.Experiment}";
+    public static string RunLine(ClaimOutcome outcome) => $"Profile: {outcome.Profile.Name} · experiment: {outcome.Experiment}";
 
     public static string SetupLine(ClaimOutcome outcome) => outcome.ProfileChanges.Count == 0
         ? $"Setup: the paper profile's (training {Minutes(outcome.TrainMinutes)} min)"
-        : $"Setup: the paper's except ({outcome.Profile}, training {Minutes(outcome.TrainMinutes)} min): " + string.Join("; ", outcome.ProfileChanges);
+        : $"Setup: the paper's except ({outcome.Profile.Name}, training {Minutes(outcome.TrainMinutes)} min): "
+            + string.Join("; ", outcome.ProfileChanges);
 
     /// <summary>G4, except that step counts (10^4 to 10^7) print whole: G4 would show 12000 as 1.2E+04.</summary>
     public static string Number(double value) =>

@@ -14,7 +14,7 @@ public static class SuiteReport
             runtime.LibTorchVersion,
             runtime.DeviceName,
             runtime.Threads,
-            suite.ProfileName,
+            suite.Settings.Profile,
             $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
             runtime.Compatibility.Decision.Describe(),
             suite.Started,

@@ -1,13 +1,14 @@
 using Grokking.Claims;
 using Grokking.Claims.Baselines;
 using Grokking.Claims.Contracts;
+using Grokking.Configuration;
 
 namespace Grokking.Tests.Unit.Claims;
 
 public class BaselineStoreTests
 {
     private static BaselineSnapshot Snapshot(Verdict verdict, double point1, string label = "point 1") =>
-        new("MC-1", "ci", verdict, [new BaselineMetric("point1", label, point1, 10), new BaselineMetric("ratio", "ratio", 4.1, 0.4)]);
+        new("MC-1", Profile.Ci, verdict, [new BaselineMetric("point1", label, point1, 10), new BaselineMetric("ratio", "ratio", 4.1, 0.4)]);
 
     [Fact]
     public void Metrics_match_by_key_so_a_reworded_label_keeps_the_baseline()
@@ -24,12 +25,12 @@ public class BaselineStoreTests
     {
         var store = new BaselineStore(Temp());
         Write(store, Snapshot(Verdict.Confirmed, 585));
-        File.WriteAllText(store.ReceivedPath("ci", "MC-1"), "stale");
+        File.WriteAllText(store.ReceivedPath(Profile.Ci, "MC-1"), "stale");
 
         var result = store.Compare(Snapshot(Verdict.Confirmed, 590));
 
         result.Matches.Should().BeTrue();
-        File.Exists(store.ReceivedPath("ci", "MC-1")).Should().BeFalse();
+        File.Exists(store.ReceivedPath(Profile.Ci, "MC-1")).Should().BeFalse();
     }
 
     [Fact]
@@ -42,7 +43,7 @@ public class BaselineStoreTests
 
         result.Matches.Should().BeFalse();
         result.Differences.Should().ContainSingle().Which.Should().Contain("'point1' (point 1)").And.Contain("accepted 585").And.Contain("now 700");
-        File.Exists(store.ReceivedPath("ci", "MC-1")).Should().BeTrue();
+        File.Exists(store.ReceivedPath(Profile.Ci, "MC-1")).Should().BeTrue();
     }
 
     [Theory]
@@ -75,7 +76,7 @@ public class BaselineStoreTests
         first.Matches.Should().BeFalse();
         first.Differences.Should().ContainSingle(d => d.Contains("no accepted baseline", StringComparison.Ordinal));
 
-        store.Accept("ci", ["MC-1"]).Should().Equal("MC-1");
+        store.Accept(Profile.Ci, ["MC-1"]).Should().Equal("MC-1");
         store.Compare(Snapshot(Verdict.Confirmed, 585)).Matches.Should().BeTrue();
     }
 

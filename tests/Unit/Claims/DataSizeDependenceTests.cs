@@ -1,5 +1,6 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
+using Grokking.Configuration;
 
 namespace Grokking.Tests.Unit.Claims;
 
@@ -52,7 +53,7 @@ public class DataSizeDependenceTests
                 : [new("accuracyLevel", 0.95, "r"), new("timeSlack", 0.1, "r")],
         };
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
-        return new DataSizeDependence().Analyze(new ClaimContext(claim, result, "dir", "ci", report));
+        return new DataSizeDependence().Analyze(new ClaimContext(claim, result, "dir", Profile.Ci, report));
     }
 
     private static long? Paper(long seed, double r) => r < 0.25 ? null : (long)(Math.Round(3000 / r / 100) * 100);

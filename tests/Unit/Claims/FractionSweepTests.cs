@@ -1,12 +1,18 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
+using Grokking.Configuration;
 
 namespace Grokking.Tests.Unit.Claims;
 
 public class FractionSweepTests
 {
     private static ClaimContext Context(IReadOnlyList<double> fractions, Func<long, double, long?> testStep) =>
-        new(new ClaimDefinition { Id = "PG-6", Seeds = [0, 1, 2], Members = new MemberFilter() }, FractionSweepRun.Of(fractions, 3000, testStep), "dir", "ci", "report");
+        new(
+            new ClaimDefinition { Id = "PG-6", Seeds = [0, 1, 2], Members = new MemberFilter() },
+            FractionSweepRun.Of(fractions, 3000, testStep),
+            "dir",
+            Profile.Ci,
+            "report");
 
     [Fact]
     public void The_grokking_run_is_the_smallest_fraction_every_seed_generalizes_at_and_the_fast_run_the_largest()

@@ -1,6 +1,7 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
 using Grokking.Training;
+using Grokking.Configuration;
 
 namespace Grokking.Tests.Unit.Claims;
 
@@ -59,7 +60,7 @@ public class ImageGrokkingTests
             ],
         };
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
-        return new ImageGrokking().Analyze(new ClaimContext(claim, result, "dir", "ci", report));
+        return new ImageGrokking().Analyze(new ClaimContext(claim, result, "dir", Profile.Ci, report));
     }
 
     /// <summary>The paper's picture: alpha 8 fits at 1,000 and its test accuracy rises at 30,000; alpha 1 fits at 800 with test at 500.</summary>

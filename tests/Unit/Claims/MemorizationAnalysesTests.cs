@@ -44,7 +44,7 @@ public class MemorizationAnalysesTests
             Interrupted = false,
         };
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
-        return analysis.Analyze(new ClaimContext(claim, result, "dir", "ci", report));
+        return analysis.Analyze(new ClaimContext(claim, result, "dir", Profile.Ci, report));
     }
 
     private static ClaimDefinition Mc1() => new()

@@ -1,6 +1,7 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
 using Grokking.Training;
+using Grokking.Configuration;
 
 namespace Grokking.Tests.Unit.Claims;
 
@@ -304,7 +305,7 @@ public class OmnigrokAnalysesTests
             Interrupted = false,
         };
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
-        return analysis.Analyze(new ClaimContext(claim, result, "dir", "ci", report));
+        return analysis.Analyze(new ClaimContext(claim, result, "dir", Profile.Ci, report));
     }
 
     private static MeasuredValue Measured(AnalysisResult result, string key) => result.Measured.Single(m => m.Key == key);

@@ -1,6 +1,7 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
 using Grokking.Training;
+using Grokking.Configuration;
 
 namespace Grokking.Tests.Unit.Claims;
 
@@ -215,8 +216,11 @@ public class OmnigrokNormAnalysesTests
     {
         var claim = Og5(ConstrainedDegrokking.ConstrainedExperiment);
         string report = ReportDirectory();
-        var constrained = new ClaimContext(claim, Run(0.8, 0, held), "dir-constrained", "ci", report) { Experiment = ConstrainedDegrokking.ConstrainedExperiment };
-        var context = new ClaimContext(claim, Run(1, 1, free), "dir", "ci", report)
+        var constrained = new ClaimContext(claim, Run(0.8, 0, held), "dir-constrained", Profile.Ci, report)
+        {
+            Experiment = ConstrainedDegrokking.ConstrainedExperiment,
+        };
+        var context = new ClaimContext(claim, Run(1, 1, free), "dir", Profile.Ci, report)
         {
             Companions = new Dictionary<string, ClaimContext> { [ConstrainedDegrokking.ConstrainedExperiment] = constrained },
         };
@@ -284,8 +288,8 @@ public class OmnigrokNormAnalysesTests
     public void OG5_throws_when_the_claim_has_no_constrained_companion()
     {
         var claim = Og5();
-        var other = new ClaimContext(claim, Run(0.8, 0, _ => (200, 600)), "dir-other", "ci", ReportDirectory()) { Experiment = "og-other" };
-        var context = new ClaimContext(claim, Run(1, 1, Grokking), "dir", "ci", ReportDirectory())
+        var other = new ClaimContext(claim, Run(0.8, 0, _ => (200, 600)), "dir-other", Profile.Ci, ReportDirectory()) { Experiment = "og-other" };
+        var context = new ClaimContext(claim, Run(1, 1, Grokking), "dir", Profile.Ci, ReportDirectory())
         {
             Companions = new Dictionary<string, ClaimContext> { ["og-other"] = other },
         };

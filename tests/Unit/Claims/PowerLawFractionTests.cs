@@ -1,5 +1,6 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
+using Grokking.Configuration;
 
 namespace Grokking.Tests.Unit.Claims;
 
@@ -29,7 +30,7 @@ public class PowerLawFractionTests
             RuleParameters = [new("valLevel", 0.95, "r"), new("minFractions", 3, "r"), new("minRSquared", 0.9, "r")],
         };
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
-        return new PowerLawFraction().Analyze(new ClaimContext(claim, result, "dir", "ci", report));
+        return new PowerLawFraction().Analyze(new ClaimContext(claim, result, "dir", Profile.Ci, report));
     }
 
     private static double Value(AnalysisResult result, string key) => result.Measured.Single(m => m.Key == key).Value;

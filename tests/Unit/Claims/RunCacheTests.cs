@@ -40,6 +40,24 @@ public class RunCacheTests
     }
 
     [Fact]
+    public void Two_caches_over_one_directory_share_the_disk_and_nothing_else()
+    {
+        var options = EngineFixtures.Small("Train:Steps=20");
+        string root = EngineFixtures.TempDirectory();
+        var first = new RunCache(root);
+        var second = new RunCache(root);
+        var trained = first.GetOrTrain("two-caches", options, torch.CPU);
+
+        // What one cache was asked for is its own: the other has not been asked, and reads the finished run from disk.
+        first.TrainIfUnrequested("two-caches", options, torch.CPU).Should().BeFalse();
+        second.TrainIfUnrequested("two-caches", options, torch.CPU).Should().BeTrue();
+        var read = second.GetOrTrain("two-caches", options, torch.CPU);
+        read.Should().NotBeSameAs(trained);
+        read.FromCache.Should().BeTrue();
+        read.Directory.Should().Be(trained.Directory);
+    }
+
+    [Fact]
     public async Task Runs_trained_side_by_side_match_the_same_runs_trained_alone()
     {
         // Every random draw comes from a per-member generator, so two trainings on two threads cannot disturb each

@@ -1,6 +1,7 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
 using Grokking.Training;
+using Grokking.Configuration;
 
 namespace Grokking.Tests.Unit.Claims;
 
@@ -115,7 +116,7 @@ internal static class SlingshotRun
     {
         var claim = new ClaimDefinition { Id = id, Experiment = "pg-slingshot", Seeds = [0, 1, 2], Members = new MemberFilter(), RuleParameters = [.. tolerances] };
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
-        return new ClaimContext(claim, result, "dir", "ci", report);
+        return new ClaimContext(claim, result, "dir", Profile.Ci, report);
     }
 
     /// <summary>The spike rule both claims share: baseline 20 steps, a rise of half the level, one onset per 30 steps.</summary>

@@ -1,6 +1,7 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
 using Grokking.Training;
+using Grokking.Configuration;
 
 namespace Grokking.Tests.Unit.Claims;
 
@@ -68,7 +69,7 @@ public class SpectralSignatureVerdictTests
             RuleParameters = [new("window", Window, "r"), new("minAbsRho", 0.5, "r"), new("alpha", 0.05, "r"), new("minMembers", 9, "r")],
         };
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
-        return new SpectralSignature().Analyze(new ClaimContext(claim, result, "dir", "ci", report));
+        return new SpectralSignature().Analyze(new ClaimContext(claim, result, "dir", Profile.Ci, report));
     }
 
     private static double Value(AnalysisResult result, string key) => result.Measured.Single(m => m.Key == key).Value;

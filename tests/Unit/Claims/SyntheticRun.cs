@@ -109,7 +109,7 @@ internal sealed class SyntheticRun : IDisposable
             Members = new MemberFilter(),
             RuleParameters = [.. tolerances.Select(t => new RuleParameter(t.Name, t.Value, "test"))],
         };
-        return new ClaimContext(claim, Result(), Directory, "ci", Report, Options, CPU);
+        return new ClaimContext(claim, Result(), Directory, Profile.Ci, Report, Options, CPU);
     }
 
     public void Dispose()

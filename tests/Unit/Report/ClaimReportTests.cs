@@ -2,6 +2,7 @@ using System.Text.Json;
 using Grokking.Claims;
 using Grokking.Report;
 using Grokking.Claims.Contracts;
+using Grokking.Configuration;
 
 namespace Grokking.Tests.Unit.Report;
 
@@ -113,7 +114,7 @@ public sealed class ClaimReportTests : IDisposable
         LibTorchVersion: "2.7.1",
         Device: "cpu",
         Threads: 16,
-        Profile: "smoke",
+        Profile: Profile.Smoke,
         Machine: "test-host",
         LibStdCxxShim: "not needed",
         Started: new DateTimeOffset(2025, 11, 22, 20, 0, 0, TimeSpan.Zero),
@@ -146,7 +147,7 @@ public sealed class ClaimReportTests : IDisposable
             ],
             Seeds: [1, 2, 3],
             SeedCombination: "median",
-            Profile: "smoke",
+            Profile: Profile.Smoke,
             Experiment: "modular-addition",
             Choices: ["p = 97", "AdamW, weight decay 1"],
             Figures: [new ClaimFigure("Accuracy", figure, null)],

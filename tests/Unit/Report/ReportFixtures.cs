@@ -1,5 +1,6 @@
 using Grokking.Claims.Contracts;
 using Grokking.Report;
+using Grokking.Configuration;
 
 namespace Grokking.Tests.Unit.Report;
 
@@ -12,7 +13,7 @@ internal static class ReportFixtures
         LibTorchVersion: "2.7.1",
         Device: "cpu",
         Threads: 16,
-        Profile: "ci",
+        Profile: Profile.Ci,
         Machine: "test-host",
         LibStdCxxShim: "not needed",
         Started: new DateTimeOffset(2025, 11, 22, 20, 0, 0, TimeSpan.Zero),
@@ -32,7 +33,7 @@ internal static class ReportFixtures
         ],
         Seeds: [1, 2],
         SeedCombination: "median",
-        Profile: "ci",
+        Profile: Profile.Ci,
         Experiment: "modular-addition (p59-d64; trained in 1200 s)",
         Choices: ["p = 59"],
         Figures: [new ClaimFigure("Accuracy", "figures/mc1.png", null)],

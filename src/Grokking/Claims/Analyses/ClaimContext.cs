@@ -14,7 +14,7 @@ public sealed record ClaimContext(
     ClaimDefinition Claim,
     TrainingResult Result,
     string RunDirectory,
-    string Profile,
+    Profile Profile,
     string ReportDirectory,
     GrokkingOptions? Options = null,
     Device? Device = null,

@@ -1,8 +1,10 @@
 using Grokking.Claims.Contracts;
+using Grokking.Configuration;
+
 namespace Grokking.Claims.Baselines;
 
 /// <summary>The part of a claim's outcome that is pinned by a baseline: the verdict exactly, the numbers within tolerance.</summary>
-public sealed record BaselineSnapshot(string Id, string Profile, Verdict Verdict, IReadOnlyList<BaselineMetric> Metrics)
+public sealed record BaselineSnapshot(string Id, Profile Profile, Verdict Verdict, IReadOnlyList<BaselineMetric> Metrics)
 {
     public static BaselineSnapshot From(ClaimOutcome outcome, BaselineTolerance tolerance) => new(
         outcome.Id,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Grokking.Configuration;
 using Grokking.Runtime;
 
 namespace Grokking.Claims.Baselines;
@@ -22,9 +23,9 @@ public sealed class BaselineStore(string baselinesDirectory)
 
     public string Root { get; } = Path.GetFullPath(baselinesDirectory);
 
-    public string VerifiedPath(string profile, string id) => Path.Combine(Root, profile, $"{id}.verified.json");
+    public string VerifiedPath(Profile profile, string id) => Path.Combine(Root, profile.Name, $"{id}.verified.json");
 
-    public string ReceivedPath(string profile, string id) => Path.Combine(Root, profile, $"{id}.received.json");
+    public string ReceivedPath(Profile profile, string id) => Path.Combine(Root, profile.Name, $"{id}.received.json");
 
     public BaselineComparison Compare(BaselineSnapshot received)
     {
@@ -33,7 +34,7 @@ public sealed class BaselineStore(string baselinesDirectory)
         var differences = new List<string>();
         if (!File.Exists(verifiedPath))
         {
-            differences.Add($"no accepted baseline {Path.GetFileName(verifiedPath)} for profile {received.Profile}");
+            differences.Add($"no accepted baseline {Path.GetFileName(verifiedPath)} for profile {received.Profile.Name}");
         }
         else
         {
@@ -86,9 +87,9 @@ public sealed class BaselineStore(string baselinesDirectory)
     }
 
     /// <summary>Moves received files over verified ones; returns the ids accepted.</summary>
-    public IReadOnlyList<string> Accept(string profile, IReadOnlyCollection<string>? ids)
+    public IReadOnlyList<string> Accept(Profile profile, IReadOnlyCollection<string>? ids)
     {
-        string dir = Path.Combine(Root, profile);
+        string dir = Path.Combine(Root, profile.Name);
         var accepted = new List<string>();
         foreach (string received in Directory.Exists(dir) ? Directory.GetFiles(dir, "*.received.json").Order().ToArray() : [])
         {

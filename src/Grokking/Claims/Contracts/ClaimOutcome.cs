@@ -1,3 +1,5 @@
+using Grokking.Configuration;
+
 namespace Grokking.Claims.Contracts;
 
 /// <summary>What a claim's analysis concluded.</summary>
@@ -11,7 +13,7 @@ public sealed record ClaimOutcome(
     IReadOnlyList<MeasuredValue> Measured,
     IReadOnlyList<long> Seeds,
     string SeedCombination,
-    string Profile,
+    Profile Profile,
     string Experiment,
     IReadOnlyList<string> Choices,
     IReadOnlyList<ClaimFigure> Figures,
