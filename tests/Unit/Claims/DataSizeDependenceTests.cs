@@ -56,6 +56,35 @@ public class DataSizeDependenceTests
         return new DataSizeDependence().Analyze(new ClaimContext(claim, result, "dir", Profile.Ci, report));
     }
 
+    private static ClaimDefinition Og7(params RuleParameter[] extra) => new()
+    {
+        Id = "OG-7",
+        Analysis = "data-size-dependence",
+        Paper = [new PaperValue("critical fraction", 0.25)],
+        RuleParameters = [new("accuracyLevel", 0.95, "r"), new("timeSlack", 0.1, "r"), .. extra],
+    };
+
+    [Fact]
+    public void The_critical_factor_is_optional_and_at_least_one()
+    {
+        Og7().ParametersAs<DataSizeDependence.Parameters>().Should().Be(new DataSizeDependence.Parameters(0.95, 0.1, 0.25, null));
+        Og7(new RuleParameter("criticalFactor", 1.5, "r")).ParametersAs<DataSizeDependence.Parameters>().CriticalFactor.Should().Be(1.5);
+
+        var below = () => Og7(new RuleParameter("criticalFactor", 0.5, "r")).ParametersAs<DataSizeDependence.Parameters>();
+        below.Should().Throw<ClaimDefinitionException>().WithMessage("*'ruleParameters.criticalFactor' is 0.5, outside its range*");
+    }
+
+    [Fact]
+    public void The_papers_critical_fraction_is_required()
+    {
+        var claim = Og7();
+        claim.Paper = [];
+
+        var act = () => claim.ParametersAs<DataSizeDependence.Parameters>();
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage("*'paper.critical fraction' is missing*");
+    }
+
     private static long? Paper(long seed, double r) => r < 0.25 ? null : (long)(Math.Round(3000 / r / 100) * 100);
 
     [Fact]

@@ -544,6 +544,22 @@ public class OmnigrokAnalysesTests
         ],
     };
 
+    [Fact]
+    public void OG3_parameters_need_a_whole_number_of_decays_and_a_positive_decay_range()
+    {
+        var fractional = Og3();
+        fractional.RuleParameters = [.. fractional.RuleParameters.Select(p => p.Name == "minDecays" ? p with { Value = 4.5 } : p)];
+        var zero = Og3();
+        zero.RuleParameters = [.. zero.RuleParameters.Select(p => p.Name == "minDecay" ? p with { Value = 0 } : p)];
+
+        Og3().ParametersAs<DecayTimeScaling.Parameters>().MinDecays.Should().Be(5);
+        Og3().ParametersAs<DecayTimeScaling.Parameters>().PaperSlope.Should().Be(-1);
+        fractional.Invoking(c => c.ParametersAs<DecayTimeScaling.Parameters>()).Should().Throw<ClaimDefinitionException>()
+            .WithMessage("*'ruleParameters.minDecays' is 4.5, but it counts*");
+        zero.Invoking(c => c.ParametersAs<DecayTimeScaling.Parameters>()).Should().Throw<ClaimDefinitionException>()
+            .WithMessage("*'ruleParameters.minDecay' is 0, outside its range*");
+    }
+
     /// <summary>
     /// alpha-2 members over <see cref="Decays"/> x 3 seeds, plus two that OG-3 must ignore (alpha 2 wd 0 and alpha 0.5
     /// wd 0.1, both never generalizing).

@@ -24,7 +24,7 @@ public sealed class PeriodicAnalysesTests
 
     private static readonly DropRules Rules = new(From: 0.99, To: 0.5, FallWithinEpochs: 20, WindowEpochs: 20, ValJump: 0.005, LrFall: 0.1, GradSpike: 3, GradBaselineEpochs: 100);
 
-    private static readonly EffectiveLrSawtooth.Limits Limits = new(MinDrops: 2, MinShare: 0.66, MinRho: 0.8);
+    private static readonly EffectiveLrSawtooth.Limits Limits = new(RobustVal, MinDrops: 2, MinShare: 0.66, MinRho: 0.8, Rules);
 
     private enum Between
     {
@@ -97,6 +97,37 @@ public sealed class PeriodicAnalysesTests
     /// <summary>A member with hand-made drops in the phase from epoch 50 to the robust point 2 at epoch 1000.</summary>
     private static PeriodicMember WithDrops(IReadOnlyList<TrainDrop> drops, double? diverged = null) =>
         new("pb-layernorm-2", Spec(4), new GrokkingPoints(Memorized, 0.3, 1100, 1000, 1.0, diverged), new PeriodicSeries([], [], [], [], []), drops, 3000);
+
+    // ---------------------------------------------------------------- parameters (claim file -> record)
+
+    /// <summary>PB-3's rule parameters as the loader sees them once blocks pb-robust-point-2 and pb-drop-rules are included.</summary>
+    private static ClaimDefinition Pb3(double minShare = 0.66, double minDrops = 2) => new()
+    {
+        Id = "PB-3",
+        Analysis = "effective-lr-sawtooth",
+        RuleParameters =
+        [
+            new("robustValAccuracy", 0.99, "r"), new("minDrops", minDrops, "r"), new("minMatchedShare", minShare, "r"), new("minSawtoothRho", 0.8, "r"),
+            new("dropFrom", 0.99, "r"), new("dropTo", 0.5, "r"), new("fallWithinEpochs", 20, "r"), new("windowEpochs", 20, "r"),
+            new("valJump", 0.005, "r"), new("lrFall", 0.1, "r"), new("gradSpike", 3, "r"), new("gradBaselineEpochs", 100, "r"),
+        ],
+    };
+
+    [Fact]
+    public void PB3_parameters_bind_the_drop_rules_group_from_the_flat_claim_file_names()
+    {
+        Pb3().ParametersAs<EffectiveLrSawtooth.Limits>().Should().Be(Limits);
+    }
+
+    [Fact]
+    public void PB3_parameters_reject_a_share_outside_0_1_and_a_fractional_drop_count()
+    {
+        var negative = () => Pb3(minShare: -0.1).ParametersAs<EffectiveLrSawtooth.Limits>();
+        var fractional = () => Pb3(minDrops: 2.5).ParametersAs<EffectiveLrSawtooth.Limits>();
+
+        negative.Should().Throw<ClaimDefinitionException>().WithMessage("*'ruleParameters.minMatchedShare' is -0.1, outside its range [0, 1]");
+        fractional.Should().Throw<ClaimDefinitionException>().WithMessage("*'ruleParameters.minDrops' is 2.5, but it counts*");
+    }
 
     // ---------------------------------------------------------------- PB-1: LayerNormGroks
 
@@ -315,7 +346,7 @@ public sealed class PeriodicAnalysesTests
     {
         var m = Member(Saw(800, [200, 400, 600]), SawPoints());
 
-        var finding = EffectiveLrSawtooth.Judge(m, Rules, Limits);
+        var finding = EffectiveLrSawtooth.Judge(m, Limits);
 
         finding.Verdict.Should().Be(Verdict.Confirmed);
         finding.Reason.Should().Be("drops at epoch(s) 200, 400, 600; effective-lr spike at 3, effective-gradient spike at 3 of 3; effective lr rising in 2 of 2 interval(s) (rho 1.00, 1.00)");
@@ -324,7 +355,7 @@ public sealed class PeriodicAnalysesTests
     [Fact]
     public void PB3_fewer_drops_than_required_have_no_teeth_and_refute()
     {
-        var finding = EffectiveLrSawtooth.Judge(Member(Saw(800, [400]), SawPoints()), Rules, Limits);
+        var finding = EffectiveLrSawtooth.Judge(Member(Saw(800, [400]), SawPoints()), Limits);
 
         finding.Verdict.Should().Be(Verdict.Refuted);
         finding.Reason.Should().Be("drops at epoch(s) 400 in the grokking phase: fewer than 2, no saw-tooth to speak of");
@@ -333,7 +364,7 @@ public sealed class PeriodicAnalysesTests
     [Fact]
     public void PB3_fewer_drops_than_required_in_a_diverged_seed_are_inconclusive()
     {
-        var finding = EffectiveLrSawtooth.Judge(Member(Saw(800, [400]), SawPoints(diverged: 790)), Rules, Limits);
+        var finding = EffectiveLrSawtooth.Judge(Member(Saw(800, [400]), SawPoints(diverged: 790)), Limits);
 
         finding.Verdict.Should().Be(Verdict.Inconclusive);
         finding.Diverged.Should().BeTrue();
@@ -345,7 +376,7 @@ public sealed class PeriodicAnalysesTests
     {
         var m = Member(Saw(800, [200, 400, 600], lrFalls: false), SawPoints());
 
-        var finding = EffectiveLrSawtooth.Judge(m, Rules, Limits);
+        var finding = EffectiveLrSawtooth.Judge(m, Limits);
 
         m.Drops.Should().AllSatisfy(d => d.LrFall.Should().BeLessThan(Rules.LrFall));
         finding.Verdict.Should().Be(Verdict.Refuted);
@@ -358,7 +389,7 @@ public sealed class PeriodicAnalysesTests
     {
         var m = Member(Saw(800, [200, 400, 600], gradSpikes: false), SawPoints());
 
-        var finding = EffectiveLrSawtooth.Judge(m, Rules, Limits);
+        var finding = EffectiveLrSawtooth.Judge(m, Limits);
 
         m.Drops.Should().AllSatisfy(d => d.GradRatio.Should().Be(1));
         finding.Verdict.Should().Be(Verdict.Refuted);
@@ -371,7 +402,7 @@ public sealed class PeriodicAnalysesTests
     {
         var m = Member(Saw(800, [200, 400, 600], between: Between.Falling), SawPoints());
 
-        var finding = EffectiveLrSawtooth.Judge(m, Rules, Limits);
+        var finding = EffectiveLrSawtooth.Judge(m, Limits);
 
         PeriodicEvents.IntervalRises(m.Series, m.Drops, Rules.WindowEpochs).Should().Equal(new[] { -1.0, -1.0 }, (a, b) => Math.Abs(a - b) < 1e-12);
         finding.Verdict.Should().Be(Verdict.Refuted);
@@ -384,7 +415,7 @@ public sealed class PeriodicAnalysesTests
     {
         var m = Member(Saw(800, [200, 400, 600], between: Between.Shuffled), SawPoints());
 
-        var finding = EffectiveLrSawtooth.Judge(m, Rules, Limits);
+        var finding = EffectiveLrSawtooth.Judge(m, Limits);
 
         var rises = PeriodicEvents.IntervalRises(m.Series, m.Drops, Rules.WindowEpochs);
         rises.Should().HaveCount(2).And.AllSatisfy(rho => rho.Should().BeLessThan(Limits.MinRho));
@@ -398,7 +429,7 @@ public sealed class PeriodicAnalysesTests
     {
         var m = Member(Saw(800, [200, 400, 600], lrFalls: false, gradSpikes: false, between: Between.Falling), SawPoints());
 
-        var finding = EffectiveLrSawtooth.Judge(m, Rules, Limits);
+        var finding = EffectiveLrSawtooth.Judge(m, Limits);
 
         finding.Verdict.Should().Be(Verdict.Refuted);
         finding.Reason.Should().EndWith(": too few effective-lr spikes, too few effective-gradient spikes, the effective lr is not saw-toothed (share >= 0.66 required)");
@@ -407,7 +438,7 @@ public sealed class PeriodicAnalysesTests
     [Fact]
     public void PB3_a_seed_that_never_memorizes_is_inconclusive()
     {
-        var finding = EffectiveLrSawtooth.Judge(Member(Saw(800, [200, 400, 600]), NeverMemorized()), Rules, Limits);
+        var finding = EffectiveLrSawtooth.Judge(Member(Saw(800, [200, 400, 600]), NeverMemorized()), Limits);
 
         finding.Verdict.Should().Be(Verdict.Inconclusive);
         finding.Reason.Should().Be("never reached 100% train accuracy within 800 epochs");
@@ -419,7 +450,7 @@ public sealed class PeriodicAnalysesTests
         // Recovery at 230, next drop at 240: with the 20-epoch window trimmed from both ends nothing is left.
         var m = Member(Saw(800, [200, 240]), SawPoints());
 
-        var finding = EffectiveLrSawtooth.Judge(m, Rules, Limits);
+        var finding = EffectiveLrSawtooth.Judge(m, Limits);
 
         m.Drops.Should().HaveCount(2);
         PeriodicEvents.IntervalRises(m.Series, m.Drops, Rules.WindowEpochs).Should().BeEmpty();
@@ -430,7 +461,7 @@ public sealed class PeriodicAnalysesTests
     [Fact]
     public void PB3_confirming_evidence_from_a_diverged_seed_is_inconclusive()
     {
-        var finding = EffectiveLrSawtooth.Judge(Member(Saw(800, [200, 400, 600]), SawPoints(diverged: 790)), Rules, Limits);
+        var finding = EffectiveLrSawtooth.Judge(Member(Saw(800, [200, 400, 600]), SawPoints(diverged: 790)), Limits);
 
         finding.Verdict.Should().Be(Verdict.Inconclusive);
         finding.Diverged.Should().BeTrue();

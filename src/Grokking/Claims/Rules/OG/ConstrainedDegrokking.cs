@@ -13,56 +13,87 @@ namespace Grokking.Claims.Rules.OG;
 /// generalizes within the budget; INCONCLUSIVE when the unconstrained run never groks (no gap to shrink) or a run
 /// never fits.
 /// </summary>
-public sealed class ConstrainedDegrokking : LegacyClaimAnalysis
+public sealed class ConstrainedDegrokking : ClaimAnalysis<ConstrainedDegrokking.Parameters>
 {
     public const string ConstrainedExperiment = "og-modular-constrained";
 
     public override string Name => "constrained-degrokking";
 
-    public override IReadOnlyList<string> RequiredTolerances => ["accuracyLevel", "maxGapRatio"];
+    public override SeedRule SeedRule => SeedRule.EverySeed;
 
-    public override IReadOnlyList<string> RequiredPaperValues => [];
+    /// <summary>
+    /// OG-5's rule: the level that marks fitting and generalizing, and the largest constrained / unconstrained gap
+    /// that still reads as "rise together" (above 1 the gap did not shrink at all).
+    /// </summary>
+    public sealed record Parameters(
+        [Within(0, 1)] double AccuracyLevel,
+        [Within(0, 1)] double MaxGapRatio);
 
-    public override AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
     {
-        var claim = context.Claim;
-        double level = claim.ToleranceOf("accuracyLevel");
-        double maxRatio = claim.ToleranceOf("maxGapRatio");
         var constrained = context.Companion(ConstrainedExperiment);
-
-        var free = context.Members.ToDictionary(m => m.Seed, m => AccuracyTimes.Of(context.Result, m.Index, level));
-        var held = constrained.Members.ToDictionary(m => m.Seed, m => AccuracyTimes.Of(constrained.Result, m.Index, level));
+        var free = Times(context, parameters.AccuracyLevel);
+        var held = Times(constrained, parameters.AccuracyLevel);
         var seeds = free.Keys.Intersect(held.Keys).Order().ToList();
-        var ratios = new List<double>();
-        var findings = new List<SeedFinding>();
-        foreach (long seed in seeds)
+        var findings = seeds.Select(s => Judge(s, free[s], held[s], parameters)).ToList();
+        var (verdict, reason) = SeedVerdicts.Combine(findings);
+        var ratios = seeds.Select(s => GapRatio(free[s], held[s])).ToList();
+        return new AnalysisResult(verdict, reason, Values(seeds, free, held, ratios, parameters), [Figure(context, constrained)]);
+    }
+
+    private static Dictionary<long, AccuracyTimes> Times(ClaimContext arm, double level) =>
+        arm.Members.ToDictionary(m => m.Seed, m => AccuracyTimes.Of(arm.Result, m.Index, level));
+
+    /// <summary>The constrained run's grokking gap over the unconstrained one's (train to test at the level).</summary>
+    private static double GapRatio(AccuracyTimes u, AccuracyTimes c) => (c.TestStep - c.TrainStep) / (u.TestStep - u.TrainStep);
+
+    private static SeedFinding Judge(long seed, AccuracyTimes u, AccuracyTimes c, Parameters p)
+    {
+        double gapU = u.TestStep - u.TrainStep;
+        double gapC = c.TestStep - c.TrainStep;
+        double ratio = GapRatio(u, c);
+        static string Show(double step) => AccuracyTimes.Show(step);
+        string text = $"unconstrained train {Show(u.TrainStep)} / test {Show(u.TestStep)} (gap {Show(gapU)}), "
+            + $"constrained train {Show(c.TrainStep)} / test {Show(c.TestStep)} (gap {Show(gapC)})";
+        bool diverged = u.Diverged || c.Diverged;
+        return !double.IsFinite(c.TrainStep) || !double.IsFinite(u.TrainStep)
+                ? new SeedFinding(seed, Verdict.Inconclusive, $"a run never reached {p.AccuracyLevel:P0} train accuracy: {text}", diverged)
+            : !double.IsFinite(c.TestStep)
+                ? new SeedFinding(seed, diverged ? Verdict.Inconclusive : Verdict.Refuted,
+                    $"the constrained model fits but never generalizes within the budget: {text}", diverged)
+            : !double.IsFinite(u.TestStep) || gapU <= 0
+                ? new SeedFinding(seed, Verdict.Inconclusive, $"the unconstrained run has no grokking gap to shrink: {text}", diverged)
+            : ratio <= p.MaxGapRatio
+                ? new SeedFinding(seed, Verdict.Confirmed, $"gap ratio {ratio:0.###} (<= {p.MaxGapRatio}): {text}", diverged)
+                : new SeedFinding(seed, Verdict.Refuted, $"gap ratio {ratio:0.###} (> {p.MaxGapRatio}): {text}", diverged);
+    }
+
+    private static List<MeasuredValue> Values(
+        List<long> seeds, Dictionary<long, AccuracyTimes> free, Dictionary<long, AccuracyTimes> held, List<double> ratios, Parameters p)
+    {
+        string level = $"{p.AccuracyLevel:P0}";
+        MeasuredValue Steps(string name, string key, Func<long, double> step)
         {
-            var (u, c) = (free[seed], held[seed]);
-            double gapU = u.TestStep - u.TrainStep;
-            double gapC = c.TestStep - c.TrainStep;
-            double ratio = gapC / gapU;
-            ratios.Add(ratio);
-            string text = $"unconstrained train {AccuracyTimes.Show(u.TrainStep)} / test {AccuracyTimes.Show(u.TestStep)} (gap {AccuracyTimes.Show(gapU)}), constrained train {AccuracyTimes.Show(c.TrainStep)} / test {AccuracyTimes.Show(c.TestStep)} (gap {AccuracyTimes.Show(gapC)})";
-            bool diverged = u.Diverged || c.Diverged;
-            findings.Add(
-                !double.IsFinite(c.TrainStep) || !double.IsFinite(u.TrainStep) ? new SeedFinding(seed, Verdict.Inconclusive, $"a run never reached {level:P0} train accuracy: {text}", diverged)
-                : !double.IsFinite(c.TestStep) ? new SeedFinding(seed, diverged ? Verdict.Inconclusive : Verdict.Refuted, $"the constrained model fits but never generalizes within the budget: {text}", diverged)
-                : !double.IsFinite(u.TestStep) || gapU <= 0 ? new SeedFinding(seed, Verdict.Inconclusive, $"the unconstrained run has no grokking gap to shrink: {text}", diverged)
-                : ratio <= maxRatio ? new SeedFinding(seed, Verdict.Confirmed, $"gap ratio {ratio:0.###} (<= {maxRatio}): {text}", diverged)
-                : new SeedFinding(seed, Verdict.Refuted, $"gap ratio {ratio:0.###} (> {maxRatio}): {text}", diverged));
+            var perSeed = seeds.Select(step).ToList();
+            return new(name, MemberSeries.Median(perSeed), "step", null, null, perSeed, Key: key);
         }
 
-        var (verdict, reason) = SeedVerdicts.Combine(findings);
-        var measured = new List<MeasuredValue>
-        {
-            new("constrained gap / unconstrained gap (max over seeds)", MemberSeries.Max(ratios), "", null, $"<= {maxRatio}", ratios, Key: "gapRatio"),
-            new($"unconstrained: steps to {level:P0} train accuracy (median)", MemberSeries.Median(seeds.Select(s => free[s].TrainStep)), "step", null, null, seeds.Select(s => free[s].TrainStep).ToList(), Key: "freeTrain"),
-            new($"unconstrained: steps to {level:P0} test accuracy (median)", MemberSeries.Median(seeds.Select(s => free[s].TestStep)), "step", null, null, seeds.Select(s => free[s].TestStep).ToList(), Key: "freeTest"),
-            new($"constrained: steps to {level:P0} train accuracy (median)", MemberSeries.Median(seeds.Select(s => held[s].TrainStep)), "step", null, null, seeds.Select(s => held[s].TrainStep).ToList(), Key: "heldTrain"),
-            new($"constrained: steps to {level:P0} test accuracy (median)", MemberSeries.Median(seeds.Select(s => held[s].TestStep)), "step", null, null, seeds.Select(s => held[s].TestStep).ToList(), Key: "heldTest"),
-        };
+        return
+        [
+            new("constrained gap / unconstrained gap (max over seeds)", MemberSeries.Max(ratios), "", null, $"<= {p.MaxGapRatio}", ratios,
+                Key: "gapRatio"),
+            Steps($"unconstrained: steps to {level} train accuracy (median)", "freeTrain", s => free[s].TrainStep),
+            Steps($"unconstrained: steps to {level} test accuracy (median)", "freeTest", s => free[s].TestStep),
+            Steps($"constrained: steps to {level} train accuracy (median)", "heldTrain", s => held[s].TrainStep),
+            Steps($"constrained: steps to {level} test accuracy (median)", "heldTest", s => held[s].TestStep),
+        ];
+    }
 
-        var panels = new[] { (Title: "unconstrained (weight decay)", Arm: context), (Title: "norm held fixed", Arm: constrained) }.Select(p =>
+    /// <summary>Accuracy against log10(step) in both arms, side by side.</summary>
+    private static ClaimFigure Figure(ClaimContext context, ClaimContext constrained)
+    {
+        var arms = new[] { (Title: "unconstrained (weight decay)", Arm: context), (Title: "norm held fixed", Arm: constrained) };
+        var panels = arms.Select(p =>
         {
             var series = new List<(string, double[], double[])>();
             foreach (var m in p.Arm.Members)
@@ -75,8 +106,8 @@ public sealed class ConstrainedDegrokking : LegacyClaimAnalysis
 
             return new ChartPanel(p.Title, "log10 step", "accuracy (solid train, dashed test)", series);
         }).ToList();
-        var (dir, file) = context.Figure("constrained");
-        var figure = context.FigureOf($"{claim.Id}: unconstrained vs constrained accuracy", PanelChart.Write(dir, file, $"{claim.Id}: accuracy without and with the norm held fixed (Omnigrok Fig. 7)", panels));
-        return new AnalysisResult(verdict, reason, measured, [figure]);
+        string id = context.Claim.Id;
+        return context.Plot("constrained", $"{id}: unconstrained vs constrained accuracy",
+            (dir, file) => PanelChart.Write(dir, file, $"{id}: accuracy without and with the norm held fixed (Omnigrok Fig. 7)", panels));
     }
 }

@@ -19,71 +19,100 @@ namespace Grokking.Claims.Rules.OG;
 /// (r_c depends on the number of pairs, i.e. on the prime a ci layer may change).</item>
 /// </list>
 /// </summary>
-public sealed class DataSizeDependence : LegacyClaimAnalysis
+public sealed class DataSizeDependence : ClaimAnalysis<DataSizeDependence.Parameters>
 {
     public override string Name => "data-size-dependence";
 
-    public override IReadOnlyList<string> RequiredTolerances => ["accuracyLevel", "timeSlack"];
+    public override SeedRule SeedRule => SeedRule.EverySeed;
 
-    public override IReadOnlyList<string> RequiredPaperValues => ["critical fraction"];
+    /// <summary>
+    /// OG-7's rule: the test level, the slack on "faster", the paper's critical fraction, and (optional) the factor
+    /// within which the measured critical fraction must lie; without it the critical fraction is a distance only.
+    /// </summary>
+    public sealed record Parameters(
+        [Within(0, 1)] double AccuracyLevel,
+        [Within(0, double.MaxValue)] double TimeSlack,
+        [FromPaper("critical fraction")] double PaperCritical,
+        [Within(1, double.MaxValue)] double? CriticalFactor = null);
 
-    public override AnalysisResult Analyze(ClaimContext context)
+    /// <summary>One seed's times to the test level, by increasing train fraction.</summary>
+    private sealed record SeedSweep(long Seed, IReadOnlyList<(double Fraction, AccuracyTimes Times)> Points)
     {
-        var claim = context.Claim;
-        double level = claim.ToleranceOf("accuracyLevel");
-        double slack = claim.ToleranceOf("timeSlack");
-        double? factor = claim.OptionalToleranceOf("criticalFactor");
-        double paperCritical = claim.PaperValueOf("critical fraction");
+        public double[] Fractions => [.. Points.Select(p => p.Fraction)];
 
+        public double[] TestSteps => [.. Points.Select(p => p.Times.TestStep)];
+    }
+
+    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
+    {
+        var sweeps = Measure(context, parameters.AccuracyLevel);
+        var judged = sweeps.Select(s => (Sweep: s, Curve: DataSizeCurve.Judge(s.Fractions, s.TestSteps, parameters.TimeSlack))).ToList();
+        var (verdict, reason) = SeedVerdicts.Combine([.. judged.Select(j => Finding(j.Sweep, j.Curve))]);
+        var criticals = judged.Select(j => j.Curve.CriticalFraction).ToList();
+        double critical = MemberSeries.Median(criticals);
+        (verdict, reason) = JudgeCritical(verdict, reason, critical, parameters);
+        var measured = Values(sweeps, critical, criticals, parameters);
+        return new AnalysisResult(verdict, reason, measured, [Figure(context, sweeps, parameters)]);
+    }
+
+    private static List<SeedSweep> Measure(ClaimContext context, double level)
+    {
         var members = context.Members;
         if (members.Any(m => double.IsNaN(m.TrainFraction)))
         {
-            throw new InvalidOperationException($"{claim.Id}: the analysis reads a train-fraction sweep; the experiment has no Population:TrainFractions");
+            throw new InvalidOperationException(
+                $"{context.Claim.Id}: the analysis reads a train-fraction sweep; the experiment has no Population:TrainFractions");
         }
 
-        var bySeed = members.GroupBy(m => m.Seed).OrderBy(g => g.Key)
-            .Select(g => (Seed: g.Key, Points: g.OrderBy(m => m.TrainFraction).Select(m => (Fraction: m.TrainFraction, Times: AccuracyTimes.Of(context.Result, m.Index, level))).ToList()))
-            .ToList();
+        return [.. members.GroupBy(m => m.Seed).OrderBy(g => g.Key).Select(g => new SeedSweep(g.Key,
+            [.. g.OrderBy(m => m.TrainFraction).Select(m => (m.TrainFraction, AccuracyTimes.Of(context.Result, m.Index, level)))]))];
+    }
 
-        var findings = new List<SeedFinding>();
-        var criticals = new List<double>();
-        foreach (var (seed, points) in bySeed)
-        {
-            var fractions = points.Select(p => p.Fraction).ToArray();
-            var times = points.Select(p => p.Times.TestStep).ToArray();
-            var judged = DataSizeCurve.Judge(fractions, times, slack);
-            criticals.Add(judged.CriticalFraction);
-            bool diverged = points.Any(p => p.Times.Diverged);
-            findings.Add(new SeedFinding(seed, judged.Holds ? Verdict.Confirmed : diverged ? Verdict.Inconclusive : Verdict.Refuted, judged.Describe(fractions, times), diverged && !judged.Holds));
-        }
+    private static SeedFinding Finding(SeedSweep sweep, DataSizeCurve curve)
+    {
+        // A diverged member leaves a failed curve undecided: it may have generalized with the rest of the budget.
+        bool diverged = sweep.Points.Any(p => p.Times.Diverged);
+        var verdict = curve.Holds ? Verdict.Confirmed : diverged ? Verdict.Inconclusive : Verdict.Refuted;
+        return new SeedFinding(sweep.Seed, verdict, curve.Describe(sweep.Fractions, sweep.TestSteps), diverged && !curve.Holds);
+    }
 
-        var (verdict, reason) = SeedVerdicts.Combine(findings);
-        double critical = MemberSeries.Median(criticals);
-        bool near = factor is not { } f || (critical >= paperCritical / f && critical <= paperCritical * f);
-        if (verdict == Verdict.Confirmed && !near)
-        {
-            (verdict, reason) = (Verdict.Refuted, $"the critical fraction {critical:G3} is not within a factor {factor} of the paper's {paperCritical} — {reason}");
-        }
+    /// <summary>With a critical factor, a confirmed curve whose critical fraction lies outside it refutes after all.</summary>
+    private static (Verdict Verdict, string Reason) JudgeCritical(Verdict verdict, string reason, double critical, Parameters p)
+    {
+        bool near = p.CriticalFactor is not { } f || (critical >= p.PaperCritical / f && critical <= p.PaperCritical * f);
+        return verdict == Verdict.Confirmed && !near
+            ? (Verdict.Refuted,
+                $"the critical fraction {critical:G3} is not within a factor {p.CriticalFactor} of the paper's {p.PaperCritical} — {reason}")
+            : (verdict, reason);
+    }
 
+    private static List<MeasuredValue> Values(List<SeedSweep> sweeps, double critical, List<double> criticals, Parameters p)
+    {
         var measured = new List<MeasuredValue>
         {
-            new("critical train fraction (smallest that generalizes; median over seeds)", critical, "", paperCritical, factor is { } within ? $"within x{within}" : "distance only", criticals, Key: "criticalFraction"),
+            new("critical train fraction (smallest that generalizes; median over seeds)", critical, "", p.PaperCritical,
+                p.CriticalFactor is { } within ? $"within x{within}" : "distance only", criticals, Key: "criticalFraction"),
         };
-        foreach (double fraction in bySeed.SelectMany(s => s.Points.Select(p => p.Fraction)).Distinct().Order())
+        foreach (double fraction in sweeps.SelectMany(s => s.Points.Select(x => x.Fraction)).Distinct().Order())
         {
-            var perSeed = bySeed.Select(s => s.Points.First(p => Math.Abs(p.Fraction - fraction) < 1e-12).Times.TestStep).ToList();
+            var perSeed = sweeps.Select(s => s.Points.First(x => Math.Abs(x.Fraction - fraction) < 1e-12).Times.TestStep).ToList();
             string tag = fraction.ToString("G3", CultureInfo.InvariantCulture);
-            measured.Add(new($"steps to {level:P0} test accuracy at fraction {tag} (median, never counted as latest; NaN = never)", MemberSeries.MedianTime(perSeed), "step", null, null, perSeed, Key: $"tTest-r{tag}"));
+            measured.Add(new($"steps to {p.AccuracyLevel:P0} test accuracy at fraction {tag} (median, never counted as latest; NaN = never)",
+                MemberSeries.MedianTime(perSeed), "step", null, null, perSeed, Key: $"tTest-r{tag}"));
         }
 
-        var series = bySeed.Select(s =>
+        return measured;
+    }
+
+    private static ClaimFigure Figure(ClaimContext context, List<SeedSweep> sweeps, Parameters p)
+    {
+        var series = sweeps.Select(s =>
         {
-            var done = s.Points.Where(p => double.IsFinite(p.Times.TestStep)).ToList();
-            return ($"seed {s.Seed}", done.Select(p => p.Fraction).ToArray(), done.Select(p => Math.Log10(p.Times.TestStep)).ToArray());
+            var done = s.Points.Where(x => double.IsFinite(x.Times.TestStep)).ToList();
+            return ($"seed {s.Seed}", done.Select(x => x.Fraction).ToArray(), done.Select(x => Math.Log10(x.Times.TestStep)).ToArray());
         }).ToList();
-        var (dir, file) = context.Figure("time-vs-fraction");
-        string title = $"{claim.Id}: steps to {level:P0} test accuracy against the train fraction (missing = never)";
-        var figure = context.FigureOf(title, LineChart.Write(dir, file, title, "train fraction", "log10 steps", series, [(paperCritical, "paper r_c")]));
-        return new AnalysisResult(verdict, reason, measured, [figure]);
+        string title = $"{context.Claim.Id}: steps to {p.AccuracyLevel:P0} test accuracy against the train fraction (missing = never)";
+        return context.Plot("time-vs-fraction", title,
+            (dir, file) => LineChart.Write(dir, file, title, "train fraction", "log10 steps", series, [(p.PaperCritical, "paper r_c")]));
     }
 }

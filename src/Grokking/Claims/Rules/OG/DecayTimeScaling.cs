@@ -15,104 +15,158 @@ namespace Grokking.Claims.Rules.OG;
 /// <c>maxTrainSpread</c>; REFUTED when one fails; INCONCLUSIVE when fewer than <c>minDecays</c> weight decays
 /// generalized in every seed within the budget (the others are reported as never reaching the level).
 /// </summary>
-public sealed class DecayTimeScaling : LegacyClaimAnalysis
+public sealed class DecayTimeScaling : ClaimAnalysis<DecayTimeScaling.Parameters>
 {
     public override string Name => "decay-time-scaling";
 
-    public override IReadOnlyList<string> RequiredTolerances => ["accuracyLevel", "initScale", "minDecay", "maxDecay", "slopeTolerance", "minRSquared", "maxTrainSpread", "minDecays"];
+    public override SeedRule SeedRule => SeedRule.PooledFit;
 
-    public override IReadOnlyList<string> RequiredPaperValues => ["slope"];
+    /// <summary>
+    /// OG-3's rule: the accuracy level, the initialization and weight-decay range read (decays are fitted on a log
+    /// scale, so they must be positive), the fit's bounds, and the paper's slope the fit is held against.
+    /// </summary>
+    public sealed record Parameters(
+        [Within(0, 1)] double AccuracyLevel,
+        [Within(double.Epsilon, double.MaxValue)] double InitScale,
+        [Within(double.Epsilon, double.MaxValue)] double MinDecay,
+        [Within(double.Epsilon, double.MaxValue)] double MaxDecay,
+        [Within(0, double.MaxValue)] double SlopeTolerance,
+        [Within(0, 1)] double MinRSquared,
+        [Within(1, double.MaxValue)] double MaxTrainSpread,
+        [Within(2, 1000)] int MinDecays,
+        [FromPaper("slope")] double PaperSlope);
 
-    public override AnalysisResult Analyze(ClaimContext context)
+    /// <summary>The sweep at the claim's initialization: times per (weight decay, seed), the pooled fit and the train-time spread.</summary>
+    private sealed record Sweep(
+        IReadOnlyList<double> Decays,
+        IReadOnlyList<long> Seeds,
+        IReadOnlyDictionary<(double Wd, long Seed), AccuracyTimes> Times,
+        IReadOnlyList<string> Diverged,
+        IReadOnlyList<double> Complete,
+        LogLogFit? Fit,
+        IReadOnlyList<double> TrainMedians,
+        double Spread,
+        long Budget)
     {
-        var claim = context.Claim;
-        var result = context.Result;
-        double level = claim.ToleranceOf("accuracyLevel");
-        double alpha = claim.ToleranceOf("initScale");
-        double minWd = claim.ToleranceOf("minDecay");
-        double maxWd = claim.ToleranceOf("maxDecay");
-        double slopeTolerance = claim.ToleranceOf("slopeTolerance");
-        double minR2 = claim.ToleranceOf("minRSquared");
-        double maxSpread = claim.ToleranceOf("maxTrainSpread");
-        int minDecays = (int)claim.ToleranceOf("minDecays");
-        double paperSlope = claim.PaperValueOf("slope");
+        /// <summary>The decays some seed never generalized at within the budget (left out of the fit).</summary>
+        public IReadOnlyList<double> Censored => [.. Decays.Except(Complete)];
 
+        public IEnumerable<double> TestSteps(double wd) => Seeds.Select(s => Times[(wd, s)].TestStep);
+
+        public IEnumerable<double> TrainSteps(double wd) => Seeds.Select(s => Times[(wd, s)].TrainStep);
+    }
+
+    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
+    {
+        var sweep = Measure(context, parameters);
+        var (verdict, reason) = Judge(sweep, parameters);
+        return new AnalysisResult(verdict, reason, Values(sweep, parameters), [Figure(context, sweep, parameters.AccuracyLevel)]);
+    }
+
+    private static Sweep Measure(ClaimContext context, Parameters p)
+    {
         var members = context.Members
-            .Where(m => Math.Abs(m.InitScale - alpha) < 1e-12 && m.WeightDecay >= minWd - 1e-12 && m.WeightDecay <= maxWd + 1e-12)
+            .Where(m => Math.Abs(m.InitScale - p.InitScale) < 1e-12 && m.WeightDecay >= p.MinDecay - 1e-12 && m.WeightDecay <= p.MaxDecay + 1e-12)
             .ToList();
         var decays = members.Select(m => m.WeightDecay).Distinct().Order().ToList();
         var seeds = members.Select(m => m.Seed).Distinct().Order().ToList();
-        var times = members.ToDictionary(m => (m.WeightDecay, m.Seed), m => AccuracyTimes.Of(result, m.Index, level));
-
+        var times = members.ToDictionary(m => (m.WeightDecay, m.Seed), m => AccuracyTimes.Of(context.Result, m.Index, p.AccuracyLevel));
         var diverged = members.Where(m => times[(m.WeightDecay, m.Seed)].Diverged).Select(m => $"seed {m.Seed} wd {m.WeightDecay:G3}").ToList();
         var complete = decays.Where(wd => seeds.All(s => double.IsFinite(times[(wd, s)].TestStep))).ToList();
-        var censored = decays.Except(complete).ToList();
         var points = complete.SelectMany(wd => seeds.Select(s => (X: wd, Y: times[(wd, s)].TestStep, Group: s))).ToList();
         var fit = complete.Count >= 2 ? LogLogFit.Fit(points) : null;
-
         var trainMedians = decays.Select(wd => MemberSeries.Median(seeds.Select(s => times[(wd, s)].TrainStep))).ToList();
         double spread = trainMedians.All(double.IsFinite) && trainMedians.Min() > 0 ? trainMedians.Max() / trainMedians.Min() : double.NaN;
-
-        string censoredNote = censored.Count == 0 ? "" : $"; never reached {level:P0} test accuracy within {result.StepsCompleted} steps in some seed: wd {string.Join(", ", censored.Select(w => w.ToString("G3", CultureInfo.InvariantCulture)))}";
-        string divergedNote = diverged.Count == 0 ? "" : $"; diverged: {string.Join(", ", diverged)}";
-        (Verdict, string) decision;
-        if (seeds.Count < SeedVerdicts.MinimumSeeds)
-        {
-            decision = (Verdict.Inconclusive, $"only {seeds.Count} seed(s); at least {SeedVerdicts.MinimumSeeds} are required");
-        }
-        else if (fit is null || complete.Count < minDecays)
-        {
-            decision = (Verdict.Inconclusive, $"only {complete.Count} of {decays.Count} weight decays generalized in every seed; at least {minDecays} are needed for the fit{censoredNote}{divergedNote}");
-        }
-        else
-        {
-            var failures = new List<string>();
-            if (!(Math.Abs(fit.Slope - paperSlope) <= slopeTolerance))
-            {
-                failures.Add($"slope {fit.Slope:0.###} is outside {paperSlope} +- {slopeTolerance}");
-            }
-
-            if (!(fit.RSquared >= minR2))
-            {
-                failures.Add($"R² {fit.RSquared:0.###} < {minR2}");
-            }
-
-            if (!(spread <= maxSpread))
-            {
-                failures.Add($"train times spread {spread:0.##}x across weight decays (> {maxSpread}x)");
-            }
-
-            string summary = $"slope {fit.Slope:0.###} (95% bootstrap over seeds [{fit.SlopeLow:0.###}, {fit.SlopeHigh:0.###}]), R² {fit.RSquared:0.###}, {fit.Points} points over {complete.Count} weight decays; train-time spread {spread:0.##}x{censoredNote}{divergedNote}";
-            decision = failures.Count == 0 ? (Verdict.Confirmed, summary) : (Verdict.Refuted, string.Join("; ", failures) + " — " + summary);
-        }
-
-        var measured = new List<MeasuredValue>
-        {
-            new("slope of log t_test against log weight decay", fit?.Slope ?? double.NaN, "", paperSlope, $"{paperSlope} +- {slopeTolerance}", Key: "slope"),
-            new("slope, bootstrap 2.5% (over seeds)", fit?.SlopeLow ?? double.NaN, "", null, null, Key: "slopeLow"),
-            new("slope, bootstrap 97.5% (over seeds)", fit?.SlopeHigh ?? double.NaN, "", null, null, Key: "slopeHigh"),
-            new("R² of the log-log fit", fit?.RSquared ?? double.NaN, "", null, $">= {minR2}", Key: "rSquared"),
-            new("spread of the median steps to train accuracy across weight decays (max / min)", spread, "x", null, $"<= {maxSpread}", trainMedians, Key: "trainSpread"),
-        };
-        foreach (double wd in decays)
-        {
-            string tag = wd.ToString(CultureInfo.InvariantCulture);
-            measured.Add(new($"steps to {level:P0} test accuracy, wd {wd:G3} (median over seeds, never counted as latest; NaN = never)", MemberSeries.MedianTime(seeds.Select(s => times[(wd, s)].TestStep)), "step", null, null, seeds.Select(s => times[(wd, s)].TestStep).ToList(), Key: $"tTest-wd{tag}"));
-            measured.Add(new($"steps to {level:P0} train accuracy, wd {wd:G3} (median over seeds)", MemberSeries.Median(seeds.Select(s => times[(wd, s)].TrainStep)), "step", null, null, seeds.Select(s => times[(wd, s)].TrainStep).ToList(), Key: $"tTrain-wd{tag}"));
-        }
-
-        return new AnalysisResult(decision.Item1, decision.Item2, measured, [Figure(context, decays, seeds, times, fit, level)]);
+        return new Sweep(decays, seeds, times, diverged, complete, fit, trainMedians, spread, context.Result.StepsCompleted);
     }
 
-    private static ClaimFigure Figure(ClaimContext context, List<double> decays, List<long> seeds, Dictionary<(double, long), AccuracyTimes> times, LogLogFit? fit, double level)
+    private static (Verdict Verdict, string Reason) Judge(Sweep sweep, Parameters p)
     {
+        var (seeds, complete, fit) = (sweep.Seeds, sweep.Complete, sweep.Fit);
+        string notes = Notes(sweep, p.AccuracyLevel);
+        if (seeds.Count < SeedVerdicts.MinimumSeeds)
+        {
+            return (Verdict.Inconclusive, $"only {seeds.Count} seed(s); at least {SeedVerdicts.MinimumSeeds} are required");
+        }
+
+        if (fit is null || complete.Count < p.MinDecays)
+        {
+            return (Verdict.Inconclusive, $"only {complete.Count} of {sweep.Decays.Count} weight decays generalized in every seed; "
+                + $"at least {p.MinDecays} are needed for the fit{notes}");
+        }
+
+        var failures = new List<string>();
+        if (!(Math.Abs(fit.Slope - p.PaperSlope) <= p.SlopeTolerance))
+        {
+            failures.Add($"slope {fit.Slope:0.###} is outside {p.PaperSlope} +- {p.SlopeTolerance}");
+        }
+
+        if (!(fit.RSquared >= p.MinRSquared))
+        {
+            failures.Add($"R² {fit.RSquared:0.###} < {p.MinRSquared}");
+        }
+
+        if (!(sweep.Spread <= p.MaxTrainSpread))
+        {
+            failures.Add($"train times spread {sweep.Spread:0.##}x across weight decays (> {p.MaxTrainSpread}x)");
+        }
+
+        string summary = $"slope {fit.Slope:0.###} (95% bootstrap over seeds [{fit.SlopeLow:0.###}, {fit.SlopeHigh:0.###}]), "
+            + $"R² {fit.RSquared:0.###}, "
+            + $"{fit.Points} points over {complete.Count} weight decays; train-time spread {sweep.Spread:0.##}x{notes}";
+        return failures.Count == 0 ? (Verdict.Confirmed, summary) : (Verdict.Refuted, string.Join("; ", failures) + " — " + summary);
+    }
+
+    /// <summary>The decays left out of the fit (never reached the level in some seed) and the diverged members, as reasons append them.</summary>
+    private static string Notes(Sweep sweep, double level)
+    {
+        var censored = sweep.Censored;
+        string censoredNote = censored.Count == 0 ? ""
+            : $"; never reached {level:P0} test accuracy within {sweep.Budget} steps in some seed: wd "
+                + string.Join(", ", censored.Select(w => w.ToString("G3", CultureInfo.InvariantCulture)));
+        string divergedNote = sweep.Diverged.Count == 0 ? "" : $"; diverged: {string.Join(", ", sweep.Diverged)}";
+        return censoredNote + divergedNote;
+    }
+
+    private static List<MeasuredValue> Values(Sweep sweep, Parameters p)
+    {
+        var fit = sweep.Fit;
+        var measured = new List<MeasuredValue>
+        {
+            new("slope of log t_test against log weight decay", fit?.Slope ?? double.NaN, "", p.PaperSlope,
+                $"{p.PaperSlope} +- {p.SlopeTolerance}", Key: "slope"),
+            new("slope, bootstrap 2.5% (over seeds)", fit?.SlopeLow ?? double.NaN, "", null, null, Key: "slopeLow"),
+            new("slope, bootstrap 97.5% (over seeds)", fit?.SlopeHigh ?? double.NaN, "", null, null, Key: "slopeHigh"),
+            new("R² of the log-log fit", fit?.RSquared ?? double.NaN, "", null, $">= {p.MinRSquared}", Key: "rSquared"),
+            new("spread of the median steps to train accuracy across weight decays (max / min)", sweep.Spread, "x", null,
+                $"<= {p.MaxTrainSpread}", sweep.TrainMedians, Key: "trainSpread"),
+        };
+        foreach (double wd in sweep.Decays)
+        {
+            string tag = wd.ToString(CultureInfo.InvariantCulture);
+            var test = sweep.TestSteps(wd).ToList();
+            var train = sweep.TrainSteps(wd).ToList();
+            measured.Add(new($"steps to {p.AccuracyLevel:P0} test accuracy, wd {wd:G3} (median over seeds, never counted as latest; NaN = never)",
+                MemberSeries.MedianTime(test), "step", null, null, test, Key: $"tTest-wd{tag}"));
+            measured.Add(new($"steps to {p.AccuracyLevel:P0} train accuracy, wd {wd:G3} (median over seeds)",
+                MemberSeries.Median(train), "step", null, null, train, Key: $"tTrain-wd{tag}"));
+        }
+
+        return measured;
+    }
+
+    private static ClaimFigure Figure(ClaimContext context, Sweep sweep, double level)
+    {
+        var (decays, times, fit) = (sweep.Decays, sweep.Times, sweep.Fit);
         var series = new List<(string, double[], double[])>();
-        foreach (long seed in seeds)
+        foreach (long seed in sweep.Seeds)
         {
             var done = decays.Where(wd => double.IsFinite(times[(wd, seed)].TestStep)).ToArray();
-            series.Add(($"t_test, seed {seed}", done.Select(Math.Log10).ToArray(), done.Select(wd => Math.Log10(times[(wd, seed)].TestStep)).ToArray()));
+            series.Add(($"t_test, seed {seed}", done.Select(Math.Log10).ToArray(),
+                done.Select(wd => Math.Log10(times[(wd, seed)].TestStep)).ToArray()));
             var fitted = decays.Where(wd => double.IsFinite(times[(wd, seed)].TrainStep)).ToArray();
-            series.Add(($"t_train, seed {seed}", fitted.Select(Math.Log10).ToArray(), fitted.Select(wd => Math.Log10(times[(wd, seed)].TrainStep)).ToArray()));
+            series.Add(($"t_train, seed {seed}", fitted.Select(Math.Log10).ToArray(),
+                fitted.Select(wd => Math.Log10(times[(wd, seed)].TrainStep)).ToArray()));
         }
 
         if (fit is not null && decays.Count > 1)
@@ -121,8 +175,7 @@ public sealed class DecayTimeScaling : LegacyClaimAnalysis
             series.Add(($"fit: slope {fit.Slope:0.00}", x, x.Select(v => fit.Intercept + (fit.Slope * v)).ToArray()));
         }
 
-        var (dir, file) = context.Figure("time-vs-decay");
         string title = $"{context.Claim.Id}: steps to {level:P0} accuracy against weight decay (log-log)";
-        return context.FigureOf(title, LineChart.Write(dir, file, title, "log10 weight decay", "log10 steps", series));
+        return context.Plot("time-vs-decay", title, (dir, file) => LineChart.Write(dir, file, title, "log10 weight decay", "log10 steps", series));
     }
 }

@@ -16,7 +16,7 @@ namespace Grokking.Claims.Rules.PB;
 /// <c>minControlChange</c>. Per seed, at every C in <see cref="Scales"/>; the models are freshly initialized from
 /// each arm's options and seed, so this runs in seconds at every profile.
 /// </summary>
-public sealed class ScaleInvariance : LegacyClaimAnalysis
+public sealed class ScaleInvariance : ClaimAnalysis<ScaleInvariance.Parameters>
 {
     /// <summary>The factors the issue names; PB's definition is "for every C > 0", so both directions and a large one.</summary>
     public static readonly double[] Scales = [0.5, 2, 10];
@@ -25,50 +25,78 @@ public sealed class ScaleInvariance : LegacyClaimAnalysis
 
     public override string Name => "scale-invariance";
 
+    public override SeedRule SeedRule => SeedRule.EveryGroup;
+
     public override bool Trains => false;
 
-    public override IReadOnlyList<string> RequiredTolerances => ["maxLayerNormChange", "minControlChange"];
+    /// <summary>
+    /// PB-5's rule: the largest relative logit change that still reads as invariant (a change of the whole logits
+    /// is 1, so above that nothing is invariant), and the least change the no-norm control must show.
+    /// </summary>
+    public sealed record Parameters(
+        [Within(0, 1)] double MaxLayerNormChange,
+        [Within(0, double.MaxValue)] double MinControlChange);
 
-    public override IReadOnlyList<string> RequiredPaperValues => [];
-
-    public override AnalysisResult Analyze(ClaimContext context)
+    /// <summary>One arm as the findings and values name it: its depth and whether it is the no-norm control.</summary>
+    private sealed record Side(int Layers, bool IsControl)
     {
-        var claim = context.Claim;
-        double maxChange = claim.ToleranceOf("maxLayerNormChange");
-        double minControl = claim.ToleranceOf("minControlChange");
+        public string Label => IsControl ? $"no-norm {Layers}-layer" : $"LayerNorm {Layers}-layer";
+    }
+
+    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
+    {
         var (arms, controls) = PeriodicMember.Arms(context);
         var device = context.Device ?? CPU;
-        // Each LayerNorm arm scales its own scale-invariant set; a control scales the set of the LayerNorm arm of its
-        // depth (the same names in a model without LayerNorm), or of the first arm when no depth matches.
-        var namesOf = arms.ToDictionary(a => a.RunOptions.Model.Layers, a => InvariantNames(a, device));
-        IReadOnlyList<string> NamesFor(ClaimContext a) => namesOf.GetValueOrDefault(a.RunOptions.Model.Layers) ?? namesOf[arms[0].RunOptions.Model.Layers];
+        var namesFor = ScaledNames(arms, device);
         var findings = new List<SeedFinding>();
         var measured = new List<MeasuredValue>();
         foreach (var (arm, isControl) in arms.Select(a => (a, false)).Concat(controls.Select(c => (c, true))))
         {
-            var changes = Changes(arm, NamesFor(arm), device);
-            int layers = arm.RunOptions.Model.Layers;
-            string label = isControl ? $"no-norm {layers}-layer" : $"LayerNorm {layers}-layer";
-            for (int c = 0; c < Scales.Length; c++)
-            {
-                var perSeed = changes.Select(s => s.Changes[c]).ToList();
-                measured.Add(isControl
-                    ? new($"{label}: relative logit change at C = {Scales[c]}, min over seeds", MemberSeries.Min(perSeed), "", null, $">= {minControl}", perSeed, Key: $"control{layers}C{Scales[c]}")
-                    : new($"{label}: relative logit change at C = {Scales[c]}, max over seeds", MemberSeries.Max(perSeed), "", null, $"<= {maxChange}", perSeed, Key: $"layerNorm{layers}C{Scales[c]}"));
-            }
-
-            foreach (var (seed, values) in changes)
-            {
-                string list = string.Join(", ", Scales.Zip(values, (s, v) => $"C={s}: {v:0.###e+0}"));
-                bool holds = isControl ? values.All(v => v >= minControl) : values.All(v => v <= maxChange);
-                string expectation = isControl ? $"changes by >= {minControl}" : $"stays within {maxChange}";
-                findings.Add(new SeedFinding(seed, holds ? Verdict.Confirmed : Verdict.Refuted, $"{list} ({(holds ? "" : "not: ")}{expectation})") { Unit = $"{label}, seed {seed}" });
-            }
+            var changes = Changes(arm, namesFor(arm), device);
+            var side = new Side(arm.RunOptions.Model.Layers, isControl);
+            measured.AddRange(Values(side, changes, parameters));
+            findings.AddRange(changes.Select(c => Judge(side, c.Seed, c.Changes, parameters)));
         }
 
         var (verdict, reason) = SeedVerdicts.Combine(findings);
-        string scaled = string.Join("; ", arms.Select(a => $"{a.Experiment}: {string.Join(", ", NamesFor(a))}"));
+        string scaled = string.Join("; ", arms.Select(a => $"{a.Experiment}: {string.Join(", ", namesFor(a))}"));
         return new AnalysisResult(verdict, $"{reason} | scaled parameters: {scaled}", measured, []);
+    }
+
+    /// <summary>
+    /// The names each arm scales: each LayerNorm arm its own scale-invariant set; a control the set of the LayerNorm
+    /// arm of its depth (the same names in a model without LayerNorm), or of the first arm when no depth matches.
+    /// </summary>
+    private static Func<ClaimContext, IReadOnlyList<string>> ScaledNames(IReadOnlyList<ClaimContext> arms, Device device)
+    {
+        var namesOf = arms.ToDictionary(a => a.RunOptions.Model.Layers, a => InvariantNames(a, device));
+        return a => namesOf.GetValueOrDefault(a.RunOptions.Model.Layers) ?? namesOf[arms[0].RunOptions.Model.Layers];
+    }
+
+    private static SeedFinding Judge(Side side, long seed, double[] values, Parameters p)
+    {
+        string list = string.Join(", ", Scales.Zip(values, (s, v) => $"C={s}: {v:0.###e+0}"));
+        bool holds = side.IsControl ? values.All(v => v >= p.MinControlChange) : values.All(v => v <= p.MaxLayerNormChange);
+        string expectation = side.IsControl ? $"changes by >= {p.MinControlChange}" : $"stays within {p.MaxLayerNormChange}";
+        return new SeedFinding(seed, holds ? Verdict.Confirmed : Verdict.Refuted, $"{list} ({(holds ? "" : "not: ")}{expectation})")
+        {
+            Unit = $"{side.Label}, seed {seed}",
+        };
+    }
+
+    /// <summary>Per C: the control's least change (it must move) or the LayerNorm arm's largest (it must not).</summary>
+    private static IEnumerable<MeasuredValue> Values(Side side, IReadOnlyList<(long Seed, double[] Changes)> changes, Parameters p)
+    {
+        for (int c = 0; c < Scales.Length; c++)
+        {
+            var perSeed = changes.Select(s => s.Changes[c]).ToList();
+            string at = $"{side.Label}: relative logit change at C = {Scales[c]}";
+            yield return side.IsControl
+                ? new($"{at}, min over seeds", MemberSeries.Min(perSeed), "", null, $">= {p.MinControlChange}", perSeed,
+                    Key: $"control{side.Layers}C{Scales[c]}")
+                : new($"{at}, max over seeds", MemberSeries.Max(perSeed), "", null, $"<= {p.MaxLayerNormChange}", perSeed,
+                    Key: $"layerNorm{side.Layers}C{Scales[c]}");
+        }
     }
 
     /// <summary>The LayerNorm model's scale-invariant parameter names, as the model marks them.</summary>

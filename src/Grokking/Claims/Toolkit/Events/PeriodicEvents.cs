@@ -72,13 +72,18 @@ public static class PeriodicEvents
         return rises;
     }
 
-    /// <summary>Trend of <paramref name="values"/> over the steps with epoch in [<paramref name="fromEpoch"/>, <paramref name="toEpoch"/>] and a finite value.</summary>
+    /// <summary>
+    /// Trend of <paramref name="values"/> over the steps with epoch in [<paramref name="fromEpoch"/>,
+    /// <paramref name="toEpoch"/>] and a finite value.
+    /// </summary>
     public static TrendResult Trend(double[] epochs, double[] values, double fromEpoch, double toEpoch)
     {
         var steps = Steps(epochs, values, fromEpoch, toEpoch);
         int n = steps.Count, fifth = Math.Max(1, n / 5);
         double rho = n < 3 ? double.NaN : Spearman(steps.Select(p => p.Epoch).ToArray(), steps.Select(p => p.Value).ToArray());
-        return new TrendResult(rho, MemberSeries.Median(steps.Take(fifth).Select(p => p.Value)), MemberSeries.Median(steps.Skip(n - fifth).Select(p => p.Value)), n);
+        double first = MemberSeries.Median(steps.Take(fifth).Select(p => p.Value));
+        double last = MemberSeries.Median(steps.Skip(n - fifth).Select(p => p.Value));
+        return new TrendResult(rho, first, last, n);
     }
 
     /// <summary>Spearman's rho of a trend (see <see cref="SpearmanTest.RankCorrelation"/>): NaN for fewer than 2 pairs or a constant side.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grokking.Claims.Analyses;
 using Grokking.Configuration;
 using Grokking.Training;
@@ -10,7 +11,13 @@ namespace Grokking.Claims.Toolkit;
 /// never came. After point 2 validation accuracy has no room to jump, so later drops say nothing about PB-2/PB-3.
 /// Rows after a divergence are not read.
 /// </summary>
-public sealed record PeriodicMember(string Arm, MemberSpec Spec, GrokkingPoints Points, PeriodicSeries Series, IReadOnlyList<TrainDrop> Drops, double BudgetEpochs)
+public sealed record PeriodicMember(
+    string Arm,
+    MemberSpec Spec,
+    GrokkingPoints Points,
+    PeriodicSeries Series,
+    IReadOnlyList<TrainDrop> Drops,
+    double BudgetEpochs)
 {
     public bool Diverged => Points.DivergedEpoch is not null;
 
@@ -53,25 +60,14 @@ public sealed record PeriodicMember(string Arm, MemberSpec Spec, GrokkingPoints 
 
     public static bool IsLayerNorm(ClaimContext arm) => arm.RunOptions.Model.Norm == Normalization.LayerNorm;
 
-    /// <summary>PB's drop rules from a claim's tolerances (PB-2 and PB-3 state the same values).</summary>
-    public static DropRules Rules(Contracts.ClaimDefinition claim) => new(
-        claim.ToleranceOf("dropFrom"),
-        claim.ToleranceOf("dropTo"),
-        claim.ToleranceOf("fallWithinEpochs"),
-        claim.ToleranceOf("windowEpochs"),
-        claim.ToleranceOf("valJump"),
-        claim.ToleranceOf("lrFall"),
-        claim.ToleranceOf("gradSpike"),
-        claim.ToleranceOf("gradBaselineEpochs"));
-
-    public static readonly IReadOnlyList<string> RuleTolerances = ["dropFrom", "dropTo", "fallWithinEpochs", "windowEpochs", "valJump", "lrFall", "gradSpike", "gradBaselineEpochs"];
-
     /// <summary>"drops at epochs 577, 1001, 1441".</summary>
-    public string DropEpochs => Drops.Count == 0 ? "no drops" : $"drops at epoch(s) {string.Join(", ", Drops.Select(d => d.StartEpoch.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))}";
+    public string DropEpochs => Drops.Count == 0
+        ? "no drops"
+        : $"drops at epoch(s) {string.Join(", ", Drops.Select(d => d.StartEpoch.ToString("0", CultureInfo.InvariantCulture)))}";
 
     /// <summary>Why the member cannot speak to a claim about its grokking phase, or null when it can.</summary>
     public string? Missing() =>
-        !double.IsFinite(Points.Point1)
-            ? (Diverged ? $"diverged at epoch {Points.DivergedEpoch:0} before 100% train accuracy" : $"never reached 100% train accuracy within {BudgetEpochs:0} epochs")
-            : null;
+        double.IsFinite(Points.Point1) ? null
+        : Diverged ? $"diverged at epoch {Points.DivergedEpoch:0} before 100% train accuracy"
+        : $"never reached 100% train accuracy within {BudgetEpochs:0} epochs";
 }

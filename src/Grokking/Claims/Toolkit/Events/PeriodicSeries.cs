@@ -7,7 +7,12 @@ namespace Grokking.Claims.Toolkit;
 /// detection in <see cref="PeriodicEvents"/> pairs the arrays index by index and scans them in epoch order, so a
 /// mismatch is rejected here rather than read as a shorter run.
 /// </summary>
-public sealed record PeriodicSeries(double[] Epochs, double[] TrainAccuracy, double[] ValAccuracy, double[] EffectiveLearningRate, double[] EffectiveGradNorm)
+public sealed record PeriodicSeries(
+    double[] Epochs,
+    double[] TrainAccuracy,
+    double[] ValAccuracy,
+    double[] EffectiveLearningRate,
+    double[] EffectiveGradNorm)
 {
     public double[] Epochs { get; init; } = Ascending(Epochs, nameof(Epochs));
 

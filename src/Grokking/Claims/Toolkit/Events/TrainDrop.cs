@@ -7,7 +7,17 @@ namespace Grokking.Claims.Toolkit;
 /// ended inside the drop). The <c>Matches*</c> checks compare with <c>&gt;=</c> on purpose: a NaN reading makes
 /// them false, so a drop whose companion could not be measured never counts as evidence for it.
 /// </summary>
-public sealed record TrainDrop(double StartEpoch, double LowestEpoch, double LowestTrainAccuracy, double RecoveredEpoch, double ValBefore, double ValAfter, double LrPeak, double LrAfter, double GradPeak, double GradBaseline)
+public sealed record TrainDrop(
+    double StartEpoch,
+    double LowestEpoch,
+    double LowestTrainAccuracy,
+    double RecoveredEpoch,
+    double ValBefore,
+    double ValAfter,
+    double LrPeak,
+    double LrAfter,
+    double GradPeak,
+    double GradBaseline)
 {
     public bool Recovered => !double.IsNaN(RecoveredEpoch);
 

@@ -28,7 +28,8 @@ public sealed record DataSizeCurve(bool UpperRange, bool Faster, bool BothSides,
         }
 
         int succeeded = times.Count(double.IsFinite);
-        return new DataSizeCurve(upper, worst <= timeSlack, succeeded >= 2 && succeeded < times.Length, first >= 0 ? fractions[first] : double.NaN, worst);
+        bool bothSides = succeeded >= 2 && succeeded < times.Length;
+        return new DataSizeCurve(upper, worst <= timeSlack, bothSides, first >= 0 ? fractions[first] : double.NaN, worst);
     }
 
     public string Describe(double[] fractions, double[] times)
@@ -50,6 +51,7 @@ public sealed record DataSizeCurve(bool UpperRange, bool Faster, bool BothSides,
             problems.Add("no failing fraction, or fewer than two generalizing ones: no critical size and trend to read");
         }
 
-        return $"critical fraction {CriticalFraction:G3}; steps to the level by fraction {points}" + (problems.Count == 0 ? "" : " — " + string.Join("; ", problems));
+        return $"critical fraction {CriticalFraction:G3}; steps to the level by fraction {points}"
+            + (problems.Count == 0 ? "" : " — " + string.Join("; ", problems));
     }
 }

@@ -23,7 +23,8 @@ public static class FractionSweep
         if (members.Count == 0)
         {
             var swept = context.Members.Select(m => m.TrainFraction).Distinct().Order().Select(Tag);
-            throw new InvalidOperationException($"{context.Claim.Id}: {tolerance} {Tag(fraction)} is not a train fraction of the run (Population:TrainFractions: {string.Join(", ", swept)})");
+            throw new InvalidOperationException($"{context.Claim.Id}: {tolerance} {Tag(fraction)} is not a train fraction of the run "
+                + $"(Population:TrainFractions: {string.Join(", ", swept)})");
         }
 
         return members;
@@ -33,15 +34,17 @@ public static class FractionSweep
     /// The grokking and the generalize-at-once runs of a sweep (PG-6, PG-7), per seed: the smallest fraction at which
     /// every seed reaches <paramref name="level"/> validation accuracy within the budget (the paper's r = 0.3 is its
     /// smallest such fraction) and the largest fraction swept (the paper's 0.8). Reading them from the sweep rather than
-    /// naming fractions in the claim lets a ci layer sweep other fractions. With one fraction both are that one. Falls back to the smallest fraction when none
-    /// generalizes in every seed (the analyses then report the never-grokking members).
+    /// naming fractions in the claim lets a ci layer sweep other fractions. With one fraction both are that one. Falls
+    /// back to the smallest fraction when none generalizes in every seed (the analyses then report the never-grokking
+    /// members).
     /// </summary>
     public static (double Grokking, double Fast) Extremes(ClaimContext context, double level)
     {
         var fractions = context.Members.Select(m => m.TrainFraction).Distinct().Order().ToList();
         if (fractions.Any(double.IsNaN))
         {
-            throw new InvalidOperationException($"{context.Claim.Id}: the analysis reads a train-fraction sweep; the experiment has no Population:TrainFractions");
+            throw new InvalidOperationException(
+                $"{context.Claim.Id}: the analysis reads a train-fraction sweep; the experiment has no Population:TrainFractions");
         }
 
         bool Generalizes(double r) => context.Members.Where(m => Math.Abs(m.TrainFraction - r) < 1e-9)

@@ -2,13 +2,26 @@ using Grokking.Claims.Analyses;
 
 namespace Grokking.Claims.Toolkit;
 
-/// <summary>The L and U tests of OG-1 on one seed's curves (see OG-1's rule, <c>LuShape</c>), separate so they can be tested on synthetic curves.</summary>
-public sealed record LuCurve(bool TrainMonotone, bool TrainFlat, bool TestInterior, bool TestDeep, bool MinimumNearOne, double TestMinimumAlpha, double WorstRise, double FlatRatio, double EndRatio)
+/// <summary>
+/// The L and U tests of OG-1 on one seed's curves (see OG-1's rule, <c>LuShape</c>), separate so they can be tested on
+/// synthetic curves.
+/// </summary>
+public sealed record LuCurve(
+    bool TrainMonotone,
+    bool TrainFlat,
+    bool TestInterior,
+    bool TestDeep,
+    bool MinimumNearOne,
+    double TestMinimumAlpha,
+    double WorstRise,
+    double FlatRatio,
+    double EndRatio)
 {
     public bool Holds => TrainMonotone && TrainFlat && TestInterior && TestDeep && MinimumNearOne;
 
     /// <param name="alphas">Increasing.</param>
-    public static LuCurve Judge(double[] alphas, double[] train, double[] test, double monotoneSlack, double flatShare, double uDepth, double nearOneFactor)
+    public static LuCurve Judge(
+        double[] alphas, double[] train, double[] test, double monotoneSlack, double flatShare, double uDepth, double nearOneFactor)
     {
         if (alphas.Length < 3 || train.Length != alphas.Length || test.Length != alphas.Length)
         {
@@ -39,11 +52,10 @@ public sealed record LuCurve(bool TrainMonotone, bool TrainFlat, bool TestInteri
 
     public string Describe()
     {
-        var parts = new List<string>
-        {
-            $"train {(TrainMonotone ? "non-increasing" : "rises")} (largest rise {WorstRise:P1} of its range), {(TrainFlat ? "flat" : "not flat")} for alpha >= 1 (max {FlatRatio:P1} of its value at the smallest alpha)",
-            $"test minimum at alpha {TestMinimumAlpha:G3} ({(TestInterior ? "inside the grid" : "at an end of the grid")}, ends {EndRatio:0.##}x the minimum{(TestDeep ? "" : ", too shallow for a U")}{(MinimumNearOne ? "" : ", not near alpha = 1")})",
-        };
-        return string.Join("; ", parts);
+        string train = $"train {(TrainMonotone ? "non-increasing" : "rises")} (largest rise {WorstRise:P1} of its range), "
+            + $"{(TrainFlat ? "flat" : "not flat")} for alpha >= 1 (max {FlatRatio:P1} of its value at the smallest alpha)";
+        string test = $"test minimum at alpha {TestMinimumAlpha:G3} ({(TestInterior ? "inside the grid" : "at an end of the grid")}, "
+            + $"ends {EndRatio:0.##}x the minimum{(TestDeep ? "" : ", too shallow for a U")}{(MinimumNearOne ? "" : ", not near alpha = 1")})";
+        return string.Join("; ", train, test);
     }
 }

@@ -4,7 +4,10 @@ using Grokking.Training;
 
 namespace Grokking.Claims.Toolkit;
 
-/// <summary>One member's weight-norm path read at OG-4's landmarks (see OG-4's rule, <c>WeightNormPath</c>); NaN where a landmark never came.</summary>
+/// <summary>
+/// One member's weight-norm path read at OG-4's landmarks (see OG-4's rule, <c>WeightNormPath</c>); NaN where a landmark
+/// never came.
+/// </summary>
 public sealed record NormPath(
     double Initial,
     double FitStep,
@@ -42,18 +45,22 @@ public sealed record NormPath(
 
     public SeedFinding Finding(long seed, double minRise, bool diverged)
     {
-        string shape = $"w0 {Initial:0.##}; min before the fit {MinBeforeFit / Initial:0.###} w0, at the fit (step {FitStep:0}) {AtFit / Initial:0.###} w0, "
-            + $"peak {Peak / Initial:0.###} w0 at step {PeakStep:0}, at generalization (step {GeneralizationStep:0}) {AtGeneralization / Initial:0.###} w0, "
+        string shape = $"w0 {Initial:0.##}; min before the fit {MinBeforeFit / Initial:0.###} w0, "
+            + $"at the fit (step {FitStep:0}) {AtFit / Initial:0.###} w0, "
+            + $"peak {Peak / Initial:0.###} w0 at step {PeakStep:0}, "
+            + $"at generalization (step {GeneralizationStep:0}) {AtGeneralization / Initial:0.###} w0, "
             + $"when generalization completes (step {RobustStep:0}) {AtRobust / Initial:0.###} w0, final {Final / Initial:0.###} w0"
             + (MinBeforeFit < Initial * (1 - minRise) ? " (the norm first falls, then rises on the plateau)" : "");
         if (!double.IsFinite(FitStep) || !double.IsFinite(RobustStep))
         {
-            return new SeedFinding(seed, Verdict.Inconclusive, $"{(double.IsFinite(FitStep) ? "never completed generalization" : "never fitted the training set")} within the budget{(diverged ? " (diverged)" : "")}: {shape}", diverged);
+            string never = double.IsFinite(FitStep) ? "never completed generalization" : "never fitted the training set";
+            return new SeedFinding(seed, Verdict.Inconclusive, $"{never} within the budget{(diverged ? " (diverged)" : "")}: {shape}", diverged);
         }
 
         bool rises = Peak >= Initial * (1 + minRise);
         bool falls = AtRobust < Initial;
-        string verdictText = (rises ? "rises" : $"does not rise by {minRise:P0} during overfitting") + " and " + (falls ? "falls below w0" : "does not fall below w0") + " when the model generalizes";
+        string verdictText = (rises ? "rises" : $"does not rise by {minRise:P0} during overfitting") + " and "
+            + (falls ? "falls below w0" : "does not fall below w0") + " when the model generalizes";
         return new SeedFinding(seed, rises && falls ? Verdict.Confirmed : Verdict.Refuted, $"{verdictText}: {shape}", diverged);
     }
 }

@@ -43,7 +43,8 @@ public sealed record LogLogFit(double Slope, double Intercept, double RSquared, 
 
         slopes.Sort();
         double tail = (1 - coverage) / 2;
-        double Quantile(double q) => slopes.Count == 0 ? double.NaN : slopes[(int)Math.Clamp(Math.Round(q * (slopes.Count - 1)), 0, slopes.Count - 1)];
+        double Quantile(double q) =>
+            slopes.Count == 0 ? double.NaN : slopes[(int)Math.Clamp(Math.Round(q * (slopes.Count - 1)), 0, slopes.Count - 1)];
         return new LogLogFit(slope, intercept, r2, Quantile(tail), Quantile(1 - tail), points.Count);
     }
 
