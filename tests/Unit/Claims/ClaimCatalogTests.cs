@@ -53,7 +53,7 @@ public class ClaimCatalogTests
 
         catalog.Claims.Should().ContainSingle(c => c.Id == "MC-1");
         catalog.Experiments.Should().ContainKey("tiny");
-        catalog.Claims[0].ToleranceOf("minDelayRatio").Should().Be(2);
+        catalog.Claims[0].ParametersAs<MemorizationThenGeneralization.Limits>().MinRatio.Should().Be(2);
         catalog.Claims[0].BaselineTolerance!.Reason.Should().Be("rounding across CPUs", "a claim without a baseline block takes the catalog's");
         catalog.Papers.Select(p => p.Prefix).Should().Equal("MC", "PB");
     }
@@ -152,6 +152,42 @@ public class ClaimCatalogTests
         var act = () => ClaimCatalog.Load(Write(Claim(section: "\"2\", \"source\": \"000.txt section 2\"")));
 
         act.Should().Throw<ClaimDefinitionException>().WithMessage("*MC-1.json*source*");
+    }
+
+    /// <summary>MC-3's parameters and paper values, for a landscape claim on a test experiment.</summary>
+    private const string LandscapeParameters = """
+        [ { "name": "robustValAccuracy", "value": 0.99, "reason": "r" }, { "name": "minBumpHeight", "value": 0.02, "reason": "r" },
+          { "name": "peakTolerance", "value": 0.15, "reason": "r" }, { "name": "maxValErrorRise", "value": 0.02, "reason": "r" },
+          { "name": "maxGradNormRatio", "value": 0.2, "reason": "r" } ]
+        """;
+
+    private const string LandscapePaper = """[ { "name": "train-error peak t", "value": 0.35 }, { "name": "gradient norm at point 1", "value": 0.75 } ]""";
+
+    [Fact]
+    public void A_landscape_claim_whose_robust_point_2_is_not_the_runs_snapshot_level_is_rejected_at_load()
+    {
+        string claim = Claim(analysis: "straight-segment-bump", tolerances: LandscapeParameters, paper: LandscapePaper);
+
+        var act = () => ClaimCatalog.Load(Write(claim));
+
+        act.Should().Throw<ClaimDefinitionException>()
+            .WithMessage("*MC-1.json*'ruleParameters'*robustValAccuracy 0.99 must equal the experiment's Train:ValAccuracyThreshold (1)*'tiny'*");
+    }
+
+    [Fact]
+    public void A_landscape_claim_at_the_runs_snapshot_level_loads_with_its_robust_point_2_group()
+    {
+        const string snapshots = """
+            { "name": "snapshots", "description": "s", "options": { "Train": { "ValAccuracyThreshold": 0.99 }, "Population": { "Seeds": [0, 1, 2] } } }
+            """;
+        string claim = Claim(experiment: "snapshots", analysis: "straight-segment-bump", tolerances: LandscapeParameters, paper: LandscapePaper);
+
+        var loaded = ClaimCatalog.Load(WithExperiment(Write(claim), snapshots)).Claims.Single();
+
+        var limits = loaded.ParametersAs<StraightSegmentBump.Limits>();
+        limits.Point2.RobustValAccuracy.Should().Be(0.99);
+        limits.MinBump.Should().Be(0.02);
+        limits.PaperPeakT.Should().Be(0.35);
     }
 
     [Theory]

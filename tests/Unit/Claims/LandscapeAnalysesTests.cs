@@ -170,8 +170,10 @@ public class LandscapeAnalysesTests
 
     // ---------------------------------------------------------------- MC-3: straight segment bump
 
+    private static readonly RobustPoint2Snapshot Point2 = new(RobustValAccuracy: 0.99);
+
     private static readonly StraightSegmentBump.Limits Mc3 =
-        new(RobustValAccuracy: 0.99, MinBump: 0.02, PeakTolerance: 0.15, MaxValRise: 0.02, MaxGradRatio: 0.2, PaperPeakT: 0.35, PaperGradNorm: 0.7);
+        new(Point2, MinBump: 0.02, PeakTolerance: 0.15, MaxValRise: 0.02, MaxGradRatio: 0.2, PaperPeakT: 0.35, PaperGradNorm: 0.7);
 
     private static readonly Curves Mc3Holds = new()
     {
@@ -318,7 +320,7 @@ public class LandscapeAnalysesTests
 
     // ---------------------------------------------------------------- MC-5: fitted polyline plateau
 
-    private static readonly FittedPolylinePlateau.Limits Mc5 = new(MaxTrainError: 0.01, Band: 0.02, MinLead: 0.1);
+    private static readonly FittedPolylinePlateau.Limits Mc5 = new(Point2, MaxTrainError: 0.01, Band: 0.02, MinLead: 0.1, PaperPlateauT: 0.6);
 
     /// <summary>Validation error falling linearly from 0.9 to 0 at <paramref name="plateau"/>, then staying at 0.</summary>
     private static Curves ReachesPlateauAt(double plateau) => new() { ValError = t => Math.Max(0, 0.9 * (1 - (t / plateau))) };
@@ -364,7 +366,7 @@ public class LandscapeAnalysesTests
 
     // ---------------------------------------------------------------- MC-6: polyline between points 1 and 1'
 
-    private static readonly FittedPolylineMemorizationPair.Limits Mc6 = new(MaxTrainError: 0.01, Center: 0.5, Window: 0.15, MinGain: 0.2);
+    private static readonly FittedPolylineMemorizationPair.Limits Mc6 = new(Point2, MaxTrainError: 0.01, Center: 0.5, Window: 0.15, MinGain: 0.2);
 
     private static readonly Curves Mc6Holds = new()
     {
@@ -430,7 +432,8 @@ public class LandscapeAnalysesTests
 
     // ---------------------------------------------------------------- MC-7: polyline between points 2 and 2'
 
-    private static readonly FittedPolylineGeneralizationPair.Limits Mc7 = new(MaxTrainError: 0.01, MaxValError: 0.05, MinProminence: 0.25, Symmetry: 0.1);
+    private static readonly FittedPolylineGeneralizationPair.Limits Mc7 =
+        new(Point2, MaxTrainError: 0.01, MaxValError: 0.05, MinProminence: 0.25, Symmetry: 0.1);
 
     private static Curves Hills(params double[] at) => new()
     {
@@ -506,7 +509,18 @@ public class LandscapeAnalysesTests
 
     // ---------------------------------------------------------------- GV-1: successive checkpoints connected
 
-    private static readonly LinearConnectivityLimits Lmc = new(MaxErrorBarrier: 0.02, MaxLossBarrier: 0.02 * Math.Log(97));
+    private static readonly LinearConnectivityThresholds Lmc =
+        new LinearConnectivityLimits(MaxErrorBarrier: 0.02, LossBarrierShareOfChance: 0.02).For(classes: 97);
+
+    [Fact]
+    public void The_loss_barrier_threshold_is_the_stated_share_of_the_chance_loss_of_the_runs_classes()
+    {
+        var limits = new LinearConnectivityLimits(MaxErrorBarrier: 0.02, LossBarrierShareOfChance: 0.02);
+
+        Lmc.MaxErrorBarrier.Should().Be(0.02);
+        Lmc.MaxLossBarrier.Should().BeApproximately(0.02 * Math.Log(97), 1e-15).And.BeApproximately(0.0915, 1e-4);
+        limits.For(classes: 2).MaxLossBarrier.Should().BeApproximately(0.02 * Math.Log(2), 1e-15);
+    }
 
     private static readonly Curves Smooth = new() { TrainLoss = t => 0.01 + (0.5 * Math.Exp(-5 * t)) };
 
@@ -552,7 +566,11 @@ public class LandscapeAnalysesTests
 
     private static readonly Curves FlatSegment = new() { TrainLoss = t => 0.05 - (0.04 * t) };
 
-    private static readonly Curves BumpySegment = FlatSegment with { TrainError = t => 0.5 * Bump(t, 0.5, 0.1), TrainLoss = t => 0.05 - (0.04 * t) + (2 * Bump(t, 0.5, 0.1)) };
+    private static readonly Curves BumpySegment = FlatSegment with
+    {
+        TrainError = t => 0.5 * Bump(t, 0.5, 0.1),
+        TrainLoss = t => 0.05 - (0.04 * t) + (2 * Bump(t, 0.5, 0.1)),
+    };
 
     [Fact]
     public void GV2_confirms_nearby_snapshots_on_a_flat_segment()

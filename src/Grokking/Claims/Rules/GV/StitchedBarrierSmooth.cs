@@ -13,42 +13,55 @@ namespace Grokking.Claims.Rules.GV;
 /// threshold of <see cref="LinearConnectivityLimits"/> (a wavy plot climbs in and out of valleys, i.e. has such
 /// hills). Per seed.
 /// </summary>
-public sealed class StitchedBarrierSmooth : LegacyClaimAnalysis
+public sealed class StitchedBarrierSmooth : ClaimAnalysis<StitchedBarrierSmooth.Parameters>
 {
     public override string Name => "stitched-barrier-smooth";
 
-    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainError", .. LinearConnectivityLimits.Tolerances];
+    public override SeedRule SeedRule => SeedRule.EverySeed;
 
-    public override IReadOnlyList<string> RequiredPaperValues => [];
+    /// <summary>
+    /// GV-3's rule parameters: the robust point 2, the train error that counts as small, and GV-1's connectivity
+    /// thresholds (the loss threshold is the height of a hill; the claim file states the error threshold with it).
+    /// </summary>
+    public sealed record Parameters(RobustPoint2Snapshot Point2, [Within(0, 1)] double MaxTrainError, LinearConnectivityLimits Connectivity);
 
-    public override AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context, Parameters p)
     {
-        var claim = context.Claim;
-        var limits = LinearConnectivityLimits.Of(context);
-        double maxTrainError = claim.ToleranceOf("maxTrainError");
-        var land = new GrokkingLandscape(context, claim.ToleranceOf("robustValAccuracy"));
+        double hill = p.Connectivity.For(context.RunOptions).MaxLossBarrier;
+        var land = new GrokkingLandscape(context, p.Point2);
         var chains = land.ChainsFromPoint1ToPoint2();
-        var findings = land.Members.Select(m => chains.TryGetValue(m.Spec.Index, out var e) ? Judge(m.Spec.Seed, e, maxTrainError, limits.MaxLossBarrier) with { Diverged = m.Diverged } : land.Missing(m)).ToList();
+        var findings = land.FindingsOn(chains, (m, e) => Judge(m.Spec.Seed, e, p.MaxTrainError, hill));
         var (verdict, reason) = SeedVerdicts.Combine(findings);
+        var paths = chains.Values.ToList();
+        return new AnalysisResult(verdict, reason, Measure(paths, p.MaxTrainError, hill), [Figure(context, paths)]);
+    }
 
-        var worst = chains.Values.Select(c => c.Points.Max(p => p.TrainError)).ToList();
-        var hills = chains.Values.Select(c => (double)Hills(c, limits.MaxLossBarrier)).ToList();
-        var measured = new List<MeasuredValue>
-        {
-            new("largest train error along the stitched path, max over seeds", MemberSeries.Max(worst), "", null, $"<= {maxTrainError}", worst, Key: "maxTrainError"),
-            new($"train-loss hills with prominence > {limits.MaxLossBarrier:0.####}, max over seeds", MemberSeries.Max(hills), "", null, "0", hills, Key: "hills"),
-        };
-        var loss = chains.Values.Select(c => (c.Label, c.T, c.Values(PathMetric.TrainLoss))).ToList();
-        var error = chains.Values.Select(c => (c.Label, c.T, c.Values(PathMetric.TrainError))).ToList();
-        var joins = chains.Values.FirstOrDefault()?.Joins.Skip(1).SkipLast(1).Select(j => (j, "")).ToList();
-        var (dir, name) = context.Figure("stitched");
-        string title = $"{claim.Id}: stitched straight segments between successive snapshots (joins of the first seed dotted)";
-        var paths = PanelChart.Write(dir, name, title,
+    /// <summary>The largest train error along each seed's stitched path and the loss hills on it.</summary>
+    private static List<MeasuredValue> Measure(IReadOnlyList<PathEvaluation> chains, double maxTrainError, double hill)
+    {
+        var worst = chains.Select(c => c.Points.Max(p => p.TrainError)).ToList();
+        var hills = chains.Select(c => (double)Hills(c, hill)).ToList();
+        return
+        [
+            new("largest train error along the stitched path, max over seeds", MemberSeries.Max(worst), "", null,
+                $"<= {maxTrainError}", worst, Key: "maxTrainError"),
+            new($"train-loss hills with prominence > {hill:0.####}, max over seeds", MemberSeries.Max(hills), "", null,
+                "0", hills, Key: "hills"),
+        ];
+    }
+
+    /// <summary>The stitched train loss and train error of every seed, the first seed's joins dotted.</summary>
+    private static ClaimFigure Figure(ClaimContext context, List<PathEvaluation> chains)
+    {
+        var loss = chains.Select(c => (c.Label, c.T, c.Values(PathMetric.TrainLoss))).ToList();
+        var error = chains.Select(c => (c.Label, c.T, c.Values(PathMetric.TrainError))).ToList();
+        var joins = chains.Count == 0 ? null : chains[0].Joins.Skip(1).SkipLast(1).Select(j => (j, "")).ToList();
+        string title = $"{context.Claim.Id}: stitched straight segments between successive snapshots (joins of the first seed dotted)";
+        return context.Plot("stitched", title, (dir, name) => PanelChart.Write(dir, name, title,
         [
             new ChartPanel("train cross-entropy", "t along the chain", "loss", loss, joins, LogY: true),
             new ChartPanel("train error", "t along the chain", "error", error, joins),
-        ]);
-        return new AnalysisResult(verdict, reason, measured, [context.FigureOf(title, paths)]);
+        ]));
     }
 
     public static int Hills(PathEvaluation chain, double threshold) =>

@@ -11,60 +11,74 @@ namespace Grokking.Claims.Rules.GV;
 /// evaluates) are linearly mode connected: every segment's train error barrier and train loss barrier stay within
 /// <see cref="LinearConnectivityLimits"/>. Per seed, every segment.
 /// </summary>
-public sealed class SuccessiveCheckpointsConnected : LegacyClaimAnalysis
+public sealed class SuccessiveCheckpointsConnected : ClaimAnalysis<SuccessiveCheckpointsConnected.Parameters>
 {
     public override string Name => "successive-checkpoints-connected";
 
-    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", .. LinearConnectivityLimits.Tolerances];
+    public override SeedRule SeedRule => SeedRule.EverySeed;
 
-    public override IReadOnlyList<string> RequiredPaperValues => [];
+    /// <summary>GV-1's rule parameters: the robust point 2 and the connectivity thresholds.</summary>
+    public sealed record Parameters(RobustPoint2Snapshot Point2, LinearConnectivityLimits Connectivity);
 
-    public override AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context, Parameters p)
     {
-        var claim = context.Claim;
-        var limits = LinearConnectivityLimits.Of(context);
-        var land = new GrokkingLandscape(context, claim.ToleranceOf("robustValAccuracy"));
+        var limits = p.Connectivity.For(context.RunOptions);
+        var land = new GrokkingLandscape(context, p.Point2);
         var chains = land.ChainsFromPoint1ToPoint2();
-        var findings = land.Members.Select(m => chains.TryGetValue(m.Spec.Index, out var e) ? Judge(m.Spec.Seed, e, limits) with { Diverged = m.Diverged } : land.Missing(m)).ToList();
+        var findings = land.FindingsOn(chains, (m, e) => Judge(m.Spec.Seed, e, limits));
         var (verdict, reason) = SeedVerdicts.Combine(findings);
+        return new AnalysisResult(verdict, reason, Measure(chains.Values.ToList(), limits), [Figure(context, land, chains, limits)]);
+    }
 
-        var errorBarrier = chains.Values.Select(c => c.Segments().Max(s => s.Barrier(PathMetric.TrainError))).ToList();
-        var lossBarrier = chains.Values.Select(c => c.Segments().Max(s => s.Barrier(PathMetric.TrainLoss))).ToList();
-        var measured = new List<MeasuredValue>
-        {
-            new("largest train error barrier over the segments, max over seeds", MemberSeries.Max(errorBarrier), "", null, $"<= {limits.MaxErrorBarrier}", errorBarrier, Key: "maxErrorBarrier"),
-            new("largest train loss barrier over the segments, max over seeds", MemberSeries.Max(lossBarrier), "nats", null, $"<= {limits.MaxLossBarrier:0.####}", lossBarrier, Key: "maxLossBarrier"),
-        };
+    /// <summary>The largest error and loss barrier over each seed's segments.</summary>
+    private static List<MeasuredValue> Measure(IReadOnlyList<PathEvaluation> chains, LinearConnectivityThresholds limits)
+    {
+        var errorBarrier = chains.Select(c => c.Segments().Max(s => s.Barrier(PathMetric.TrainError))).ToList();
+        var lossBarrier = chains.Select(c => c.Segments().Max(s => s.Barrier(PathMetric.TrainLoss))).ToList();
+        return
+        [
+            new("largest train error barrier over the segments, max over seeds", MemberSeries.Max(errorBarrier), "", null,
+                $"<= {limits.MaxErrorBarrier}", errorBarrier, Key: "maxErrorBarrier"),
+            new("largest train loss barrier over the segments, max over seeds", MemberSeries.Max(lossBarrier), "nats", null,
+                $"<= {limits.MaxLossBarrier:0.####}", lossBarrier, Key: "maxLossBarrier"),
+        ];
+    }
+
+    /// <summary>Each segment's error and loss barrier per seed, at the epoch of the segment's end.</summary>
+    private static ClaimFigure Figure(
+        ClaimContext context, GrokkingLandscape land, IReadOnlyDictionary<int, PathEvaluation> chains, LinearConnectivityThresholds limits)
+    {
         var error = new List<(string, double[], double[])>();
         var loss = new List<(string, double[], double[])>();
         foreach (var m in land.Members.Where(m => chains.ContainsKey(m.Spec.Index)))
         {
-            var anchors = land.Chain(m);
-            var x = anchors.Skip(1).Select(a => land.EpochOf(a.Step)).ToArray();
+            var x = land.Chain(m).Skip(1).Select(a => land.EpochOf(a.Step)).ToArray();
             var segments = chains[m.Spec.Index].Segments();
             error.Add(($"seed {m.Spec.Seed}", x, segments.Select(s => s.Barrier(PathMetric.TrainError)).ToArray()));
             loss.Add(($"seed {m.Spec.Seed}", x, segments.Select(s => s.Barrier(PathMetric.TrainLoss)).ToArray()));
         }
 
-        var (dir, name) = context.Figure("barriers");
-        string title = $"{claim.Id}: barrier of each segment between successive snapshots (x: epoch of the segment's end)";
-        var paths = PanelChart.Write(dir, name, title,
+        string title = $"{context.Claim.Id}: barrier of each segment between successive snapshots (x: epoch of the segment's end)";
+        return context.Plot("barriers", title, (dir, name) => PanelChart.Write(dir, name, title,
         [
             new ChartPanel($"train error barrier (threshold {limits.MaxErrorBarrier:P0})", "epoch", "barrier", error),
             new ChartPanel($"train loss barrier (threshold {limits.MaxLossBarrier:0.###})", "epoch", "barrier", loss),
-        ]);
-        return new AnalysisResult(verdict, reason, measured, [context.FigureOf(title, paths)]);
+        ]));
     }
 
-    public static SeedFinding Judge(long seed, PathEvaluation chain, LinearConnectivityLimits limits)
+    public static SeedFinding Judge(long seed, PathEvaluation chain, LinearConnectivityThresholds limits)
     {
         var segments = chain.Segments();
         var broken = segments.Select((s, i) => (s, i)).Where(x => !limits.Connected(x.s)).ToList();
         double error = segments.Max(s => s.Barrier(PathMetric.TrainError));
         double loss = segments.Max(s => s.Barrier(PathMetric.TrainLoss));
         string numbers = $"{segments.Count} segments, largest error barrier {error:P2}, largest loss barrier {loss:0.####}";
-        return broken.Count == 0
-            ? new SeedFinding(seed, Verdict.Confirmed, numbers)
-            : new SeedFinding(seed, Verdict.Refuted, $"{numbers}: segment(s) {string.Join(", ", broken.Select(b => $"{b.i + 1} ({LinearConnectivityLimits.Describe(b.s)})"))} above the threshold");
+        if (broken.Count == 0)
+        {
+            return new SeedFinding(seed, Verdict.Confirmed, numbers);
+        }
+
+        string which = string.Join(", ", broken.Select(b => $"{b.i + 1} ({LinearConnectivityThresholds.Describe(b.s)})"));
+        return new SeedFinding(seed, Verdict.Refuted, $"{numbers}: segment(s) {which} above the threshold");
     }
 }

@@ -12,41 +12,59 @@ namespace Grokking.Claims.Rules.MC;
 /// the range (max - min) of cross-entropy + L2 and of the gradient norm along the first segment is at least
 /// <c>minFirstOverLast</c> times the range along the last. Per seed; every part must hold.
 /// </summary>
-public sealed class ChainZeroTrainError : LegacyClaimAnalysis
+public sealed class ChainZeroTrainError : ClaimAnalysis<ChainZeroTrainError.Parameters>
 {
     public override string Name => "chain-zero-train-error";
 
-    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainMistakes", "minFirstOverLast"];
+    public override SeedRule SeedRule => SeedRule.EverySeed;
 
-    public override IReadOnlyList<string> RequiredPaperValues => ["first segment start", "first segment end", "last segment start", "last segment end"];
+    /// <summary>
+    /// MC-4's rule parameters and the paper's first segment (epochs 585 -> 700), whose length is reported beside the
+    /// measured one.
+    /// </summary>
+    public sealed record Parameters(
+        RobustPoint2Snapshot Point2,
+        [Within(0, 1_000_000)] int MaxTrainMistakes,
+        [Within(1, 1_000_000)] double MinFirstOverLast,
+        [FromPaper("first segment start")] double PaperFirstStart,
+        [FromPaper("first segment end")] double PaperFirstEnd);
 
-    public override AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context, Parameters p)
     {
-        var claim = context.Claim;
-        int maxMistakes = (int)claim.ToleranceOf("maxTrainMistakes");
-        double minRatio = claim.ToleranceOf("minFirstOverLast");
-        var land = new GrokkingLandscape(context, claim.ToleranceOf("robustValAccuracy"));
+        var land = new GrokkingLandscape(context, p.Point2);
         var chains = land.ChainsFromPoint1ToPoint2();
-        var findings = land.Members.Select(m => chains.TryGetValue(m.Spec.Index, out var e) ? Judge(m.Spec.Seed, e, maxMistakes, minRatio) with { Diverged = m.Diverged } : land.Missing(m)).ToList();
+        var findings = land.FindingsOn(chains, (m, e) => Judge(m.Spec.Seed, e, p.MaxTrainMistakes, p.MinFirstOverLast));
         var (verdict, reason) = SeedVerdicts.Combine(findings);
-
         var paths = chains.Values.ToList();
-        var mistakes = paths.Select(p => (double)p.Points.Max(x => x.TrainMistakes)).ToList();
-        var lossRatio = paths.Select(p => Ratio(p, PathMetric.TrainLossL2)).ToList();
-        var gradRatio = paths.Select(p => Ratio(p, PathMetric.GradNorm)).ToList();
-        var segments = paths.Select(p => (double)(p.Joins.Count - 1)).ToList();
-        var firstLength = land.Members.Where(m => chains.ContainsKey(m.Spec.Index)).Select(m => land.EpochOf(land.Chain(m)[1].Step) - land.EpochOf(m.AtPoint1.Step)).ToList();
-        var measured = new List<MeasuredValue>
-        {
-            new("most misclassified training pairs at any evaluated t, max over seeds", MemberSeries.Max(mistakes), "pairs", 0, $"<= {maxMistakes}", mistakes, Key: "maxTrainMistakes"),
-            new("loss (cross-entropy + L2) range: first segment / last segment, min over seeds", MemberSeries.Min(lossRatio), "x", null, $">= {minRatio}", lossRatio, Key: "lossRangeRatio"),
-            new("gradient-norm range: first segment / last segment, min over seeds", MemberSeries.Min(gradRatio), "x", null, $">= {minRatio}", gradRatio, Key: "gradRangeRatio"),
+        string title = $"{context.Claim.Id}: chain point 1 -> snapshots every 100 epochs -> point 2 (joins of the first seed dotted)";
+        var figure = context.Plot("chain", title, (dir, name) => PathFigure.Write(dir, name, title, paths));
+        return new AnalysisResult(verdict, reason, Measure(land, chains, p), [figure]);
+    }
+
+    /// <summary>Mistakes along the chains, the first/last range ratios, and the chains' shape (segments, first length).</summary>
+    private static List<MeasuredValue> Measure(GrokkingLandscape land, IReadOnlyDictionary<int, PathEvaluation> chains, Parameters p)
+    {
+        var paths = chains.Values.ToList();
+        var mistakes = paths.Select(c => (double)c.Points.Max(x => x.TrainMistakes)).ToList();
+        var lossRatio = paths.Select(c => Ratio(c, PathMetric.TrainLossL2)).ToList();
+        var gradRatio = paths.Select(c => Ratio(c, PathMetric.GradNorm)).ToList();
+        var segments = paths.Select(c => (double)(c.Joins.Count - 1)).ToList();
+        var firstLength = land.Members
+            .Where(m => chains.ContainsKey(m.Spec.Index))
+            .Select(m => land.EpochOf(land.Chain(m)[1].Step) - land.EpochOf(m.AtPoint1.Step))
+            .ToList();
+        return
+        [
+            new("most misclassified training pairs at any evaluated t, max over seeds", MemberSeries.Max(mistakes), "pairs", 0,
+                $"<= {p.MaxTrainMistakes}", mistakes, Key: "maxTrainMistakes"),
+            new("loss (cross-entropy + L2) range: first segment / last segment, min over seeds", MemberSeries.Min(lossRatio), "x", null,
+                $">= {p.MinFirstOverLast}", lossRatio, Key: "lossRangeRatio"),
+            new("gradient-norm range: first segment / last segment, min over seeds", MemberSeries.Min(gradRatio), "x", null,
+                $">= {p.MinFirstOverLast}", gradRatio, Key: "gradRangeRatio"),
             new("segments in the chain, median", MemberSeries.Median(segments), "", null, "reported", segments, Key: "segments"),
-            new("first segment length, median", MemberSeries.Median(firstLength), "epochs", claim.PaperValueOf("first segment end") - claim.PaperValueOf("first segment start"), "reported", firstLength, Key: "firstSegmentEpochs"),
-        };
-        var (dir, name) = context.Figure("chain");
-        string title = $"{claim.Id}: chain point 1 -> snapshots every 100 epochs -> point 2 (joins of the first seed dotted)";
-        return new AnalysisResult(verdict, reason, measured, [context.FigureOf(title, PathFigure.Write(dir, name, title, paths))]);
+            new("first segment length, median", MemberSeries.Median(firstLength), "epochs", p.PaperFirstEnd - p.PaperFirstStart,
+                "reported", firstLength, Key: "firstSegmentEpochs"),
+        ];
     }
 
     /// <summary>Range of a metric along the first segment over its range along the last.</summary>
@@ -62,7 +80,8 @@ public sealed class ChainZeroTrainError : LegacyClaimAnalysis
         double worstT = chain.Points.First(p => p.TrainMistakes == worst).T;
         double loss = Ratio(chain, PathMetric.TrainLossL2);
         double grad = Ratio(chain, PathMetric.GradNorm);
-        string numbers = $"{chain.Joins.Count - 1} segments, at most {worst} misclassified training pair(s) (t = {worstT:0.00}), first/last range: loss {loss:0.0}x, gradient norm {grad:0.0}x";
+        string numbers = $"{chain.Joins.Count - 1} segments, at most {worst} misclassified training pair(s) (t = {worstT:0.00}), "
+            + $"first/last range: loss {loss:0.0}x, gradient norm {grad:0.0}x";
         var failures = new List<string>();
         if (worst > maxMistakes)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
 using Grokking.Claims.Toolkit;
@@ -12,21 +13,23 @@ namespace Grokking.Claims.Rules.MC;
 /// prominence at least <c>minHillProminence</c> of the curve's range, one on each side of t = 0.5, mirrored within
 /// <c>symmetryTolerance</c>. Per pair of seeds (cyclic pairs); every part must hold.
 /// </summary>
-public sealed class FittedPolylineGeneralizationPair : LegacyClaimAnalysis
+public sealed class FittedPolylineGeneralizationPair : ClaimAnalysis<FittedPolylineGeneralizationPair.Limits>
 {
     public override string Name => "fitted-polyline-generalization-pair";
 
-    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainError", "maxValError", "minHillProminence", "symmetryTolerance"];
+    public override SeedRule SeedRule => SeedRule.SeedPairs;
 
-    public override IReadOnlyList<string> RequiredPaperValues => [];
+    /// <summary>MC-7's rule parameters (the paper states no number this claim reports).</summary>
+    public sealed record Limits(
+        RobustPoint2Snapshot Point2,
+        [Within(0, 1)] double MaxTrainError,
+        [Within(0, 1)] double MaxValError,
+        [Within(0, 1)][ParameterName("minHillProminence")] double MinProminence,
+        [Within(0, 0.5)][ParameterName("symmetryTolerance")] double Symmetry);
 
-    public sealed record Limits(double MaxTrainError, double MaxValError, double MinProminence, double Symmetry);
-
-    public override AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context, Limits limits)
     {
-        var claim = context.Claim;
-        var limits = new Limits(claim.ToleranceOf("maxTrainError"), claim.ToleranceOf("maxValError"), claim.ToleranceOf("minHillProminence"), claim.ToleranceOf("symmetryTolerance"));
-        var land = new GrokkingLandscape(context, claim.ToleranceOf("robustValAccuracy"));
+        var land = new GrokkingLandscape(context, limits.Point2);
         if (!land.MembersShareData)
         {
             return new AnalysisResult(Verdict.Inconclusive, GrokkingLandscape.SeparateSplits, [], []);
@@ -35,19 +38,27 @@ public sealed class FittedPolylineGeneralizationPair : LegacyClaimAnalysis
         var curves = land.PairPolylines("polyline-p2-p2prime", m => m.Point2Step is null ? null : m.AtPoint2);
         var findings = curves.Select((c, i) => Judge(i, c.Pair, c.Curve, limits)).ToList();
         var (verdict, reason) = SeedVerdicts.Combine(findings);
+        var paths = curves.Select(c => c.Curve).ToList();
+        string title = $"{context.Claim.Id}: fitted polyline between points 2 and 2' of two initializations";
+        var figure = context.Plot("polyline", title, (dir, name) => PathFigure.Write(dir, name, title, paths));
+        return new AnalysisResult(verdict, reason, Measure(paths, limits), [figure]);
+    }
 
-        var worstVal = curves.Select(c => c.Curve.Points.Max(p => p.ValError)).ToList();
-        var worstTrain = curves.Select(c => c.Curve.Points.Max(p => p.TrainError)).ToList();
-        var hills = curves.Select(c => (double)Hills(c.Curve, limits.MinProminence).Count).ToList();
-        var measured = new List<MeasuredValue>
-        {
-            new("largest validation error along the polyline, max over pairs", MemberSeries.Max(worstVal), "", null, $"<= {limits.MaxValError}", worstVal, Key: "maxValError"),
-            new("largest train error along the polyline, max over pairs", MemberSeries.Max(worstTrain), "", 0, $"<= {limits.MaxTrainError}", worstTrain, Key: "maxTrainError"),
-            new("gradient-norm hills (prominence >= the stated share of its range), median over pairs", MemberSeries.Median(hills), "", 2, "2, mirrored about t = 0.5", hills, Key: "hills"),
-        };
-        var (dir, name) = context.Figure("polyline");
-        string title = $"{claim.Id}: fitted polyline between points 2 and 2' of two initializations";
-        return new AnalysisResult(verdict, reason, measured, [context.FigureOf(title, PathFigure.Write(dir, name, title, curves.Select(c => c.Curve).ToList()))]);
+    /// <summary>The worst validation and train error along each pair's polyline, and its gradient-norm hills.</summary>
+    private static List<MeasuredValue> Measure(IReadOnlyList<PathEvaluation> curves, Limits limits)
+    {
+        var worstVal = curves.Select(c => c.Points.Max(p => p.ValError)).ToList();
+        var worstTrain = curves.Select(c => c.Points.Max(p => p.TrainError)).ToList();
+        var hills = curves.Select(c => (double)Hills(c, limits.MinProminence).Count).ToList();
+        return
+        [
+            new("largest validation error along the polyline, max over pairs", MemberSeries.Max(worstVal), "", null,
+                $"<= {limits.MaxValError}", worstVal, Key: "maxValError"),
+            new("largest train error along the polyline, max over pairs", MemberSeries.Max(worstTrain), "", 0,
+                $"<= {limits.MaxTrainError}", worstTrain, Key: "maxTrainError"),
+            new("gradient-norm hills (prominence >= the stated share of its range), median over pairs", MemberSeries.Median(hills), "", 2,
+                "2, mirrored about t = 0.5", hills, Key: "hills"),
+        ];
     }
 
     /// <summary>t of the gradient-norm maxima whose prominence is at least <paramref name="share"/> of the curve's range.</summary>
@@ -63,7 +74,8 @@ public sealed class FittedPolylineGeneralizationPair : LegacyClaimAnalysis
         double worstTrain = curve.Points.Max(p => p.TrainError);
         double worstVal = curve.Points.Max(p => p.ValError);
         var hills = Hills(curve, l.MinProminence);
-        string numbers = $"train error <= {worstTrain:P2}, validation error <= {worstVal:P2}, gradient-norm hills at t = {string.Join(", ", hills.Select(h => h.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)))}";
+        string at = string.Join(", ", hills.Select(h => h.ToString("0.00", CultureInfo.InvariantCulture)));
+        string numbers = $"train error <= {worstTrain:P2}, validation error <= {worstVal:P2}, gradient-norm hills at t = {at}";
         var failures = new List<string>();
         if (worstTrain > l.MaxTrainError)
         {

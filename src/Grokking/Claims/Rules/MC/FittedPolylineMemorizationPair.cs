@@ -12,21 +12,23 @@ namespace Grokking.Claims.Rules.MC;
 /// <c>minValErrorGain</c> below the better end, and the gradient norm there is below both ends' (wide, in MC's
 /// sense). Per pair of seeds (cyclic pairs, each seed in two); every part must hold.
 /// </summary>
-public sealed class FittedPolylineMemorizationPair : LegacyClaimAnalysis
+public sealed class FittedPolylineMemorizationPair : ClaimAnalysis<FittedPolylineMemorizationPair.Limits>
 {
     public override string Name => "fitted-polyline-memorization-pair";
 
-    public override IReadOnlyList<string> RequiredTolerances => ["robustValAccuracy", "maxTrainError", "midWindow", "minValErrorGain"];
+    public override SeedRule SeedRule => SeedRule.SeedPairs;
 
-    public override IReadOnlyList<string> RequiredPaperValues => ["good-generalization t"];
+    /// <summary>MC-6's rule parameters; the middle window is centred on the paper's good-generalization t.</summary>
+    public sealed record Limits(
+        RobustPoint2Snapshot Point2,
+        [Within(0, 1)] double MaxTrainError,
+        [FromPaper("good-generalization t")] double Center,
+        [Within(0, 0.5)][ParameterName("midWindow")] double Window,
+        [Within(0, 1)][ParameterName("minValErrorGain")] double MinGain);
 
-    public sealed record Limits(double MaxTrainError, double Center, double Window, double MinGain);
-
-    public override AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context, Limits limits)
     {
-        var claim = context.Claim;
-        var limits = new Limits(claim.ToleranceOf("maxTrainError"), claim.PaperValueOf("good-generalization t"), claim.ToleranceOf("midWindow"), claim.ToleranceOf("minValErrorGain"));
-        var land = new GrokkingLandscape(context, claim.ToleranceOf("robustValAccuracy"));
+        var land = new GrokkingLandscape(context, limits.Point2);
         if (!land.MembersShareData)
         {
             return new AnalysisResult(Verdict.Inconclusive, GrokkingLandscape.SeparateSplits, [], []);
@@ -35,21 +37,30 @@ public sealed class FittedPolylineMemorizationPair : LegacyClaimAnalysis
         var curves = land.PairPolylines("polyline-p1-p1prime", m => m.Point1Step is null ? null : m.AtPoint1);
         var findings = curves.Select((c, i) => Judge(i, c.Pair, c.Curve, limits)).ToList();
         var (verdict, reason) = SeedVerdicts.Combine(findings);
+        var paths = curves.Select(c => c.Curve).ToList();
+        string title = $"{context.Claim.Id}: fitted polyline between points 1 and 1' of two initializations";
+        var figure = context.Plot("polyline", title, (dir, name) => PathFigure.Write(dir, name, title, paths));
+        return new AnalysisResult(verdict, reason, Measure(paths, limits), [figure]);
+    }
 
-        var gain = curves.Select(c => Middle(c.Curve, limits).Gain).ToList();
-        var midVal = curves.Select(c => Middle(c.Curve, limits).Best.ValError).ToList();
-        var endVal = curves.Select(c => Math.Min(c.Curve.Points[0].ValError, c.Curve.Points[^1].ValError)).ToList();
-        var worstTrain = curves.Select(c => c.Curve.Points.Max(p => p.TrainError)).ToList();
-        var measured = new List<MeasuredValue>
-        {
-            new($"lowest validation error within {limits.Window} of t = {limits.Center}, median over pairs", MemberSeries.Median(midVal), "", null, "reported", midVal, Key: "midValError"),
-            new("validation error at the better end (point 1 or 1'), median over pairs", MemberSeries.Median(endVal), "", null, "reported", endVal, Key: "endValError"),
-            new("validation-error gain of the middle over the better end, min over pairs", MemberSeries.Min(gain), "", null, $">= {limits.MinGain}", gain, Key: "valErrorGain"),
-            new("largest train error along the polyline, max over pairs", MemberSeries.Max(worstTrain), "", 0, $"<= {limits.MaxTrainError}", worstTrain, Key: "maxTrainError"),
-        };
-        var (dir, name) = context.Figure("polyline");
-        string title = $"{claim.Id}: fitted polyline between points 1 and 1' of two initializations";
-        return new AnalysisResult(verdict, reason, measured, [context.FigureOf(title, PathFigure.Write(dir, name, title, curves.Select(c => c.Curve).ToList()))]);
+    /// <summary>The middle's validation error against the ends' and the train error along each pair's polyline.</summary>
+    private static List<MeasuredValue> Measure(IReadOnlyList<PathEvaluation> curves, Limits limits)
+    {
+        var gain = curves.Select(c => Middle(c, limits).Gain).ToList();
+        var midVal = curves.Select(c => Middle(c, limits).Best.ValError).ToList();
+        var endVal = curves.Select(c => Math.Min(c.Points[0].ValError, c.Points[^1].ValError)).ToList();
+        var worstTrain = curves.Select(c => c.Points.Max(p => p.TrainError)).ToList();
+        return
+        [
+            new($"lowest validation error within {limits.Window} of t = {limits.Center}, median over pairs", MemberSeries.Median(midVal), "", null,
+                "reported", midVal, Key: "midValError"),
+            new("validation error at the better end (point 1 or 1'), median over pairs", MemberSeries.Median(endVal), "", null,
+                "reported", endVal, Key: "endValError"),
+            new("validation-error gain of the middle over the better end, min over pairs", MemberSeries.Min(gain), "", null,
+                $">= {limits.MinGain}", gain, Key: "valErrorGain"),
+            new("largest train error along the polyline, max over pairs", MemberSeries.Max(worstTrain), "", 0,
+                $"<= {limits.MaxTrainError}", worstTrain, Key: "maxTrainError"),
+        ];
     }
 
     /// <summary>The point of lowest validation error in the middle window, and how far below the better end it lies.</summary>
@@ -65,7 +76,8 @@ public sealed class FittedPolylineMemorizationPair : LegacyClaimAnalysis
         double worst = curve.Points.Max(p => p.TrainError);
         var (best, gain) = Middle(curve, l);
         double gradEnds = Math.Min(curve.Points[0].GradNorm, curve.Points[^1].GradNorm);
-        string numbers = $"train error <= {worst:P2}; validation error {curve.Points[0].ValError:P1} / {curve.Points[^1].ValError:P1} at the ends, {best.ValError:P1} at t = {best.T:0.00}; gradient norm there {best.GradNorm:0.###} (ends >= {gradEnds:0.###})";
+        string numbers = $"train error <= {worst:P2}; validation error {curve.Points[0].ValError:P1} / {curve.Points[^1].ValError:P1} at the ends, "
+            + $"{best.ValError:P1} at t = {best.T:0.00}; gradient norm there {best.GradNorm:0.###} (ends >= {gradEnds:0.###})";
         var failures = new List<string>();
         if (worst > l.MaxTrainError)
         {

@@ -1,7 +1,6 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
 using Grokking.Claims.Toolkit;
-using Grokking.Configuration;
 using Grokking.Landscape;
 
 namespace Grokking.Claims.Rules.MC;
@@ -20,41 +19,47 @@ public sealed class StraightSegmentBump : ClaimAnalysis<StraightSegmentBump.Limi
 
     /// <summary>MC-3's rule parameters and the paper's numbers it reports beside its measurements.</summary>
     public sealed record Limits(
-        [Within(0.5, 1)] double RobustValAccuracy,
+        RobustPoint2Snapshot Point2,
         [Within(0, 1)][ParameterName("minBumpHeight")] double MinBump,
         [Within(0, 1)] double PeakTolerance,
         [Within(0, 1)][ParameterName("maxValErrorRise")] double MaxValRise,
         [Within(0, 1)][ParameterName("maxGradNormRatio")] double MaxGradRatio,
         [FromPaper("train-error peak t")] double PaperPeakT,
-        [FromPaper("gradient norm at point 1")] double PaperGradNorm) : IExperimentConsistency
-    {
-        public string? Check(GrokkingOptions options) => GrokkingLandscape.CheckRobustLevel(RobustValAccuracy, options);
-    }
+        [FromPaper("gradient norm at point 1")] double PaperGradNorm);
 
     public override AnalysisResult Analyze(ClaimContext context, Limits limits)
     {
-        var claim = context.Claim;
-        var land = new GrokkingLandscape(context, limits.RobustValAccuracy);
+        var land = new GrokkingLandscape(context, limits.Point2);
         var segments = land.SegmentsFromPoint1ToPoint2();
-        var findings = land.Members.Select(m => segments.TryGetValue(m.Spec.Index, out var e) ? Judge(m.Spec.Seed, e, limits) with { Diverged = m.Diverged } : land.Missing(m)).ToList();
+        var findings = land.FindingsOn(segments, (m, e) => Judge(m.Spec.Seed, e, limits));
         var (verdict, reason) = SeedVerdicts.Combine(findings);
-
         var paths = segments.Values.ToList();
+        string title = $"{context.Claim.Id}: straight segment point 1 (t = 0) -> point 2 (t = 1)";
+        var figure = context.Plot("segment", title, (dir, name) => PathFigure.Write(dir, name, title, paths));
+        return new AnalysisResult(verdict, reason, Measure(paths, limits), [figure]);
+    }
+
+    /// <summary>The bump, the validation-error rise and the gradient norms at both ends, over the seeds' segments.</summary>
+    private static List<MeasuredValue> Measure(IReadOnlyList<PathEvaluation> paths, Limits limits)
+    {
         var peakT = paths.Select(p => Barriers.At(p.T, p.Values(PathMetric.TrainError))).ToList();
         var height = paths.Select(p => p.Barrier(PathMetric.TrainError)).ToList();
         var valRise = paths.Select(p => CurveShape.MaxRise(p.Values(PathMetric.ValError))).ToList();
         var g1 = paths.Select(p => p.Points[0].GradNorm).ToList();
         var g2 = paths.Select(p => p.Points[^1].GradNorm).ToList();
-        var measured = new List<MeasuredValue>
-        {
-            new("t of the train-error peak (t = 0: point 1), median", MemberSeries.Median(peakT), "", limits.PaperPeakT, $"within +-{limits.PeakTolerance}", peakT, Key: "peakT"),
-            new("train-error bump height (barrier), min over seeds", MemberSeries.Min(height), "", null, $">= {limits.MinBump}", height, Key: "bumpHeight"),
-            new("validation error: largest rise above its running minimum, max over seeds", MemberSeries.Max(valRise), "", null, $"<= {limits.MaxValRise}", valRise, Key: "valErrorRise"),
-            new("stochastic gradient norm at point 1, median", MemberSeries.Median(g1), "", limits.PaperGradNorm, "reported", g1, Key: "gradNormPoint1"),
-            new("stochastic gradient norm at point 2, median", MemberSeries.Median(g2), "", 0, $"<= {limits.MaxGradRatio} x point 1", g2, Key: "gradNormPoint2"),
-        };
-        string title = $"{claim.Id}: straight segment point 1 (t = 0) -> point 2 (t = 1)";
-        return new AnalysisResult(verdict, reason, measured, [context.Plot("segment", title, (dir, name) => PathFigure.Write(dir, name, title, paths))]);
+        return
+        [
+            new("t of the train-error peak (t = 0: point 1), median", MemberSeries.Median(peakT), "", limits.PaperPeakT,
+                $"within +-{limits.PeakTolerance}", peakT, Key: "peakT"),
+            new("train-error bump height (barrier), min over seeds", MemberSeries.Min(height), "", null,
+                $">= {limits.MinBump}", height, Key: "bumpHeight"),
+            new("validation error: largest rise above its running minimum, max over seeds", MemberSeries.Max(valRise), "", null,
+                $"<= {limits.MaxValRise}", valRise, Key: "valErrorRise"),
+            new("stochastic gradient norm at point 1, median", MemberSeries.Median(g1), "", limits.PaperGradNorm,
+                "reported", g1, Key: "gradNormPoint1"),
+            new("stochastic gradient norm at point 2, median", MemberSeries.Median(g2), "", 0,
+                $"<= {limits.MaxGradRatio} x point 1", g2, Key: "gradNormPoint2"),
+        ];
     }
 
     public static SeedFinding Judge(long seed, PathEvaluation e, Limits l)

@@ -1,4 +1,3 @@
-using Grokking.Claims.Analyses;
 using Grokking.Training;
 
 namespace Grokking.Claims.Toolkit;

@@ -17,45 +17,45 @@ public sealed class GrokkingLandscape
     private readonly LandscapeCache cache;
 
     /// <summary>
-    /// Null when <paramref name="robustVal"/> is the level at which the run snapshots point 2's weights
-    /// (Train:ValAccuracyThreshold); a landscape claim's parameters check it at load through this.
+    /// The landscape of the context's members, point 2 read at <paramref name="point2"/>'s level (the claim file's
+    /// robust point 2; its agreement with the run's snapshot level was checked at load).
     /// </summary>
-    public static string? CheckRobustLevel(double robustVal, Configuration.GrokkingOptions options) =>
-        Math.Abs(options.Train.ValAccuracyThreshold - robustVal) <= 1e-12
-            ? null
-            : $"robustValAccuracy {robustVal} must equal the experiment's Train:ValAccuracyThreshold "
-              + $"({options.Train.ValAccuracyThreshold}), the level at which the run snapshots point 2";
-
-    public GrokkingLandscape(ClaimContext context, double robustVal)
+    public GrokkingLandscape(ClaimContext context, RobustPoint2Snapshot point2)
     {
         this.context = context;
-        var result = context.Result;
-        if (CheckRobustLevel(robustVal, context.RunOptions) is { } mismatch)
+        if (point2.Check(context.RunOptions) is { } mismatch)
         {
             // Checked at load for claim files; this guards a context built in code.
             throw new InvalidOperationException($"{context.Claim.Id}: {mismatch}");
         }
 
-        long Step(double epoch) => (long)Math.Round(epoch * result.StepsPerEpoch);
-        Members = context.Members.Select(m =>
-        {
-            var p = GrokkingPoints.Of(result, m.Index, robustVal);
-            return new GrokkingMember(m, p, double.IsFinite(p.Point1) ? Step(p.Point1) : null, double.IsFinite(p.RobustPoint2) ? Step(p.RobustPoint2) : null);
-        }).ToList();
-        if (Members.Count == 0)
-        {
-            throw new InvalidOperationException($"{context.Claim.Id}: the claim reads no member of the run");
-        }
-
+        Members = MembersOf(context, point2.RobustValAccuracy);
         var first = Members[0].Spec;
         if (Members.Any(m => m.Spec.WeightDecay != first.WeightDecay || m.Spec.LearningRate != first.LearningRate))
         {
-            throw new InvalidOperationException($"{context.Claim.Id}: a landscape claim reads members of one weight decay and learning rate (its L2 term and fit); narrow its member filter");
+            throw new InvalidOperationException(
+                $"{context.Claim.Id}: a landscape claim reads members of one weight decay and learning rate (its L2 term and fit); "
+                + "narrow its member filter");
         }
 
         setup = LandscapeSetup.Of(context.RunOptions, first, context.Device ?? TorchSharp.torch.CPU);
         cache = new LandscapeCache(context.RunDirectory);
         Checkpoints = new RunCheckpoints(context.RunDirectory, setup.Device);
+    }
+
+    /// <summary>The claim's members with their points, and the steps of the snapshots where the points were reached.</summary>
+    private static List<GrokkingMember> MembersOf(ClaimContext context, double robustVal)
+    {
+        var result = context.Result;
+        long? Step(double epoch) => double.IsFinite(epoch) ? (long)Math.Round(epoch * result.StepsPerEpoch) : null;
+        var members = context.Members.Select(m =>
+        {
+            var p = GrokkingPoints.Of(result, m.Index, robustVal);
+            return new GrokkingMember(m, p, Step(p.Point1), Step(p.RobustPoint2));
+        }).ToList();
+        return members.Count > 0
+            ? members
+            : throw new InvalidOperationException($"{context.Claim.Id}: the claim reads no member of the run");
     }
 
     public IReadOnlyList<GrokkingMember> Members { get; }
@@ -86,7 +86,10 @@ public sealed class GrokkingLandscape
     public IReadOnlyDictionary<int, PathEvaluation> SegmentsFromPoint1ToPoint2() =>
         FromPoint1ToPoint2("segment-p1-p2", PathKind.Segment, m => [m.AtPoint1, m.AtPoint2]);
 
-    /// <summary>The chain from point 1 through the periodic snapshots to the robust point 2 of every member that has both (MC-4, GV-1, GV-3).</summary>
+    /// <summary>
+    /// The chain from point 1 through the periodic snapshots to the robust point 2 of every member that has both
+    /// (MC-4, GV-1, GV-3).
+    /// </summary>
     public IReadOnlyDictionary<int, PathEvaluation> ChainsFromPoint1ToPoint2() =>
         FromPoint1ToPoint2("chain-p1-p2", PathKind.Chain, Chain);
 
@@ -105,7 +108,10 @@ public sealed class GrokkingLandscape
     {
         var having = Members.Select(m => (Member: m, Anchor: point(m))).Where(x => x.Anchor is not null).ToList();
         var pairs = CyclicPairs(having);
-        var specs = pairs.Select(p => new PathSpec(PathKind.Polyline, [p.First.Anchor!, p.Second.Anchor!], $"seeds {p.First.Member.Spec.Seed}-{p.Second.Member.Spec.Seed}")).ToList();
+        var specs = pairs
+            .Select(p => new PathSpec(
+                PathKind.Polyline, [p.First.Anchor!, p.Second.Anchor!], $"seeds {p.First.Member.Spec.Seed}-{p.Second.Member.Spec.Seed}"))
+            .ToList();
         var study = Fit(name, specs);
         return specs.Select((s, i) => (s.Label, study.Curves[i])).ToList();
     }
@@ -119,6 +125,16 @@ public sealed class GrokkingLandscape
         return new SeedFinding(m.Spec.Seed, Contracts.Verdict.Inconclusive, when + "; no path", m.Diverged);
     }
 
+    /// <summary>
+    /// One finding per member: <paramref name="judge"/> on the member's path where it has one (marked diverged when the
+    /// member diverged), else why it has none (<see cref="Missing"/>).
+    /// </summary>
+    public List<SeedFinding> FindingsOn(
+        IReadOnlyDictionary<int, PathEvaluation> paths, Func<GrokkingMember, PathEvaluation, SeedFinding> judge) =>
+        Members
+            .Select(m => paths.TryGetValue(m.Spec.Index, out var e) ? judge(m, e) with { Diverged = m.Diverged } : Missing(m))
+            .ToList();
+
     /// <summary>Epoch of a step, for labels.</summary>
     public double EpochOf(long step) => context.Result.EpochOf(step);
 
@@ -129,9 +145,14 @@ public sealed class GrokkingLandscape
     public bool MembersShareData => context.RunOptions.Data.SplitSeed >= 0;
 
     /// <summary>Why a claim about two initializations cannot be decided on this run.</summary>
-    public const string SeparateSplits = "the run gives every seed its own train/validation split (Data:SplitSeed is not set), so two seeds' solutions solve different tasks and a path between them has no common data to be evaluated on; not decided";
+    public const string SeparateSplits =
+        "the run gives every seed its own train/validation split (Data:SplitSeed is not set), so two seeds' solutions "
+        + "solve different tasks and a path between them has no common data to be evaluated on; not decided";
 
-    /// <summary>Consecutive pairs around a cycle: (a, b), (b, c), (c, a) — n pairs for n items (one for two), each item in two of them.</summary>
+    /// <summary>
+    /// Consecutive pairs around a cycle: (a, b), (b, c), (c, a) — n pairs for n items (one for two), each item in two
+    /// of them.
+    /// </summary>
     public static IReadOnlyList<(T First, T Second)> CyclicPairs<T>(IReadOnlyList<T> items) => items.Count switch
     {
         < 2 => [],
@@ -204,12 +225,17 @@ public sealed class GrokkingLandscape
         };
     }
 
-    /// <summary>A path between members of different seeds is evaluated on one member's data: only meaningful when every member has the same split.</summary>
+    /// <summary>
+    /// A path between members of different seeds is evaluated on one member's data: only meaningful when every member
+    /// has the same split.
+    /// </summary>
     private void CheckOneSplit(IReadOnlyList<PathSpec> specs)
     {
         if (context.RunOptions.Data.SplitSeed < 0 && specs.Any(s => s.Anchors.Select(a => a.Seed).Distinct().Count() > 1))
         {
-            throw new InvalidOperationException($"{context.Claim.Id}: paths between members of different seeds need one train/validation split for all members; set Data:SplitSeed in the experiment");
+            throw new InvalidOperationException(
+                $"{context.Claim.Id}: paths between members of different seeds need one train/validation split for all members; "
+                + "set Data:SplitSeed in the experiment");
         }
     }
 

@@ -1,5 +1,3 @@
-using Grokking.Claims.Analyses;
-
 namespace Grokking.Claims.Toolkit;
 
 /// <summary>A weight vector of a run: member <c>Member</c> (seed <c>Seed</c>) at step <c>Step</c>.</summary>

@@ -1,4 +1,3 @@
-using Grokking.Claims.Analyses;
 using Grokking.Landscape;
 
 namespace Grokking.Claims.Toolkit;
