@@ -27,9 +27,7 @@ internal static class BenchCommand
     private static int Run(GrokkingOptions options, int population, int epochs, int pathPoints, TextWriter output)
     {
         var runtime = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads);
-        string model = options.Model.Kind == ModelKind.Mlp
-            ? $"MLP {string.Join("-", options.Model.Hidden)} {options.Model.Activation.ToString().ToLowerInvariant()}"
-            : $"{options.Model.Layers}-layer transformer d{options.Model.DModel}/mlp{options.Model.DMlp}";
+        string model = TrainingBenchmark.Describe(options.Model);
         output.WriteLine($"device {runtime.DeviceName}, {runtime.Threads} threads; {epochs} epochs per measurement; {model}, data {options.Data.Kind.ToString().ToLowerInvariant()}, batch {(options.Train.BatchSize == 0 ? "full" : options.Train.BatchSize)}, metrics every {options.Train.MetricsEvery} steps");
         TrainingBenchmark.Train(options, 1, Math.Max(2, epochs / 10), runtime.Device); // warm-up: JIT, allocator, thread pool
         var rows = new List<BenchmarkResult>

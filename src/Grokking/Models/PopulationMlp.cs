@@ -5,7 +5,10 @@ using static TorchSharp.torch;
 
 namespace Grokking.Models;
 
-/// <summary>A fully connected network batched over a population: input [K, B, in] -> output [K, B, out].</summary>
+/// <summary>
+/// A fully connected network batched over a population: input [K, B, in] -> output [K, B, out]. No normalization
+/// layers: configuration validation refuses Model:Norm other than none for Kind = mlp (see <see cref="ModelOptions"/>).
+/// </summary>
 public sealed class PopulationMlp : PopulationModel
 {
     private readonly List<(Parameter Weight, Parameter Bias)> layers = [];

@@ -170,6 +170,18 @@ public sealed class PopulationTransformer : PopulationModel
         return causalMask;
     }
 
+    /// <summary>The causal mask is built lazily and is not a registered buffer, so the module's own disposal misses it.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            causalMask?.Dispose();
+            causalMask = null;
+        }
+
+        base.Dispose(disposing);
+    }
+
     private Tensor Activate(Tensor x) => activation == Activation.Tanh ? x.tanh() : x.relu_();
 
     // Not baddbmm: TorchSharp 0.107's Tensor.baddbmm/torch.baddbmm mis-order their arguments (shape errors).

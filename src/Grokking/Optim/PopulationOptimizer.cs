@@ -37,7 +37,9 @@ public sealed class PopulationOptimizer : IDisposable
         this.learningRates = tensor(learningRates.ToArray(), ScalarType.Float32, device);
         this.weightDecays = tensor(weightDecays.ToArray(), ScalarType.Float32, device);
         active = ones(model.Members, ScalarType.Float32, device);
-        stepsTaken = zeros(model.Members, ScalarType.Float32, device);
+        // int64: a float32 count stops at 2^24 (2^24 + 1 rounds back to 2^24). Nothing reads it in the step's arithmetic
+        // (Adam's bias correction uses the step index, a long, in double precision), so the trajectories are unchanged.
+        stepsTaken = zeros(model.Members, ScalarType.Int64, device);
         if (options.Name != OptimizerKind.Sgd)
         {
             foreach (var p in model.Parameters)
@@ -62,7 +64,7 @@ public sealed class PopulationOptimizer : IDisposable
     /// <summary>1 for members still training, 0 for frozen ones: [K].</summary>
     public Tensor Active => active;
 
-    /// <summary>Optimizer steps each member has taken: [K]. A frozen member's bad step is the one after these.</summary>
+    /// <summary>Optimizer steps each member has taken: [K] int64. A frozen member's bad step is the one after these.</summary>
     public Tensor StepsTaken => stepsTaken;
 
     public void ZeroGrad()
@@ -123,7 +125,7 @@ public sealed class PopulationOptimizer : IDisposable
             }
         }
 
-        stepsTaken.PlusInPlace(active);
+        stepsTaken.PlusInPlace(active.to_type(ScalarType.Int64));
 
         if (initialNorms is not null)
         {

@@ -1,7 +1,4 @@
 namespace Grokking.Runtime;
 
 /// <summary>What the libstdc++ compatibility step found and did in this process.</summary>
-public sealed record CompatibilityReport(CompatibilityDecision Decision, string? LibStdCxxPath, string? TorchSharpNativePath)
-{
-    public bool ShimActive => Decision.Action == CompatibilityAction.Shim;
-}
+public sealed record CompatibilityReport(CompatibilityDecision Decision, string? LibStdCxxPath, string? TorchSharpNativePath);

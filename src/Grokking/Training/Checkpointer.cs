@@ -28,7 +28,7 @@ internal sealed class Checkpointer(RunDirectory run, PopulationModel model, Popu
             state["opt." + name] = t;
         }
 
-        state["meta.step"] = tensor(new float[] { step });
+        state["meta.step"] = tensor(new[] { step }); // int64, exact past 2^24 (state files before it hold a float32 step)
         try
         {
             TensorFile.Save(run.StateFile, state);
@@ -49,7 +49,8 @@ internal sealed class Checkpointer(RunDirectory run, PopulationModel model, Popu
         long step;
         try
         {
-            step = (long)state["meta.step"].item<float>();
+            var stored = state["meta.step"];
+            step = stored.dtype == ScalarType.Int64 ? stored.item<long>() : (long)stored.item<float>(); // float32 before int64
             model.Load(Prefixed(state, "param."));
             optimizer.LoadState(Prefixed(state, "opt."));
         }

@@ -43,7 +43,10 @@ internal sealed class MetricRecorder(PopulationModel model, PopulationData data,
             ("active", optimizer.Active),
             ("steps_taken", optimizer.StepsTaken),
         };
-        var host = stack(named.Select(n => n.Value.to_type(ScalarType.Float32)).ToArray()).cpu().data<float>().ToArray();
+        // Metrics are read at float32 as always (a float64 run's too); the int64 step count goes through float64 beside
+        // them, exact to 2^53 where float32 stops at 2^24. float32 values widen to double exactly, so rows are unchanged.
+        var wide = named.Select(n => (n.Name == "steps_taken" ? n.Value : n.Value.to_type(ScalarType.Float32)).to_type(ScalarType.Float64));
+        var host = stack(wide.ToArray()).cpu().data<double>().ToArray();
         var index = named.Select((n, i) => (n.Name, i)).ToDictionary(p => p.Name, p => p.i);
         // With the pass on, both gradient norms are Lobacheva et al.'s: the mean over all training minibatches of each
         // minibatch's norm at these weights (row 0 all parameters, row 1 the scale-invariant ones).

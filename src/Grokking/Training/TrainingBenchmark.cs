@@ -78,24 +78,46 @@ public static class TrainingBenchmark
         return new BenchmarkResult($"bmm K={members}", members, iterations, elapsed, iterations / elapsed, 0, flops / elapsed / 1e9);
     }
 
-    /// <summary>Matmul FLOPs of one forward pass of one example (transformer or MLP).</summary>
+    /// <summary>Matmul FLOPs of one forward pass of one example, counted for each model kind by its own formula.</summary>
     public static double ForwardFlopsPerExample(GrokkingOptions o)
     {
         var (shape, _, outputs) = Data.PopulationDataFactory.Shape(o.Data);
-        if (o.Model.Kind == ModelKind.Mlp)
+        return o.Model.Kind switch
         {
-            int[] widths = [(int)shape.Aggregate(1L, (x, y) => x * y), .. o.Model.Hidden, outputs];
-            return widths.Zip(widths.Skip(1), (x, y) => 2.0 * x * y).Sum();
-        }
-
-        // Earlier layers process every position; the last one keys/values every position but queries, output
-        // projection and MLP only the read-out position (see PopulationTransformer).
-        double n = shape[0];
-        double d = o.Model.DModel;
-        double fullLayer = n * ((2 * 4 * d * d) + (2 * 2 * d * o.Model.DMlp) + (2 * 2 * n * d));
-        double lastLayer = (n * 2 * 2 * d * d) + (2 * 2 * d * d) + (2 * 2 * d * o.Model.DMlp) + (2 * 2 * n * d);
-        return ((o.Model.Layers - 1) * fullLayer) + lastLayer + (2 * d * outputs);
+            ModelKind.Mlp => MlpForwardFlops((int)shape.Aggregate(1L, (x, y) => x * y), o.Model.Hidden, outputs),
+            ModelKind.Transformer => TransformerForwardFlops(o.Model, shape[0], outputs),
+            _ => throw UnknownKind(o.Model.Kind),
+        };
     }
+
+    /// <summary>The model a bench line names, e.g. "MLP 100-100 tanh" or "1-layer transformer d128/mlp512".</summary>
+    public static string Describe(ModelOptions model) => model.Kind switch
+    {
+        ModelKind.Mlp => $"MLP {string.Join("-", model.Hidden)} {model.Activation.ToString().ToLowerInvariant()}",
+        ModelKind.Transformer => $"{model.Layers}-layer transformer d{model.DModel}/mlp{model.DMlp}",
+        _ => throw UnknownKind(model.Kind),
+    };
+
+    private static double MlpForwardFlops(int inputs, int[] hidden, int outputs)
+    {
+        int[] widths = [inputs, .. hidden, outputs];
+        return widths.Zip(widths.Skip(1), (x, y) => 2.0 * x * y).Sum();
+    }
+
+    /// <summary>
+    /// Earlier layers process every position; the last one keys/values every position but queries, output
+    /// projection and MLP only the read-out position (see PopulationTransformer).
+    /// </summary>
+    private static double TransformerForwardFlops(ModelOptions model, double n, int outputs)
+    {
+        double d = model.DModel;
+        double fullLayer = n * ((2 * 4 * d * d) + (2 * 2 * d * model.DMlp) + (2 * 2 * n * d));
+        double lastLayer = (n * 2 * 2 * d * d) + (2 * 2 * d * d) + (2 * 2 * d * model.DMlp) + (2 * 2 * n * d);
+        return ((model.Layers - 1) * fullLayer) + lastLayer + (2 * d * outputs);
+    }
+
+    private static ArgumentOutOfRangeException UnknownKind(ModelKind kind) =>
+        new(nameof(kind), kind, $"Model:Kind = {kind} has no FLOP count or description in the bench; add one for the new kind");
 
     private static GrokkingOptions Clone(GrokkingOptions o) =>
         System.Text.Json.JsonSerializer.Deserialize<GrokkingOptions>(System.Text.Json.JsonSerializer.Serialize(o, RunDirectory.Json), RunDirectory.Json)!;

@@ -166,6 +166,15 @@ public class CliTests
     }
 
     [Fact]
+    public void A_norm_on_an_mlp_exits_2_with_one_line_naming_Model_Norm()
+    {
+        var (code, _, stderr) = Run("info", "--set", "Model:Kind=mlp", "--set", "Data:Kind=teacherstudent", "--set", "Model:Norm=layernorm");
+
+        code.Should().Be(2);
+        stderr.Trim().Should().StartWith("error: Invalid value for 'Model:Norm': ").And.NotContain("\n");
+    }
+
+    [Fact]
     public void A_missing_config_file_exits_2_naming_it()
     {
         var (code, _, stderr) = Run("info", "--config", "no-such-file.json");

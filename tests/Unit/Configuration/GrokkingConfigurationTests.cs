@@ -86,6 +86,23 @@ public class GrokkingConfigurationTests
         act.Should().Throw<OptionsException>().Where(e => e.Key == key).WithMessage(message);
     }
 
+    [Theory]
+    [InlineData("layernorm")]
+    [InlineData("postlayernorm")]
+    public void A_norm_is_a_transformer_option_and_an_mlp_with_one_is_refused_naming_Model_Norm(string norm)
+    {
+        var act = () => Load("Model:Kind=mlp", "Data:Kind=teacherstudent", $"Model:Norm={norm}");
+
+        act.Should().Throw<OptionsException>().Where(e => e.Key == "Model:Norm")
+            .WithMessage($"Invalid value for 'Model:Norm'*{norm}*allowed for Kind = mlp: none*");
+    }
+
+    [Fact]
+    public void An_mlp_without_a_norm_loads()
+    {
+        Load("Model:Kind=mlp", "Data:Kind=teacherstudent", "Model:Norm=none").Model.Norm.Should().Be(Normalization.None);
+    }
+
     [Fact]
     public void Environment_variables_use_the_GROKKING_prefix()
     {

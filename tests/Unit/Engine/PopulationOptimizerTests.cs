@@ -130,6 +130,6 @@ public class PopulationOptimizerTests
         }
 
         optimizer.Active.data<float>().ToArray().Should().Equal(1f, 0f);
-        optimizer.StepsTaken.data<float>().ToArray().Should().Equal(2f, 1f);
+        optimizer.StepsTaken.to_type(ScalarType.Int64).data<long>().ToArray().Should().Equal(2L, 1L);
     }
 }

@@ -149,4 +149,28 @@ public class PopulationTransformerTests
 
         return x.select(1, n - 1).matmul(P("unembed"));
     }
+
+    [Fact]
+    public void Disposing_the_model_releases_the_causal_mask_its_forward_built()
+    {
+        // Two layers: the first block attends from every position, so the forward builds the causal mask.
+        var o = EngineFixtures.Small("Model:Layers=2");
+        long Left(bool forward)
+        {
+            long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            using (var model = new PopulationTransformer(1, o.Model, vocabulary: 23, sequenceLength: 3, classes: 23))
+            {
+                if (forward)
+                {
+                    using var scope = NewDisposeScope();
+                    using var noGrad = no_grad();
+                    model.forward(zeros([1, 2, 3], ScalarType.Int64));
+                }
+            }
+
+            return DisposeScopeManager.Statistics.ThreadTotalLiveCount - before;
+        }
+
+        Left(forward: true).Should().Be(Left(forward: false), "a forward pass must leave nothing behind once the model is disposed");
+    }
 }

@@ -19,7 +19,7 @@ public class InitializationMomentTests
     [Theory]
     [InlineData("Model:Init=pytorchdefault")]
     [InlineData("Model:Init=scalednormal")]
-    [InlineData("Model:Kind=mlp|Data:Kind=teacherstudent")]
+    [InlineData("Model:Kind=mlp|Data:Kind=teacherstudent|Model:Norm=none")]
     public void Every_parameter_has_the_moments_of_its_prescribed_distribution_times_alpha(string overrides)
     {
         // LayerNorm so gains and norm biases exist; the five-token format so vocabulary (p + 2) and classes (p) differ.

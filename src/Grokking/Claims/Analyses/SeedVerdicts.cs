@@ -14,8 +14,6 @@ public static class SeedVerdicts
 {
     public const int MinimumSeeds = 3;
 
-    public const string EverySeed = "decided on the seeds that completed (at least 3): one refuting seed refutes (evidence before a divergence counts), the effect must hold in every completed seed, and half or more seeds diverging leaves it inconclusive";
-
     public static (Verdict Verdict, string Reason) Combine(IReadOnlyList<SeedFinding> findings, int minimumSeeds = MinimumSeeds)
     {
         var refuting = findings.Where(f => f.Verdict == Verdict.Refuted).ToList();

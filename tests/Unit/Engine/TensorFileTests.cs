@@ -1,0 +1,108 @@
+using System.Text;
+using Grokking.Training;
+using static TorchSharp.torch;
+
+namespace Grokking.Tests.Unit.Engine;
+
+/// <summary>
+/// Checkpoint files keep each tensor's type: a float64 run's weights and moments and a step counter past 2^24 come
+/// back exactly, and a file of float32 tensors is written byte for byte as before (existing caches stay valid).
+/// </summary>
+public sealed class TensorFileTests
+{
+    [Fact]
+    public void A_float64_tensor_with_values_float32_cannot_hold_round_trips_exactly()
+    {
+        // 0.1, 1 + 2^-40 and 1e-300 all round (or underflow) in float32.
+        double[] values = [0.1, 1 + Math.Pow(2, -40), 1e-300, -Math.PI, double.MaxValue, 1.0 / 3];
+        var loaded = RoundTrip(new() { ["w"] = tensor(values, [2, 3], ScalarType.Float64) });
+
+        loaded["w"].dtype.Should().Be(ScalarType.Float64);
+        loaded["w"].shape.Should().Equal(2, 3);
+        loaded["w"].reshape(-1).data<double>().ToArray().Should().Equal(values);
+    }
+
+    [Fact]
+    public void An_int64_counter_past_two_to_the_24_round_trips_exactly()
+    {
+        long[] counts = [(1L << 24) + 1, (1L << 53) + 1, 7];
+        var loaded = RoundTrip(new() { ["steps"] = tensor(counts) });
+
+        loaded["steps"].dtype.Should().Be(ScalarType.Int64);
+        loaded["steps"].data<long>().ToArray().Should().Equal(counts);
+    }
+
+    [Fact]
+    public void Mixed_types_keep_each_tensors_type()
+    {
+        var loaded = RoundTrip(new()
+        {
+            ["a"] = tensor(new[] { 0.1f, 2f }),
+            ["b"] = tensor(new[] { 0.1 }),
+            ["c"] = tensor(new[] { 5L }),
+        });
+
+        loaded["a"].dtype.Should().Be(ScalarType.Float32);
+        loaded["a"].data<float>().ToArray().Should().Equal(0.1f, 2f);
+        loaded["b"].data<double>().ToArray().Should().Equal(0.1);
+        loaded["c"].data<long>().ToArray().Should().Equal(5L);
+    }
+
+    [Fact]
+    public void A_file_of_float32_tensors_is_written_in_the_original_format()
+    {
+        string path = Path.Combine(EngineFixtures.TempDirectory(), "f32.bin");
+        using var b = tensor(new[] { 1.5f, -2f, 0.25f, 8f }, [2, 2]);
+        using var a = tensor(new[] { 3f });
+        TensorFile.Save(path, new Dictionary<string, Tensor> { ["b"] = b, ["a"] = a });
+
+        File.ReadAllBytes(path).Should().Equal(OriginalFormat(("a", [1], [3f]), ("b", [2, 2], [1.5f, -2f, 0.25f, 8f])));
+    }
+
+    [Fact]
+    public void A_file_in_the_original_format_is_read_as_float32()
+    {
+        string path = Path.Combine(EngineFixtures.TempDirectory(), "old.bin");
+        File.WriteAllBytes(path, OriginalFormat(("meta.step", [1], [16_777_216f]), ("w", [3], [0.1f, 0.2f, 0.3f])));
+
+        var loaded = TensorFile.Load(path, CPU);
+
+        loaded["w"].dtype.Should().Be(ScalarType.Float32);
+        loaded["w"].data<float>().ToArray().Should().Equal(0.1f, 0.2f, 0.3f);
+        loaded["meta.step"].data<float>().ToArray().Should().Equal(16_777_216f);
+    }
+
+    private static Dictionary<string, Tensor> RoundTrip(Dictionary<string, Tensor> tensors)
+    {
+        string path = Path.Combine(EngineFixtures.TempDirectory(), "t.bin");
+        TensorFile.Save(path, tensors);
+        return TensorFile.Load(path, CPU);
+    }
+
+    /// <summary>The float32 layout written from the start: "GORK", count, then per tensor (name order) name, rank, shape, data.</summary>
+    private static byte[] OriginalFormat(params (string Name, long[] Shape, float[] Data)[] tensors)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(0x4B524F47u);
+            w.Write(tensors.Length);
+            foreach (var (name, shape, data) in tensors)
+            {
+                w.Write(name);
+                w.Write(shape.Length);
+                foreach (long d in shape)
+                {
+                    w.Write(d);
+                }
+
+                foreach (float x in data)
+                {
+                    w.Write(x);
+                }
+            }
+        }
+
+        return stream.ToArray();
+    }
+}
