@@ -13,6 +13,10 @@ namespace Grokking.Tests.Unit.Engine;
 /// </summary>
 public sealed class StepCounterTests
 {
+    // The first tensor of the process must come after the runtime's setup (it applies the libstdc++ shim on hosts
+    // that need it); on a fresh build a test that touched torch first would fail to load TorchSharp.
+    public StepCounterTests() => Grokking.Runtime.TorchRuntime.Initialize(Grokking.Runtime.DeviceChoice.Cpu);
+
     private const long Big = (1L << 24) + 1;
 
     [Fact]

@@ -10,6 +10,10 @@ namespace Grokking.Tests.Unit.Engine;
 /// </summary>
 public sealed class TensorFileTests
 {
+    // The first tensor of the process must come after the runtime's setup (it applies the libstdc++ shim on hosts
+    // that need it); on a fresh build a test that touched torch first would fail to load TorchSharp.
+    public TensorFileTests() => Grokking.Runtime.TorchRuntime.Initialize(Grokking.Runtime.DeviceChoice.Cpu);
+
     [Fact]
     public void A_float64_tensor_with_values_float32_cannot_hold_round_trips_exactly()
     {
