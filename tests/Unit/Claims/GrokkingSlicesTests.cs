@@ -21,6 +21,27 @@ public sealed class GrokkingSlicesTests
     // ---------------------------------------------------------------- the grid and the ridge
 
     [Fact]
+    public void The_thresholds_bind_as_a_group_and_a_ridge_ratio_below_one_is_rejected()
+    {
+        ClaimDefinition Claim(double minRidge) => new()
+        {
+            Id = "PG-7",
+            Analysis = "grokking-slices",
+            RuleParameters =
+            [
+                new("memorizedLevel", 0.99, "r"), new("valleyValAccuracy", 0.5, "r"), new("minRidge", minRidge, "r"),
+                new("slices", 4, "r"), new("alphaPoints", 21, "r"),
+            ],
+        };
+
+        Claim(2).ParametersAs<GrokkingSlices.Parameters>()
+            .Should().Be(new GrokkingSlices.Parameters(new GrokkingSlices.Limits(0.99, 0.5, 2), Slices: 4, AlphaPoints: 21));
+        FluentActions.Invoking(() => Claim(0.5).ParametersAs<GrokkingSlices.Parameters>())
+            .Should().Throw<ClaimDefinitionException>().WithMessage("*'ruleParameters.minRidge' is 0.5, outside its range*");
+    }
+
+
+    [Fact]
     public void The_grid_spans_minus_a_half_to_one_and_a_half_and_always_holds_both_ends_of_the_segment()
     {
         GrokkingSlices.Alphas(5).Should().Equal(-0.5, 0, 0.5, 1, 1.5);
@@ -32,7 +53,11 @@ public sealed class GrokkingSlicesTests
 
     /// <summary>A slice on the grid of 21 points with train loss <paramref name="loss"/>(a) and the given accuracies everywhere.</summary>
     private static PathEvaluation Slice(Func<double, double> loss, double trainAccuracy = 1, double valAccuracy = 0.05) =>
-        new("slice", PathKind.Segment, 0, [0.0, 1.0], [.. GrokkingSlices.Alphas(21).Select(a => new PathPoint(a, loss(a), loss(a), 1, 1, 1 - trainAccuracy, 1 - valAccuracy, 0, double.NaN, 10))]);
+        new("slice", PathKind.Segment, 0, [0.0, 1.0],
+        [
+            .. GrokkingSlices.Alphas(21)
+                .Select(a => new PathPoint(a, loss(a), loss(a), 1, 1, 1 - trainAccuracy, 1 - valAccuracy, 0, double.NaN, 10)),
+        ]);
 
     /// <summary>0.01 at the ends, a hill of 0.09 at a = 0.5, and a huge loss beyond the segment that the ridge ignores.</summary>
     private static double Hill(double a) => a < 0 || a > 1 ? 5 : 0.01 + (0.09 * Math.Exp(-Math.Pow((a - 0.5) / 0.1, 2)));
@@ -40,7 +65,8 @@ public sealed class GrokkingSlicesTests
     [Fact]
     public void The_ridge_ratio_is_the_highest_loss_between_the_ends_over_the_higher_end()
     {
-        GrokkingSlices.RidgeRatio(Slice(Hill)).Should().BeApproximately(10, 1e-6, "(0.01 + 0.09) / 0.01 (the hill's tail adds 1e-12 at the ends); a outside [0, 1] does not count");
+        GrokkingSlices.RidgeRatio(Slice(Hill)).Should().BeApproximately(
+            10, 1e-6, "(0.01 + 0.09) / 0.01 (the hill's tail adds 1e-12 at the ends); a outside [0, 1] does not count");
         GrokkingSlices.RidgeRatio(Slice(a => 1 - (0.5 * a))).Should().Be(1, "a descent from θ_t to θ* has its maximum at θ_t");
         GrokkingSlices.RidgeRatio(Slice(a => 0.02 + (0.02 * a))).Should().Be(1, "the larger end is the reference, here θ*");
     }
@@ -79,7 +105,10 @@ public sealed class GrokkingSlicesTests
 
     // ---------------------------------------------------------------- which snapshots are sliced
 
-    /// <summary>Rows every 10 steps to 100: train accuracy from <paramref name="memorized"/> on, validation accuracy 1 from <paramref name="grokked"/> on.</summary>
+    /// <summary>
+    /// Rows every 10 steps to 100: train accuracy from <paramref name="memorized"/> on, validation accuracy 1 from
+    /// <paramref name="grokked"/> on.
+    /// </summary>
     private static TrainingResult Rows(long memorized, long grokked, long diverged = MemberEvents.Never)
     {
         using var run = new SyntheticRun(SyntheticRun.Sweep([0], [0.5]));
@@ -135,10 +164,12 @@ public sealed class GrokkingSlicesTests
         SlicePlan.Of(never, Snapshots, never.Members[0], 0.99, 0.1, 3).Missing.Should().Be("never reached 99 % validation accuracy within 100 steps");
 
         var diverged = Rows(memorized: 20, grokked: 90, diverged: 60);
-        SlicePlan.Of(diverged, Snapshots, diverged.Members[0], 0.99, 0.1, 3).Missing.Should().Be("never reached 99 % validation accuracy before diverging at step 60");
+        SlicePlan.Of(diverged, Snapshots, diverged.Members[0], 0.99, 0.1, 3).Missing
+            .Should().Be("never reached 99 % validation accuracy before diverging at step 60");
 
         var together = Rows(memorized: 50, grokked: 50);
-        SlicePlan.Of(together, Snapshots, together.Members[0], 0.99, 0.1, 3).Missing.Should().StartWith("no snapshot between memorization (step 50) and grokking (step 50)");
+        SlicePlan.Of(together, Snapshots, together.Members[0], 0.99, 0.1, 3).Missing
+            .Should().StartWith("no snapshot between memorization (step 50) and grokking (step 50)");
     }
 
     [Fact]
@@ -184,8 +215,9 @@ public sealed class GrokkingSlicesTests
     }
 
     /// <summary>
-    /// Three seeds at fraction 0.5 of the linear model (<see cref="SyntheticRun.LinearRegression"/>: its slices are parabolas), snapshots every 10 steps to 60 (random weights); every row
-    /// memorized, validation accuracy 1 from <paramref name="grokked"/> on.
+    /// Three seeds at fraction 0.5 of the linear model (<see cref="SyntheticRun.LinearRegression"/>: its slices are
+    /// parabolas), snapshots every 10 steps to 60 (random weights); every row memorized, validation accuracy 1 from
+    /// <paramref name="grokked"/> on.
     /// </summary>
     private static SyntheticRun LinearRun(long grokked)
     {
@@ -220,7 +252,8 @@ public sealed class GrokkingSlicesTests
 
         result.Verdict.Should().Be(Verdict.Refuted, result.Reason);
         result.Reason.Should().Contain("seed 0: no ridge (below 1.05x) on the slice(s) from step 10, 40");
-        result.Measured.Single(m => m.Key == "ridgeRatioMin").PerSeed.Should().OnlyContain(r => Math.Abs(r - 1) < 1e-12, "a parabola's maximum over [0, 1] is at an end");
+        result.Measured.Single(m => m.Key == "ridgeRatioMin").PerSeed
+            .Should().OnlyContain(r => Math.Abs(r - 1) < 1e-12, "a parabola's maximum over [0, 1] is at an end");
         result.Measured.Single(m => m.Key == "ridgeRatioAfterGrokking").PerSeed.Should().OnlyContain(r => Math.Abs(r - 1) < 1e-12);
         result.Measured.Single(m => m.Key == "preGrokkingSlices").Value.Should().Be(2);
         result.Measured.Single(m => m.Key == "grokkedStep").Value.Should().Be(50);

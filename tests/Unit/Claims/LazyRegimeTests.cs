@@ -10,7 +10,7 @@ public sealed class LazyRegimeTests
     private static AnalysisResult Analyze(Func<long, Member> member, int burnIn = 100, bool traces = true) =>
         new LazyRegime().Analyze(Context(Result(member, traces), "PG-5",
         [
-            .. RuleTolerances("r"),
+            .. SpikeRuleParameters("r"),
             new("halfWidth", 5, "r"), new("burnIn", burnIn, "r"), new("maxQuietCv", 0.2, "r"), new("spikeFactor", 10, "r"),
         ]));
 
@@ -112,5 +112,18 @@ public sealed class LazyRegimeTests
     {
         FluentActions.Invoking(() => Analyze(Paper, traces: false))
             .Should().Throw<InvalidOperationException>().WithMessage("*Train:StepTraces*");
+    }
+
+    [Fact]
+    public void A_half_width_that_is_not_a_whole_number_of_steps_is_rejected()
+    {
+        RuleParameter[] parameters =
+        [
+            .. SpikeRuleParameters("r"),
+            new("halfWidth", 5.5, "r"), new("burnIn", 100, "r"), new("maxQuietCv", 0.2, "r"), new("spikeFactor", 10, "r"),
+        ];
+
+        FluentActions.Invoking(() => new LazyRegime().Analyze(Context(Result(Paper), "PG-5", parameters)))
+            .Should().Throw<ClaimDefinitionException>().WithMessage("*'ruleParameters.halfWidth' is 5.5, but it counts*");
     }
 }

@@ -10,7 +10,7 @@ public sealed class SlingshotOnsetTests
     private static AnalysisResult Analyze(Func<long, Member> member, bool traces = true) =>
         new SlingshotOnset().Analyze(Context(Result(member, traces), "PG-3",
         [
-            .. RuleTolerances("r"),
+            .. SpikeRuleParameters("r"),
             new("minSpikes", 3, "r"), new("riseAbove", 0.5, "r"), new("maxLag", 200, "r"),
         ]));
 
@@ -123,5 +123,20 @@ public sealed class SlingshotOnsetTests
     {
         FluentActions.Invoking(() => Analyze(Paper, traces: false))
             .Should().Throw<InvalidOperationException>().WithMessage("*Train:StepTraces*");
+    }
+
+    [Fact]
+    public void The_spike_rule_binds_from_the_claim_file_names_and_a_negative_jump_is_rejected()
+    {
+        RuleParameter[] Rule(double jump) =>
+        [
+            new("spikeWindow", 20, "r"), new("spikeJump", jump, "r"), new("refractory", 30, "r"),
+            new("minSpikes", 3, "r"), new("riseAbove", 0.5, "r"), new("maxLag", 200, "r"),
+        ];
+
+        var parameters = Context(Result(Paper), "PG-3", Rule(0.5)).Claim.ParametersAs<SlingshotOnset.Parameters>();
+        parameters.Should().Be(new SlingshotOnset.Parameters(new SpikeRule(Window: 20, RelativeJump: 0.5, Refractory: 30), 3, 0.5, 200));
+        FluentActions.Invoking(() => new SlingshotOnset().Analyze(Context(Result(Paper), "PG-3", Rule(-1))))
+            .Should().Throw<ClaimDefinitionException>().WithMessage("*'ruleParameters.spikeJump' is -1, outside its range*");
     }
 }

@@ -31,7 +31,13 @@ internal static class SlingshotRun
     /// (default: the loss spikes), cosine-distance bursts at <paramref name="distanceBursts"/> (default: the loss spikes)
     /// on top of <paramref name="distance"/> (step → quiet d; default <see cref="QuietDistance"/>).
     /// </summary>
-    public static Member Slingshots(long seed, int[] lossSpikes, long riseStep, int[]? normSpikes = null, int[]? distanceBursts = null, Func<int, Random, double>? distance = null)
+    public static Member Slingshots(
+        long seed,
+        int[] lossSpikes,
+        long riseStep,
+        int[]? normSpikes = null,
+        int[]? distanceBursts = null,
+        Func<int, Random, double>? distance = null)
     {
         var random = new Random((int)seed + 11);
         double[] loss = new double[Steps];
@@ -61,7 +67,10 @@ internal static class SlingshotRun
         return new Member(loss, norm, d, riseStep);
     }
 
-    /// <summary>The paper's picture for every seed: slingshots at <see cref="Spikes"/>, validation rising at step 1950, 50 steps after the third.</summary>
+    /// <summary>
+    /// The paper's picture for every seed: slingshots at <see cref="Spikes"/>, validation rising at step 1950, 50 steps
+    /// after the third.
+    /// </summary>
     public static Member Paper(long seed) => Slingshots(seed, Spikes, 1950);
 
     /// <summary>
@@ -114,13 +123,17 @@ internal static class SlingshotRun
 
     public static ClaimContext Context(TrainingResult result, string id, params RuleParameter[] tolerances)
     {
-        var claim = new ClaimDefinition { Id = id, Experiment = "pg-slingshot", Seeds = [0, 1, 2], Members = new MemberFilter(), RuleParameters = [.. tolerances] };
+        var claim = new ClaimDefinition
+        {
+            Id = id, Experiment = "pg-slingshot", Seeds = [0, 1, 2], Members = new MemberFilter(), RuleParameters = [.. tolerances],
+        };
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
         return new ClaimContext(claim, result, "dir", Profile.Ci, report);
     }
 
     /// <summary>The spike rule both claims share: baseline 20 steps, a rise of half the level, one onset per 30 steps.</summary>
-    public static RuleParameter[] RuleTolerances(string why) => [new("spikeWindow", 20, why), new("spikeJump", 0.5, why), new("refractory", 30, why)];
+    public static RuleParameter[] SpikeRuleParameters(string why) =>
+        [new("spikeWindow", 20, why), new("spikeJump", 0.5, why), new("refractory", 30, why)];
 
     public static MeasuredValue Measured(AnalysisResult result, string key) => result.Measured.Single(m => m.Key == key);
 }

@@ -3,6 +3,7 @@ using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
 using Grokking.Claims.Toolkit;
 using Grokking.Plots;
+using Grokking.Training;
 
 namespace Grokking.Claims.Rules.PG;
 
@@ -23,136 +24,181 @@ namespace Grokking.Claims.Rules.PG;
 /// exponent depends on the setup (model, operation, optimizer).</item>
 /// </list>
 /// </summary>
-public sealed class PowerLawFraction : LegacyClaimAnalysis
+public sealed class PowerLawFraction : ClaimAnalysis<PowerLawFraction.Parameters>
 {
     public override string Name => "power-law-fraction";
 
-    public override IReadOnlyList<string> RequiredTolerances => ["valLevel", "minFractions", "minRSquared"];
+    public override SeedRule SeedRule => SeedRule.PooledFit;
 
-    public override IReadOnlyList<string> RequiredPaperValues => ["exponent"];
+    /// <summary>PG-1's rule and the paper's exponent, reported beside the fitted one.</summary>
+    /// <param name="ValLevel">Validation accuracy that marks generalization (t is the first step at it).</param>
+    /// <param name="MinFractions">Fractions that must generalize in every seed for the fit; a line needs at least two.</param>
+    /// <param name="MinRSquared">Least R² of the log-log line ("a straight line on log-log axes").</param>
+    /// <param name="PaperExponent">The paper's k, a distance only (it belongs to the paper's setup).</param>
+    public sealed record Parameters(
+        [Within(0, 1)] double ValLevel,
+        [Within(2, int.MaxValue)] int MinFractions,
+        [Within(0, 1)] double MinRSquared,
+        [FromPaper("exponent")] double PaperExponent);
 
-    public override AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
+    {
+        var sweep = Measure(context, parameters.ValLevel);
+        var (verdict, reason) = Judge(sweep, parameters, context.Result);
+        var figure = Figure(context, sweep, parameters.ValLevel);
+        return new AnalysisResult(verdict, reason, Values(sweep, parameters), [figure]);
+    }
+
+    /// <summary>Every (fraction, seed) member's time to the level, and the shape and fit they give.</summary>
+    private static Sweep Measure(ClaimContext context, double level)
     {
         var claim = context.Claim;
-        var result = context.Result;
-        double level = claim.ToleranceOf("valLevel");
-        int minFractions = (int)claim.ToleranceOf("minFractions");
-        double minR2 = claim.ToleranceOf("minRSquared");
-        double paperExponent = claim.PaperValueOf("exponent");
-
         var members = context.Members;
         if (members.Any(m => double.IsNaN(m.TrainFraction)))
         {
-            throw new InvalidOperationException($"{claim.Id}: the analysis reads a train-fraction sweep; the experiment has no Population:TrainFractions");
+            throw new InvalidOperationException(
+                $"{claim.Id}: the analysis reads a train-fraction sweep; the experiment has no Population:TrainFractions");
         }
 
         if (members.GroupBy(m => (m.TrainFraction, m.Seed)).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
-            throw new InvalidOperationException($"{claim.Id}: {twice.Count()} members have fraction {twice.Key.TrainFraction:G3} and seed {twice.Key.Seed}; the claim's member filter must leave one per (fraction, seed)");
+            throw new InvalidOperationException(
+                $"{claim.Id}: {twice.Count()} members have fraction {twice.Key.TrainFraction:G3} and seed {twice.Key.Seed}; "
+                + "the claim's member filter must leave one per (fraction, seed)");
         }
 
-        var sweep = members.GroupBy(m => m.TrainFraction).OrderBy(g => g.Key)
-            .Select(g => new FractionTimes(g.Key, g.OrderBy(m => m.Seed).Select(m => new SeedTime(m.Seed, m.Index, AccuracyTimes.Of(result, m.Index, level))).ToList()))
+        var fractions = members.GroupBy(m => m.TrainFraction).OrderBy(g => g.Key)
+            .Select(g => new FractionTimes(g.Key, [.. g.OrderBy(m => m.Seed).Select(m => Time(context.Result, m, level))]))
             .ToList();
-        var seeds = members.Select(m => m.Seed).Distinct().Order().ToList();
-
-        // r_c starts the run of generalizing fractions at the top of the sweep; a failing fraction anywhere above the
-        // first generalizing one breaks the shape.
-        int upperStart = sweep.Count;
-        while (upperStart > 0 && sweep[upperStart - 1].Generalizes)
-        {
-            upperStart--;
-        }
-
-        double critical = upperStart < sweep.Count ? sweep[upperStart].Fraction : double.NaN;
-        int firstGeneralizing = sweep.FindIndex(f => f.Generalizes);
-        var failingAbove = sweep.Where((f, i) => firstGeneralizing >= 0 && i > firstGeneralizing && !f.Generalizes).ToList();
-        var generalizing = sweep.Where(f => f.Generalizes).ToList();
-        var points = generalizing.SelectMany(f => f.Times.Select(t => (X: f.Fraction, Y: t.Times.TestStep, Group: t.Seed))).ToList();
-        var fit = generalizing.Count >= 2 ? LogLogFit.Fit(points) : null;
-
-        var diverged = sweep.SelectMany(f => f.Times.Where(t => t.Times.Diverged).Select(t => $"seed {t.Seed} at r {Tag(f.Fraction)} (at step {result.Events[t.Member].DivergedStep})")).ToList();
-        var failing = sweep.Where(f => !f.Generalizes).Select(f => $"r {Tag(f.Fraction)} ({f.Never} of {f.Times.Count} seeds never)").ToList();
-        string criticalText = upperStart == 0 && sweep.Count > 0
-            ? $"every fraction generalized, so r_c <= {Tag(critical)}"
-            : double.IsNaN(critical) ? "no critical fraction (the largest fraction does not generalize)" : $"critical fraction {Tag(critical)}";
-        string failingNote = failing.Count == 0 ? "" : $"; never reached {level:P0} validation accuracy within {result.StepsCompleted} steps in some seed: {string.Join(", ", failing)}";
-
-        (Verdict, string) decision;
-        if (seeds.Count < SeedVerdicts.MinimumSeeds)
-        {
-            decision = (Verdict.Inconclusive, $"only {seeds.Count} seed(s); at least {SeedVerdicts.MinimumSeeds} are required");
-        }
-        else if (diverged.Count > 0)
-        {
-            decision = (Verdict.Inconclusive, $"diverged: {string.Join(", ", diverged)}; a diverged member's time is censored, not measured{failingNote}");
-        }
-        else if (failingAbove.Count > 0)
-        {
-            decision = (Verdict.Refuted, $"r {string.Join(", ", failingAbove.Select(f => Tag(f.Fraction)))} fails above r {Tag(sweep[firstGeneralizing].Fraction)}, which generalizes in every seed: no critical fraction separates failing from generalizing fractions{failingNote}");
-        }
-        else if (fit is null || generalizing.Count < minFractions)
-        {
-            string reported = fit is null ? "" : $" (the line through them, reported only: k = {Exponent(fit.Slope):0.###}, 95% bootstrap [{Exponent(fit.SlopeHigh):0.###}, {Exponent(fit.SlopeLow):0.###}], R² {fit.RSquared:0.###} over {fit.Points} points)";
-            decision = (Verdict.Inconclusive, $"only {generalizing.Count} of {sweep.Count} fractions generalized in every seed; at least {minFractions} are needed for the fit{reported}{failingNote}");
-        }
-        else
-        {
-            var failures = new List<string>();
-            if (!(fit.RSquared >= minR2))
-            {
-                failures.Add($"R² {fit.RSquared:0.###} < {minR2}: log t is not a straight line in log r");
-            }
-
-            if (!(fit.SlopeHigh < 0))
-            {
-                failures.Add($"the slope's 95% interval [{fit.SlopeLow:0.###}, {fit.SlopeHigh:0.###}] reaches 0: t does not fall with r");
-            }
-
-            string summary = $"t ~ r^-k with k = {Exponent(fit.Slope):0.###} (95% bootstrap over seeds [{Exponent(fit.SlopeHigh):0.###}, {Exponent(fit.SlopeLow):0.###}]), R² {fit.RSquared:0.###} (at least {minR2} needed), {fit.Points} points over {generalizing.Count} fractions; {criticalText}{failingNote}";
-            decision = failures.Count == 0 ? (Verdict.Confirmed, summary) : (Verdict.Refuted, string.Join("; ", failures) + " — " + summary);
-        }
-
-        var measured = new List<MeasuredValue>
-        {
-            new("exponent k of t ~ 1/r^k (minus the log-log slope)", Exponent(fit?.Slope ?? double.NaN), "", paperExponent, "distance only: decided by the slope's interval below 0", Key: "exponent"),
-            new("exponent, bootstrap 2.5% (over seeds)", Exponent(fit?.SlopeHigh ?? double.NaN), "", null, null, Key: "exponentLow"),
-            new("exponent, bootstrap 97.5% (over seeds)", Exponent(fit?.SlopeLow ?? double.NaN), "", null, null, Key: "exponentHigh"),
-            new("R² of the log-log fit", fit?.RSquared ?? double.NaN, "", null, $">= {minR2}", Key: "rSquared"),
-            new("points in the fit", fit?.Points ?? 0, "", null, null, Key: "points"),
-            new("fractions that generalized in every seed", generalizing.Count, "", null, $">= {minFractions}", Key: "generalizingFractions"),
-            new("critical fraction (smallest above which every fraction generalizes; NaN = none)", critical, "", null, null, Key: "criticalFraction"),
-        };
-        foreach (var f in sweep)
-        {
-            var perSeed = f.Times.Select(t => t.Times.TestStep).ToList();
-            measured.Add(new($"steps to {level:P0} validation accuracy at r {Tag(f.Fraction)} (median, never counted as latest; NaN = never)", MemberSeries.MedianTime(perSeed), "step", null, null, perSeed, Key: $"t-r{Tag(f.Fraction)}"));
-            measured.Add(new($"seeds that never reached {level:P0} validation accuracy at r {Tag(f.Fraction)}", f.Never, "", null, null, Key: $"never-r{Tag(f.Fraction)}"));
-        }
-
-        return new AnalysisResult(decision.Item1, decision.Item2, measured, [Figure(context, sweep, seeds, fit, critical, level)]);
+        return Sweep.Of(fractions, [.. members.Select(m => m.Seed).Distinct().Order()]);
     }
 
-    private static ClaimFigure Figure(ClaimContext context, List<FractionTimes> sweep, List<long> seeds, LogLogFit? fit, double critical, double level)
+    private static SeedTime Time(TrainingResult result, MemberSpec m, double level) =>
+        new(m.Seed, m.Index, AccuracyTimes.Of(result, m.Index, level));
+
+    /// <summary>The verdict: enough seeds, nothing diverged, a critical fraction, then the fit.</summary>
+    private static (Verdict, string) Judge(Sweep sweep, Parameters p, TrainingResult result)
+    {
+        var diverged = sweep.Fractions
+            .SelectMany(f => f.Times.Where(t => t.Times.Diverged)
+                .Select(t => $"seed {t.Seed} at r {Tag(f.Fraction)} (at step {result.Events[t.Member].DivergedStep})"))
+            .ToList();
+        var failing = sweep.Fractions.Where(f => !f.Generalizes)
+            .Select(f => $"r {Tag(f.Fraction)} ({f.Never} of {f.Times.Count} seeds never)")
+            .ToList();
+        string failingNote = failing.Count == 0
+            ? ""
+            : $"; never reached {p.ValLevel:P0} validation accuracy within {result.StepsCompleted} steps in some seed: {string.Join(", ", failing)}";
+
+        if (sweep.Seeds.Count < SeedVerdicts.MinimumSeeds)
+        {
+            return (Verdict.Inconclusive, $"only {sweep.Seeds.Count} seed(s); at least {SeedVerdicts.MinimumSeeds} are required");
+        }
+
+        if (diverged.Count > 0)
+        {
+            return (Verdict.Inconclusive,
+                $"diverged: {string.Join(", ", diverged)}; a diverged member's time is censored, not measured{failingNote}");
+        }
+
+        if (sweep.FailingAbove.Count > 0)
+        {
+            string failingAbove = string.Join(", ", sweep.FailingAbove.Select(f => Tag(f.Fraction)));
+            return (Verdict.Refuted,
+                $"r {failingAbove} fails above r {Tag(sweep.Fractions[sweep.FirstGeneralizing].Fraction)}, "
+                + $"which generalizes in every seed: no critical fraction separates failing from generalizing fractions{failingNote}");
+        }
+
+        if (sweep.Fit is null || sweep.Generalizing.Count < p.MinFractions)
+        {
+            string reported = sweep.Fit is not { } line
+                ? ""
+                : $" (the line through them, reported only: k = {Exponent(line.Slope):0.###}, "
+                    + $"95% bootstrap [{Exponent(line.SlopeHigh):0.###}, {Exponent(line.SlopeLow):0.###}], "
+                    + $"R² {line.RSquared:0.###} over {line.Points} points)";
+            return (Verdict.Inconclusive,
+                $"only {sweep.Generalizing.Count} of {sweep.Fractions.Count} fractions generalized in every seed; "
+                + $"at least {p.MinFractions} are needed for the fit{reported}{failingNote}");
+        }
+
+        return JudgeFit(sweep, sweep.Fit, p.MinRSquared, failingNote);
+    }
+
+    /// <summary>Enough fractions generalize: the line must be straight (R²) and fall (the slope's interval below 0).</summary>
+    private static (Verdict, string) JudgeFit(Sweep sweep, LogLogFit fit, double minR2, string failingNote)
+    {
+        var failures = new List<string>();
+        if (!(fit.RSquared >= minR2))
+        {
+            failures.Add($"R² {fit.RSquared:0.###} < {minR2}: log t is not a straight line in log r");
+        }
+
+        if (!(fit.SlopeHigh < 0))
+        {
+            failures.Add($"the slope's 95% interval [{fit.SlopeLow:0.###}, {fit.SlopeHigh:0.###}] reaches 0: t does not fall with r");
+        }
+
+        string summary = $"t ~ r^-k with k = {Exponent(fit.Slope):0.###} "
+            + $"(95% bootstrap over seeds [{Exponent(fit.SlopeHigh):0.###}, {Exponent(fit.SlopeLow):0.###}]), "
+            + $"R² {fit.RSquared:0.###} (at least {minR2} needed), {fit.Points} points over {sweep.Generalizing.Count} fractions; "
+            + $"{sweep.CriticalText}{failingNote}";
+        return failures.Count == 0 ? (Verdict.Confirmed, summary) : (Verdict.Refuted, string.Join("; ", failures) + " — " + summary);
+    }
+
+    private static List<MeasuredValue> Values(Sweep sweep, Parameters p)
+    {
+        var fit = sweep.Fit;
+        var measured = new List<MeasuredValue>
+        {
+            new("exponent k of t ~ 1/r^k (minus the log-log slope)", Exponent(fit?.Slope ?? double.NaN), "", p.PaperExponent,
+                "distance only: decided by the slope's interval below 0", Key: "exponent"),
+            new("exponent, bootstrap 2.5% (over seeds)", Exponent(fit?.SlopeHigh ?? double.NaN), "", null, null, Key: "exponentLow"),
+            new("exponent, bootstrap 97.5% (over seeds)", Exponent(fit?.SlopeLow ?? double.NaN), "", null, null, Key: "exponentHigh"),
+            new("R² of the log-log fit", fit?.RSquared ?? double.NaN, "", null, $">= {p.MinRSquared}", Key: "rSquared"),
+            new("points in the fit", fit?.Points ?? 0, "", null, null, Key: "points"),
+            new("fractions that generalized in every seed", sweep.Generalizing.Count, "", null, $">= {p.MinFractions}",
+                Key: "generalizingFractions"),
+            new("critical fraction (smallest above which every fraction generalizes; NaN = none)", sweep.Critical, "", null, null,
+                Key: "criticalFraction"),
+        };
+        foreach (var f in sweep.Fractions)
+        {
+            var perSeed = f.Times.Select(t => t.Times.TestStep).ToList();
+            string r = Tag(f.Fraction);
+            measured.Add(new(
+                $"steps to {p.ValLevel:P0} validation accuracy at r {r} (median, never counted as latest; NaN = never)",
+                MemberSeries.MedianTime(perSeed), "step", null, null, perSeed, Key: $"t-r{r}"));
+            measured.Add(new($"seeds that never reached {p.ValLevel:P0} validation accuracy at r {r}", f.Never, "", null, null,
+                Key: $"never-r{r}"));
+        }
+
+        return measured;
+    }
+
+    private static ClaimFigure Figure(ClaimContext context, Sweep sweep, double level)
     {
         var series = new List<(string, double[], double[])>();
-        foreach (long seed in seeds)
+        foreach (long seed in sweep.Seeds)
         {
-            var done = sweep.Select(f => (f.Fraction, Step: f.Times.FirstOrDefault(t => t.Seed == seed)?.Times.TestStep ?? double.NaN)).Where(p => double.IsFinite(p.Step)).ToList();
+            var done = sweep.Fractions
+                .Select(f => (f.Fraction, Step: f.Times.FirstOrDefault(t => t.Seed == seed)?.Times.TestStep ?? double.NaN))
+                .Where(p => double.IsFinite(p.Step))
+                .ToList();
             series.Add(($"seed {seed}", done.Select(p => Math.Log10(p.Fraction)).ToArray(), done.Select(p => Math.Log10(p.Step)).ToArray()));
         }
 
-        var fitted = sweep.Where(f => f.Generalizes).ToList();
-        if (fit is not null)
+        if (sweep.Fit is { } fit)
         {
+            var fitted = sweep.Generalizing;
             double[] x = [Math.Log10(fitted[0].Fraction), Math.Log10(fitted[^1].Fraction)];
-            series.Add(($"fit: k = {Exponent(fit.Slope):0.00}, R² {fit.RSquared:0.00}", x, x.Select(v => fit.Intercept + (fit.Slope * v)).ToArray()));
+            double[] y = [.. x.Select(v => fit.Intercept + (fit.Slope * v))];
+            series.Add(($"fit: k = {Exponent(fit.Slope):0.00}, R² {fit.RSquared:0.00}", x, y));
         }
 
-        var markers = double.IsFinite(critical) ? new List<(double, string)> { (Math.Log10(critical), "r_c") } : [];
-        var (dir, file) = context.Figure("time-vs-fraction");
+        var markers = double.IsFinite(sweep.Critical) ? new List<(double, string)> { (Math.Log10(sweep.Critical), "r_c") } : [];
         string title = $"{context.Claim.Id}: steps to {level:P0} validation accuracy against the train fraction (log-log; missing = never)";
-        return context.FigureOf(title, LineChart.Write(dir, file, title, "log10 train fraction", "log10 steps", series, markers));
+        return context.Plot("time-vs-fraction", title,
+            (dir, file) => LineChart.Write(dir, file, title, "log10 train fraction", "log10 steps", series, markers));
     }
 
     /// <summary>k = −slope; 0 − slope rather than −slope so that a flat fit prints k = 0, not −0.</summary>
@@ -168,5 +214,38 @@ public sealed class PowerLawFraction : LegacyClaimAnalysis
         public bool Generalizes => Never == 0;
 
         public int Never => Times.Count(t => !double.IsFinite(t.Times.TestStep));
+    }
+
+    /// <summary>
+    /// The sweep's fractions (ascending) and seeds, with its shape: the critical fraction r_c, the fractions that fail
+    /// above the first generalizing one, and the log-log fit over every (r, seed) point of the generalizing fractions.
+    /// </summary>
+    private sealed record Sweep(List<FractionTimes> Fractions, List<long> Seeds, List<FractionTimes> Generalizing, LogLogFit? Fit)
+    {
+        public static Sweep Of(List<FractionTimes> fractions, List<long> seeds)
+        {
+            var generalizing = fractions.Where(f => f.Generalizes).ToList();
+            var points = generalizing
+                .SelectMany(f => f.Times.Select(t => (X: f.Fraction, Y: t.Times.TestStep, Group: t.Seed)))
+                .ToList();
+            return new Sweep(fractions, seeds, generalizing, generalizing.Count >= 2 ? LogLogFit.Fit(points) : null);
+        }
+
+        /// <summary>
+        /// Where the run of generalizing fractions at the top of the sweep starts (r_c is its fraction); a failing
+        /// fraction anywhere above the first generalizing one breaks the shape.
+        /// </summary>
+        public int UpperStart => Fractions.Count - Fractions.AsEnumerable().Reverse().TakeWhile(f => f.Generalizes).Count();
+
+        public double Critical => UpperStart < Fractions.Count ? Fractions[UpperStart].Fraction : double.NaN;
+
+        public int FirstGeneralizing => Fractions.FindIndex(f => f.Generalizes);
+
+        public List<FractionTimes> FailingAbove =>
+            [.. Fractions.Where((f, i) => FirstGeneralizing >= 0 && i > FirstGeneralizing && !f.Generalizes)];
+
+        public string CriticalText => UpperStart == 0 && Fractions.Count > 0
+            ? $"every fraction generalized, so r_c <= {Tag(Critical)}"
+            : double.IsNaN(Critical) ? "no critical fraction (the largest fraction does not generalize)" : $"critical fraction {Tag(Critical)}";
     }
 }

@@ -20,7 +20,7 @@ namespace Grokking.Claims.Rules.PG;
 /// says. The PCAs are kept in the run's landscape cache, so a second <c>verify</c> reads them.
 /// </para>
 /// </summary>
-public sealed class TrajectoryPcaShare : LegacyClaimAnalysis
+public sealed class TrajectoryPcaShare : ClaimAnalysis<TrajectoryPcaShare.Parameters>
 {
     /// <summary>Two snapshots give one component (share 1 by construction); three are the least that can refute.</summary>
     public const int MinimumSnapshots = 3;
@@ -33,37 +33,29 @@ public sealed class TrajectoryPcaShare : LegacyClaimAnalysis
 
     public override string Name => "trajectory-pca";
 
-    public override IReadOnlyList<string> RequiredTolerances => ["minTopTwoShare"];
+    public override SeedRule SeedRule => SeedRule.EveryMember;
 
-    public override IReadOnlyList<string> RequiredPaperValues => [];
+    /// <summary>PG-4's rule: the share of the variance the first two components must exceed.</summary>
+    public sealed record Parameters([Within(0, 1)] double MinTopTwoShare);
 
-    public override AnalysisResult Analyze(ClaimContext context)
+    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
     {
-        double minShare = context.Claim.ToleranceOf("minTopTwoShare");
+        double minShare = parameters.MinTopTwoShare;
         var members = context.Members;
         var checkpoints = new RunCheckpoints(context.RunDirectory, context.Device ?? TorchSharp.torch.CPU);
-        var stepsOf = members.ToDictionary(m => m.Index, m => StepsOf(checkpoints.Steps, context.Result.Events[m.Index]));
-        var shares = Shares(context, checkpoints, members.Where(m => stepsOf[m.Index].Count >= MinimumSnapshots).ToList(), stepsOf);
+        var events = context.Result.Events;
+        var stepsOf = members.ToDictionary(m => m.Index, m => StepsOf(checkpoints.Steps, events[m.Index]));
+        var shares = Shares(context, checkpoints, [.. members.Where(m => stepsOf[m.Index].Count >= MinimumSnapshots)], stepsOf);
 
-        var findings = members.Select(m => Judge(m, shares.GetValueOrDefault(m.Index), stepsOf[m.Index].Count, minShare, context.Result.Events[m.Index])).ToList();
+        var findings = members
+            .Select(m => Judge(m, shares.GetValueOrDefault(m.Index), stepsOf[m.Index].Count, minShare, events[m.Index]))
+            .ToList();
         var (verdict, reason) = SeedVerdicts.Combine(findings);
-        reason = $"top-two PCA share of each member's weight trajectory (rows θ_t − θ_T over the run's {checkpoints.Steps.Count} snapshots) against > {minShare}: {reason}";
-
-        var all = members.Select(m => shares.TryGetValue(m.Index, out var s) ? s.TopTwoShare : double.NaN).ToList();
-        var measured = new List<MeasuredValue>
-        {
-            new("top-two PCA share, smallest over the members (per member in the list)", MemberSeries.Min(all), "", null, $"> {minShare}", all, Key: "topTwoShareMin"),
-            new("weight snapshots in the trajectory", checkpoints.Steps.Count, "", null, $">= {MinimumSnapshots}", null, Key: "snapshots"),
-        };
-        foreach (var fraction in members.GroupBy(m => m.TrainFraction).OrderBy(g => g.Key))
-        {
-            var perSeed = fraction.OrderBy(m => m.Seed).Select(m => shares.TryGetValue(m.Index, out var s) ? s.TopTwoShare : double.NaN).ToList();
-            string tag = FractionSweep.Tag(fraction.Key);
-            measured.Add(new($"top-two PCA share at train fraction {tag} (median over seeds)", MemberSeries.Median(perSeed), "", null, $"> {minShare}", perSeed, Key: $"topTwoShare-r{tag}"));
-        }
+        reason = $"top-two PCA share of each member's weight trajectory (rows θ_t − θ_T over the run's {checkpoints.Steps.Count} snapshots) "
+            + $"against > {minShare}: {reason}";
 
         IReadOnlyList<ClaimFigure> figures = shares.Count == 0 ? [] : [Figure(context, members, shares)];
-        return new AnalysisResult(verdict, reason, measured, figures);
+        return new AnalysisResult(verdict, reason, Values(members, shares, checkpoints.Steps.Count, minShare), figures);
     }
 
     /// <summary>One member's finding: its share against the tolerance, or why it has none.</summary>
@@ -75,9 +67,32 @@ public sealed class TrajectoryPcaShare : LegacyClaimAnalysis
             null => (Verdict.Inconclusive, $"{snapshots} snapshot(s); a trajectory PCA needs at least {MinimumSnapshots}"),
             { TopTwoShare: var s } when double.IsNaN(s) => (Verdict.Inconclusive, $"the weights never moved over {snapshots} snapshots"),
             { TopTwoShare: var s } when s > minShare => (Verdict.Confirmed, $"top-two share {s:0.0000} over {snapshots} snapshots"),
-            { TopTwoShare: var s } => (Verdict.Refuted, $"top-two share {s:0.0000} <= {minShare} over {snapshots} snapshots (PC1 {share.ExplainedVarianceRatio[0]:0.0000})"),
+            { TopTwoShare: var s } => (Verdict.Refuted,
+                $"top-two share {s:0.0000} <= {minShare} over {snapshots} snapshots (PC1 {share.ExplainedVarianceRatio[0]:0.0000})"),
         };
         return new SeedFinding(member.Seed, verdict, reason + diverged, events.Diverged) { Unit = FractionSweep.Subject(member) };
+    }
+
+    private static List<MeasuredValue> Values(
+        IReadOnlyList<MemberSpec> members, Dictionary<int, TrajectoryShare> shares, int snapshots, double minShare)
+    {
+        double ShareOf(MemberSpec m) => shares.TryGetValue(m.Index, out var s) ? s.TopTwoShare : double.NaN;
+        var all = members.Select(ShareOf).ToList();
+        var measured = new List<MeasuredValue>
+        {
+            new("top-two PCA share, smallest over the members (per member in the list)", MemberSeries.Min(all), "", null, $"> {minShare}", all,
+                Key: "topTwoShareMin"),
+            new("weight snapshots in the trajectory", snapshots, "", null, $">= {MinimumSnapshots}", null, Key: "snapshots"),
+        };
+        foreach (var fraction in members.GroupBy(m => m.TrainFraction).OrderBy(g => g.Key))
+        {
+            var perSeed = fraction.OrderBy(m => m.Seed).Select(ShareOf).ToList();
+            string tag = FractionSweep.Tag(fraction.Key);
+            measured.Add(new($"top-two PCA share at train fraction {tag} (median over seeds)",
+                MemberSeries.Median(perSeed), "", null, $"> {minShare}", perSeed, Key: $"topTwoShare-r{tag}"));
+        }
+
+        return measured;
     }
 
     /// <summary>
@@ -88,7 +103,9 @@ public sealed class TrajectoryPcaShare : LegacyClaimAnalysis
         ? steps
         : [.. steps.Where(s => s < events.DivergedStep), .. steps.Where(s => s >= events.DivergedStep).Take(1)];
 
-    private static Dictionary<int, TrajectoryShare> Shares(ClaimContext context, RunCheckpoints checkpoints, List<MemberSpec> members, Dictionary<int, IReadOnlyList<long>> stepsOf)
+    /// <summary>The trajectory PCA of every member given (each with enough snapshots), by member index (cached).</summary>
+    private static Dictionary<int, TrajectoryShare> Shares(
+        ClaimContext context, RunCheckpoints checkpoints, List<MemberSpec> members, Dictionary<int, IReadOnlyList<long>> stepsOf)
     {
         if (members.Count == 0)
         {
@@ -113,10 +130,14 @@ public sealed class TrajectoryPcaShare : LegacyClaimAnalysis
     /// <summary>The lowest seed's trajectories on PC1 × PC2 for up to four fractions, and their explained-variance ratios.</summary>
     private static ClaimFigure Figure(ClaimContext context, IReadOnlyList<MemberSpec> members, Dictionary<int, TrajectoryShare> shares)
     {
-        var candidates = members.Where(m => shares.ContainsKey(m.Index)).GroupBy(m => m.Seed).OrderBy(g => g.Key).First().OrderBy(m => m.TrainFraction).ToList();
+        var candidates = members.Where(m => shares.ContainsKey(m.Index))
+            .GroupBy(m => m.Seed).OrderBy(g => g.Key).First()
+            .OrderBy(m => m.TrainFraction).ToList();
         var shown = candidates.Count <= FigureMembers
             ? candidates
-            : Enumerable.Range(0, FigureMembers).Select(i => candidates[(int)Math.Round(i * (candidates.Count - 1) / (double)(FigureMembers - 1))]).Distinct().ToList();
+            : Enumerable.Range(0, FigureMembers)
+                .Select(i => candidates[(int)Math.Round(i * (candidates.Count - 1) / (double)(FigureMembers - 1))])
+                .Distinct().ToList();
         // Each trajectory as a line, and a dot of the same colour at its first snapshot.
         var paths = shown.SelectMany(m => new[]
         {
@@ -128,12 +149,12 @@ public sealed class TrajectoryPcaShare : LegacyClaimAnalysis
             var r = shares[m.Index].ExplainedVarianceRatio.Take(FigureComponents).ToArray();
             return (FractionSweep.Subject(m), Enumerable.Range(1, r.Length).Select(i => (double)i).ToArray(), r);
         }).ToList();
-        var (dir, file) = context.Figure("trajectories");
         string title = $"{context.Claim.Id}: weight trajectories on their first two principal components";
-        return context.FigureOf(title, PanelChart.Write(dir, file, title,
+        ChartPanel[] panels =
         [
             new ChartPanel("trajectory (dot: first snapshot)", "PC1", "PC2", paths),
             new ChartPanel("explained variance ratio", "component", "ratio", ratios, LogY: true),
-        ]));
+        ];
+        return context.Plot("trajectories", title, (dir, file) => PanelChart.Write(dir, file, title, panels));
     }
 }

@@ -1,4 +1,5 @@
 using Grokking.Claims.Analyses;
+using Grokking.Claims.Contracts;
 
 namespace Grokking.Claims.Toolkit;
 
@@ -17,8 +18,24 @@ namespace Grokking.Claims.Toolkit;
 /// every wobble, while the median of |x| is the wobble's own size, so the jump is then relative to the noise. The
 /// comparison is strict so that a constant baseline (scale 0) followed by the same value is not an onset.
 /// </para>
+/// <para>
+/// PG-3 and PG-5 bind it from their claim files as a group of their parameters, so both define a slingshot alike and
+/// its ranges are checked when the claims load.
+/// </para>
 /// </summary>
-/// <param name="Window">How many previous finite samples form the baseline (≥ 1); no onset is counted before that many exist, so the start of a run, with no history, is never a spike.</param>
-/// <param name="RelativeJump">Least rise above the baseline median, in units of the baseline's median absolute value (≥ 0; e.g. 0.5 for a loss that must rise by half its level).</param>
-/// <param name="Refractory">Samples after an onset (counted by index, NaN samples included) in which no new onset is counted (≥ 0), so a spike several samples wide is one onset.</param>
-public sealed record SpikeRule(int Window, double RelativeJump, int Refractory);
+/// <param name="Window">
+/// How many previous finite samples form the baseline (claim file <c>spikeWindow</c>, ≥ 1); no onset is counted before
+/// that many exist, so the start of a run, with no history, is never a spike.
+/// </param>
+/// <param name="RelativeJump">
+/// Least rise above the baseline median, in units of the baseline's median absolute value (claim file
+/// <c>spikeJump</c>, ≥ 0; e.g. 0.5 for a loss that must rise by half its level).
+/// </param>
+/// <param name="Refractory">
+/// Samples after an onset (counted by index, NaN samples included) in which no new onset is counted (≥ 0), so a spike
+/// several samples wide is one onset.
+/// </param>
+public sealed record SpikeRule(
+    [ParameterName("spikeWindow")][Within(1, int.MaxValue)] int Window,
+    [ParameterName("spikeJump")][Within(0, double.MaxValue)] double RelativeJump,
+    [Within(0, int.MaxValue)] int Refractory);

@@ -8,7 +8,15 @@ namespace Grokking.Claims.Toolkit;
 /// generalized), spread evenly from the memorization step to the grokking step, one snapshot after grokking (for the
 /// figure), and θ*, the final weights every slice runs toward. <see cref="Missing"/> says why a member has no slice.
 /// </summary>
-public sealed record SlicePlan(MemberSpec Member, MemberEvents Events, long? MemorizedStep, long? GrokkedStep, IReadOnlyList<long> PreGrokking, long? AfterGrokking, long FinalStep, string? Missing)
+public sealed record SlicePlan(
+    MemberSpec Member,
+    MemberEvents Events,
+    long? MemorizedStep,
+    long? GrokkedStep,
+    IReadOnlyList<long> PreGrokking,
+    long? AfterGrokking,
+    long FinalStep,
+    string? Missing)
 {
     /// <summary>Validation accuracy that counts as grokked (the paper's code marks generalization at 99%).</summary>
     public const double GrokkedLevel = 0.99;
@@ -16,15 +24,21 @@ public sealed record SlicePlan(MemberSpec Member, MemberEvents Events, long? Mem
     /// <summary>Every snapshot step sliced, pre-grokking ones first.</summary>
     public IEnumerable<long> Sliced => AfterGrokking is { } after ? [.. PreGrokking, after] : PreGrokking;
 
-    /// <param name="snapshots">The run's snapshot steps, ascending; θ* is the last one at which the member is grokked (train accuracy at least <paramref name="memorizedLevel"/> and validation accuracy at least <see cref="GrokkedLevel"/>), else the last one.</param>
-    public static SlicePlan Of(TrainingResult result, IReadOnlyList<long> snapshots, MemberSpec member, double memorizedLevel, double valleyValAccuracy, int slices)
+    /// <param name="snapshots">
+    /// The run's snapshot steps, ascending; θ* is the last one at which the member is grokked (train accuracy at least
+    /// <paramref name="memorizedLevel"/> and validation accuracy at least <see cref="GrokkedLevel"/>), else the last one.
+    /// </param>
+    public static SlicePlan Of(
+        TrainingResult result, IReadOnlyList<long> snapshots, MemberSpec member, double memorizedLevel, double valleyValAccuracy, int slices)
     {
         var events = result.Events[member.Index];
         var rows = MemberSeries.RowsBeforeDivergence(result, member.Index);
         // θ* is the grokked point the slides mean: the last snapshot at which the member fits the training set and
         // generalizes. The run's very last weights can sit inside a slingshot spike (measured on the ci run: two of
         // three seeds ended at 25% and 42% train accuracy), which is no grokked solution.
-        var grokkedAt = rows.Where(r => r.ValAccuracy >= GrokkedLevel && r.TrainAccuracy >= memorizedLevel).Select(r => r.Step).ToHashSet();
+        var grokkedAt = rows.Where(r => r.ValAccuracy >= GrokkedLevel && r.TrainAccuracy >= memorizedLevel)
+            .Select(r => r.Step)
+            .ToHashSet();
         long final = snapshots.LastOrDefault(grokkedAt.Contains, snapshots.Count > 0 ? snapshots[^1] : 0);
         long? memorized = rows.FirstOrDefault(r => r.TrainAccuracy >= memorizedLevel)?.Step;
         long? grokked = rows.FirstOrDefault(r => r.ValAccuracy >= GrokkedLevel)?.Step;
@@ -40,10 +54,14 @@ public sealed record SlicePlan(MemberSpec Member, MemberEvents Events, long? Mem
         }
 
         var saved = snapshots.Where(s => s < final).ToHashSet();
-        var candidates = rows.Where(r => saved.Contains(r.Step) && r.Step < grokked && r.TrainAccuracy >= memorizedLevel && r.ValAccuracy <= valleyValAccuracy).Select(r => r.Step).ToList();
+        var candidates = rows
+            .Where(r => saved.Contains(r.Step) && r.Step < grokked && r.TrainAccuracy >= memorizedLevel && r.ValAccuracy <= valleyValAccuracy)
+            .Select(r => r.Step)
+            .ToList();
         long? after = rows.FirstOrDefault(r => saved.Contains(r.Step) && r.Step >= grokked && r.ValAccuracy >= GrokkedLevel)?.Step;
         string? missing = candidates.Count == 0
-            ? $"no snapshot between memorization (step {memorized}) and grokking (step {grokked}) with train accuracy >= {memorizedLevel:P0} and validation accuracy <= {valleyValAccuracy:P0}"
+            ? $"no snapshot between memorization (step {memorized}) and grokking (step {grokked}) "
+                + $"with train accuracy >= {memorizedLevel:P0} and validation accuracy <= {valleyValAccuracy:P0}"
             : null;
         return new(member, events, memorized, grokked, Spread(candidates, slices), after, final, missing);
     }

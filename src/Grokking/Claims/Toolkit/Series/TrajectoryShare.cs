@@ -8,7 +8,8 @@ namespace Grokking.Claims.Toolkit;
 /// What PG-4 keeps of one member's trajectory PCA (in the run's landscape cache): the explained-variance ratios of
 /// every component and each snapshot's coordinates on the first two, over <c>Snapshots</c> rows.
 /// </summary>
-public sealed record TrajectoryShare(int Member, int Snapshots, IReadOnlyList<double> ExplainedVarianceRatio, IReadOnlyList<double> First, IReadOnlyList<double> Second)
+public sealed record TrajectoryShare(
+    int Member, int Snapshots, IReadOnlyList<double> ExplainedVarianceRatio, IReadOnlyList<double> First, IReadOnlyList<double> Second)
 {
     /// <summary>Share of the first two components; NaN when the member never moved (no variance to share).</summary>
     [JsonIgnore]
