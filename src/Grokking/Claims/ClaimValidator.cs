@@ -75,11 +75,6 @@ public sealed class ClaimValidator(
                 "is missing: every rule parameter says why it has its value");
         }
 
-        if (analysis is LegacyClaimAnalysis)
-        {
-            return; // TRANSITIONAL
-        }
-
         string rule = SeedRules.NameOf(analysis.SeedRule);
         Require(claim.SeedCombination == rule, "seedCombination",
             $"is '{claim.SeedCombination}', but analysis '{claim.Analysis}' combines its seeds by '{rule}' "

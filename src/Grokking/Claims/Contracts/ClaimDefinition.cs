@@ -100,15 +100,6 @@ public sealed class ClaimDefinition
     [System.Text.Json.Serialization.JsonIgnore]
     public object? Parameters { get; set; }
 
-    // TRANSITIONAL: legacy lookups for analyses not yet converted (removed before this change lands).
-    public double PaperValueOf(string name) =>
-        Paper.FirstOrDefault(p => p.Name == name)?.Value ?? throw new ClaimDefinitionException(File, $"paper.{name}", "is missing");
-
-    public double? OptionalToleranceOf(string name) => RuleParameters.FirstOrDefault(t => t.Name == name)?.Value;
-
-    public double ToleranceOf(string name) =>
-        OptionalToleranceOf(name) ?? throw new ClaimDefinitionException(File, $"ruleParameters.{name}", "is missing");
-
     public T ParametersAs<T>()
         where T : class
     {
