@@ -25,7 +25,7 @@ public sealed class ScaleInvariance : ClaimAnalysis<ScaleInvariance.Parameters>
 
     public override string Name => "scale-invariance";
 
-    public override SeedRule SeedRule => SeedRule.EveryGroup;
+    public override SeedRule SeedRule => SeedRule.EverySeed;
 
     public override bool Trains => false;
 
