@@ -52,7 +52,7 @@ public static class GrokkingConfiguration
 
         return Enum.TryParse<Profile>(value.Trim(), ignoreCase: true, out var p) && Enum.IsDefined(p)
             ? p
-            : throw new OptionsException("Profile", $"Invalid value for 'Profile': '{value}'; allowed: smoke, ci, paper");
+            : throw OptionsException.InvalidValue("Profile", $"'{value}'; allowed: smoke, ci, paper");
     }
 
     /// <summary>Parses "Section:Key=value" overrides (the CLI's --set).</summary>
@@ -74,7 +74,8 @@ public static class GrokkingConfiguration
     }
 
     /// <summary>The layers that address single keys: GROKKING__ variables, then --set.</summary>
-    private static IConfigurationBuilder AddUpperLayers(IConfigurationBuilder builder, ConfigurationSources sources, IReadOnlyDictionary<string, string?> overrides)
+    private static IConfigurationBuilder AddUpperLayers(
+        IConfigurationBuilder builder, ConfigurationSources sources, IReadOnlyDictionary<string, string?> overrides)
     {
         if (sources.EnvironmentVariables)
         {
