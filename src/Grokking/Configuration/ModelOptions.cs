@@ -69,7 +69,8 @@ public sealed class ModelOptions : ICrossValidated
 
         if (Kind == ModelKind.Mlp && (Positions != PositionEncoding.Learned || WithoutBiases || Norm == Normalization.PostLayerNorm))
         {
-            yield return ("Model", "Positions, WithoutBiases and Norm = postlayernorm are transformer options; allowed for Kind = mlp: Positions = learned, WithoutBiases = false, Norm = none or layernorm");
+            yield return ("Model", "Positions, WithoutBiases and Norm = postlayernorm are transformer options; "
+                + "allowed for Kind = mlp: Positions = learned, WithoutBiases = false, Norm = none or layernorm");
         }
 
         if (Hidden.Any(h => h < 1))

@@ -37,7 +37,8 @@ internal static class ReportText
     public static string EnvironmentLine(ReportEnvironment e) => string.Join(" · ",
         $"profile {e.Profile}",
         $"device {e.Device}",
-        $"{e.Threads.ToString(CultureInfo.InvariantCulture)} threads" + (e.ParallelRuns > 1 ? $" x {e.ParallelRuns.ToString(CultureInfo.InvariantCulture)} runs side by side" : ""),
+        $"{e.Threads.ToString(CultureInfo.InvariantCulture)} threads"
+            + (e.ParallelRuns > 1 ? $" x {e.ParallelRuns.ToString(CultureInfo.InvariantCulture)} runs side by side" : ""),
         $"TorchSharp {e.TorchSharpVersion}",
         $"libtorch {e.LibTorchVersion}",
         $"commit {ShortCommit(e.GitCommit)}",
@@ -89,14 +90,17 @@ internal static class ReportText
 
     public static string DivergenceLine(ClaimOutcome outcome) => outcome.Divergences.Count == 0
         ? "Divergences: none"
-        : $"Divergences: {outcome.Divergences.Count} member(s) diverged (non-finite loss or gradient; frozen intact before the bad step, reported, decided without them): "
-            + string.Join("; ", outcome.Divergences.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Member} at step {d.Step} (epoch {d.Epoch:0})")));
+        : $"Divergences: {outcome.Divergences.Count} member(s) diverged "
+            + "(non-finite loss or gradient; frozen intact before the bad step, reported, decided without them): "
+            + string.Join("; ", outcome.Divergences.Select(d => string.Create(
+                CultureInfo.InvariantCulture, $"{d.Member} at step {d.Step} (epoch {d.Epoch:0})")));
 
     public static string RunLine(ClaimOutcome outcome) => $"Profile: {outcome.Profile} · experiment: {outcome.Experiment}";
 
     public static string SetupLine(ClaimOutcome outcome) => outcome.ProfileChanges.Count == 0
         ? $"Setup: the paper profile's (training {Minutes(outcome.TrainMinutes)} min)"
-        : $"Setup: the paper's except ({outcome.Profile}, training {Minutes(outcome.TrainMinutes)} min): " + string.Join("; ", outcome.ProfileChanges);
+        : $"Setup: the paper's except ({outcome.Profile}, training {Minutes(outcome.TrainMinutes)} min): "
+            + string.Join("; ", outcome.ProfileChanges);
 
     /// <summary>G4, except that step counts (10^4 to 10^7) print whole: G4 would show 12000 as 1.2E+04.</summary>
     public static string Number(double value) =>

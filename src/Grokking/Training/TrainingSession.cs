@@ -109,7 +109,10 @@ internal sealed class TrainingSession : IDisposable
     }
 
     /// <summary>One optimizer step on the batch.</summary>
-    /// <returns>At a metric step, [3, K]: the squared norms of the gradient, of its scale-invariant part and of the scale-invariant weights.</returns>
+    /// <returns>
+    /// At a metric step, [3, K]: the squared norms of the gradient, of its scale-invariant part and of the scale-invariant
+    /// weights; else null.
+    /// </returns>
     private Tensor? Step(Minibatch batch, bool metricStep)
     {
         Tensor? gradSquares = null;
