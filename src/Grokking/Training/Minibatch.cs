@@ -22,13 +22,3 @@ public readonly record struct Minibatch(long Step, long Epoch, long Position, Te
             : new MinibatchRows(PopulationData.Gather(data.TrainX, indices), PopulationData.Gather(data.TrainY, indices), InPlace: false);
     }
 }
-
-/// <summary>The rows of one step.</summary>
-public readonly record struct MinibatchRows(Tensor X, Tensor Y, bool InPlace)
-{
-    /// <summary>
-    /// Per-member mean [K] of a per-example loss [K, B] of these rows: in place over each member's own rows (a padded
-    /// fraction sweep gives padding weight 0), else over the batch.
-    /// </summary>
-    public Tensor Mean(PopulationData data, Tensor perExample) => InPlace ? data.TrainMean(perExample) : perExample.mean([1]);
-}
