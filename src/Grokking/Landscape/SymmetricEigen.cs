@@ -126,18 +126,12 @@ public static class SymmetricEigen
         double s = t * c;
         for (int k = 0; k < n; k++)
         {
-            double akp = a[k, p];
-            double akq = a[k, q];
-            a[k, p] = (c * akp) - (s * akq);
-            a[k, q] = (s * akp) + (c * akq);
+            Rotate(c, s, ref a[k, p], ref a[k, q]); // columns p and q
         }
 
         for (int k = 0; k < n; k++)
         {
-            double apk = a[p, k];
-            double aqk = a[q, k];
-            a[p, k] = (c * apk) - (s * aqk);
-            a[q, k] = (s * apk) + (c * aqk);
+            Rotate(c, s, ref a[p, k], ref a[q, k]); // rows p and q
         }
 
         // Zero by construction; set it exactly so rounding does not keep the pair alive for another sweep.
@@ -145,10 +139,16 @@ public static class SymmetricEigen
         a[q, p] = 0;
         for (int k = 0; k < n; k++)
         {
-            double vkp = v[k, p];
-            double vkq = v[k, q];
-            v[k, p] = (c * vkp) - (s * vkq);
-            v[k, q] = (s * vkp) + (c * vkq);
+            Rotate(c, s, ref v[k, p], ref v[k, q]);
         }
+    }
+
+    /// <summary>(x, y) ← (c x − s y, s x + c y).</summary>
+    private static void Rotate(double c, double s, ref double x, ref double y)
+    {
+        double x0 = x;
+        double y0 = y;
+        x = (c * x0) - (s * y0);
+        y = (s * x0) + (c * y0);
     }
 }
