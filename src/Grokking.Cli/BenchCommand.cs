@@ -20,7 +20,8 @@ internal static class BenchCommand
         var epochs = OptionRules.PositiveInt("--epochs", "E", 20, "epochs per measurement (the default takes about a minute in all on 2 cores)");
 
         var command = new Command("bench", "steps/s, epochs/s and GFLOP/s for K = 1 and K = N members vs a plain bmm") { members, epochs, points };
-        command.SetAction(parsed => Run(shared.Load(parsed), parsed.GetValue(members), parsed.GetValue(epochs), parsed.GetValue(points), parsed.InvocationConfiguration.Output));
+        command.SetAction(parsed => Run(
+            shared.Load(parsed), parsed.GetValue(members), parsed.GetValue(epochs), parsed.GetValue(points), parsed.InvocationConfiguration.Output));
         return command;
     }
 
@@ -28,7 +29,11 @@ internal static class BenchCommand
     {
         var runtime = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads);
         string model = TrainingBenchmark.Describe(options.Model);
-        output.WriteLine($"device {runtime.DeviceName}, {runtime.Threads} threads; {epochs} epochs per measurement; {model}, data {options.Data.Kind.ToString().ToLowerInvariant()}, batch {(options.Train.BatchSize == 0 ? "full" : options.Train.BatchSize)}, metrics every {options.Train.MetricsEvery} steps");
+        string data = options.Data.Kind.ToString().ToLowerInvariant();
+        string batch = options.Train.BatchSize == 0 ? "full" : options.Train.BatchSize.ToString(CultureInfo.CurrentCulture);
+        output.WriteLine(
+            $"device {runtime.DeviceName}, {runtime.Threads} threads; {epochs} epochs per measurement; {model}, data {data}, batch {batch}, "
+            + $"metrics every {options.Train.MetricsEvery} steps");
         TrainingBenchmark.Train(options, 1, Math.Max(2, epochs / 10), runtime.Device); // warm-up: JIT, allocator, thread pool
         var rows = new List<BenchmarkResult>
         {
@@ -44,11 +49,16 @@ internal static class BenchCommand
         output.WriteLine($"{"measurement",-14} {"steps/s",10} {"epochs/s",10} {"GFLOP/s",9} {"seconds",8}");
         foreach (var r in rows)
         {
-            output.WriteLine($"{r.Name,-14} {r.StepsPerSecond,10:0.0} {(r.EpochsPerSecond > 0 ? r.EpochsPerSecond.ToString("0.00", CultureInfo.InvariantCulture) : "-"),10} {r.GflopPerSecond,9:0.00} {r.Seconds,8:0.00}");
+            string epochsPerSecond = r.EpochsPerSecond > 0 ? r.EpochsPerSecond.ToString("0.00", CultureInfo.InvariantCulture) : "-";
+            output.WriteLine($"{r.Name,-14} {r.StepsPerSecond,10:0.0} {epochsPerSecond,10} {r.GflopPerSecond,9:0.00} {r.Seconds,8:0.00}");
         }
 
-        output.WriteLine($"population of {population}: {rows[1].Seconds:0.00} s vs {rows[2].Seconds:0.00} s for {population} runs one after another, measured -> speed-up {rows[2].Seconds / rows[1].Seconds:0.00}x");
-        output.WriteLine($"path of {pathPoints} points (losses, errors, stochastic gradient norm): {batchedPath.Seconds:0.00} s in populations ({batchedPath.Name}) vs {pointByPoint.Seconds:0.00} s one point at a time -> {pointByPoint.Seconds / batchedPath.Seconds:0.00}x");
+        output.WriteLine(
+            $"population of {population}: {rows[1].Seconds:0.00} s vs {rows[2].Seconds:0.00} s for {population} runs one after another, "
+            + $"measured -> speed-up {rows[2].Seconds / rows[1].Seconds:0.00}x");
+        output.WriteLine(
+            $"path of {pathPoints} points (losses, errors, stochastic gradient norm): {batchedPath.Seconds:0.00} s in populations "
+            + $"({batchedPath.Name}) vs {pointByPoint.Seconds:0.00} s one point at a time -> {pointByPoint.Seconds / batchedPath.Seconds:0.00}x");
         return 0;
     }
 }

@@ -22,7 +22,8 @@ internal static class InfoCommand
         output.WriteLine($"profile         {options.Profile.Name}");
         output.WriteLine($"TorchSharp      {info.TorchSharpVersion}");
         output.WriteLine($"libtorch        {info.LibTorchVersion}");
-        output.WriteLine($"device          {info.DeviceName} (requested {options.Runtime.Device.ToString().ToLowerInvariant()}; CUDA available: {(info.CudaAvailable ? "yes" : "no")})");
+        string requested = options.Runtime.Device.ToString().ToLowerInvariant();
+        output.WriteLine($"device          {info.DeviceName} (requested {requested}; CUDA available: {(info.CudaAvailable ? "yes" : "no")})");
         output.WriteLine($"threads         {info.Threads}");
         output.WriteLine($"malloc tuning   {(info.MallocTuned ? "on (large blocks stay in the heap)" : "off")}");
         output.WriteLine($"libstdc++       {compat.LibStdCxxPath ?? "(not found)"}");

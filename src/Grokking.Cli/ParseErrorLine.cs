@@ -10,7 +10,8 @@ internal static class ParseErrorLine
     {
         // Some built-in messages span lines (a list of allowed values); a log shows the error on one.
         var messages = parsed.Errors
-            .Select(e => string.Join(' ', e.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).TrimEnd('.'))
+            .Select(e => e.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(words => string.Join(' ', words).TrimEnd('.'))
             .Distinct();
         return $"error: {string.Join("; ", messages)} (see '{CommandPath(parsed.CommandResult)} --help')";
     }

@@ -20,7 +20,8 @@ internal sealed class ProgressLine(bool quiet, TextWriter output) : IProgress<Tr
         }
 
         last = now;
-        string line = $"step {p.Step}/{p.TotalSteps} ({100.0 * p.Step / p.TotalSteps:0.0}%)  {p.StepsPerSecond:0.0} steps/s  ETA {p.Eta:hh\\:mm\\:ss}  train acc {p.MeanTrainAccuracy:P1}  val acc {p.MeanValAccuracy:P1}  done {p.MembersDone}";
+        string line = $"step {p.Step}/{p.TotalSteps} ({100.0 * p.Step / p.TotalSteps:0.0}%)  {p.StepsPerSecond:0.0} steps/s  "
+            + $"ETA {p.Eta:hh\\:mm\\:ss}  train acc {p.MeanTrainAccuracy:P1}  val acc {p.MeanValAccuracy:P1}  done {p.MembersDone}";
         if (live)
         {
             output.Write("\r" + line.PadRight(Math.Max(0, Console.WindowWidth - 1)));

@@ -12,13 +12,21 @@ internal static class TrainCommand
     {
         var outDir = new Option<string>("--out")
         {
-            Description = "run directory (default <Output:RunsDirectory>/train-<UTC time>); one that holds a checkpoint is resumed, so a run interrupted with Ctrl-C continues with the same --out",
+            Description = "run directory (default <Output:RunsDirectory>/train-<UTC time>); one that holds a checkpoint is resumed, "
+                + "so a run interrupted with Ctrl-C continues with the same --out",
             HelpName = "DIR",
         };
         var noProgress = new Option<bool>("--no-progress") { Description = "no live progress line" };
-        var command = new Command("train", "train a population (Population:Seeds x WeightDecays x InitScales x LearningRates); Ctrl-C checkpoints") { outDir, noProgress };
+        var command = new Command("train", "train a population (Population:Seeds x WeightDecays x InitScales x LearningRates); Ctrl-C checkpoints")
+        {
+            outDir, noProgress,
+        };
         command.SetAction(parsed => Run(
-            shared.Load(parsed), parsed.GetValue(outDir), parsed.GetValue(noProgress), parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
+            shared.Load(parsed),
+            parsed.GetValue(outDir),
+            parsed.GetValue(noProgress),
+            parsed.InvocationConfiguration.Output,
+            parsed.InvocationConfiguration.Error));
         return command;
     }
 
@@ -41,10 +49,15 @@ internal static class TrainCommand
         {
             string Epoch(long step) => step == MemberEvents.Never ? "never" : $"epoch {result.EpochOf(step):0.##} (step {step})";
             string diverged = e.Diverged ? $", diverged at step {e.DivergedStep}" : "";
-            output.WriteLine($"member {e.Member} [{members[e.Member].Label}]: train threshold {Epoch(e.TrainThresholdStep)}, val threshold {Epoch(e.ValThresholdStep)}{diverged}");
+            output.WriteLine(
+                $"member {e.Member} [{members[e.Member].Label}]: train threshold {Epoch(e.TrainThresholdStep)}, "
+                + $"val threshold {Epoch(e.ValThresholdStep)}{diverged}");
         }
 
-        output.WriteLine($"{(result.Interrupted ? "interrupted" : "finished")} after {result.StepsCompleted} steps in {seconds:0.0} s ({result.StepsCompleted / seconds:0.0} steps/s, {result.StepsCompleted / seconds / result.StepsPerEpoch:0.00} epochs/s); {plots.Count} plots in {runDir}");
+        double stepsPerSecond = result.StepsCompleted / seconds;
+        output.WriteLine(
+            $"{(result.Interrupted ? "interrupted" : "finished")} after {result.StepsCompleted} steps in {seconds:0.0} s "
+            + $"({stepsPerSecond:0.0} steps/s, {stepsPerSecond / result.StepsPerEpoch:0.00} epochs/s); {plots.Count} plots in {runDir}");
         return result.Interrupted ? 130 : 0;
     }
 }

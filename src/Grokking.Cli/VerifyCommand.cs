@@ -35,7 +35,10 @@ internal static class VerifyCommand
         failOn.CompletionSources.Add(OptionRules.Names(FailOnAllowed).ToArray());
         var noProgress = new Option<bool>("--no-progress") { Description = "no progress lines (phases, live training line)" };
 
-        var command = new Command("verify", "the main job: verify the claims, write report/ (md, html, json, figures)") { claims, failOn, noProgress };
+        var command = new Command("verify", "the main job: verify the claims, write report/ (md, html, json, figures)")
+        {
+            claims, failOn, noProgress,
+        };
         command.SetAction(parsed => Run(
             shared.Load(parsed),
             parsed.GetValue(claims) is { Length: > 0 } patterns ? patterns : null,
@@ -50,8 +53,9 @@ internal static class VerifyCommand
     {
         var suite = new ClaimSuite(ClaimSuiteSettings.From(options), patterns);
         var runtime = suite.RuntimeInfo;
-        output.WriteLine($"verifying {(patterns is null ? "all claims" : string.Join(",", patterns))} with profile {suite.Settings.Profile.Name}"
-            + $" on {runtime.DeviceName} ({runtime.Threads} threads, {runtime.ParallelRuns} run(s) at a time)");
+        output.WriteLine(
+            $"verifying {(patterns is null ? "all claims" : string.Join(",", patterns))} with profile {suite.Settings.Profile.Name} "
+            + $"on {runtime.DeviceName} ({runtime.Threads} threads, {runtime.ParallelRuns} run(s) at a time)");
 
         using var cancel = new CtrlC("checkpointing the current run; 'grokking verify' again resumes it", error);
         try

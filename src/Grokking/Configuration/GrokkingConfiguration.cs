@@ -52,7 +52,7 @@ public static class GrokkingConfiguration
 
         return ProfileNames.TryParse(value.Trim(), out var p)
             ? p
-            : throw new OptionsException("Profile", $"Invalid value for 'Profile': '{value}'; allowed: {string.Join(", ", ProfileNames.All)}");
+            : throw OptionsException.InvalidValue("Profile", $"'{value}'; allowed: {string.Join(", ", ProfileNames.All)}");
     }
 
     /// <summary>Parses "Section:Key=value" overrides (the CLI's --set).</summary>
@@ -74,7 +74,8 @@ public static class GrokkingConfiguration
     }
 
     /// <summary>The layers that address single keys: GROKKING__ variables, then --set.</summary>
-    private static IConfigurationBuilder AddUpperLayers(IConfigurationBuilder builder, ConfigurationSources sources, IReadOnlyDictionary<string, string?> overrides)
+    private static IConfigurationBuilder AddUpperLayers(
+        IConfigurationBuilder builder, ConfigurationSources sources, IReadOnlyDictionary<string, string?> overrides)
     {
         if (sources.EnvironmentVariables)
         {

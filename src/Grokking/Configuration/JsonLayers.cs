@@ -27,13 +27,18 @@ public static class JsonLayers
     {
         try
         {
-            return JsonNode.Parse(stream, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+            return JsonNode.Parse(stream, documentOptions: options);
         }
         catch (JsonException e)
         {
             throw new OptionsException("--config", $"Configuration file '{name}' is not valid JSON: {e.Message}");
         }
     }
+
+    private static bool IsAtOrBelow(string key, string path) =>
+        string.Equals(key, path, StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith(path + ConfigurationDelimiter, StringComparison.OrdinalIgnoreCase);
 
     private static void Apply(JsonNode? node, string path, Dictionary<string, string?> into)
     {
@@ -47,8 +52,8 @@ public static class JsonLayers
 
                 break;
             case JsonArray array:
-                string prefix = path + ConfigurationDelimiter;
-                foreach (string stale in into.Keys.Where(k => k.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || string.Equals(k, path, StringComparison.OrdinalIgnoreCase)).ToList())
+                // An array replaces the array below it whole: the lower layer's elements (and a scalar at the path) go.
+                foreach (string stale in into.Keys.Where(k => IsAtOrBelow(k, path)).ToList())
                 {
                     into.Remove(stale);
                 }

@@ -122,7 +122,7 @@ public static class OptionsBinder
         {
             foreach (var (relative, message) in validated.Validate())
             {
-                throw new OptionsException(prefix + relative, $"Invalid value for '{prefix + relative}': {message}");
+                throw OptionsException.InvalidValue(prefix + relative, message);
             }
         }
     }
@@ -157,9 +157,10 @@ public static class OptionsBinder
         {
             var names = Enum.GetNames(type);
             string? match = names.FirstOrDefault(n => string.Equals(n, value, StringComparison.OrdinalIgnoreCase));
+            string allowed = string.Join(", ", names.Select(n => n.ToLowerInvariant()));
             return match is not null
                 ? Enum.Parse(type, match)
-                : throw new OptionsException(key, $"Invalid value for '{key}': '{raw}'; allowed: {string.Join(", ", names.Select(n => n.ToLowerInvariant()))}");
+                : throw OptionsException.InvalidValue(key, $"'{raw}'; allowed: {allowed}");
         }
 
         if (type == typeof(string))
@@ -175,7 +176,7 @@ public static class OptionsBinder
             _ when type == typeof(bool) => bool.TryParse(value, out bool b) ? b : null,
             _ => throw new NotSupportedException($"options of type {type.Name} are not supported ({key})"),
         };
-        return parsed ?? throw new OptionsException(key, $"Invalid value for '{key}': '{raw}' is not {Describe(type)}");
+        return parsed ?? throw OptionsException.InvalidValue(key, $"'{raw}' is not {Describe(type)}");
     }
 
     private static string Describe(Type type) => type == typeof(int) || type == typeof(long)
@@ -197,7 +198,7 @@ public static class OptionsBinder
         {
             string lower = min == double.Epsilon ? "> 0" : $">= {Format(min)}";
             string upper = max >= 1 - 1e-9 && max < 1 ? "< 1" : $"<= {Format(max)}";
-            throw new OptionsException(key, $"Invalid value for '{key}': {Format(v)} is out of range; allowed: {lower} and {upper}");
+            throw OptionsException.InvalidValue(key, $"{Format(v)} is out of range; allowed: {lower} and {upper}");
         }
     }
 

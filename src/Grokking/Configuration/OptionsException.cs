@@ -4,4 +4,7 @@ namespace Grokking.Configuration;
 public sealed class OptionsException(string key, string message) : Exception(message)
 {
     public string Key { get; } = key;
+
+    /// <summary>"Invalid value for '<paramref name="key"/>': <paramref name="detail"/>", the key named once for both.</summary>
+    public static OptionsException InvalidValue(string key, string detail) => new(key, $"Invalid value for '{key}': {detail}");
 }

@@ -25,15 +25,8 @@ public static class ImageDataset
         var (testImages, testLabels) = Load(options, "t10k");
         int nTrain = (int)trainImages.shape[0];
         int nTest = (int)testImages.shape[0];
-        if (options.TrainSamples > nTrain)
-        {
-            throw new OptionsException("Data:TrainSamples", $"Invalid value for 'Data:TrainSamples': {options.TrainSamples}; {options.ImagesNameOrDefault} has {nTrain} training images (allowed: 1..{nTrain})");
-        }
-
-        if (options.TestSamples > nTest)
-        {
-            throw new OptionsException("Data:TestSamples", $"Invalid value for 'Data:TestSamples': {options.TestSamples}; {options.ImagesNameOrDefault} has {nTest} test images (allowed: 1..{nTest})");
-        }
+        CheckSamples(options, "TrainSamples", options.TrainSamples, nTrain, "training");
+        CheckSamples(options, "TestSamples", options.TestSamples, nTest, "test");
 
         var subsets = seeds.Select(seed =>
         {
@@ -50,6 +43,15 @@ public static class ImageDataset
         return new PopulationData(TaskKind.OneHotRegression, Keep(trainX), Keep(trainY), Keep(testX), Keep(testY), Classes);
     }
 
+    private static void CheckSamples(DataOptions options, string key, int requested, int available, string split)
+    {
+        if (requested > available)
+        {
+            throw OptionsException.InvalidValue(
+                $"Data:{key}", $"{requested}; {options.ImagesNameOrDefault} has {available} {split} images (allowed: 1..{available})");
+        }
+    }
+
     /// <summary>Images [N, 784] in [0, 1] and labels [N] (int64) of one split ("train" or "t10k").</summary>
     private static (Tensor Images, Tensor Labels) Load(DataOptions options, string split)
     {
@@ -57,12 +59,13 @@ public static class ImageDataset
         var labels = IdxFile.Read(Find(options, $"{split}-labels-idx1-ubyte"));
         if (images.Shape is not [var n, Side, Side])
         {
-            throw new InvalidDataException($"{options.ImagesNameOrDefault} {split} images: shape [{string.Join(", ", images.Shape)}], expected [N, {Side}, {Side}]");
+            throw new InvalidDataException(
+                $"{options.ImagesNameOrDefault} {split} images: shape {ShapeText.Of(images.Shape)}, expected [N, {Side}, {Side}]");
         }
 
         if (labels.Shape is not [var m] || m != n)
         {
-            throw new InvalidDataException($"{options.ImagesNameOrDefault} {split} labels: shape [{string.Join(", ", labels.Shape)}], expected [{n}]");
+            throw new InvalidDataException($"{options.ImagesNameOrDefault} {split} labels: shape {ShapeText.Of(labels.Shape)}, expected [{n}]");
         }
 
         if (labels.Values.Any(v => v >= Classes))
@@ -85,8 +88,10 @@ public static class ImageDataset
             }
         }
 
-        throw new OptionsException(
+        throw OptionsException.InvalidValue(
             "Data:ImagesDirectory",
-            $"Invalid value for 'Data:ImagesDirectory': '{options.ImagesDirectoryOrDefault}' has no {name} (or {name}.gz); point it at MNIST-format IDX files (Debian: apt-get install dataset-fashion-mnist puts Fashion-MNIST in /usr/share/datasets/fashion-mnist)");
+            $"'{options.ImagesDirectoryOrDefault}' has no {name} (or {name}.gz); "
+            + "point it at MNIST-format IDX files "
+            + "(Debian: apt-get install dataset-fashion-mnist puts Fashion-MNIST in /usr/share/datasets/fashion-mnist)");
     }
 }

@@ -9,9 +9,21 @@ namespace Grokking.Data;
 /// </summary>
 public sealed class PopulationData : IDisposable
 {
-    /// <param name="trainWeights">[K, N] 1 for a member's own rows and 0 for padding, when members have training sets of different sizes (a fraction sweep); null when every row is every member's.</param>
+    /// <param name="trainWeights">
+    /// [K, N] 1 for a member's own rows and 0 for padding, when members have training sets of different sizes (a
+    /// fraction sweep); null when every row is every member's.
+    /// </param>
     /// <param name="valWeights">The same for the validation rows.</param>
-    public PopulationData(TaskKind task, Tensor trainX, Tensor trainY, Tensor valX, Tensor valY, int classes, double correctThreshold = 0, Tensor? trainWeights = null, Tensor? valWeights = null)
+    public PopulationData(
+        TaskKind task,
+        Tensor trainX,
+        Tensor trainY,
+        Tensor valX,
+        Tensor valY,
+        int classes,
+        double correctThreshold = 0,
+        Tensor? trainWeights = null,
+        Tensor? valWeights = null)
     {
         if (trainX.shape[0] != trainY.shape[0] || valX.shape[0] != trainX.shape[0] || valY.shape[0] != trainX.shape[0])
         {
@@ -84,7 +96,16 @@ public sealed class PopulationData : IDisposable
     public PopulationData WithFloatType(ScalarType type)
     {
         Tensor Convert(Tensor t) => t.is_floating_point() && t.dtype != type ? t.to_type(type) : t.detach();
-        var converted = new PopulationData(Task, Convert(TrainX), Convert(TrainY), Convert(ValX), Convert(ValY), Classes, CorrectThreshold, TrainWeights?.detach(), ValWeights?.detach());
+        var converted = new PopulationData(
+            Task,
+            Convert(TrainX),
+            Convert(TrainY),
+            Convert(ValX),
+            Convert(ValY),
+            Classes,
+            CorrectThreshold,
+            TrainWeights?.detach(),
+            ValWeights?.detach());
         Dispose();
         return converted;
     }

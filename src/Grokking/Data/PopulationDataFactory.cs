@@ -9,7 +9,12 @@ public static class PopulationDataFactory
 {
     /// <param name="floatType">Type of floating-point inputs and targets: the model's (Model:Precision).</param>
     /// <param name="trainFractions">Per member, its own train fraction (Population:TrainFractions; NaN = Data:TrainFraction), or null.</param>
-    public static PopulationData Create(DataOptions options, IReadOnlyList<long> seeds, Device device, ScalarType floatType = ScalarType.Float32, IReadOnlyList<double>? trainFractions = null)
+    public static PopulationData Create(
+        DataOptions options,
+        IReadOnlyList<long> seeds,
+        Device device,
+        ScalarType floatType = ScalarType.Float32,
+        IReadOnlyList<double>? trainFractions = null)
     {
         var data = options.Kind switch
         {
@@ -34,7 +39,10 @@ public static class PopulationDataFactory
             return (ImageDataset.InputShape, 0, ImageDataset.Classes);
         }
 
-        return ([ModularArithmeticDataset.SequenceLengthOf(options.Format)], ModularArithmeticDataset.VocabularySizeOf(options.Format, options.Modulus), ModularArithmeticDataset.ClassesOf(options.Format, options.Modulus));
+        return (
+            [ModularArithmeticDataset.SequenceLengthOf(options.Format)],
+            ModularArithmeticDataset.VocabularySizeOf(options.Format, options.Modulus),
+            ModularArithmeticDataset.ClassesOf(options.Format, options.Modulus));
     }
 
     /// <summary>Number of training examples each member gets (the split rounds down, at least one of each).</summary>
@@ -89,8 +97,18 @@ public static class PopulationDataFactory
 
         using var train = stack(trainIdx);
         using var val = stack(valIdx);
-        Tensor Take(Tensor source, Tensor idx) => source.index_select(0, idx.reshape(-1)).reshape([idx.shape[0], idx.shape[1], .. source.shape[1..]]).to(device).MoveToOuterDisposeScope();
+        Tensor Take(Tensor source, Tensor idx) =>
+            source.index_select(0, idx.reshape(-1)).reshape([idx.shape[0], idx.shape[1], .. source.shape[1..]]).to(device).MoveToOuterDisposeScope();
         Tensor? Keep(List<Tensor> parts) => padded ? stack(parts).to(device).MoveToOuterDisposeScope() : null;
-        return new PopulationData(TaskKind.Classification, Take(inputs, train), Take(labels, train), Take(inputs, val), Take(labels, val), dataset.Classes, 0, Keep(trainW), Keep(valW));
+        return new PopulationData(
+            TaskKind.Classification,
+            Take(inputs, train),
+            Take(labels, train),
+            Take(inputs, val),
+            Take(labels, val),
+            dataset.Classes,
+            0,
+            Keep(trainW),
+            Keep(valW));
     }
 }

@@ -46,7 +46,10 @@ public static class TeacherStudentDataset
         for (int i = 0; i + 1 < widths.Length; i++)
         {
             double bound = 1.0 / Math.Sqrt(widths[i]);
-            layers.Add((rand([widths[i], widths[i + 1]], generator: g).mul(2 * bound).sub(bound), rand([widths[i + 1]], generator: g).mul(2 * bound).sub(bound)));
+            // U(-bound, bound), the weight drawn before the bias.
+            var weight = rand([widths[i], widths[i + 1]], generator: g).mul(2 * bound).sub(bound);
+            var bias = rand([widths[i + 1]], generator: g).mul(2 * bound).sub(bound);
+            layers.Add((weight, bias));
         }
 
         return x =>

@@ -12,7 +12,7 @@ namespace Grokking.Landscape;
 /// midpoint. Loss is cross-entropy plus the run's L2 term. By the chain rule dLoss/dtheta = c_bend(t) * dLoss/dphi:
 /// phi(t) is loaded into a population model whose member f is fit f, one backward pass gives dLoss/dphi for all
 /// fits, and theta moves by -lr * c_bend(t) * (grad + wd * phi). Several fits are one population; each has its own
-/// budget of epochs.
+/// budget of epochs. The minibatches come from the trainer's <see cref="MinibatchLoop"/>.
 /// </summary>
 public static class CurveFitter
 {
@@ -28,16 +28,70 @@ public static class CurveFitter
             throw new ArgumentException("only polylines and Bézier curves have a bend to fit", nameof(requests));
         }
 
-        int f = requests.Count;
-        var seeds = requests.Select(r => r.Start.Seed).ToArray();
-        using var model = PopulationModelFactory.Create(f, setup.Model, setup.Data, setup.Device);
-        using var data = PopulationDataFactory.Create(setup.Data, seeds, setup.Device, model.DType);
-        var names = model.Parameters.Select(p => p.Name).ToList();
-        var start = new Dictionary<string, Tensor>();
-        var end = new Dictionary<string, Tensor>();
-        var bend = new Dictionary<string, Tensor>();
-        using (no_grad())
+        if (requests.Any(r => r.Epochs < 1))
         {
+            throw new ArgumentException("every fit needs a budget of at least one epoch", nameof(requests));
+        }
+
+        using var fit = new BendFit(setup, requests);
+        fit.Train(progress);
+        return fit.Curves();
+    }
+
+    /// <summary>The fits of one call as one population: the fixed ends, the bends, the schedule of t and budgets.</summary>
+    private sealed class BendFit : IDisposable
+    {
+        private readonly LandscapeSetup setup;
+        private readonly IReadOnlyList<FitRequest> requests;
+        private readonly PathKind[] kinds;
+        private readonly PopulationModel model;
+        private readonly PopulationData data;
+        private readonly List<string> names;
+        private readonly Dictionary<string, Tensor> start = [];
+        private readonly Dictionary<string, Tensor> end = [];
+        private readonly Dictionary<string, Tensor> bend = [];
+        private readonly MinibatchLoop loop;
+        private readonly int epochs;
+        private readonly long steps;
+        private readonly Tensor active;
+        private readonly Tensor t;
+        private readonly Tensor lossBuffer;
+
+        public BendFit(LandscapeSetup setup, IReadOnlyList<FitRequest> requests)
+        {
+            this.setup = setup;
+            this.requests = requests;
+            kinds = requests.Select(r => r.Kind).ToArray();
+            int f = requests.Count;
+            var seeds = requests.Select(r => r.Start.Seed).ToArray();
+            model = PopulationModelFactory.Create(f, setup.Model, setup.Data, setup.Device);
+            try
+            {
+                data = PopulationDataFactory.Create(setup.Data, seeds, setup.Device, model.DType);
+                names = model.Parameters.Select(p => p.Name).ToList();
+                StackEnds();
+
+                // The fit's own minibatch order, apart from the run's: its start member's seed through the PathT stream. Its
+                // full batches are shuffled too, as they always were (the order sets the bits of the batch mean).
+                var orderSeeds = seeds.Select(s => SeedStreams.Derive(s, SeedStreams.PathT)).ToArray();
+                loop = new MinibatchLoop(data.TrainCount, setup.BatchSize, orderSeeds, setup.Device, shuffleFullBatch: true);
+                epochs = requests.Max(r => r.Epochs);
+                steps = epochs * loop.StepsPerEpoch;
+                active = ActiveMask();
+                t = DrawT();
+                lossBuffer = zeros(steps, f, device: setup.Device);
+            }
+            catch
+            {
+                Dispose(); // what was made before the failure
+                throw;
+            }
+        }
+
+        /// <summary>[F, ...] per parameter: the ends of every fit, and the bends at their segments' midpoints.</summary>
+        private void StackEnds()
+        {
+            using var noGrad = no_grad();
             foreach (string name in names)
             {
                 start[name] = stack(requests.Select(r => r.Start.Tensors[name]).ToArray());
@@ -46,104 +100,109 @@ public static class CurveFitter
             }
         }
 
-        int n = data.TrainCount;
-        int batch = setup.BatchSize <= 0 ? n : Math.Min(setup.BatchSize, n);
-        long stepsPerEpoch = (n + batch - 1) / batch;
-        if (requests.Any(r => r.Epochs < 1))
+        /// <summary>[steps, F] of 0/1: a fit whose budget is spent keeps riding in the population with its bend frozen.</summary>
+        private Tensor ActiveMask()
         {
-            throw new ArgumentException("every fit needs a budget of at least one epoch", nameof(requests));
-        }
-
-        int epochs = requests.Max(r => r.Epochs);
-        long steps = epochs * stepsPerEpoch;
-
-        // A fit whose budget is spent keeps riding in the population with its bend frozen: [steps, F] of 0/1.
-        var activeHost = new float[steps * f];
-        for (long s = 0; s < steps; s++)
-        {
-            for (int k = 0; k < f; k++)
+            int f = requests.Count;
+            var host = new float[steps * f];
+            for (long s = 0; s < steps; s++)
             {
-                activeHost[(s * f) + k] = s < requests[k].Epochs * stepsPerEpoch ? 1f : 0f;
+                for (int k = 0; k < f; k++)
+                {
+                    host[(s * f) + k] = s < requests[k].Epochs * loop.StepsPerEpoch ? 1f : 0f;
+                }
             }
+
+            return tensor(host, [steps, f], device: setup.Device);
         }
 
-        using var active = tensor(activeHost, [steps, f], device: setup.Device);
-        double lr = setup.FitLearningRate;
-        double wd = setup.WeightDecay;
-
-        // All t of all steps drawn up front from each fit's own stream: [steps, F].
-        using var t = stack(requests.Select(r =>
+        /// <summary>All t of all steps, drawn up front from each fit's own stream: [steps, F].</summary>
+        private Tensor DrawT() => stack(requests.Select(r =>
         {
             using var g = SeedStreams.Generator(r.Seed, SeedStreams.PathT);
             return rand(steps, generator: g);
         }).ToArray(), 1).to(setup.Device);
-        var kinds = requests.Select(r => r.Kind).ToArray();
-        using var lossBuffer = zeros(steps, f, device: setup.Device);
-        Tensor? order = null;
-        try
+
+        public void Train(IProgress<string>? progress)
         {
-            for (long step = 0; step < steps; step++)
+            foreach (var batch in loop.Steps(0, steps))
             {
-                long epoch = step / stepsPerEpoch;
-                long position = step % stepsPerEpoch;
-                if (position == 0)
+                if (progress is not null && batch.Position == 0 && batch.Epoch % 10 == 0)
                 {
-                    order?.Dispose();
-                    order = MinibatchOrder.ForEpoch(seeds.Select(s => SeedStreams.Derive(s, SeedStreams.PathT)).ToArray(), n, epoch, setup.Device);
-                    if (progress is not null && epoch % 10 == 0)
-                    {
-                        progress.Report($"curve fit epoch {epoch} of {epochs}");
-                    }
+                    progress.Report($"curve fit epoch {batch.Epoch} of {epochs}");
                 }
 
-                using var scope = NewDisposeScope();
-                var c = Coefficients(kinds, t[step]); // [F, 3]
-                using (no_grad())
-                {
-                    foreach (var p in model.Parameters)
-                    {
-                        p.Value.copy_(Combine(c, start[p.Name], bend[p.Name], end[p.Name]));
-                        p.Value.grad?.zero_();
-                    }
-                }
+                Step(batch);
+            }
+        }
 
-                var idx = order!.narrow(1, position * batch, Math.Min(batch, n - (position * batch)));
-                var output = model.forward(PopulationData.Gather(data.TrainX, idx));
-                var loss = LossFunctions.PerExample(output, PopulationData.Gather(data.TrainY, idx), data.Task).mean([1]);
-                loss.sum().backward();
-                using (no_grad())
+        /// <summary>Loads phi(t) of every fit into the model, takes dLoss/dphi on the batch and moves each active bend.</summary>
+        private void Step(Minibatch batch)
+        {
+            using var scope = NewDisposeScope();
+            var c = Coefficients(kinds, t[batch.Step]); // [F, 3]
+            using (no_grad())
+            {
+                foreach (var p in model.Parameters)
                 {
-                    lossBuffer[step].copy_(loss.detach().Plus(model.SquaredNorm().TimesInPlace(wd / 2)));
-                    var scale = c.select(1, 1).mul(active[step]).TimesInPlace(-lr); // -lr * c_bend(t), per fit; 0 once its budget is spent
-                    foreach (var p in model.Parameters)
-                    {
-                        var grad = p.Value.grad!.Plus(p.Value.detach().Times(wd));
-                        bend[p.Name].PlusInPlace(grad.mul_(Broadcast(scale, grad)));
-                    }
+                    p.Value.copy_(Combine(c, start[p.Name], bend[p.Name], end[p.Name]));
+                    p.Value.grad?.zero_();
+                }
+            }
+
+            var rows = batch.Rows(data);
+            var output = model.forward(rows.X);
+            var loss = LossFunctions.PerExample(output, rows.Y, data.Task).mean([1]);
+            loss.sum().backward();
+            using (no_grad())
+            {
+                double wd = setup.WeightDecay;
+                lossBuffer[batch.Step].copy_(loss.detach().Plus(model.SquaredNorm().TimesInPlace(wd / 2)));
+
+                // -lr * c_bend(t), per fit; 0 once its budget is spent.
+                var scale = c.select(1, 1).mul(active[batch.Step]).TimesInPlace(-setup.FitLearningRate);
+                foreach (var p in model.Parameters)
+                {
+                    var grad = p.Value.grad!.Plus(p.Value.detach().Times(wd));
+                    bend[p.Name].PlusInPlace(grad.mul_(Broadcast(scale, grad)));
                 }
             }
         }
-        finally
+
+        /// <summary>Each fit's curve through its bend, with the objective of each step of its own budget.</summary>
+        public List<FittedCurve> Curves()
         {
-            order?.Dispose();
+            int f = requests.Count;
+            var losses = lossBuffer.cpu().data<float>().ToArray();
+            var curves = new List<FittedCurve>();
+            for (int k = 0; k < f; k++)
+            {
+                var r = requests[k];
+                var theta = new WeightVector($"{r.Label} bend", r.Start.Seed, names.ToDictionary(name => name, name => bend[name][k].clone()));
+                var path = r.Kind == PathKind.Polyline
+                    ? WeightPath.Polyline(r.Start, theta, r.End, r.Label)
+                    : WeightPath.Bezier(r.Start, theta, r.End, r.Label);
+                var stepLoss = Enumerable.Range(0, (int)(r.Epochs * loop.StepsPerEpoch)).Select(s => losses[(s * f) + k]).ToArray();
+                curves.Add(new FittedCurve(path, theta, stepLoss, (int)loop.StepsPerEpoch));
+            }
+
+            return curves;
         }
 
-        var losses = lossBuffer.cpu().data<float>().ToArray();
-        var curves = new List<FittedCurve>();
-        for (int k = 0; k < f; k++)
+        // Null-tolerant: the constructor calls it when setup fails half-way.
+        public void Dispose()
         {
-            var r = requests[k];
-            var theta = new WeightVector($"{r.Label} bend", r.Start.Seed, names.ToDictionary(name => name, name => bend[name][k].clone()));
-            var path = r.Kind == PathKind.Polyline ? WeightPath.Polyline(r.Start, theta, r.End, r.Label) : WeightPath.Bezier(r.Start, theta, r.End, r.Label);
-            curves.Add(new FittedCurve(path, theta, Enumerable.Range(0, (int)(r.Epochs * stepsPerEpoch)).Select(s => losses[(s * f) + k]).ToArray(), (int)stepsPerEpoch));
-        }
+            foreach (var x in start.Values.Concat(end.Values).Concat(bend.Values))
+            {
+                x.Dispose();
+            }
 
-        foreach (var x in start.Values.Concat(end.Values).Concat(bend.Values))
-        {
-            x.Dispose();
+            lossBuffer?.Dispose();
+            t?.Dispose();
+            active?.Dispose();
+            data?.Dispose();
+            model.Dispose();
         }
-
-        return curves;
     }
 
     private static Tensor Coefficients(PathKind[] kinds, Tensor t)
@@ -160,7 +219,9 @@ public static class CurveFitter
     }
 
     private static Tensor Combine(Tensor c, Tensor start, Tensor bend, Tensor end) =>
-        start.mul(Broadcast(c.select(1, 0), start)).PlusInPlace(bend.mul(Broadcast(c.select(1, 1), bend))).PlusInPlace(end.mul(Broadcast(c.select(1, 2), end)));
+        start.mul(Broadcast(c.select(1, 0), start))
+            .PlusInPlace(bend.mul(Broadcast(c.select(1, 1), bend)))
+            .PlusInPlace(end.mul(Broadcast(c.select(1, 2), end)));
 
     /// <summary>A per-fit value [F] shaped to multiply a [F, ...] tensor.</summary>
     private static Tensor Broadcast(Tensor perFit, Tensor like) => perFit.reshape([perFit.shape[0], .. Enumerable.Repeat(1L, (int)like.dim() - 1)]);

@@ -22,7 +22,8 @@ namespace Grokking.Landscape;
 /// <param name="Shift">σ = 0.51·λmax.</param>
 /// <param name="Iterations">Lanczos steps: the size of the member's tridiagonal matrix.</param>
 /// <param name="Restarts">Breakdowns (an invariant Krylov subspace) after which the member continued from a fresh random vector.</param>
-public sealed record HessianExtremes(int Member, double LambdaMax, double LambdaMin, double LambdaMinShifted, double Shift, int Iterations, int Restarts)
+public sealed record HessianExtremes(
+    int Member, double LambdaMax, double LambdaMin, double LambdaMinShifted, double Shift, int Iterations, int Restarts)
 {
     /// <summary>λmax/λmin, signed: negative when the Hessian is indefinite.</summary>
     public double ConditionNumber => LambdaMax / LambdaMin;

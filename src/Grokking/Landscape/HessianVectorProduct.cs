@@ -67,7 +67,7 @@ public sealed class HessianVectorProduct : IDisposable
         var loss = perMemberLoss();
         if (loss.dim() != 1 || loss.shape[0] != Members)
         {
-            throw new ArgumentException($"the loss must be per member, shape [{Members}], got [{string.Join(", ", loss.shape)}]", nameof(perMemberLoss));
+            throw new ArgumentException($"the loss must be per member, shape [{Members}], got {ShapeText.Of(loss.shape)}", nameof(perMemberLoss));
         }
 
         Loss = loss.detach().clone().DetachFromDisposeScope();
@@ -108,7 +108,9 @@ public sealed class HessianVectorProduct : IDisposable
         {
             if (!directions[i].shape.SequenceEqual(parameters[i].shape))
             {
-                throw new ArgumentException($"direction {i} has shape [{string.Join(", ", directions[i].shape)}], its parameter [{string.Join(", ", parameters[i].shape)}]", nameof(directions));
+                throw new ArgumentException(
+                    $"direction {i} has shape {ShapeText.Of(directions[i].shape)}, its parameter {ShapeText.Of(parameters[i].shape)}",
+                    nameof(directions));
             }
 
             // v is a constant of the second differentiation: detached, so no graph reaches back into the caller's.
@@ -127,7 +129,8 @@ public sealed class HessianVectorProduct : IDisposable
         ArgumentNullException.ThrowIfNull(directions);
         if (directions.dim() != 2 || directions.shape[0] != Members || directions.shape[1] != Dimension)
         {
-            throw new ArgumentException($"flat directions must be [{Members}, {Dimension}], got [{string.Join(", ", directions.shape)}]", nameof(directions));
+            throw new ArgumentException(
+                $"flat directions must be [{Members}, {Dimension}], got {ShapeText.Of(directions.shape)}", nameof(directions));
         }
 
         using var scope = NewDisposeScope();

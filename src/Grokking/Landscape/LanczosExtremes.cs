@@ -57,7 +57,13 @@ public static class LanczosExtremes
     /// k's own symmetric matrix.
     /// </summary>
     public static IReadOnlyList<HessianExtremes> Compute(
-        Func<Tensor, Tensor> apply, int members, long dimension, ScalarType dtype, Device device, IReadOnlyList<long> seeds, int iterations = DefaultIterations)
+        Func<Tensor, Tensor> apply,
+        int members,
+        long dimension,
+        ScalarType dtype,
+        Device device,
+        IReadOnlyList<long> seeds,
+        int iterations = DefaultIterations)
     {
         ArgumentNullException.ThrowIfNull(apply);
         ArgumentNullException.ThrowIfNull(seeds);
@@ -96,64 +102,107 @@ public static class LanczosExtremes
     private static (double[] Alpha, double[] Beta, long[] Restarts) Run(
         Func<Tensor, Tensor> apply, int members, long n, ScalarType dtype, Device device, IReadOnlyList<long> seeds, int steps)
     {
-        // β below this fraction of the member's ‖T‖ estimate is a breakdown: well above the orthogonalization noise
-        // (a few ε‖H‖), and far below any β that carries information at the resolution of the products.
-        double tolerance = dtype == ScalarType.Float64 ? 1e-10 : 1e-5;
-        var generators = seeds.Select(s => SeedStreams.Generator(s, StartVectorPurpose)).ToArray();
-        try
+        using var noGrad = no_grad();
+        using var recurrence = new Recurrence(members, n, dtype, device, seeds, steps);
+        recurrence.Start();
+        for (int j = 0; j < steps; j++)
         {
-            using var noGrad = no_grad();
-            using var basis = zeros([members, steps, n], dtype, device);
-            using var alphas = zeros([steps, members], ScalarType.Float64, device);
-            using var betas = zeros([steps, members], ScalarType.Float64, device);
-            using var restarts = zeros([members], ScalarType.Int64, device);
-            using var scale = zeros([members], ScalarType.Float64, device);
-            using (var start = NewDisposeScope())
+            recurrence.Step(apply, j);
+        }
+
+        return recurrence.Read();
+    }
+
+    /// <summary>The state of one batched Lanczos run on the device: the basis, α, β, the restarts and ‖T‖ estimates.</summary>
+    private sealed class Recurrence : IDisposable
+    {
+        private readonly long n;
+        private readonly ScalarType dtype;
+        private readonly Device device;
+        private readonly int steps;
+        private readonly double tolerance;
+        private readonly Generator[] generators;
+        private readonly Tensor basis;
+        private readonly Tensor alphas;
+        private readonly Tensor betas;
+        private readonly Tensor restarts;
+        private readonly Tensor scale;
+
+        public Recurrence(int members, long n, ScalarType dtype, Device device, IReadOnlyList<long> seeds, int steps)
+        {
+            this.n = n;
+            this.dtype = dtype;
+            this.device = device;
+            this.steps = steps;
+
+            // β below this fraction of the member's ‖T‖ estimate is a breakdown: well above the orthogonalization
+            // noise (a few ε‖H‖), and far below any β that carries information at the resolution of the products.
+            tolerance = dtype == ScalarType.Float64 ? 1e-10 : 1e-5;
+            generators = seeds.Select(s => SeedStreams.Generator(s, StartVectorPurpose)).ToArray();
+            basis = zeros([members, steps, n], dtype, device);
+            alphas = zeros([steps, members], ScalarType.Float64, device);
+            betas = zeros([steps, members], ScalarType.Float64, device);
+            restarts = zeros([members], ScalarType.Int64, device);
+            scale = zeros([members], ScalarType.Float64, device);
+        }
+
+        public void Start()
+        {
+            using var scope = NewDisposeScope();
+            basis.select(1, 0).copy_(Normalized(Draw(generators, n, dtype, device)));
+        }
+
+        /// <summary>α_j from one operator product; below the last step also β_j and q_{j+1} (a fresh vector on a breakdown).</summary>
+        public void Step(Func<Tensor, Tensor> apply, int j)
+        {
+            using var scope = NewDisposeScope();
+            var q = basis.select(1, j);
+            var w = apply(q);
+            var alpha = q.mul(w).sum(1);
+            alphas.select(0, j).copy_(alpha);
+            if (j + 1 == steps)
             {
-                basis.select(1, 0).copy_(Normalized(Draw(generators, n, dtype, device)));
+                return;
             }
 
-            for (int j = 0; j < steps; j++)
-            {
-                using var scope = NewDisposeScope();
-                var q = basis.select(1, j);
-                var w = apply(q);
-                var alpha = q.mul(w).sum(1);
-                alphas.select(0, j).copy_(alpha);
-                if (j + 1 == steps)
-                {
-                    break;
-                }
+            var span = basis.narrow(1, 0, j + 1);
+            // Full reorthogonalization also removes α q_j and β q_{j-1}, the three-term recurrence's own terms.
+            w = Orthogonalized(Orthogonalized(w, span), span);
+            var norm = w.Squared().sum(1).sqrt();
+            var norm64 = norm.to(ScalarType.Float64);
+            scale.copy_(maximum(scale, maximum(alpha.to(ScalarType.Float64).abs(), norm64)));
+            var broken = norm64.le(scale.Times(tolerance));
 
-                var span = basis.narrow(1, 0, j + 1);
-                // Full reorthogonalization also removes α q_j and β q_{j-1}, the three-term recurrence's own terms.
-                w = Orthogonalized(Orthogonalized(w, span), span);
-                var norm = w.Squared().sum(1).sqrt();
-                var norm64 = norm.to(ScalarType.Float64);
-                scale.copy_(maximum(scale, maximum(alpha.to(ScalarType.Float64).abs(), norm64)));
-                var broken = norm64.le(scale.Times(tolerance));
+            var continued = w.div(norm.ClampMin(Tiny).unsqueeze(1));
+            var next = where(broken.unsqueeze(1), Draw(generators, n, dtype, device), continued);
+            // Once more after normalizing: a fresh vector needs it, and a continued one that lost most of its norm to
+            // the projections keeps its orthogonality only relative to its old length.
+            basis.select(1, j + 1).copy_(Normalized(Orthogonalized(Orthogonalized(next, span), span)));
+            betas.select(0, j).copy_(norm64.FillWhere(broken, 0.0));
+            restarts.PlusInPlace(broken.to(ScalarType.Int64));
+        }
 
-                var continued = w.div(norm.ClampMin(Tiny).unsqueeze(1));
-                var next = where(broken.unsqueeze(1), Draw(generators, n, dtype, device), continued);
-                // Once more after normalizing: a fresh vector needs it, and a continued one that lost most of its norm to
-                // the projections keeps its orthogonality only relative to its old length.
-                basis.select(1, j + 1).copy_(Normalized(Orthogonalized(Orthogonalized(next, span), span)));
-                betas.select(0, j).copy_(norm64.FillWhere(broken, 0.0));
-                restarts.PlusInPlace(broken.to(ScalarType.Int64));
-            }
-
-            // One transfer for the whole run.
+        /// <summary>One transfer for the whole run.</summary>
+        public (double[] Alpha, double[] Beta, long[] Restarts) Read()
+        {
             using var a = alphas.cpu();
             using var b = betas.cpu();
             using var r = restarts.cpu();
             return (a.data<double>().ToArray(), b.data<double>().ToArray(), r.data<long>().ToArray());
         }
-        finally
+
+        public void Dispose()
         {
             foreach (var g in generators)
             {
                 g.Dispose();
             }
+
+            basis.Dispose();
+            alphas.Dispose();
+            betas.Dispose();
+            restarts.Dispose();
+            scale.Dispose();
         }
     }
 

@@ -21,10 +21,15 @@ public static class LandscapeBenchmark
         using var end = WeightVector.Of(model, 1, "end", 0);
         var path = WeightPath.Segment(start, end, "bench");
         var member = new MemberSpec(0, 0, options.Optimizer.LearningRate, options.Optimizer.WeightDecay, 1.0);
-        var batched = LandscapeSetup.Of(options, member, device) with { Options = new LandscapeOptions { Points = points, MaxMembers = options.Landscape.MaxMembers } };
+        var batched = LandscapeSetup.Of(options, member, device) with
+        {
+            Options = new LandscapeOptions { Points = points, MaxMembers = options.Landscape.MaxMembers },
+        };
         var single = batched with { Options = new LandscapeOptions { Points = points, MaxMembers = 1 } };
         PathEvaluator.Evaluate(single with { Options = new LandscapeOptions { Points = 2, MaxMembers = 2 } }, [path]); // warm-up
-        return (Time($"path {points}/{batched.MembersPerChunk}", points, () => PathEvaluator.Evaluate(batched, [path])), Time($"{points} x 1 pt", points, () => PathEvaluator.Evaluate(single, [path])));
+        var inPopulations = Time($"path {points}/{batched.MembersPerChunk}", points, () => PathEvaluator.Evaluate(batched, [path]));
+        var pointByPoint = Time($"{points} x 1 pt", points, () => PathEvaluator.Evaluate(single, [path]));
+        return (inPopulations, pointByPoint);
     }
 
     private static BenchmarkResult Time(string name, int points, Action evaluate)

@@ -9,11 +9,19 @@ namespace Grokking.Landscape;
 /// size (of the stochastic gradient norm and of a fit), the weight decay of the L2 term, the learning rate a fit
 /// uses by default, the landscape options, and the device.
 /// </summary>
-public sealed record LandscapeSetup(ModelOptions Model, DataOptions Data, int BatchSize, double WeightDecay, double LearningRate, LandscapeOptions Options, Device Device)
+public sealed record LandscapeSetup(
+    ModelOptions Model, DataOptions Data, int BatchSize, double WeightDecay, double LearningRate, LandscapeOptions Options, Device Device)
 {
     /// <summary>The setup of one member of a run (its weight decay, learning rate and, in a fraction sweep, its train fraction).</summary>
     public static LandscapeSetup Of(GrokkingOptions options, MemberSpec member, Device device) =>
-        new(options.Model, double.IsNaN(member.TrainFraction) ? options.Data : WithFraction(options.Data, member.TrainFraction), options.Train.BatchSize, member.WeightDecay, member.LearningRate, options.Landscape, device);
+        new(
+            options.Model,
+            double.IsNaN(member.TrainFraction) ? options.Data : WithFraction(options.Data, member.TrainFraction),
+            options.Train.BatchSize,
+            member.WeightDecay,
+            member.LearningRate,
+            options.Landscape,
+            device);
 
     // The member's split is its seed's permutation cut at its own fraction, so rebuilding the data at that fraction
     // gives exactly the rows it trained on.

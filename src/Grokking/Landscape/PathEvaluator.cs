@@ -14,18 +14,23 @@ namespace Grokking.Landscape;
 /// </summary>
 public static class PathEvaluator
 {
-    public static IReadOnlyList<PathEvaluation> Evaluate(LandscapeSetup setup, IReadOnlyList<WeightPath> paths, IProgress<string>? progress = null) =>
-        EvaluateGrids(setup, paths, paths.Select(p => p.Grid(setup.Options.Points, setup.Options.PointsPerSegment)).ToList(), gradNorm: true, progress);
+    public static IReadOnlyList<PathEvaluation> Evaluate(LandscapeSetup setup, IReadOnlyList<WeightPath> paths, IProgress<string>? progress = null)
+    {
+        var grids = paths.Select(p => p.Grid(setup.Options.Points, setup.Options.PointsPerSegment)).ToList();
+        return EvaluateGrids(setup, paths, grids, gradNorm: true, progress);
+    }
 
     /// <summary>
     /// Every path on one given grid of t (a segment's may leave [0, 1]: see <see cref="WeightPath.Coefficients"/>).
     /// Without <paramref name="gradNorm"/> the stochastic gradient norm is not computed (its backward passes over the
     /// training set cost about twice the evaluation) and <see cref="PathPoint.GradNorm"/> is NaN.
     /// </summary>
-    public static IReadOnlyList<PathEvaluation> Evaluate(LandscapeSetup setup, IReadOnlyList<WeightPath> paths, IReadOnlyList<double> grid, bool gradNorm, IProgress<string>? progress = null) =>
+    public static IReadOnlyList<PathEvaluation> Evaluate(
+        LandscapeSetup setup, IReadOnlyList<WeightPath> paths, IReadOnlyList<double> grid, bool gradNorm, IProgress<string>? progress = null) =>
         EvaluateGrids(setup, paths, paths.Select(_ => grid.ToArray()).ToList(), gradNorm, progress);
 
-    private static List<PathEvaluation> EvaluateGrids(LandscapeSetup setup, IReadOnlyList<WeightPath> paths, List<double[]> grids, bool gradNorm, IProgress<string>? progress)
+    private static List<PathEvaluation> EvaluateGrids(
+        LandscapeSetup setup, IReadOnlyList<WeightPath> paths, List<double[]> grids, bool gradNorm, IProgress<string>? progress)
     {
         var work = paths.SelectMany((p, i) => grids[i].Select(t => (Path: i, T: t))).ToList();
         var results = new PathPoint[work.Count];
@@ -46,7 +51,8 @@ public static class PathEvaluator
         var evaluations = new List<PathEvaluation>();
         for (int i = 0; i < paths.Count; i++)
         {
-            evaluations.Add(new PathEvaluation(paths[i].Label, paths[i].Kind, paths[i].Seed, paths[i].Joins, results[offset..(offset + grids[i].Length)]));
+            var path = paths[i];
+            evaluations.Add(new PathEvaluation(path.Label, path.Kind, path.Seed, path.Joins, results[offset..(offset + grids[i].Length)]));
             offset += grids[i].Length;
         }
 
@@ -68,7 +74,11 @@ public static class PathEvaluator
                 var path = paths[group.Path];
                 var anchor0 = path.Anchors[0].Tensors[name];
                 var anchors = stack(path.Anchors.Select(a => a.Tensors[name].reshape(-1)).ToArray()); // [A, P]
-                var coefficients = tensor(group.Ts.SelectMany(path.Coefficients).ToArray(), [group.Ts.Count, path.Anchors.Count], dtype: anchors.dtype, device: anchors.device);
+                var coefficients = tensor(
+                    group.Ts.SelectMany(path.Coefficients).ToArray(),
+                    [group.Ts.Count, path.Anchors.Count],
+                    dtype: anchors.dtype,
+                    device: anchors.device);
                 pieces.Add(coefficients.matmul(anchors).reshape([group.Ts.Count, .. anchor0.shape]));
             }
 
@@ -78,7 +88,8 @@ public static class PathEvaluator
         return state;
     }
 
-    private static PathPoint[] EvaluateChunk(LandscapeSetup setup, IReadOnlyList<WeightPath> paths, List<(int Path, double T)> points, bool withGradNorm)
+    private static PathPoint[] EvaluateChunk(
+        LandscapeSetup setup, IReadOnlyList<WeightPath> paths, List<(int Path, double T)> points, bool withGradNorm)
     {
         int n = points.Count;
         var state = Materialize(paths, points);

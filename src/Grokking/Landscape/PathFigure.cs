@@ -9,7 +9,8 @@ namespace Grokking.Landscape;
 /// </summary>
 public static class PathFigure
 {
-    public static IReadOnlyList<string> Write(string directory, string name, string title, IReadOnlyList<PathEvaluation> paths, IReadOnlyList<(double X, string Label)>? markers = null)
+    public static IReadOnlyList<string> Write(
+        string directory, string name, string title, IReadOnlyList<PathEvaluation> paths, IReadOnlyList<(double X, string Label)>? markers = null)
     {
         var loss = new List<(string, double[], double[])>();
         var error = new List<(string, double[], double[])>();

@@ -44,7 +44,10 @@ public sealed class RunCheckpoints
     {
         if (!Has(step))
         {
-            throw new FileNotFoundException($"the run has no weight snapshot at step {step} (snapshots: {string.Join(", ", Steps)}); set Train:WeightsEvery or Train:CheckpointAtEvents so the run keeps the weights this claim reads", run.WeightsAt(step));
+            throw new FileNotFoundException(
+                $"the run has no weight snapshot at step {step} (snapshots: {string.Join(", ", Steps)}); "
+                + "set Train:WeightsEvery or Train:CheckpointAtEvents so the run keeps the weights this claim reads",
+                run.WeightsAt(step));
         }
 
         var all = TensorFile.Load(run.WeightsAt(step), device);

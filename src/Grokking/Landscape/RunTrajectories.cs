@@ -18,7 +18,8 @@ public static class RunTrajectories
     public const long DefaultBudgetBytes = 1L << 30;
 
     /// <summary>One PCA per member of <paramref name="members"/> (indices in the run's population), in that order.</summary>
-    public static IReadOnlyList<TrajectoryPca> Pca(RunCheckpoints checkpoints, IReadOnlyList<long> steps, IReadOnlyList<int> members, long budgetBytes = DefaultBudgetBytes)
+    public static IReadOnlyList<TrajectoryPca> Pca(
+        RunCheckpoints checkpoints, IReadOnlyList<long> steps, IReadOnlyList<int> members, long budgetBytes = DefaultBudgetBytes)
     {
         ArgumentNullException.ThrowIfNull(checkpoints);
         ArgumentNullException.ThrowIfNull(steps);

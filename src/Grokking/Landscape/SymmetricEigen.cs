@@ -19,49 +19,16 @@ public static class SymmetricEigen
     /// </summary>
     public static (double[] Values, double[,] Vectors) Decompose(double[,] matrix)
     {
-        ArgumentNullException.ThrowIfNull(matrix);
-        int n = matrix.GetLength(0);
-        if (matrix.GetLength(1) != n)
-        {
-            throw new ArgumentException($"the matrix is {n}×{matrix.GetLength(1)}, not square", nameof(matrix));
-        }
-
-        var a = new double[n, n];
+        var a = SymmetricPart(matrix);
+        int n = a.GetLength(0);
         var v = new double[n, n];
         for (int i = 0; i < n; i++)
         {
             v[i, i] = 1;
-            for (int j = 0; j < n; j++)
-            {
-                // Rounding can leave a Gram matrix a few ulps off symmetric; the solver assumes exact symmetry.
-                a[i, j] = 0.5 * (matrix[i, j] + matrix[j, i]);
-                if (!double.IsFinite(a[i, j]))
-                {
-                    throw new ArgumentException($"the matrix has a non-finite entry at ({i}, {j})", nameof(matrix));
-                }
-            }
         }
 
-        for (int sweep = 0; sweep < MaxSweeps; sweep++)
+        for (int sweep = 0; sweep < MaxSweeps && !Diagonal(a); sweep++)
         {
-            double off = 0;
-            double total = 0;
-            for (int p = 0; p < n; p++)
-            {
-                total += a[p, p] * a[p, p];
-                for (int q = p + 1; q < n; q++)
-                {
-                    off += a[p, q] * a[p, q];
-                }
-            }
-
-            total += 2 * off;
-            // Converged when what is left off the diagonal is below rounding of the matrix as a whole.
-            if (off == 0 || off <= 1e-32 * total)
-            {
-                break;
-            }
-
             for (int p = 0; p < n - 1; p++)
             {
                 for (int q = p + 1; q < n; q++)
@@ -74,6 +41,59 @@ public static class SymmetricEigen
             }
         }
 
+        return Descending(a, v);
+    }
+
+    /// <summary>(M + Mᵀ) / 2, checked square and finite.</summary>
+    private static double[,] SymmetricPart(double[,] matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        int n = matrix.GetLength(0);
+        if (matrix.GetLength(1) != n)
+        {
+            throw new ArgumentException($"the matrix is {n}×{matrix.GetLength(1)}, not square", nameof(matrix));
+        }
+
+        var a = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                // Rounding can leave a Gram matrix a few ulps off symmetric; the solver assumes exact symmetry.
+                a[i, j] = 0.5 * (matrix[i, j] + matrix[j, i]);
+                if (!double.IsFinite(a[i, j]))
+                {
+                    throw new ArgumentException($"the matrix has a non-finite entry at ({i}, {j})", nameof(matrix));
+                }
+            }
+        }
+
+        return a;
+    }
+
+    /// <summary>Converged: what is left off the diagonal is below rounding of the matrix as a whole.</summary>
+    private static bool Diagonal(double[,] a)
+    {
+        int n = a.GetLength(0);
+        double off = 0;
+        double total = 0;
+        for (int p = 0; p < n; p++)
+        {
+            total += a[p, p] * a[p, p];
+            for (int q = p + 1; q < n; q++)
+            {
+                off += a[p, q] * a[p, q];
+            }
+        }
+
+        total += 2 * off;
+        return off == 0 || off <= 1e-32 * total;
+    }
+
+    /// <summary>The diagonal of the rotated matrix in descending order, with the columns of V in the same order.</summary>
+    private static (double[] Values, double[,] Vectors) Descending(double[,] a, double[,] v)
+    {
+        int n = a.GetLength(0);
         var order = Enumerable.Range(0, n).OrderByDescending(i => a[i, i]).ToArray();
         var values = new double[n];
         var vectors = new double[n, n];
@@ -106,18 +126,12 @@ public static class SymmetricEigen
         double s = t * c;
         for (int k = 0; k < n; k++)
         {
-            double akp = a[k, p];
-            double akq = a[k, q];
-            a[k, p] = (c * akp) - (s * akq);
-            a[k, q] = (s * akp) + (c * akq);
+            Rotate(c, s, ref a[k, p], ref a[k, q]); // columns p and q
         }
 
         for (int k = 0; k < n; k++)
         {
-            double apk = a[p, k];
-            double aqk = a[q, k];
-            a[p, k] = (c * apk) - (s * aqk);
-            a[q, k] = (s * apk) + (c * aqk);
+            Rotate(c, s, ref a[p, k], ref a[q, k]); // rows p and q
         }
 
         // Zero by construction; set it exactly so rounding does not keep the pair alive for another sweep.
@@ -125,10 +139,16 @@ public static class SymmetricEigen
         a[q, p] = 0;
         for (int k = 0; k < n; k++)
         {
-            double vkp = v[k, p];
-            double vkq = v[k, q];
-            v[k, p] = (c * vkp) - (s * vkq);
-            v[k, q] = (s * vkp) + (c * vkq);
+            Rotate(c, s, ref v[k, p], ref v[k, q]);
         }
+    }
+
+    /// <summary>(x, y) ← (c x − s y, s x + c y).</summary>
+    private static void Rotate(double c, double s, ref double x, ref double y)
+    {
+        double x0 = x;
+        double y0 = y;
+        x = (c * x0) - (s * y0);
+        y = (s * x0) + (c * y0);
     }
 }

@@ -30,7 +30,8 @@ public static class SymmetricTridiagonal
 
         if (offDiagonal.Count != n - 1)
         {
-            throw new ArgumentException($"a {n}x{n} tridiagonal matrix has {n - 1} off-diagonal entries, got {offDiagonal.Count}", nameof(offDiagonal));
+            throw new ArgumentException(
+                $"a {n}x{n} tridiagonal matrix has {n - 1} off-diagonal entries, got {offDiagonal.Count}", nameof(offDiagonal));
         }
 
         if (diagonal.Any(x => !double.IsFinite(x)) || offDiagonal.Any(x => !double.IsFinite(x)))
@@ -60,7 +61,8 @@ public static class SymmetricTridiagonal
 
                 if (++sweeps > MaxSweeps)
                 {
-                    throw new InvalidOperationException($"the tridiagonal QL iteration did not converge within {MaxSweeps} sweeps for eigenvalue {l}");
+                    throw new InvalidOperationException(
+                        $"the tridiagonal QL iteration did not converge within {MaxSweeps} sweeps for eigenvalue {l}");
                 }
 
                 Sweep(d, e, l, m);

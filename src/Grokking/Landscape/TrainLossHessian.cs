@@ -35,7 +35,13 @@ public static class TrainLossHessian
     /// <param name="rowsPerChunk">Rows of all members together per chunk of the products.</param>
     /// <returns>Per member: the train loss the Hessian is taken of, and the extremes of its Hessian.</returns>
     public static IReadOnlyList<(double TrainLoss, HessianExtremes Extremes)> Measure(
-        ModelOptions model, DataOptions data, IReadOnlyList<(long Seed, double Fraction)> members, IReadOnlyDictionary<string, Tensor> state, Device device, int iterations, int rowsPerChunk = RowsPerChunk)
+        ModelOptions model,
+        DataOptions data,
+        IReadOnlyList<(long Seed, double Fraction)> members,
+        IReadOnlyDictionary<string, Tensor> state,
+        Device device,
+        int iterations,
+        int rowsPerChunk = RowsPerChunk)
     {
         ArgumentNullException.ThrowIfNull(members);
         ArgumentNullException.ThrowIfNull(state);

@@ -52,7 +52,7 @@ public sealed class TrajectoryGram : IDisposable
         ArgumentNullException.ThrowIfNull(block);
         if (block.dim() < 2 || block.shape[0] != Rows || block.shape[1] != Members)
         {
-            throw new ArgumentException($"a block is [rows = {Rows}, members = {Members}, ...], not [{string.Join(", ", block.shape)}]", nameof(block));
+            throw new ArgumentException($"a block is [rows = {Rows}, members = {Members}, ...], not {ShapeText.Of(block.shape)}", nameof(block));
         }
 
         using var scope = NewDisposeScope();

@@ -149,7 +149,7 @@ public sealed class TrajectoryPca
             var last = checkpoints[^1][name];
             if (last.dim() < 1 || last.shape[0] != members)
             {
-                throw new ArgumentException($"parameter '{name}' is [{string.Join(", ", last.shape)}], not [members = {members}, ...]", nameof(checkpoints));
+                throw new ArgumentException($"parameter '{name}' is {ShapeText.Of(last.shape)}, not [members = {members}, ...]", nameof(checkpoints));
             }
 
             var rowsOfName = new Tensor[rows];
@@ -157,7 +157,7 @@ public sealed class TrajectoryPca
             {
                 if (!checkpoints[t].TryGetValue(name, out var value) || !value.shape.SequenceEqual(last.shape))
                 {
-                    throw new ArgumentException($"checkpoint {t} has no parameter '{name}' shaped [{string.Join(", ", last.shape)}]", nameof(checkpoints));
+                    throw new ArgumentException($"checkpoint {t} has no parameter '{name}' shaped {ShapeText.Of(last.shape)}", nameof(checkpoints));
                 }
 
                 rowsOfName[t] = value.detach();

@@ -32,7 +32,10 @@ public sealed class WeightPath
     /// <summary>The seed whose data the path is evaluated on (the first anchor's member).</summary>
     public long Seed => Anchors[0].Seed;
 
-    /// <summary>t of every anchor that lies on the path (a chain's joins; a curve's bend or control point is not on it unless it is a polyline).</summary>
+    /// <summary>
+    /// t of every anchor that lies on the path (a chain's joins; a curve's bend or control point is not on it unless it
+    /// is a polyline).
+    /// </summary>
     public IReadOnlyList<double> Joins => Kind switch
     {
         PathKind.Chain => Enumerable.Range(0, Anchors.Count).Select(i => (double)i / (Anchors.Count - 1)).ToList(),
@@ -43,11 +46,15 @@ public sealed class WeightPath
     public static WeightPath Segment(WeightVector start, WeightVector end, string label) => new(PathKind.Segment, label, [start, end]);
 
     public static WeightPath Chain(IReadOnlyList<WeightVector> points, string label) =>
-        points.Count >= 2 ? new(PathKind.Chain, label, points.ToList()) : throw new ArgumentException("a chain needs at least two points", nameof(points));
+        points.Count >= 2
+            ? new(PathKind.Chain, label, points.ToList())
+            : throw new ArgumentException("a chain needs at least two points", nameof(points));
 
-    public static WeightPath Polyline(WeightVector start, WeightVector bend, WeightVector end, string label) => new(PathKind.Polyline, label, [start, bend, end]);
+    public static WeightPath Polyline(WeightVector start, WeightVector bend, WeightVector end, string label) =>
+        new(PathKind.Polyline, label, [start, bend, end]);
 
-    public static WeightPath Bezier(WeightVector start, WeightVector control, WeightVector end, string label) => new(PathKind.Bezier, label, [start, control, end]);
+    public static WeightPath Bezier(WeightVector start, WeightVector control, WeightVector end, string label) =>
+        new(PathKind.Bezier, label, [start, control, end]);
 
     /// <summary>
     /// Anchor weights c_a(t), one per anchor; they sum to 1. A segment is also the line through its ends: any finite t,

@@ -97,7 +97,8 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
     protected override nn.Module _to(ScalarType dtype, bool non_blocking) => throw Unmovable();
 
     private NotSupportedException Unmovable() =>
-        new($"{GetName()} is created on its device ({Device}) and cannot be moved or converted: Module.to would replace its parameters behind its own references; build it on the target device instead");
+        new($"{GetName()} is created on its device ({Device}) and cannot be moved or converted: "
+            + "Module.to would replace its parameters behind its own references; build it on the target device instead");
 
     /// <summary>Copies parameters from a state (name -> [K, ...] tensor), e.g. a checkpoint or points on a path.</summary>
     public void Load(IReadOnlyDictionary<string, Tensor> state)

@@ -15,8 +15,11 @@ public static class PopulationModelFactory
         {
             ModelKind.Transformer when data.Kind == DatasetKind.Modular =>
                 new PopulationTransformer(members, model, vocabulary, (int)inputShape[0], outputs, device, type),
-            ModelKind.Transformer => throw new OptionsException("Model:Kind", "Invalid value for 'Model:Kind': transformer needs Data:Kind = modular (token inputs); use mlp"),
-            ModelKind.Mlp => new PopulationMlp(members, model, (int)inputShape.Aggregate(1L, (a, b) => a * b), data.Kind == DatasetKind.Modular ? throw new OptionsException("Model:Kind", "Invalid value for 'Model:Kind': mlp needs vector inputs; use transformer for Data:Kind = modular") : outputs, device, type),
+            ModelKind.Transformer => throw OptionsException.InvalidValue(
+                "Model:Kind", "transformer needs Data:Kind = modular (token inputs); use mlp"),
+            ModelKind.Mlp when data.Kind == DatasetKind.Modular => throw OptionsException.InvalidValue(
+                "Model:Kind", "mlp needs vector inputs; use transformer for Data:Kind = modular"),
+            ModelKind.Mlp => new PopulationMlp(members, model, (int)inputShape.Aggregate(1L, (a, b) => a * b), outputs, device, type),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
     }

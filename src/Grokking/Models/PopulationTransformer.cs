@@ -36,7 +36,9 @@ public sealed class PopulationTransformer : PopulationModel
     private readonly (Parameter Gain, Parameter Bias)? finalNorm;
     private Tensor? causalMask;
 
-    public PopulationTransformer(int members, ModelOptions options, int vocabulary, int sequenceLength, int classes, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    public PopulationTransformer(
+        int members, ModelOptions options, int vocabulary, int sequenceLength, int classes,
+        Device? device = null, ScalarType dtype = ScalarType.Float32)
         : base("PopulationTransformer", members, device, dtype)
     {
         layers = options.Layers;
@@ -50,19 +52,15 @@ public sealed class PopulationTransformer : PopulationModel
         int dMlp = options.DMlp;
         SequenceLength = sequenceLength;
 
-        // PyTorchDefault: nn.Embedding N(0, 1), nn.Linear U(+-1/sqrt(fan_in)) for weights and biases.
-        // ScaledNormal (Nanda / Omnigrok): weights N(0, 1/d_model), unembedding N(0, 1/d_vocab), biases zero.
-        bool scaled = options.Init == Initialization.ScaledNormal;
-        (InitKind Kind, long Fan) embedding = scaled ? (InitKind.Normal, d) : (InitKind.Normal, 1);
-        (InitKind Kind, long Fan) Weight(long fanIn) => scaled ? (InitKind.Normal, d) : (InitKind.Uniform, fanIn);
-        (InitKind Kind, long Fan) Bias(long fanIn) => scaled ? (InitKind.Zeros, 1) : (InitKind.Uniform, fanIn);
+        var init = new InitScheme(options.Init == Initialization.ScaledNormal, d);
         Parameter Param(string name, long[] shape, (InitKind Kind, long Fan) init, bool scaleInvariant = false) =>
             Add(name, shape, init.Kind, init.Fan, scaleInvariant);
         (Parameter, Parameter)? Norm(string name, int width, bool present) =>
             present ? (Add(name + ".gain", [width], InitKind.Ones, width), Add(name + ".bias", [width], InitKind.Zeros, width)) : null;
-        Parameter? BiasParam(string name, long width, long fanIn) => biases ? Param(name, [width], Bias(fanIn), scaleInvariant: layerNorm) : null;
+        Parameter? BiasParam(string name, long width, long fanIn) =>
+            biases ? Param(name, [width], init.Bias(fanIn), scaleInvariant: layerNorm) : null;
 
-        embed = Param("embed", [vocabulary, d], embedding, scaleInvariant: layerNorm);
+        embed = Param("embed", [vocabulary, d], init.Embedding, scaleInvariant: layerNorm);
         if (options.Positions == PositionEncoding.Sinusoidal)
         {
             fixedPositions = SinusoidalPositions(sequenceLength, d, dtype, Device);
@@ -70,7 +68,7 @@ public sealed class PopulationTransformer : PopulationModel
         }
         else
         {
-            position = Param("position", [sequenceLength, d], embedding, scaleInvariant: layerNorm);
+            position = Param("position", [sequenceLength, d], init.Embedding, scaleInvariant: layerNorm);
         }
 
         blocks = new Block[layers];
@@ -79,20 +77,20 @@ public sealed class PopulationTransformer : PopulationModel
             string b = $"blocks.{l}.";
             blocks[l] = new Block(
                 Norm(b + "ln1", d, layerNorm || postNorm),
-                Param(b + "attn.q", [d, d], Weight(d)),
-                Param(b + "attn.k", [d, d], Weight(d)),
-                Param(b + "attn.v", [d, d], Weight(d)),
-                Param(b + "attn.o", [d, d], Weight(d), scaleInvariant: layerNorm),
+                Param(b + "attn.q", [d, d], init.Weight(d)),
+                Param(b + "attn.k", [d, d], init.Weight(d)),
+                Param(b + "attn.v", [d, d], init.Weight(d)),
+                Param(b + "attn.o", [d, d], init.Weight(d), scaleInvariant: layerNorm),
                 Norm(b + "ln2", d, layerNorm || postNorm),
-                Param(b + "mlp.in.weight", [d, dMlp], Weight(d), scaleInvariant: layerNorm),
+                Param(b + "mlp.in.weight", [d, dMlp], init.Weight(d), scaleInvariant: layerNorm),
                 BiasParam(b + "mlp.in.bias", dMlp, d),
                 Norm(b + "mlp.ln", dMlp, layerNorm),
-                Param(b + "mlp.out.weight", [dMlp, d], Weight(dMlp), scaleInvariant: layerNorm),
+                Param(b + "mlp.out.weight", [dMlp, d], init.Weight(dMlp), scaleInvariant: layerNorm),
                 BiasParam(b + "mlp.out.bias", d, dMlp));
         }
 
         finalNorm = Norm("ln_final", d, layerNorm);
-        unembed = Param("unembed", [d, classes], scaled ? (InitKind.Normal, classes) : (InitKind.Uniform, d));
+        unembed = Param("unembed", [d, classes], init.Unembedding(classes));
     }
 
     public int SequenceLength { get; }
@@ -185,7 +183,8 @@ public sealed class PopulationTransformer : PopulationModel
     private Tensor Activate(Tensor x) => activation == Activation.Tanh ? x.tanh() : x.relu_();
 
     // Not baddbmm: TorchSharp 0.107's Tensor.baddbmm/torch.baddbmm mis-order their arguments (shape errors).
-    private static Tensor Linear(Tensor x, Tensor weight, Tensor? bias) => bias is null ? x.bmm(weight) : x.bmm(weight).PlusInPlace(bias.unsqueeze(1));
+    private static Tensor Linear(Tensor x, Tensor weight, Tensor? bias) =>
+        bias is null ? x.bmm(weight) : x.bmm(weight).PlusInPlace(bias.unsqueeze(1));
 
     /// <summary>
     /// openai/grok's table: even coordinates i get sin(pos / 10000^(i/d)), odd ones cos(pos / 10000^((i-1)/d)). [n, d].
@@ -222,6 +221,22 @@ public sealed class PopulationTransformer : PopulationModel
         shape[^1] = width;
         var normalized = nn.functional.layer_norm(x, [width], eps: LayerNormEps);
         return normalized.mul(n.Gain.view(shape)).Plus(n.Bias.view(shape));
+    }
+
+    /// <summary>
+    /// How each kind of parameter is initialized. PyTorchDefault: nn.Embedding N(0, 1), nn.Linear U(+-1/sqrt(fan_in))
+    /// for weights and biases. ScaledNormal (Nanda / Omnigrok): weights N(0, 1/d_model), unembedding N(0, 1/d_vocab),
+    /// biases zero.
+    /// </summary>
+    private readonly record struct InitScheme(bool Scaled, int DModel)
+    {
+        public (InitKind Kind, long Fan) Embedding => Scaled ? (InitKind.Normal, DModel) : (InitKind.Normal, 1);
+
+        public (InitKind Kind, long Fan) Weight(long fanIn) => Scaled ? (InitKind.Normal, DModel) : (InitKind.Uniform, fanIn);
+
+        public (InitKind Kind, long Fan) Bias(long fanIn) => Scaled ? (InitKind.Zeros, 1) : (InitKind.Uniform, fanIn);
+
+        public (InitKind Kind, long Fan) Unembedding(int classes) => Scaled ? (InitKind.Normal, classes) : (InitKind.Uniform, DModel);
     }
 
     private sealed record Block(

@@ -29,7 +29,8 @@ public sealed class PopulationOptimizer : IDisposable
     private readonly Dictionary<string, Tensor> secondMoments = [];
     private Tensor? initialNorms;
 
-    public PopulationOptimizer(PopulationModel model, OptimizerOptions options, IReadOnlyList<double> learningRates, IReadOnlyList<double> weightDecays)
+    public PopulationOptimizer(
+        PopulationModel model, OptimizerOptions options, IReadOnlyList<double> learningRates, IReadOnlyList<double> weightDecays)
     {
         this.model = model;
         this.options = options;

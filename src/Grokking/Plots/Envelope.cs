@@ -7,7 +7,10 @@ namespace Grokking.Plots;
 /// </summary>
 public static class Envelope
 {
-    /// <summary>At most about <paramref name="maxPoints"/> points (two per run); a series no longer than that is returned as given, non-finite samples included.</summary>
+    /// <summary>
+    /// At most about <paramref name="maxPoints"/> points (two per run); a series no longer than that is returned as
+    /// given, non-finite samples included.
+    /// </summary>
     public static (double[] X, double[] Y) Of(IReadOnlyList<double> x, IReadOnlyList<double> y, int maxPoints = 4000)
     {
         ArgumentNullException.ThrowIfNull(x);

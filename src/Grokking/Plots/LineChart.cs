@@ -50,7 +50,33 @@ public static class LineChart
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
+        var (labels, yMin, yMax) = AddSeries(plot, series, logY);
+        foreach (var (x, label) in markers ?? [])
+        {
+            var vertical = plot.Add.VerticalLine(x, 1f, Colors.Gray, LinePattern.Dotted);
+            vertical.LabelText = label;
+            vertical.LabelOppositeAxis = true;
+            vertical.LabelFontSize = 10;
+        }
 
+        if (logY && yMin <= yMax)
+        {
+            SetDecadeAxis(plot, yMin, yMax);
+        }
+
+        if (labels > 0)
+        {
+            plot.ShowLegend(Edge.Bottom);
+        }
+
+        return plot;
+    }
+
+    /// <summary>Draws every series (log10 of y on a log axis).</summary>
+    /// <returns>The number of distinct labels, and the range of the y values drawn.</returns>
+    private static (int Labels, double YMin, double YMax) AddSeries(
+        Plot plot, IReadOnlyList<(string Label, double[] X, double[] Y)> series, bool logY)
+    {
         var palette = new ScottPlot.Palettes.Category10();
         var colourOf = new Dictionary<string, Color>();
         double yMin = double.PositiveInfinity;
@@ -73,51 +99,42 @@ public static class LineChart
                 continue;
             }
 
-            if (points.Length == 1)
-            {
-                var dot = plot.Add.Marker(points[0].X, points[0].Y, MarkerShape.FilledCircle, 9, colourOf[label]);
-                dot.LegendText = first ? label : string.Empty;
-            }
-            else
-            {
-                var line = plot.Add.ScatterLine(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), colourOf[label]);
-                line.LineWidth = 1.5f;
-                line.LegendText = first ? label : string.Empty;
-                line.LinePattern = first ? LinePattern.Solid : LinePattern.Dashed;
-            }
-
+            AddLine(plot, points, colourOf[label], first ? label : string.Empty, first);
             yMin = Math.Min(yMin, points.Min(p => p.Y));
             yMax = Math.Max(yMax, points.Max(p => p.Y));
         }
 
-        foreach (var (x, label) in markers ?? [])
+        return (colourOf.Count, yMin, yMax);
+    }
+
+    /// <summary>A line, solid for a label's first series and dashed after; a single point is a dot.</summary>
+    private static void AddLine(Plot plot, (double X, double Y)[] points, Color colour, string legend, bool solid)
+    {
+        if (points.Length == 1)
         {
-            var vertical = plot.Add.VerticalLine(x, 1f, Colors.Gray, LinePattern.Dotted);
-            vertical.LabelText = label;
-            vertical.LabelOppositeAxis = true;
-            vertical.LabelFontSize = 10;
+            var dot = plot.Add.Marker(points[0].X, points[0].Y, MarkerShape.FilledCircle, 9, colour);
+            dot.LegendText = legend;
+            return;
         }
 
-        if (logY && yMin <= yMax)
-        {
-            // Whole decades at both ends, so the integer-only major ticks always show at least two labels.
-            double bottom = Math.Floor(yMin);
-            double top = Math.Max(Math.Ceiling(yMax), bottom + 1);
-            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-            {
-                IntegerTicksOnly = true,
-                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-                LabelFormatter = y => Math.Pow(10, y).ToString("G3", CultureInfo.InvariantCulture),
-            };
-            plot.Axes.SetLimitsY(bottom, top);
-        }
+        var line = plot.Add.ScatterLine(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), colour);
+        line.LineWidth = 1.5f;
+        line.LegendText = legend;
+        line.LinePattern = solid ? LinePattern.Solid : LinePattern.Dashed;
+    }
 
-        if (colourOf.Count > 0)
+    /// <summary>A log axis over whole decades at both ends, so the integer-only major ticks always show at least two labels.</summary>
+    private static void SetDecadeAxis(Plot plot, double yMin, double yMax)
+    {
+        double bottom = Math.Floor(yMin);
+        double top = Math.Max(Math.Ceiling(yMax), bottom + 1);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {
-            plot.ShowLegend(Edge.Bottom);
-        }
-
-        return plot;
+            IntegerTicksOnly = true,
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            LabelFormatter = y => Math.Pow(10, y).ToString("G3", CultureInfo.InvariantCulture),
+        };
+        plot.Axes.SetLimitsY(bottom, top);
     }
 
     /// <summary>

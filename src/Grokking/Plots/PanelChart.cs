@@ -48,15 +48,21 @@ public static class PanelChart
 
         // Each panel's own SVG nested at its offset: valid SVG without re-implementing the drawing.
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n");
+        svg.Append(
+            CultureInfo.InvariantCulture,
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n");
         svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{width / 2}\" y=\"{TitleHeight - 10}\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"20\">{System.Security.SecurityElement.Escape(title)}</text>\n");
+        svg.Append(
+            CultureInfo.InvariantCulture,
+            $"<text x=\"{width / 2}\" y=\"{TitleHeight - 10}\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"20\">"
+            + $"{System.Security.SecurityElement.Escape(title)}</text>\n");
         for (int i = 0; i < plots.Count; i++)
         {
             string inner = LineChart.SolidSvg(plots[i], PanelWidth, PanelHeight);
             int start = inner.IndexOf("<svg", StringComparison.Ordinal);
             inner = start < 0 ? inner : inner[start..];
-            svg.Append(CultureInfo.InvariantCulture, $"<svg x=\"{i * PanelWidth}\" y=\"{TitleHeight}\" width=\"{PanelWidth}\" height=\"{PanelHeight}\">\n");
+            svg.Append(
+                CultureInfo.InvariantCulture, $"<svg x=\"{i * PanelWidth}\" y=\"{TitleHeight}\" width=\"{PanelWidth}\" height=\"{PanelHeight}\">\n");
             svg.Append(inner).Append("\n</svg>\n");
         }
 

@@ -38,7 +38,8 @@ internal static class ReportText
     public static string EnvironmentLine(ReportEnvironment e) => string.Join(" · ",
         $"profile {e.Profile.Name}",
         $"device {e.Device}",
-        $"{e.Threads.ToString(CultureInfo.InvariantCulture)} threads" + (e.ParallelRuns > 1 ? $" x {e.ParallelRuns.ToString(CultureInfo.InvariantCulture)} runs side by side" : ""),
+        $"{e.Threads.ToString(CultureInfo.InvariantCulture)} threads"
+            + (e.ParallelRuns > 1 ? $" x {e.ParallelRuns.ToString(CultureInfo.InvariantCulture)} runs side by side" : ""),
         $"TorchSharp {e.TorchSharpVersion}",
         $"libtorch {e.LibTorchVersion}",
         $"commit {ShortCommit(e.GitCommit)}",
@@ -90,8 +91,10 @@ internal static class ReportText
 
     public static string DivergenceLine(ClaimOutcome outcome) => outcome.Divergences.Count == 0
         ? "Divergences: none"
-        : $"Divergences: {outcome.Divergences.Count} member(s) diverged (non-finite loss or gradient; frozen intact before the bad step, reported, decided without them): "
-            + string.Join("; ", outcome.Divergences.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Member} at step {d.Step} (epoch {d.Epoch:0})")));
+        : $"Divergences: {outcome.Divergences.Count} member(s) diverged "
+            + "(non-finite loss or gradient; frozen intact before the bad step, reported, decided without them): "
+            + string.Join("; ", outcome.Divergences.Select(d => string.Create(
+                CultureInfo.InvariantCulture, $"{d.Member} at step {d.Step} (epoch {d.Epoch:0})")));
 
     /// <summary>The paper the claim comes from, with the section and the figure (or that the paper shows none for it).</summary>
     public static string SourceLine(ClaimOutcome outcome) => string.Join(" · ",

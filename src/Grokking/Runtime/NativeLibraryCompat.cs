@@ -44,7 +44,8 @@ internal static class NativeLibraryCompat
                 break;
             default:
                 throw new PlatformNotSupportedException(
-                    $"TorchSharp cannot load here: {libstdcxx} lacks {string.Join(", ", decision.MissingVersions)}, which no shim provides. Install libstdc++ from GCC 13 or newer.");
+                    $"TorchSharp cannot load here: {libstdcxx} lacks {string.Join(", ", decision.MissingVersions)}, which no shim provides. "
+                    + "Install libstdc++ from GCC 13 or newer.");
         }
 
         return new CompatibilityReport(decision, libstdcxx, native);

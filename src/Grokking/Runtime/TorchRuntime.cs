@@ -40,7 +40,8 @@ public static class TorchRuntime
             {
                 DeviceChoice.Cpu => torch.CPU,
                 DeviceChoice.Cuda when cudaAvailable => torch.CUDA,
-                DeviceChoice.Cuda => throw new InvalidOperationException("Runtime:Device is 'cuda' but CUDA is not available (build with -p:TorchBackend=cuda on a GPU host)."),
+                DeviceChoice.Cuda => throw new InvalidOperationException(
+                    "Runtime:Device is 'cuda' but CUDA is not available (build with -p:TorchBackend=cuda on a GPU host)."),
                 _ => cudaAvailable ? torch.CUDA : torch.CPU,
             };
             int runs = ParallelRunsFor(parallelRuns, chosen.type == DeviceType.CUDA, Environment.ProcessorCount);
@@ -71,7 +72,10 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>Runtime:ParallelRuns resolved: as given when positive; else one on CUDA (one device queue), two on a CPU with two or more cores.</summary>
+    /// <summary>
+    /// Runtime:ParallelRuns resolved: as given when positive; else one on CUDA (one device queue), two on a CPU with two
+    /// or more cores.
+    /// </summary>
     public static int ParallelRunsFor(int requested, bool cuda, int cores) => requested switch
     {
         > 0 => requested,

@@ -10,14 +10,18 @@ namespace Grokking.Training;
 /// Measures every member at a metric step in one device round trip: each metric is a [K] tensor computed on the
 /// device under its name, all of them are copied to the host together, and rows are built by name.
 /// </summary>
-internal sealed class MetricRecorder(PopulationModel model, PopulationData data, PopulationOptimizer optimizer, int batchSize, bool stochasticGradNorm)
+internal sealed class MetricRecorder(
+    PopulationModel model, PopulationData data, PopulationOptimizer optimizer, int batchSize, bool stochasticGradNorm)
 {
     private readonly Func<PopulationParameter, bool> invariant = model.HasScaleInvariantParameters ? p => p.ScaleInvariant : _ => true;
 
     /// <summary>Which parameters the effective lr and gradient norm read: those feeding a normalization, or all.</summary>
     public Func<PopulationParameter, bool> Invariant => invariant;
 
-    /// <param name="gradSquares">[3, K], at the weights before the last step: the squared data-loss gradient norm of its minibatch over all and over the scale-invariant parameters, and the squared norm of the scale-invariant weights.</param>
+    /// <param name="gradSquares">
+    /// [3, K], at the weights before the last step: the squared data-loss gradient norm of its minibatch over all and
+    /// over the scale-invariant parameters, and the squared norm of the scale-invariant weights.
+    /// </param>
     public IReadOnlyList<MetricRow> Record(long done, long stepsPerEpoch, Tensor gradSquares)
     {
         int k = model.Members;

@@ -14,8 +14,12 @@ public static class PopulationEvaluator
     /// <summary>Examples per forward pass over all members: bounds activation memory whatever the population size.</summary>
     public const int RowsPerChunk = 32768;
 
-    /// <param name="weights">[K, N] row weights of padded sets (a fraction sweep: <see cref="PopulationData.TrainWeights"/>), with <paramref name="sizes"/> [K] their sums; null: every row counts.</param>
-    public static SplitMetrics Evaluate(PopulationModel model, Tensor inputs, Tensor labels, PopulationData data, Tensor? weights = null, Tensor? sizes = null)
+    /// <param name="weights">
+    /// [K, N] row weights of padded sets (a fraction sweep: <see cref="PopulationData.TrainWeights"/>), with
+    /// <paramref name="sizes"/> [K] their sums; null: every row counts.
+    /// </param>
+    public static SplitMetrics Evaluate(
+        PopulationModel model, Tensor inputs, Tensor labels, PopulationData data, Tensor? weights = null, Tensor? sizes = null)
     {
         using var noGrad = no_grad();
         long n = inputs.shape[1];

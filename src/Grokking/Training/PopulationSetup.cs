@@ -43,28 +43,30 @@ public static class PopulationSetup
     {
         if (options.Data.Kind == DatasetKind.Modular && options.Data.Operation == ModularOperation.Divide && !IsPrime(options.Data.Modulus))
         {
-            throw new OptionsException("Data:Modulus", $"Invalid value for 'Data:Modulus': {options.Data.Modulus}; division needs a prime modulus");
+            throw OptionsException.InvalidValue("Data:Modulus", $"{options.Data.Modulus}; division needs a prime modulus");
         }
 
         if (options.Population.TrainFractions is { Length: > 0 } swept)
         {
             if (options.Data.Kind != DatasetKind.Modular)
             {
-                throw new OptionsException("Population:TrainFractions", $"Invalid value for 'Population:TrainFractions': a fraction sweep needs Data:Kind = modular (got {options.Data.Kind})");
+                throw OptionsException.InvalidValue(
+                    "Population:TrainFractions", $"a fraction sweep needs Data:Kind = modular (got {options.Data.Kind})");
             }
 
             if (swept.Distinct().Count() > 1 && options.Train.BatchSize != 0)
             {
-                throw new OptionsException("Train:BatchSize", $"Invalid value for 'Train:BatchSize': {options.Train.BatchSize}; members with different train fractions need full-batch training (allowed: 0)");
+                throw OptionsException.InvalidValue(
+                    "Train:BatchSize", $"{options.Train.BatchSize}; members with different train fractions need full-batch training (allowed: 0)");
             }
         }
 
         int train = PopulationDataFactory.TrainCount(options.Data);
         if (options.Train.BatchSize > train)
         {
-            throw new OptionsException(
+            throw OptionsException.InvalidValue(
                 "Train:BatchSize",
-                $"Invalid value for 'Train:BatchSize': {options.Train.BatchSize} is larger than the training set ({train} examples); allowed: 1..{train}, or 0 for full batch");
+                $"{options.Train.BatchSize} is larger than the training set ({train} examples); allowed: 1..{train}, or 0 for full batch");
         }
 
         // Building a one-member model runs the model's own shape checks; it is disposed at once.

@@ -49,11 +49,16 @@ public sealed class RunDirectory(string path)
             new { result.StepsPerEpoch, result.StepsCompleted, result.Interrupted, Events = result.Events }, Json));
 
         var jsonl = new StringBuilder();
-        var csv = new StringBuilder("step,epoch,member,train_loss,train_loss_l2,train_acc,val_loss,val_loss_l2,val_acc,weight_norm,effective_lr,effective_grad_norm,grad_norm,mean_stochastic_grad_norm,diverged_at_step\n");
+        var csv = new StringBuilder("step,epoch,member,train_loss,train_loss_l2,train_acc,val_loss,val_loss_l2,val_acc,weight_norm,")
+            .Append("effective_lr,effective_grad_norm,grad_norm,mean_stochastic_grad_norm,diverged_at_step\n");
+        var inv = CultureInfo.InvariantCulture;
         foreach (var m in result.Metrics)
         {
             jsonl.Append(JsonSerializer.Serialize(m, JsonLine)).Append('\n');
-            csv.Append(CultureInfo.InvariantCulture, $"{m.Step},{m.Epoch:R},{m.Member},{m.TrainLoss:R},{m.TrainLossL2:R},{m.TrainAccuracy:R},{m.ValLoss:R},{m.ValLossL2:R},{m.ValAccuracy:R},{m.WeightNorm:R},{m.EffectiveLearningRate:R},{m.EffectiveGradNorm:R},{m.GradNorm:R},{m.MeanStochasticGradNorm?.ToString("R", CultureInfo.InvariantCulture) ?? ""},{m.DivergedAtStep}\n");
+            string stochastic = m.MeanStochasticGradNorm?.ToString("R", inv) ?? "";
+            csv.Append(inv, $"{m.Step},{m.Epoch:R},{m.Member},{m.TrainLoss:R},{m.TrainLossL2:R},{m.TrainAccuracy:R},")
+                .Append(inv, $"{m.ValLoss:R},{m.ValLossL2:R},{m.ValAccuracy:R},{m.WeightNorm:R},{m.EffectiveLearningRate:R},")
+                .Append(inv, $"{m.EffectiveGradNorm:R},{m.GradNorm:R},{stochastic},{m.DivergedAtStep}\n");
         }
 
         AtomicFile.WriteAllText(MetricsJsonl, jsonl.ToString());

@@ -46,8 +46,10 @@ public static class TrainingBenchmark
         var result = trainer.Run();
         double seconds = clock.Elapsed.TotalSeconds;
         long steps = result.StepsCompleted;
-        double flops = 3.0 * ForwardFlopsPerExample(o) * Math.Min(o.Train.BatchSize == 0 ? int.MaxValue : o.Train.BatchSize, Data.PopulationDataFactory.TrainCount(o.Data)) * members * steps;
-        return new BenchmarkResult($"train K={members}", members, steps, seconds, steps / seconds, steps / seconds / result.StepsPerEpoch, flops / seconds / 1e9);
+        int batch = MinibatchLoop.EffectiveBatchSize(o.Train.BatchSize, Data.PopulationDataFactory.TrainCount(o.Data));
+        double flops = 3.0 * ForwardFlopsPerExample(o) * batch * members * steps;
+        return new BenchmarkResult(
+            $"train K={members}", members, steps, seconds, steps / seconds, steps / seconds / result.StepsPerEpoch, flops / seconds / 1e9);
     }
 
     /// <summary>GFLOP/s of torch.bmm at the shapes of the MLP block (the engine's largest matmuls).</summary>
@@ -120,5 +122,6 @@ public static class TrainingBenchmark
         new(nameof(kind), kind, $"Model:Kind = {kind} has no FLOP count or description in the bench; add one for the new kind");
 
     private static GrokkingOptions Clone(GrokkingOptions o) =>
-        System.Text.Json.JsonSerializer.Deserialize<GrokkingOptions>(System.Text.Json.JsonSerializer.Serialize(o, RunDirectory.Json), RunDirectory.Json)!;
+        System.Text.Json.JsonSerializer.Deserialize<GrokkingOptions>(
+            System.Text.Json.JsonSerializer.Serialize(o, RunDirectory.Json), RunDirectory.Json)!;
 }

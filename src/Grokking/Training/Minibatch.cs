@@ -1,0 +1,24 @@
+using Grokking.Data;
+using static TorchSharp.torch;
+
+namespace Grokking.Training;
+
+/// <summary>
+/// One step of a <see cref="MinibatchLoop"/>: rows [First, First + Size) of each member's order of the epoch, or the
+/// whole training set in place when there is no order. Valid while the enumeration is at this step: the loop
+/// releases the epoch's order when it moves on.
+/// </summary>
+public readonly record struct Minibatch(long Step, long Epoch, long Position, Tensor? Order, long First, long Size)
+{
+    /// <summary>[K, B] indices of each member's rows of this step (a view of the order), or null in place.</summary>
+    public Tensor? Indices() => Order?.narrow(1, First, Size);
+
+    /// <summary>Each member's inputs and labels of this step, [K, B, ...], made in the caller's dispose scope.</summary>
+    public MinibatchRows Rows(PopulationData data)
+    {
+        var indices = Indices();
+        return indices is null
+            ? new MinibatchRows(data.TrainX, data.TrainY, InPlace: true)
+            : new MinibatchRows(PopulationData.Gather(data.TrainX, indices), PopulationData.Gather(data.TrainY, indices), InPlace: false);
+    }
+}

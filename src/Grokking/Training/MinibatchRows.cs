@@ -1,0 +1,14 @@
+using Grokking.Data;
+using static TorchSharp.torch;
+
+namespace Grokking.Training;
+
+/// <summary>The rows of one step.</summary>
+public readonly record struct MinibatchRows(Tensor X, Tensor Y, bool InPlace)
+{
+    /// <summary>
+    /// Per-member mean [K] of a per-example loss [K, B] of these rows: in place over each member's own rows (a padded
+    /// fraction sweep gives padding weight 0), else over the batch.
+    /// </summary>
+    public Tensor Mean(PopulationData data, Tensor perExample) => InPlace ? data.TrainMean(perExample) : perExample.mean([1]);
+}
