@@ -24,7 +24,6 @@ internal sealed class MetricRecorder(
     /// </param>
     public IReadOnlyList<MetricRow> Record(long done, long stepsPerEpoch, Tensor gradSquares)
     {
-        int k = model.Members;
         using var scope = NewDisposeScope();
         var train = PopulationEvaluator.Evaluate(model, data.TrainX, data.TrainY, data, data.TrainWeights, data.TrainSizes);
         var val = PopulationEvaluator.Evaluate(model, data.ValX, data.ValY, data, data.ValWeights, data.ValSizes);
@@ -58,6 +57,13 @@ internal sealed class MetricRecorder(
             ? MeanStochasticGradNorm.Compute(model, data, batchSize, [_ => true, invariant]).to_type(ScalarType.Float32).cpu().data<float>().ToArray()
             : null;
 
+        return Rows(host, index, stochastic, done, stepsPerEpoch);
+    }
+
+    /// <summary>One row per member from the quantities read to the host (member m of quantity q at q * K + m).</summary>
+    private List<MetricRow> Rows(double[] host, Dictionary<string, int> index, float[]? stochastic, long done, long stepsPerEpoch)
+    {
+        int k = model.Members;
         var rows = new List<MetricRow>(k);
         for (int m = 0; m < k; m++)
         {
