@@ -109,9 +109,13 @@ public sealed partial class ClaimCatalog
 
         foreach (string profile in experiment.Profiles.Keys)
         {
-            if (!Enum.TryParse<Configuration.Profile>(profile, ignoreCase: true, out _))
+            // ProfileNames, not Enum.TryParse: the enum parser would also take "1" as a profile.
+            if (!ProfileNames.TryParse(profile, out _))
             {
-                throw new ClaimDefinitionException(experiment.File, $"profiles.{profile}", "is not a profile; allowed: smoke, ci, paper");
+                throw new ClaimDefinitionException(
+                    experiment.File,
+                    $"profiles.{profile}",
+                    $"is not a profile; allowed: {string.Join(", ", ProfileNames.All)}");
             }
         }
 

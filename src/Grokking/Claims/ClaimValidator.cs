@@ -15,6 +15,13 @@ public sealed class ClaimValidator(
     IReadOnlyDictionary<string, ExperimentDefinition> experiments,
     IReadOnlyDictionary<string, IReadOnlyList<ExperimentSetup>> setups)
 {
+    /// <summary>
+    /// The profiles a claim may declare undecidable: those below paper. The paper profile is the paper's own setup, so a
+    /// claim that it cannot decide there is not a claim the harness can audit.
+    /// </summary>
+    private static readonly string[] UndecidableProfiles =
+        [.. Enum.GetValues<Profile>().Where(p => p < Profile.Paper).Select(p => p.Name)];
+
     public void Validate(string fileId)
     {
         var paper = ValidateIdentity(fileId);
@@ -100,11 +107,11 @@ public sealed class ClaimValidator(
     {
         foreach (var (profile, reason) in claim.UndecidableAt)
         {
-            string[] allowed = ["smoke", "ci"];
             Require(
-                allowed.Contains(profile, StringComparer.Ordinal),
+                UndecidableProfiles.Contains(profile, StringComparer.Ordinal),
                 $"undecidableAt.{profile}",
-                "names no profile that may be undecidable (allowed: smoke, ci; the paper profile always decides)");
+                $"names no profile that may be undecidable (allowed: {string.Join(", ", UndecidableProfiles)}; "
+                + $"the {Profile.Paper.Name} profile always decides)");
             Require(reason.Trim().Length > 0, $"undecidableAt.{profile}",
                 "needs the measured reason no affordable setup decides the claim there");
         }
