@@ -12,7 +12,12 @@ namespace Grokking.Claims;
 /// </summary>
 public static class BackgroundRuns
 {
-    public static void Start(ClaimRunner runner, IReadOnlyList<ClaimDefinition> claims, int lanes, IProgress<ClaimProgress>? progress, CancellationToken cancel)
+    public static void Start(
+        ClaimRunner runner,
+        IReadOnlyList<ClaimDefinition> claims,
+        int lanes,
+        IProgress<ClaimProgress>? progress,
+        CancellationToken cancel)
     {
         if (lanes < 2)
         {
@@ -36,7 +41,13 @@ public static class BackgroundRuns
         }
     }
 
-    private static void Drain(ClaimRunner runner, ConcurrentQueue<(string Experiment, GrokkingOptions Options)> queue, string lane, int count, IProgress<ClaimProgress>? progress, CancellationToken cancel)
+    private static void Drain(
+        ClaimRunner runner,
+        ConcurrentQueue<(string Experiment, GrokkingOptions Options)> queue,
+        string lane,
+        int count,
+        IProgress<ClaimProgress>? progress,
+        CancellationToken cancel)
     {
         while (!cancel.IsCancellationRequested && queue.TryDequeue(out var run))
         {
@@ -46,7 +57,8 @@ public static class BackgroundRuns
             {
                 if (runner.TrainInBackground(run.Experiment, run.Options, cancel))
                 {
-                    progress?.Report(new ClaimProgress(lane, index, count, $"{run.Experiment} ready after {clock.Elapsed.TotalMinutes:0.0} min", null));
+                    string phase = $"{run.Experiment} ready after {clock.Elapsed.TotalMinutes:0.0} min";
+                    progress?.Report(new ClaimProgress(lane, index, count, phase, null));
                 }
             }
             catch (OperationCanceledException)

@@ -4,4 +4,11 @@ using Grokking.Training;
 namespace Grokking.Claims;
 
 /// <summary>A finished run of an experiment, trained now or served from the cache.</summary>
-public sealed record CachedRun(string Experiment, string Key, string Directory, GrokkingOptions Options, TrainingResult Result, bool FromCache, double TrainSeconds);
+public sealed record CachedRun(
+    string Experiment,
+    string Key,
+    string Directory,
+    GrokkingOptions Options,
+    TrainingResult Result,
+    bool FromCache,
+    double TrainSeconds);

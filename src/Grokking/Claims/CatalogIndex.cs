@@ -22,46 +22,63 @@ public static class CatalogIndex
         ArgumentNullException.ThrowIfNull(catalog);
 
         var md = new StringBuilder();
+        AppendIntroduction(md);
+        AppendPapers(md, catalog.Papers);
+        md.AppendLine();
+        md.AppendLine("## Claims");
+        foreach (var paper in catalog.Papers)
+        {
+            AppendClaims(md, paper, catalog.Claims.Where(c => c.CatalogPaper?.Prefix == paper.Prefix).ToList());
+        }
+
+        return md.ToString().ReplaceLineEndings("\n");
+    }
+
+    private static void AppendIntroduction(StringBuilder md)
+    {
         md.AppendLine("# Papers and claims").AppendLine();
         md.AppendLine("<!-- Generated from catalog.json and the claim files; do not edit by hand. Regenerate with:");
-        md.Append("     ").Append(WriteVariable).AppendLine("=1 dotnet test tests/Unit --filter FullyQualifiedName~ClaimCatalogIndex -->").AppendLine();
+        md.Append("     ")
+            .Append(WriteVariable)
+            .AppendLine("=1 dotnet test tests/Unit --filter FullyQualifiedName~ClaimCatalogIndex -->")
+            .AppendLine();
         md.AppendLine("Every claim the harness tests, by paper. `catalog.json` lists the papers (the claim-id prefixes); each")
             .AppendLine("`<ID>.json` holds one claim: its statement in the team's words, the paper's section and figure, the paper's")
             .AppendLine("numbers, the experiment, the decision rule and its tolerances. \"Team's copy\" is the file name of the")
             .AppendLine("document the team worked from; it is not part of the repository, so a reader finds the paper as the")
             .AppendLine("\"Where to find it\" column says.").AppendLine();
+    }
 
+    private static void AppendPapers(StringBuilder md, IReadOnlyList<PaperSource> papers)
+    {
         md.AppendLine("## Papers").AppendLine();
         md.AppendLine("| Prefix | Title | Authors | Where to find it | Team's copy |");
         md.AppendLine("|---|---|---|---|---|");
-        foreach (var paper in catalog.Papers)
+        foreach (var paper in papers)
         {
-            md.Append("| ").AppendJoin(" | ", new[] { paper.Prefix, paper.Title, paper.AuthorLine, paper.WhereToFind, $"`{paper.Document}`" }.Select(Cell)).AppendLine(" |");
+            string[] cells = [paper.Prefix, paper.Title, paper.AuthorLine, paper.WhereToFind, $"`{paper.Document}`"];
+            md.Append("| ").AppendJoin(" | ", cells.Select(Cell)).AppendLine(" |");
         }
+    }
 
+    /// <summary>One paper's section: its heading, then a table of its claims (a line saying it has none yet).</summary>
+    private static void AppendClaims(StringBuilder md, PaperSource paper, List<ClaimDefinition> claims)
+    {
         md.AppendLine();
-        md.AppendLine("## Claims");
-        foreach (var paper in catalog.Papers)
+        md.Append("### ").Append(paper.Prefix).Append(" — ").AppendLine(Cell(paper.Title)).AppendLine();
+        if (claims.Count == 0)
         {
-            var claims = catalog.Claims.Where(c => c.CatalogPaper?.Prefix == paper.Prefix).ToList();
-            md.AppendLine();
-            md.Append("### ").Append(paper.Prefix).Append(" — ").AppendLine(Cell(paper.Title)).AppendLine();
-            if (claims.Count == 0)
-            {
-                md.AppendLine("No claims yet.");
-                continue;
-            }
-
-            md.AppendLine("| Claim | Title | Section | Figure |");
-            md.AppendLine("|---|---|---|---|");
-            foreach (var claim in claims)
-            {
-                md.Append("| [").Append(claim.Id).Append("](").Append(claim.Id).Append(".json) | ")
-                    .AppendJoin(" | ", new[] { claim.Title, claim.Section, claim.Figure ?? "—" }.Select(Cell)).AppendLine(" |");
-            }
+            md.AppendLine("No claims yet.");
+            return;
         }
 
-        return md.ToString().ReplaceLineEndings("\n");
+        md.AppendLine("| Claim | Title | Section | Figure |");
+        md.AppendLine("|---|---|---|---|");
+        foreach (var claim in claims)
+        {
+            md.Append("| [").Append(claim.Id).Append("](").Append(claim.Id).Append(".json) | ")
+                .AppendJoin(" | ", new[] { claim.Title, claim.Section, claim.Figure ?? "—" }.Select(Cell)).AppendLine(" |");
+        }
     }
 
     /// <summary>One table cell: a pipe would end the cell and a line break the row.</summary>

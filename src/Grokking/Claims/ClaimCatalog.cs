@@ -20,7 +20,10 @@ public sealed partial class ClaimCatalog
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
-    private ClaimCatalog(IReadOnlyList<PaperSource> papers, IReadOnlyList<ClaimDefinition> claims, IReadOnlyDictionary<string, ExperimentDefinition> experiments)
+    private ClaimCatalog(
+        IReadOnlyList<PaperSource> papers,
+        IReadOnlyList<ClaimDefinition> claims,
+        IReadOnlyDictionary<string, ExperimentDefinition> experiments)
     {
         Papers = papers;
         Claims = claims;
@@ -42,50 +45,9 @@ public sealed partial class ClaimCatalog
         }
 
         var catalog = ReadCatalog(claimsDirectory);
-        var experiments = new Dictionary<string, ExperimentDefinition>(StringComparer.Ordinal);
-        string experimentDir = Path.Combine(claimsDirectory, "experiments");
-        foreach (string file in Directory.Exists(experimentDir) ? Directory.GetFiles(experimentDir, "*.json").Order().ToArray() : [])
-        {
-            var experiment = Read<ExperimentDefinition>(file);
-            experiment.File = Relative(file);
-            string expected = Path.GetFileNameWithoutExtension(file);
-            if (experiment.Name != expected)
-            {
-                throw new ClaimDefinitionException(experiment.File, "name", $"is '{experiment.Name}' but the file is named '{expected}'");
-            }
-
-            foreach (string profile in experiment.Profiles.Keys)
-            {
-                if (!Enum.TryParse<Configuration.Profile>(profile, ignoreCase: true, out _))
-                {
-                    throw new ClaimDefinitionException(experiment.File, $"profiles.{profile}", "is not a profile; allowed: smoke, ci, paper");
-                }
-            }
-
-            experiments[experiment.Name] = experiment;
-        }
-
-        foreach (var experiment in experiments.Values)
-        {
-            LinkBase(experiment, experiments);
-        }
-
-        // Resolved once per experiment and profile: claims sharing an experiment are checked against the same setups.
-        var setups = experiments.Values.ToDictionary(e => e.Name, ExperimentSetup.OfEveryProfile);
-        var blocks = ParameterBlocks.Load(Path.Combine(claimsDirectory, ParameterBlock.Directory), Read<ParameterBlock>, Relative);
-        var claims = new List<ClaimDefinition>();
-        foreach (string file in Directory.GetFiles(claimsDirectory, "*.json").Where(f => Path.GetFileName(f) != CatalogDefinition.FileName).Order())
-        {
-            var claim = Read<ClaimDefinition>(file);
-            claim.File = Relative(file);
-            claim.BaselineTolerance ??= catalog.BaselineTolerance;
-            blocks.Resolve(claim);
-            new ClaimValidator(claim, catalog, experiments, setups).Validate(Path.GetFileNameWithoutExtension(file));
-            claims.Add(claim);
-        }
-
-        return new ClaimCatalog(catalog.Papers, claims.OrderBy(c => catalog.Papers.FindIndex(p => c.Id.StartsWith(p.Prefix + "-", StringComparison.Ordinal)))
-            .ThenBy(c => int.Parse(c.Id.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList(), experiments);
+        var experiments = LoadExperiments(Path.Combine(claimsDirectory, "experiments"));
+        var claims = LoadClaims(claimsDirectory, catalog, experiments);
+        return new ClaimCatalog(catalog.Papers, InCatalogOrder(claims, catalog.Papers), experiments);
     }
 
     /// <summary>Claims whose id matches any of the patterns (shell-style '*'), all when none are given.</summary>
@@ -96,22 +58,113 @@ public sealed partial class ClaimCatalog
             return Claims;
         }
 
-        var regexes = patterns.Select(p => new Regex("^" + Regex.Escape(p).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase)).ToList();
+        var regexes = patterns.Select(ShellPattern).ToList();
         var selected = Claims.Where(c => regexes.Any(r => r.IsMatch(c.Id))).ToList();
         return selected.Count > 0
             ? selected
-            : throw new Configuration.OptionsException("--claims", $"No claim matches '{string.Join(",", patterns)}'; known: {string.Join(", ", Claims.Select(c => c.Id))}");
+            : throw new Configuration.OptionsException(
+                "--claims",
+                $"No claim matches '{string.Join(",", patterns)}'; known: {string.Join(", ", Claims.Select(c => c.Id))}");
     }
 
     public ClaimDefinition Get(string id) =>
         Claims.FirstOrDefault(c => c.Id == id) ?? throw new KeyNotFoundException($"no claim '{id}'");
+
+    /// <summary>A whole-id, case-insensitive match where '*' stands for any run of characters.</summary>
+    private static Regex ShellPattern(string pattern) =>
+        new("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase);
+
+    /// <summary>
+    /// Every claims/experiments/&lt;name&gt;.json, keyed by name, each linked to the experiment it extends.
+    /// </summary>
+    private static Dictionary<string, ExperimentDefinition> LoadExperiments(string experimentDir)
+    {
+        var experiments = new Dictionary<string, ExperimentDefinition>(StringComparer.Ordinal);
+        string[] files = Directory.Exists(experimentDir) ? [.. Directory.GetFiles(experimentDir, "*.json").Order()] : [];
+        foreach (string file in files)
+        {
+            var experiment = ReadExperiment(file);
+            experiments[experiment.Name] = experiment;
+        }
+
+        // Linked only once all are read: an experiment may extend one whose file sorts after its own.
+        foreach (var experiment in experiments.Values)
+        {
+            LinkBase(experiment, experiments);
+        }
+
+        return experiments;
+    }
+
+    private static ExperimentDefinition ReadExperiment(string file)
+    {
+        var experiment = Read<ExperimentDefinition>(file);
+        experiment.File = Relative(file);
+        string expected = Path.GetFileNameWithoutExtension(file);
+        if (experiment.Name != expected)
+        {
+            throw new ClaimDefinitionException(
+                experiment.File, "name", $"is '{experiment.Name}' but the file is named '{expected}'");
+        }
+
+        foreach (string profile in experiment.Profiles.Keys)
+        {
+            // ProfileNames, not Enum.TryParse: the enum parser would also take "1" as a profile.
+            if (!ProfileNames.TryParse(profile, out _))
+            {
+                throw new ClaimDefinitionException(
+                    experiment.File,
+                    $"profiles.{profile}",
+                    $"is not a profile; allowed: {string.Join(", ", ProfileNames.All)}");
+            }
+        }
+
+        return experiment;
+    }
+
+    /// <summary>Every claims/&lt;ID&gt;.json, its parameter blocks resolved and validated, in file-name order.</summary>
+    private static List<ClaimDefinition> LoadClaims(
+        string claimsDirectory,
+        CatalogDefinition catalog,
+        IReadOnlyDictionary<string, ExperimentDefinition> experiments)
+    {
+        // Resolved once per experiment and profile: claims sharing an experiment are checked against the same setups.
+        var setups = experiments.Values.ToDictionary(e => e.Name, ExperimentSetup.OfEveryProfile);
+        var blocks = ParameterBlocks.Load(Path.Combine(claimsDirectory, ParameterBlock.Directory), Read<ParameterBlock>, Relative);
+        var claimFiles = Directory
+            .GetFiles(claimsDirectory, "*.json")
+            .Where(f => Path.GetFileName(f) != CatalogDefinition.FileName)
+            .Order();
+        var claims = new List<ClaimDefinition>();
+        foreach (string file in claimFiles)
+        {
+            var claim = Read<ClaimDefinition>(file);
+            claim.File = Relative(file);
+            claim.BaselineTolerance ??= catalog.BaselineTolerance;
+            blocks.Resolve(claim);
+            new ClaimValidator(claim, catalog, experiments, setups).Validate(Path.GetFileNameWithoutExtension(file));
+            claims.Add(claim);
+        }
+
+        return claims;
+    }
+
+    /// <summary>
+    /// Papers in catalog order, each paper's claims by number: MC-2 before MC-10, which file-name order would swap.
+    /// </summary>
+    private static List<ClaimDefinition> InCatalogOrder(List<ClaimDefinition> claims, List<PaperSource> papers) =>
+        claims
+            .OrderBy(c => papers.FindIndex(p => c.Id.StartsWith(p.Prefix + "-", StringComparison.Ordinal)))
+            .ThenBy(c => int.Parse(c.Id.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
 
     private static CatalogDefinition ReadCatalog(string claimsDirectory)
     {
         string file = Path.Combine(claimsDirectory, CatalogDefinition.FileName);
         if (!File.Exists(file))
         {
-            throw new ClaimDefinitionException(Relative(file), "(file)", "is missing: it lists the papers (claim-id prefixes) and the default baseline tolerance");
+            throw new ClaimDefinitionException(
+                Relative(file), "(file)", "is missing: it lists the papers (claim-id prefixes) and the default baseline tolerance");
         }
 
         var catalog = Read<CatalogDefinition>(file);
@@ -123,27 +176,7 @@ public sealed partial class ClaimCatalog
 
         foreach (var (paper, index) in catalog.Papers.Select((p, i) => (p, i)))
         {
-            string field = $"papers.{(string.IsNullOrEmpty(paper.Prefix) ? index.ToString(System.Globalization.CultureInfo.InvariantCulture) : paper.Prefix)}";
-            if (!PrefixPattern().IsMatch(paper.Prefix ?? "") || string.IsNullOrWhiteSpace(paper.Document))
-            {
-                throw new ClaimDefinitionException(name, field, "needs an upper-case prefix and a document (the file name of the team's copy)");
-            }
-
-            if (string.IsNullOrWhiteSpace(paper.Title))
-            {
-                throw new ClaimDefinitionException(name, $"{field}.title", "is missing: the paper's title as the document gives it");
-            }
-
-            if (paper.Authors is null || paper.Authors.Count == 0 || paper.Authors.Any(string.IsNullOrWhiteSpace))
-            {
-                throw new ClaimDefinitionException(name, $"{field}.authors", "is missing or has a blank entry: the authors as the document names them, one string each");
-            }
-
-            if (string.IsNullOrWhiteSpace(paper.WhereToFind))
-            {
-                throw new ClaimDefinitionException(name, $"{field}.whereToFind",
-                    "is missing: where a reader finds the paper (arXiv id, URL or venue as the document states it, or what the document says instead)");
-            }
+            ValidatePaper(name, paper, index);
         }
 
         if (catalog.Papers.Select(p => p.Prefix).Distinct().Count() != catalog.Papers.Count)
@@ -159,6 +192,42 @@ public sealed partial class ClaimCatalog
         return catalog;
     }
 
+    /// <summary>One entry of catalog.json's papers: prefix, document, title, authors and where to find it.</summary>
+    private static void ValidatePaper(string name, PaperSource paper, int index)
+    {
+        // A paper without a prefix is named by its position in the list.
+        string key = string.IsNullOrEmpty(paper.Prefix)
+            ? index.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : paper.Prefix;
+        string field = $"papers.{key}";
+        if (!PrefixPattern().IsMatch(paper.Prefix ?? "") || string.IsNullOrWhiteSpace(paper.Document))
+        {
+            throw new ClaimDefinitionException(name, field, "needs an upper-case prefix and a document (the file name of the team's copy)");
+        }
+
+        if (string.IsNullOrWhiteSpace(paper.Title))
+        {
+            throw new ClaimDefinitionException(name, $"{field}.title", "is missing: the paper's title as the document gives it");
+        }
+
+        if (paper.Authors is null || paper.Authors.Count == 0 || paper.Authors.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ClaimDefinitionException(
+                name,
+                $"{field}.authors",
+                "is missing or has a blank entry: the authors as the document names them, one string each");
+        }
+
+        if (string.IsNullOrWhiteSpace(paper.WhereToFind))
+        {
+            throw new ClaimDefinitionException(
+                name,
+                $"{field}.whereToFind",
+                "is missing: where a reader finds the paper (arXiv id, URL or venue as the document states it, "
+                + "or what the document says instead)");
+        }
+    }
+
     private static void LinkBase(ExperimentDefinition experiment, IReadOnlyDictionary<string, ExperimentDefinition> experiments)
     {
         if (experiment.Extends is null)
@@ -168,7 +237,8 @@ public sealed partial class ClaimCatalog
 
         if (!experiments.TryGetValue(experiment.Extends, out var parent))
         {
-            throw new ClaimDefinitionException(experiment.File, "extends", $"'{experiment.Extends}' is unknown; known: {string.Join(", ", experiments.Keys)}");
+            throw new ClaimDefinitionException(
+                experiment.File, "extends", $"'{experiment.Extends}' is unknown; known: {string.Join(", ", experiments.Keys)}");
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal) { experiment.Name };
@@ -187,7 +257,8 @@ public sealed partial class ClaimCatalog
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(file), Json) ?? throw new ClaimDefinitionException(Relative(file), "(root)", "is empty");
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(file), Json)
+                ?? throw new ClaimDefinitionException(Relative(file), "(root)", "is empty");
         }
         catch (JsonException e)
         {

@@ -12,11 +12,22 @@ namespace Grokking.Claims;
 /// shared cache (training each at most once for all claims that share it), and applies the claim's analysis. A
 /// claim whose run or analysis fails gets an error outcome rather than stopping the suite.
 /// </summary>
-public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile profile, torch.Device device, string reportDirectory, RuntimeOptions? runtime = null)
+public sealed class ClaimRunner(
+    ClaimCatalog catalog,
+    RunCache cache,
+    Profile profile,
+    torch.Device device,
+    string reportDirectory,
+    RuntimeOptions? runtime = null)
 {
     private const string NotTrained = "not trained";
 
-    public ClaimOutcome Verify(ClaimDefinition claim, IProgress<ClaimProgress>? progress = null, int index = 0, int count = 1, CancellationToken cancel = default)
+    public ClaimOutcome Verify(
+        ClaimDefinition claim,
+        IProgress<ClaimProgress>? progress = null,
+        int index = 0,
+        int count = 1,
+        CancellationToken cancel = default)
     {
         string? declared = DeclaredUndecidable(claim);
         var sharers = declared is null ? [] : SharersOf(claim);
@@ -27,16 +38,13 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
 
         var clock = Stopwatch.StartNew();
         var analysis = AnalysisRegistry.Get(claim.Analysis);
-        var log = progress is null ? null : new Relay<string>(phase => progress.Report(new ClaimProgress(claim.Id, index, count, phase, null)));
+        var log = progress is null
+            ? null
+            : new Relay<string>(phase => progress.Report(new ClaimProgress(claim.Id, index, count, phase, null)));
         var runs = claim.AllExperiments
             .Select(name => Run(claim, catalog.Experiments[name], analysis.Trains, progress, index, count, cancel))
             .ToList();
-        ClaimContext ContextOf(CachedRun run) =>
-            new(claim, run.Result, run.Directory, profile, Path.GetFullPath(reportDirectory), run.Options, device, log)
-            {
-                Experiment = run.Experiment,
-            };
-        var contexts = runs.Select(ContextOf).ToList();
+        var contexts = runs.Select(run => ContextOf(claim, run, log)).ToList();
         var context = contexts[0] with { Companions = contexts.Skip(1).ToDictionary(c => c.Experiment) };
         progress?.Report(new ClaimProgress(claim.Id, index, count, "analysis", null));
         var result = analysis.Analyze(context);
@@ -45,7 +53,27 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
             result = Declared(result, declared, sharers);
         }
 
-        return new ClaimOutcome(
+        return Outcome(claim, result, context, contexts, runs, clock.Elapsed.TotalSeconds);
+    }
+
+    private ClaimContext ContextOf(ClaimDefinition claim, CachedRun run, IProgress<string>? log) =>
+        new(claim, run.Result, run.Directory, profile, Path.GetFullPath(reportDirectory), run.Options, device, log)
+        {
+            Experiment = run.Experiment,
+        };
+
+    /// <summary>
+    /// The outcome of an analysed claim: the analysis's result, the seeds of its primary experiment, and what every run
+    /// it read (its experiment and companions) cost and where their members diverged.
+    /// </summary>
+    private ClaimOutcome Outcome(
+        ClaimDefinition claim,
+        AnalysisResult result,
+        ClaimContext context,
+        List<ClaimContext> contexts,
+        List<CachedRun> runs,
+        double seconds) =>
+        new(
             claim.Id,
             claim.Title,
             claim.Statement,
@@ -59,18 +87,31 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
             string.Join("; ", runs.Select(Describe)),
             ChoicesOf(claim),
             result.Figures,
-            clock.Elapsed.TotalSeconds)
+            seconds)
         {
-            Divergences = contexts.SelectMany(c => c.Members
-                    .Select(m => (Member: m, Events: c.Result.Events[m.Index]))
-                    .Where(x => x.Events.Diverged)
-                    .Select(x => new SeedDivergence(x.Member.Seed, runs.Count > 1 ? $"{c.Experiment}: {x.Member.Label}" : x.Member.Label, x.Events.DivergedStep, c.Result.EpochOf(x.Events.DivergedStep))))
-                .ToList(),
+            Divergences = DivergencesIn(contexts, byExperiment: runs.Count > 1),
             ProfileChanges = ProfileChangesOf(claim),
             TrainMinutes = runs.Sum(r => r.TrainSeconds) / 60,
-            RunMinutes = [.. runs.Where(r => r.Key != NotTrained).Select(r => new KeyValuePair<string, double>(r.Experiment, r.TrainSeconds / 60))],
+            RunMinutes =
+            [
+                .. runs
+                    .Where(r => r.Key != NotTrained)
+                    .Select(r => new KeyValuePair<string, double>(r.Experiment, r.TrainSeconds / 60)),
+            ],
         };
-    }
+
+    /// <summary>The members that diverged in any of the runs, labelled by experiment when the claim reads several.</summary>
+    private static List<SeedDivergence> DivergencesIn(List<ClaimContext> contexts, bool byExperiment) =>
+        contexts
+            .SelectMany(c => c.Members
+                .Select(m => (Member: m, Events: c.Result.Events[m.Index]))
+                .Where(x => x.Events.Diverged)
+                .Select(x => new SeedDivergence(
+                    x.Member.Seed,
+                    byExperiment ? $"{c.Experiment}: {x.Member.Label}" : x.Member.Label,
+                    x.Events.DivergedStep,
+                    c.Result.EpochOf(x.Events.DivergedStep))))
+            .ToList();
 
     /// <summary>A claim declared undecidable at this profile: INCONCLUSIVE with its measured reason, nothing trained.</summary>
     private ClaimOutcome Undecidable(ClaimDefinition claim, string why) =>
@@ -103,8 +144,12 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
         var trainers = catalog.Claims
             .Where(c => c.Id != claim.Id && DeclaredUndecidable(c) is null && AnalysisRegistry.Get(c.Analysis).Trains)
             .ToList();
-        var perRun = claim.AllExperiments.Select(e => trainers.Where(c => c.AllExperiments.Contains(e)).Select(c => c.Id).ToList()).ToList();
-        return AnalysisRegistry.Get(claim.Analysis).Trains && perRun.All(ids => ids.Count > 0) ? [.. perRun.SelectMany(ids => ids).Distinct().Order()] : [];
+        var perRun = claim.AllExperiments
+            .Select(e => trainers.Where(c => c.AllExperiments.Contains(e)).Select(c => c.Id).ToList())
+            .ToList();
+        return AnalysisRegistry.Get(claim.Analysis).Trains && perRun.All(ids => ids.Count > 0)
+            ? [.. perRun.SelectMany(ids => ids).Distinct().Order()]
+            : [];
     }
 
     /// <summary>
@@ -134,10 +179,16 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
 
     /// <summary>Where the profile departs from the paper setup; prefixed by the experiment when the claim reads several.</summary>
     private List<string> ProfileChangesOf(ClaimDefinition claim) => claim.Companions.Count == 0
-        ? [.. ExperimentResolver.ChangesFromPaper(catalog.Experiments[claim.Experiment], profile)]
-        : [.. claim.AllExperiments.SelectMany(e => ExperimentResolver.ChangesFromPaper(catalog.Experiments[e], profile).Select(c => $"{e}: {c}"))];
+        ? [.. ChangesFromPaper(claim.Experiment)]
+        : [.. claim.AllExperiments.SelectMany(e => ChangesFromPaper(e).Select(c => $"{e}: {c}"))];
 
-    /// <summary>The runs a claim trains (its experiment and companions, resolved for the profile); none when its analysis builds its own models.</summary>
+    private IEnumerable<string> ChangesFromPaper(string experiment) =>
+        ExperimentResolver.ChangesFromPaper(catalog.Experiments[experiment], profile);
+
+    /// <summary>
+    /// The runs a claim trains (its experiment and companions, resolved for the profile); none when its analysis builds
+    /// its own models.
+    /// </summary>
     public IEnumerable<(string Experiment, GrokkingOptions Options)> TrainedRuns(ClaimDefinition claim) =>
         AnalysisRegistry.Get(claim.Analysis).Trains && (DeclaredUndecidable(claim) is null || SharersOf(claim).Count > 0)
             ? claim.AllExperiments.Select(name => (name, ExperimentResolver.Resolve(catalog.Experiments[name], profile, runtime)))
@@ -147,7 +198,14 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
     public bool TrainInBackground(string experiment, GrokkingOptions options, CancellationToken cancel) =>
         cache.TrainIfUnrequested(experiment, options, device, cancel);
 
-    private CachedRun Run(ClaimDefinition claim, ExperimentDefinition experiment, bool train, IProgress<ClaimProgress>? progress, int index, int count, CancellationToken cancel)
+    private CachedRun Run(
+        ClaimDefinition claim,
+        ExperimentDefinition experiment,
+        bool train,
+        IProgress<ClaimProgress>? progress,
+        int index,
+        int count,
+        CancellationToken cancel)
     {
         var options = ExperimentResolver.Resolve(experiment, profile, runtime);
         if (!train)
@@ -168,7 +226,9 @@ public sealed class ClaimRunner(ClaimCatalog catalog, RunCache cache, Profile pr
         }
 
         progress?.Report(new ClaimProgress(claim.Id, index, count, $"run {experiment.Name}", null));
-        var trainingProgress = progress is null ? null : new Relay<TrainingProgress>(p => progress.Report(new ClaimProgress(claim.Id, index, count, "training", p)));
+        var trainingProgress = progress is null
+            ? null
+            : new Relay<TrainingProgress>(p => progress.Report(new ClaimProgress(claim.Id, index, count, "training", p)));
         return cache.GetOrTrain(experiment.Name, options, device, trainingProgress, cancel);
     }
 

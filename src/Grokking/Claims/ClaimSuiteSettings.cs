@@ -3,7 +3,12 @@ using Grokking.Configuration;
 namespace Grokking.Claims;
 
 /// <summary>Where a claim suite runs from and writes to.</summary>
-public sealed record ClaimSuiteSettings(string RepositoryRoot, Profile Profile, RuntimeOptions Runtime, string ReportDirectory, string CacheDirectory)
+public sealed record ClaimSuiteSettings(
+    string RepositoryRoot,
+    Profile Profile,
+    RuntimeOptions Runtime,
+    string ReportDirectory,
+    string CacheDirectory)
 {
     public string ClaimsDirectory => Path.Combine(RepositoryRoot, "claims");
 
@@ -13,6 +18,11 @@ public sealed record ClaimSuiteSettings(string RepositoryRoot, Profile Profile, 
     {
         string root = repositoryRoot ?? RepositoryLocator.Find();
         string Rooted(string path) => Path.IsPathRooted(path) ? path : Path.Combine(root, path);
-        return new ClaimSuiteSettings(root, options.Profile, options.Runtime, Rooted(options.Output.ReportDirectory), Rooted(options.Output.CacheDirectory));
+        return new ClaimSuiteSettings(
+            root,
+            options.Profile,
+            options.Runtime,
+            Rooted(options.Output.ReportDirectory),
+            Rooted(options.Output.CacheDirectory));
     }
 }

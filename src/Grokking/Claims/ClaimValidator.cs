@@ -15,6 +15,13 @@ public sealed class ClaimValidator(
     IReadOnlyDictionary<string, ExperimentDefinition> experiments,
     IReadOnlyDictionary<string, IReadOnlyList<ExperimentSetup>> setups)
 {
+    /// <summary>
+    /// The profiles a claim may declare undecidable: those below paper. The paper profile is the paper's own setup, so a
+    /// claim that it cannot decide there is not a claim the harness can audit.
+    /// </summary>
+    private static readonly string[] UndecidableProfiles =
+        [.. Enum.GetValues<Profile>().Where(p => p < Profile.Paper).Select(p => p.Name)];
+
     public void Validate(string fileId)
     {
         var paper = ValidateIdentity(fileId);
@@ -49,9 +56,15 @@ public sealed class ClaimValidator(
     /// </summary>
     private void ValidateSource(PaperSource paper)
     {
-        Require(!string.IsNullOrWhiteSpace(claim.Section), "section",
-            "is missing: where in the paper the claim is made (a section number such as \"3.1\", several, or what the document has instead, e.g. a slide's title)");
-        Require(claim.Figure is null || claim.Figure.Trim().Length > 0, "figure", "is blank: the figure the claim reads (e.g. \"Fig. 4\"), or null when the paper shows none");
+        Require(
+            !string.IsNullOrWhiteSpace(claim.Section),
+            "section",
+            "is missing: where in the paper the claim is made (a section number such as \"3.1\", several, "
+            + "or what the document has instead, e.g. a slide's title)");
+        Require(
+            claim.Figure is null || claim.Figure.Trim().Length > 0,
+            "figure",
+            "is blank: the figure the claim reads (e.g. \"Fig. 4\"), or null when the paper shows none");
         foreach (var (field, value) in new[] { ("section", claim.Section), ("figure", claim.Figure) })
         {
             if (value is null)
@@ -59,9 +72,17 @@ public sealed class ClaimValidator(
                 continue;
             }
 
-            Require(value == value.Trim() && !value.Contains('\n', StringComparison.Ordinal), field, $"'{value}' must be one line without surrounding blanks");
-            Require(!value.Contains(paper.Document, StringComparison.OrdinalIgnoreCase) && !value.Contains(".txt", StringComparison.OrdinalIgnoreCase), field,
-                $"'{value}' names a document file: the paper is the catalog's {paper.Prefix} ({paper.Document}); name only the place in it");
+            Require(
+                value == value.Trim() && !value.Contains('\n', StringComparison.Ordinal),
+                field,
+                $"'{value}' must be one line without surrounding blanks");
+            bool namesDocument = value.Contains(paper.Document, StringComparison.OrdinalIgnoreCase)
+                || value.Contains(".txt", StringComparison.OrdinalIgnoreCase);
+            Require(
+                !namesDocument,
+                field,
+                $"'{value}' names a document file: the paper is the catalog's {paper.Prefix} ({paper.Document}); "
+                + "name only the place in it");
         }
 
         claim.CatalogPaper = paper;
@@ -86,9 +107,11 @@ public sealed class ClaimValidator(
     {
         foreach (var (profile, reason) in claim.UndecidableAt)
         {
-            string[] allowed = ["smoke", "ci"];
-            Require(allowed.Contains(profile, StringComparer.Ordinal), $"undecidableAt.{profile}",
-                "names no profile that may be undecidable (allowed: smoke, ci; the paper profile always decides)");
+            Require(
+                UndecidableProfiles.Contains(profile, StringComparer.Ordinal),
+                $"undecidableAt.{profile}",
+                $"names no profile that may be undecidable (allowed: {string.Join(", ", UndecidableProfiles)}; "
+                + $"the {Profile.Paper.Name} profile always decides)");
             Require(reason.Trim().Length > 0, $"undecidableAt.{profile}",
                 "needs the measured reason no affordable setup decides the claim there");
         }

@@ -6,8 +6,9 @@ namespace Grokking.Claims;
 
 /// <summary>
 /// Resolves an experiment to typed options for a profile: built-in defaults, the options of the experiment and of
-/// the experiments it extends (base first), then their profile layers (base first). Environment variables and --set do not reach experiments (they would silently change what a
-/// claim measures); only Runtime settings are taken from the caller's configuration.
+/// the experiments it extends (base first), then their profile layers (base first). Environment variables and --set
+/// do not reach experiments (they would silently change what a claim measures); only Runtime settings are taken from
+/// the caller's configuration.
 /// </summary>
 public static class ExperimentResolver
 {
@@ -31,8 +32,11 @@ public static class ExperimentResolver
             .ToList();
     }
 
-    private static Dictionary<string, string?> Flatten(GrokkingOptions options) =>
-        JsonLayers.Merge([System.Text.Json.JsonSerializer.SerializeToNode(new { options.Data, options.Model, options.Optimizer, options.Train, options.Population, options.Landscape }, Training.RunDirectory.Json)]);
+    private static Dictionary<string, string?> Flatten(GrokkingOptions options)
+    {
+        var setup = new { options.Data, options.Model, options.Optimizer, options.Train, options.Population, options.Landscape };
+        return JsonLayers.Merge([System.Text.Json.JsonSerializer.SerializeToNode(setup, Training.RunDirectory.Json)]);
+    }
 
     public static GrokkingOptions Resolve(ExperimentDefinition experiment, Profile profile, RuntimeOptions? runtime = null)
     {
@@ -43,9 +47,12 @@ public static class ExperimentResolver
             chain.Insert(0, e);
         }
 
-        var layers = new List<System.Text.Json.Nodes.JsonNode?> { JsonLayers.Read(GrokkingConfiguration.DefaultsStream(), "defaults.json") };
+        var layers = new List<System.Text.Json.Nodes.JsonNode?>
+        {
+            JsonLayers.Read(GrokkingConfiguration.DefaultsStream(), "defaults.json"),
+        };
         layers.AddRange(chain.Select(e => e.Options));
-        layers.AddRange(chain.Select(e => e.Profiles.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value));
+        layers.AddRange(chain.Select(e => ProfileLayer(e, key)));
         var merged = JsonLayers.Merge(layers);
         merged["Profile"] = key;
         var builder = new ConfigurationBuilder().AddInMemoryCollection(merged);
@@ -64,4 +71,8 @@ public static class ExperimentResolver
             throw new ClaimDefinitionException(experiment.File, $"options/profiles.{key}: {e.Key}", e.Message);
         }
     }
+
+    /// <summary>The experiment's own layer for the profile (its key matched ignoring case), null when it has none.</summary>
+    private static System.Text.Json.Nodes.JsonObject? ProfileLayer(ExperimentDefinition experiment, string profile) =>
+        experiment.Profiles.FirstOrDefault(p => string.Equals(p.Key, profile, StringComparison.OrdinalIgnoreCase)).Value;
 }

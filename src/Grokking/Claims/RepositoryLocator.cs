@@ -22,5 +22,6 @@ public static class RepositoryLocator
     }
 
     public static string Find() => TryFind()
-        ?? throw new DirectoryNotFoundException($"Could not find the repository root ({Marker}) above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}");
+        ?? throw new DirectoryNotFoundException(
+            $"Could not find the repository root ({Marker}) above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}");
 }

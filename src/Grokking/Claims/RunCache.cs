@@ -31,14 +31,31 @@ public sealed class RunCache(string root)
     public static string KeyOf(GrokkingOptions options, string device = "cpu")
     {
         // DType was the constant "float32" before Model:Precision existed; it stays in the key under that name.
-        var identity = new { EngineVersion.Value, Device = device, DType = options.Model.Precision.ToString().ToLowerInvariant(), options.Data, options.Model, options.Optimizer, options.Train, options.Population };
+        // The members' order and names are the serialized key: reordering them would orphan every cached run.
+        var identity = new
+        {
+            EngineVersion.Value,
+            Device = device,
+            DType = options.Model.Precision.ToString().ToLowerInvariant(),
+            options.Data,
+            options.Model,
+            options.Optimizer,
+            options.Train,
+            options.Population,
+        };
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(identity, RunDirectory.Json)));
         return Convert.ToHexString(hash)[..16].ToLowerInvariant();
     }
 
-    public string DirectoryOf(string experiment, GrokkingOptions options, string device = "cpu") => Path.Combine(Root, $"{experiment}-{KeyOf(options, device)}");
+    public string DirectoryOf(string experiment, GrokkingOptions options, string device = "cpu") =>
+        Path.Combine(Root, $"{experiment}-{KeyOf(options, device)}");
 
-    public CachedRun GetOrTrain(string experiment, GrokkingOptions options, torch.Device device, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default) =>
+    public CachedRun GetOrTrain(
+        string experiment,
+        GrokkingOptions options,
+        torch.Device device,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancel = default) =>
         GetOrTrain(DirectoryFor(experiment, options, device), experiment, options, device, progress, cancel);
 
     private string DirectoryFor(string experiment, GrokkingOptions options, torch.Device device) =>
@@ -76,7 +93,13 @@ public sealed class RunCache(string root)
         return true;
     }
 
-    private static CachedRun TrainOrLoad(string experiment, GrokkingOptions options, string dir, torch.Device device, IProgress<TrainingProgress>? progress, CancellationToken cancel)
+    private static CachedRun TrainOrLoad(
+        string experiment,
+        GrokkingOptions options,
+        string dir,
+        torch.Device device,
+        IProgress<TrainingProgress>? progress,
+        CancellationToken cancel)
     {
         Directory.CreateDirectory(dir);
         using var fileLock = AcquireLock(dir + ".lock", cancel);
@@ -97,7 +120,8 @@ public sealed class RunCache(string root)
         }
 
         double seconds = clock.Elapsed.TotalSeconds;
-        AtomicFile.WriteAllText(marker, JsonSerializer.Serialize(new CompleteInfo(EngineVersion.Value, seconds, DateTimeOffset.UtcNow), RunDirectory.Json));
+        var complete = new CompleteInfo(EngineVersion.Value, seconds, DateTimeOffset.UtcNow);
+        AtomicFile.WriteAllText(marker, JsonSerializer.Serialize(complete, RunDirectory.Json));
         return new CachedRun(experiment, key, dir, options, result, FromCache: false, seconds);
     }
 

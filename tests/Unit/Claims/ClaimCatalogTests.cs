@@ -400,6 +400,31 @@ public class ClaimCatalogTests
         act.Should().Throw<ClaimDefinitionException>().WithMessage("*self.json*'extends'*cycle*");
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("huge")]
+    public void An_experiment_profile_key_that_names_no_profile_is_rejected(string key)
+    {
+        // "1" is the case Enum.TryParse would let through: it parses numbers as well as names.
+        string odd = $$"""{ "name": "odd", "description": "o", "profiles": { "{{key}}": { "Train": { "Epochs": 3 } } } }""";
+
+        var act = () => ClaimCatalog.Load(WithExperiment(Write(Claim()), odd));
+
+        act.Should().Throw<ClaimDefinitionException>()
+            .WithMessage($"*odd.json*'profiles.{key}' is not a profile; allowed: smoke, ci, paper*")
+            .Which.Field.Should().Be($"profiles.{key}");
+    }
+
+    [Fact]
+    public void An_experiment_profile_key_is_read_ignoring_case()
+    {
+        const string upper = """{ "name": "upper", "description": "u", "profiles": { "CI": { "Train": { "Epochs": 3 } } } }""";
+
+        var catalog = ClaimCatalog.Load(WithExperiment(Write(Claim()), upper));
+
+        ExperimentResolver.Resolve(catalog.Experiments["upper"], Grokking.Configuration.Profile.Ci).Train.Epochs.Should().Be(3);
+    }
+
     // ---------------------------------------------------------------- companions
 
     [Fact]

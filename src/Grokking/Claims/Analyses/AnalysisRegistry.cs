@@ -28,7 +28,8 @@ public static class AnalysisRegistry
             var analysis = (IClaimAnalysis)constructor.Invoke(null);
             if (!found.TryAdd(analysis.Name, analysis))
             {
-                throw new InvalidOperationException($"two analyses are named '{analysis.Name}': {found[analysis.Name].GetType().Name} and {type.Name}");
+                throw new InvalidOperationException(
+                    $"two analyses are named '{analysis.Name}': {found[analysis.Name].GetType().Name} and {type.Name}");
             }
         }
 

@@ -28,7 +28,10 @@ public sealed record ClaimContext(
 
     /// <summary>A companion's context; the claim file names it, so a missing one is a definition error.</summary>
     public ClaimContext Companion(string experiment) =>
-        Companions.TryGetValue(experiment, out var c) ? c : throw new InvalidOperationException($"{Claim.Id}: the analysis reads experiment '{experiment}', which the claim file does not list under companions");
+        Companions.TryGetValue(experiment, out var c)
+            ? c
+            : throw new InvalidOperationException(
+                $"{Claim.Id}: the analysis reads experiment '{experiment}', which the claim file does not list under companions");
 
     /// <summary>The members of the run this claim reads (its member filter and seeds).</summary>
     public IReadOnlyList<MemberSpec> Members => Result.Members
@@ -36,7 +39,8 @@ public sealed record ClaimContext(
         .ToList();
 
     /// <summary>The run's options; landscape analyses need them to rebuild the model and its data.</summary>
-    public GrokkingOptions RunOptions => Options ?? throw new InvalidOperationException($"{Claim.Id}: this analysis needs the run's options (ClaimContext.Options)");
+    public GrokkingOptions RunOptions =>
+        Options ?? throw new InvalidOperationException($"{Claim.Id}: this analysis needs the run's options (ClaimContext.Options)");
 
     /// <summary>Figure files go to figures/&lt;ID&gt;-name.png under the report directory; returns (directory, name).</summary>
     public (string Directory, string Name) Figure(string name) =>

@@ -50,7 +50,8 @@ public static class SeedVerdicts
     /// </summary>
     public static (Verdict Verdict, string Reason) CombineGroups(IReadOnlyList<(string Group, Verdict Verdict, string Reason)> groups)
     {
-        return (Worst(groups.Select(g => g.Verdict)), string.Join(" | ", groups.Select(g => $"{g.Group}: {g.Verdict.ToString().ToUpperInvariant()} — {g.Reason}")));
+        string reason = string.Join(" | ", groups.Select(g => $"{g.Group}: {g.Verdict.ToString().ToUpperInvariant()} — {g.Reason}"));
+        return (Worst(groups.Select(g => g.Verdict)), reason);
     }
 
     /// <summary>

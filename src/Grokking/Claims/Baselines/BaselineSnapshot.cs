@@ -12,7 +12,10 @@ public sealed record BaselineSnapshot(string Id, Profile Profile, Verdict Verdic
         outcome.Verdict,
         outcome.Measured.Select(m => new BaselineMetric(m.Key, m.Name, m.Value, Allowed(m.Value, tolerance))).ToList());
 
-    /// <summary>max(absolute, relative x |value|); a missing (NaN) or infinite value only matches itself, so its tolerance is the absolute one.</summary>
+    /// <summary>
+    /// max(absolute, relative x |value|); a missing (NaN) or infinite value only matches itself, so its tolerance is the
+    /// absolute one.
+    /// </summary>
     private static double Allowed(double value, BaselineTolerance tolerance) =>
         double.IsFinite(value) ? Math.Max(tolerance.Absolute, tolerance.Relative * Math.Abs(value)) : tolerance.Absolute;
 }

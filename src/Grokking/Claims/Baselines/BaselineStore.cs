@@ -62,7 +62,9 @@ public sealed class BaselineStore(string baselinesDirectory)
         var differences = new List<string>();
         if (verified.Verdict != received.Verdict)
         {
-            differences.Add($"verdict: accepted {verified.Verdict.ToString().ToUpperInvariant()}, now {received.Verdict.ToString().ToUpperInvariant()}");
+            differences.Add(
+                $"verdict: accepted {verified.Verdict.ToString().ToUpperInvariant()}, "
+                + $"now {received.Verdict.ToString().ToUpperInvariant()}");
         }
 
         foreach (var accepted in verified.Metrics)
@@ -74,7 +76,9 @@ public sealed class BaselineStore(string baselinesDirectory)
             }
             else if (!Within(accepted, now.Value))
             {
-                differences.Add($"metric '{accepted.Key}' ({accepted.Name}): accepted {F(accepted.Value)} ± {F(accepted.Tolerance)}, now {F(now.Value)} (off by {F(Math.Abs(now.Value - accepted.Value))})");
+                differences.Add(
+                    $"metric '{accepted.Key}' ({accepted.Name}): accepted {F(accepted.Value)} ± {F(accepted.Tolerance)}, "
+                    + $"now {F(now.Value)} (off by {F(Math.Abs(now.Value - accepted.Value))})");
             }
         }
 

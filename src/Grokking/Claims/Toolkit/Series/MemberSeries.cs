@@ -54,7 +54,13 @@ public static class MemberSeries
     /// Train (solid) and validation (dashed) accuracy per member as one figure; members with <paramref name="points"/>
     /// get dots at point 1 and at the robust point 2 (drawn at <paramref name="robustVal"/>).
     /// </summary>
-    public static ClaimFigure AccuracyFigure(ClaimContext context, string name, string title, IReadOnlyList<MemberSpec> members, IReadOnlyDictionary<int, GrokkingPoints>? points = null, double robustVal = 1)
+    public static ClaimFigure AccuracyFigure(
+        ClaimContext context,
+        string name,
+        string title,
+        IReadOnlyList<MemberSpec> members,
+        IReadOnlyDictionary<int, GrokkingPoints>? points = null,
+        double robustVal = 1)
     {
         var result = context.Result;
         var series = new List<(string Label, double[] X, double[] Y)>();
