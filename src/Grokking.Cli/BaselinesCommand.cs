@@ -29,6 +29,12 @@ internal static class BaselinesCommand
         output.WriteLine(accepted.Count == 0
             ? $"nothing to accept: no *.received.json in baselines/{options.Profile.Name}{(ids.Length > 0 ? " for " + string.Join(", ", ids) : "")}"
             : $"accepted {string.Join(", ", accepted)} into baselines/{options.Profile.Name}");
+        // The index of claims is part of what the repository records about them; a new claim file shows up there here.
+        if (CatalogIndex.Refresh(Path.Combine(RepositoryLocator.Find(), "claims")))
+        {
+            output.WriteLine($"claims/{CatalogIndex.FileName} rewritten from the claim files");
+        }
+
         return 0;
     }
 }

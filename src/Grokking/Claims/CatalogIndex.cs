@@ -17,6 +17,23 @@ public static class CatalogIndex
     /// <summary>Set to 1 to have the index test write the file instead of comparing it.</summary>
     public const string WriteVariable = "GROKKING_WRITE_CLAIMS_INDEX";
 
+    /// <summary>
+    /// Writes claims/README.md from the catalog when it differs (atomically); true when it changed. Run by
+    /// <c>grokking baselines accept</c>, so adding a claim stays its file plus accepting its baselines.
+    /// </summary>
+    public static bool Refresh(string claimsDirectory)
+    {
+        string path = Path.Combine(claimsDirectory, FileName);
+        string generated = Markdown(ClaimCatalog.Load(claimsDirectory));
+        if (File.Exists(path) && File.ReadAllText(path) == generated)
+        {
+            return false;
+        }
+
+        Runtime.AtomicFile.WriteAllText(path, generated);
+        return true;
+    }
+
     public static string Markdown(ClaimCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -37,14 +54,12 @@ public static class CatalogIndex
     private static void AppendIntroduction(StringBuilder md)
     {
         md.AppendLine("# Papers and claims").AppendLine();
-        md.AppendLine("<!-- Generated from catalog.json and the claim files; do not edit by hand. Regenerate with:");
-        md.Append("     ")
-            .Append(WriteVariable)
-            .AppendLine("=1 dotnet test tests/Unit --filter FullyQualifiedName~ClaimCatalogIndex -->")
+        md.AppendLine("<!-- Generated from catalog.json and the claim files; do not edit by hand. `./grokking baselines accept`")
+            .AppendLine("     rewrites it (so does " + WriteVariable + "=1 dotnet test tests/Unit --filter FullyQualifiedName~ClaimCatalogIndex) -->")
             .AppendLine();
         md.AppendLine("Every claim the harness tests, by paper. `catalog.json` lists the papers (the claim-id prefixes); each")
             .AppendLine("`<ID>.json` holds one claim: its statement in the team's words, the paper's section and figure, the paper's")
-            .AppendLine("numbers, the experiment, the decision rule and its tolerances. \"Team's copy\" is the file name of the")
+            .AppendLine("numbers, the experiment, the decision rule and its parameters. \"Team's copy\" is the file name of the")
             .AppendLine("document the team worked from; it is not part of the repository, so a reader finds the paper as the")
             .AppendLine("\"Where to find it\" column says.").AppendLine();
     }

@@ -25,8 +25,8 @@ public class ClaimCatalogIndexTests
         string committed = File.Exists(file) ? File.ReadAllText(file).ReplaceLineEndings("\n") : "(missing)";
 
         committed.Should().Be(generated,
-            $"claims/{CatalogIndex.FileName} is generated from claims/*.json; regenerate it with "
-            + $"{CatalogIndex.WriteVariable}=1 dotnet test tests/Unit --filter FullyQualifiedName~ClaimCatalogIndex and commit it");
+            $"claims/{CatalogIndex.FileName} is generated from claims/*.json; regenerate it with ./grokking baselines accept (or "
+            + $"{CatalogIndex.WriteVariable}=1 dotnet test tests/Unit --filter FullyQualifiedName~ClaimCatalogIndex) and commit it");
     }
 
     [Fact]
@@ -56,5 +56,36 @@ public class ClaimCatalogIndexTests
                 + "| [MC-1](MC-1.json) | Memorization then generalization | 2, 4 | Fig. 1, Fig. 4 |\n")
             .And.Contain("### PB — Periodic\n\nNo claims yet.\n")
             .And.NotContain("\r");
+    }
+
+    [Fact]
+    public void Refresh_writes_the_index_only_when_it_is_stale()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "grokking-index-" + Guid.NewGuid().ToString("N"));
+        string claims = Path.Combine(RepositoryLocator.Find(), "claims");
+        CopyDirectory(claims, dir);
+        try
+        {
+            string file = Path.Combine(dir, CatalogIndex.FileName);
+            File.WriteAllText(file, "stale");
+
+            CatalogIndex.Refresh(dir).Should().BeTrue("a stale index is rewritten");
+            File.ReadAllText(file).Should().Be(CatalogIndex.Markdown(ClaimCatalog.Load(dir)));
+            CatalogIndex.Refresh(dir).Should().BeFalse("a current index is left alone");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (string source in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, source));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(source, target);
+        }
     }
 }

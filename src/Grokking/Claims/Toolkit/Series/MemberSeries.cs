@@ -86,7 +86,7 @@ public static class MemberSeries
             }
         }
 
-        var (dir, file) = context.Figure(name);
-        return context.FigureOf(title, Plots.LineChart.Write(dir, file, title, "epoch", "accuracy (solid: train, dashed: validation)", series));
+        return context.Plot(name, title, (dir, file) =>
+            Plots.LineChart.Write(dir, file, title, "epoch", "accuracy (solid: train, dashed: validation)", series));
     }
 }
