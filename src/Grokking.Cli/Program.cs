@@ -2,15 +2,19 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using Grokking.Claims.Contracts;
 using Grokking.Configuration;
+using Grokking.Runtime;
 
 namespace Grokking.Cli;
 
 /// <summary>
-/// The grokking command. Exit codes: 0 done, 1 an error while running, 2 a bad command line or configuration,
-/// 3 (verify) a --fail-on verdict occurred, 130 (train) interrupted.
+/// The grokking command. Exit codes: 0 done, 1 a runtime failure (damaged data such as a truncated checkpoint or an
+/// invalid received snapshot, a claim that errored), 2 a bad command line or configuration (an option value, a list
+/// element that matches nothing, a configuration key), 3 (verify) a --fail-on verdict occurred, 130 (train) interrupted.
 /// </summary>
 internal static class Program
 {
+    public const int RuntimeFailure = 1;
+
     public const int UsageError = 2;
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
@@ -47,8 +51,9 @@ internal static class Program
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("GROKKING_DEBUG") is null)
         {
-            error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
-            return 1;
+            // A damaged file's message names the file, the damage and the way out; its type name would add nothing.
+            error.WriteLine(e is DamagedFileException ? $"error: {e.Message}" : $"error: {e.GetType().Name}: {e.Message}");
+            return RuntimeFailure;
         }
     }
 }

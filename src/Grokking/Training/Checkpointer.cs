@@ -1,5 +1,6 @@
 using Grokking.Models;
 using Grokking.Optim;
+using Grokking.Runtime;
 using static TorchSharp.torch;
 
 namespace Grokking.Training;
@@ -45,11 +46,15 @@ internal sealed class Checkpointer(RunDirectory run, PopulationModel model, Popu
     /// <returns>The step the state was saved at; metrics and per-step series up to it are appended to the lists.</returns>
     public long Resume(List<MetricRow> metrics, List<List<float>> stepLosses, List<List<float>> outputNorms, List<List<float>> cosines)
     {
-        var state = TensorFile.Load(run.StateFile, device);
+        var state = LoadState();
         long step;
         try
         {
-            var stored = state["meta.step"];
+            if (!state.TryGetValue("meta.step", out var stored) || stored.numel() != 1)
+            {
+                throw new DamagedFileException(run.StateFile, "has no single 'meta.step' value", Recovery);
+            }
+
             step = stored.dtype == ScalarType.Int64 ? stored.item<long>() : (long)stored.item<float>(); // float32 before int64
             model.Load(Prefixed(state, "param."));
             optimizer.LoadState(Prefixed(state, "opt."));
@@ -67,6 +72,21 @@ internal sealed class Checkpointer(RunDirectory run, PopulationModel model, Popu
         Append(run.ReadStepOutputNorms(model.Members, step), outputNorms);
         Append(run.ReadStepCosineDistances(model.Members, step), cosines);
         return step;
+    }
+
+    /// <summary>What a user can do when the state cannot be read: the run's other files are only as good as it.</summary>
+    private string Recovery => $"the run cannot resume from it: delete the run directory {run.Path} to train it afresh";
+
+    private Dictionary<string, Tensor> LoadState()
+    {
+        try
+        {
+            return TensorFile.Load(run.StateFile, device);
+        }
+        catch (DamagedFileException e)
+        {
+            throw e.WithRecovery(Recovery);
+        }
     }
 
     private static void Append(List<float[]> read, List<List<float>> series)

@@ -26,8 +26,10 @@ public sealed class PopulationTrainer
     public TrainingResult Run(string? runDirectory = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         var run = runDirectory is null ? null : new RunDirectory(runDirectory);
-        run?.WriteConfiguration(options);
         using var session = new TrainingSession(options, members, device, run);
+
+        // After the session has read a resumed run's state: a run that cannot resume keeps its files as they were.
+        run?.WriteConfiguration(options);
         long completed = session.StepLoop(progress, cancel);
         return session.Finish(completed);
     }

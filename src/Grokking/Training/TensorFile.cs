@@ -23,6 +23,9 @@ public static class TensorFile
     private const uint Float32Magic = 0x4B524F47; // "GORK"
     private const uint TypedMagic = 0x324B5247; // "GRK2"
 
+    // libtorch's limit; a larger rank can only come from a damaged header.
+    private const int MaxRank = 64;
+
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors)
     {
         var stored = tensors.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (t.Key, t.Value, Type: StoredType(t.Value.dtype))).ToList();
@@ -57,47 +60,193 @@ public static class TensorFile
         });
     }
 
+    /// <summary>
+    /// Reads every tensor of a file, exactly: a file shorter than its header and shapes say, one with bytes after the
+    /// last tensor, another format, a rank or shape out of range or a name twice is a <see cref="DamagedFileException"/>
+    /// naming the file and what is wrong. A short read is never padded with zeros.
+    /// </summary>
     public static Dictionary<string, Tensor> Load(string path, Device device)
     {
         using var stream = File.OpenRead(path);
-        using var r = new BinaryReader(stream, Encoding.UTF8);
-        uint magic = r.ReadUInt32();
+        using var reader = new ExactReader(stream, path);
+        uint magic = reader.UInt32("the header");
         if (magic != Float32Magic && magic != TypedMagic)
         {
-            throw new InvalidDataException($"{path} is not a tensor file");
+            throw reader.Damaged($"not a tensor file: it starts with 0x{magic:X8}, not \"GORK\" or \"GRK2\"");
         }
 
-        int count = r.ReadInt32();
-        var result = new Dictionary<string, Tensor>(count, StringComparer.Ordinal);
-        for (int i = 0; i < count; i++)
+        int count = reader.Int32("the header");
+        if (count < 0)
         {
-            string name = r.ReadString();
-            var type = magic == TypedMagic ? (ScalarType)r.ReadByte() : ScalarType.Float32;
-            if (StoredType(type) != type)
+            throw reader.Damaged($"the header gives {count} tensors");
+        }
+
+        var result = new Dictionary<string, Tensor>(Math.Min(count, 1024), StringComparer.Ordinal);
+        try
+        {
+            for (int i = 0; i < count; i++)
             {
-                throw new InvalidDataException($"{path}: tensor '{name}' has type code {(int)type}; a tensor file holds float32, float64 and int64");
+                var (name, loaded) = ReadTensor(reader, magic == TypedMagic, i, device);
+                if (!result.TryAdd(name, loaded))
+                {
+                    loaded.Dispose();
+                    throw reader.Damaged($"tensor '{name}' appears twice");
+                }
             }
 
-            int dims = r.ReadInt32();
-            var shape = new long[dims];
-            for (int d = 0; d < dims; d++)
+            if (reader.Left > 0)
             {
-                shape[d] = r.ReadInt64();
+                throw reader.Damaged($"{reader.Left} trailing byte(s) after its {count} tensor(s)");
+            }
+        }
+        catch
+        {
+            foreach (var t in result.Values)
+            {
+                t.Dispose();
             }
 
-            long n = shape.Aggregate(1L, (a, b) => a * b);
-            var bytes = r.ReadBytes(checked((int)(n * (type == ScalarType.Float32 ? sizeof(float) : sizeof(long)))));
-            result[name] = (type switch
-            {
-                ScalarType.Float64 => tensor(MemoryMarshal.Cast<byte, double>(bytes).ToArray(), shape, type),
-                ScalarType.Int64 => tensor(MemoryMarshal.Cast<byte, long>(bytes).ToArray(), shape, type),
-                _ => tensor(MemoryMarshal.Cast<byte, float>(bytes).ToArray(), shape, type),
-            }).to(device);
+            throw;
         }
 
         return result;
     }
 
+    private static (string Name, Tensor Tensor) ReadTensor(ExactReader reader, bool typed, int index, Device device)
+    {
+        string name = reader.String($"the name of tensor {index}");
+        var type = typed ? (ScalarType)reader.Byte($"the type of tensor '{name}'") : ScalarType.Float32;
+        if (StoredType(type) != type)
+        {
+            throw reader.Damaged($"tensor '{name}' has type code {(int)type}; a tensor file holds float32, float64 and int64");
+        }
+
+        int dims = reader.Int32($"the rank of tensor '{name}'");
+        if (dims is < 0 or > MaxRank)
+        {
+            throw reader.Damaged($"tensor '{name}' has rank {dims}; a rank is 0 to {MaxRank}");
+        }
+
+        var shape = new long[dims];
+        for (int d = 0; d < dims; d++)
+        {
+            shape[d] = reader.Int64($"the shape of tensor '{name}'");
+            if (shape[d] < 0)
+            {
+                throw reader.Damaged($"tensor '{name}' has a negative size {shape[d]} in dimension {d}");
+            }
+        }
+
+        long elementSize = type == ScalarType.Float32 ? sizeof(float) : sizeof(long);
+        long size;
+        try
+        {
+            size = shape.Aggregate(elementSize, (a, b) => checked(a * b));
+        }
+        catch (OverflowException)
+        {
+            throw reader.Damaged($"tensor '{name}' has shape [{string.Join(", ", shape)}], over 2^63 bytes");
+        }
+
+        var bytes = reader.Bytes(size, $"tensor '{name}'");
+        var loaded = type switch
+        {
+            ScalarType.Float64 => tensor(MemoryMarshal.Cast<byte, double>(bytes).ToArray(), shape, type),
+            ScalarType.Int64 => tensor(MemoryMarshal.Cast<byte, long>(bytes).ToArray(), shape, type),
+            _ => tensor(MemoryMarshal.Cast<byte, float>(bytes).ToArray(), shape, type),
+        };
+        return (name, loaded.to(device));
+    }
+
     /// <summary>The type a tensor is stored in: float64 and int64 as they are, every other type as float32.</summary>
     private static ScalarType StoredType(ScalarType type) => type is ScalarType.Float64 or ScalarType.Int64 ? type : ScalarType.Float32;
+
+    /// <summary>
+    /// Reads a tensor file front to back, checking before every read that the file still holds the bytes it needs, so
+    /// that the message says what was being read and how much was left.
+    /// </summary>
+    private sealed class ExactReader(FileStream stream, string path) : IDisposable
+    {
+        private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        private readonly BinaryReader reader = new(stream, Encoding.UTF8, leaveOpen: true);
+        private readonly long length = stream.Length;
+        private long position;
+
+        public long Left => length - position;
+
+        public DamagedFileException Damaged(string problem) => new(path, problem);
+
+        public void Dispose() => reader.Dispose();
+
+        public uint UInt32(string what) => Read(sizeof(uint), what, r => r.ReadUInt32());
+
+        public int Int32(string what) => Read(sizeof(int), what, r => r.ReadInt32());
+
+        public long Int64(string what) => Read(sizeof(long), what, r => r.ReadInt64());
+
+        public byte Byte(string what) => Read(1, what, r => r.ReadByte());
+
+        /// <summary>A string as BinaryWriter writes it: its UTF-8 length as a 7-bit encoded integer, then the bytes.</summary>
+        public string String(string what)
+        {
+            int count = 0;
+            for (int shift = 0; ; shift += 7)
+            {
+                byte b = Byte(what);
+                if (shift == 28 && b > 0x07)
+                {
+                    throw Damaged($"{what} has a length prefix over 2^31");
+                }
+
+                count |= (b & 0x7F) << shift;
+                if ((b & 0x80) == 0)
+                {
+                    break;
+                }
+            }
+
+            try
+            {
+                return StrictUtf8.GetString(Bytes(count, what));
+            }
+            catch (DecoderFallbackException)
+            {
+                throw Damaged($"{what} is not UTF-8");
+            }
+        }
+
+        public byte[] Bytes(long count, string what)
+        {
+            Need(count, what);
+            if (count > Array.MaxLength)
+            {
+                throw Damaged($"{what} needs {count} bytes, more than one array holds");
+            }
+
+            return Read((int)count, what, r => r.ReadBytes((int)count));
+        }
+
+        private T Read<T>(int count, string what, Func<BinaryReader, T> read)
+        {
+            Need(count, what);
+            long before = stream.Position;
+            var value = read(reader);
+            if (stream.Position - before != count)
+            {
+                // The file shrank while it was read (another process truncating it): as damaged as a short file.
+                throw Damaged($"truncated: {what} needs {count} bytes, {stream.Position - before} read");
+            }
+
+            position += count;
+            return value;
+        }
+
+        private void Need(long count, string what)
+        {
+            if (count > Left)
+            {
+                throw Damaged($"truncated: {what} needs {count} bytes, {Left} left");
+            }
+        }
+    }
 }

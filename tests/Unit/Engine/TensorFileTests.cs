@@ -1,4 +1,5 @@
 using System.Text;
+using Grokking.Runtime;
 using Grokking.Training;
 using static TorchSharp.torch;
 
@@ -6,13 +7,14 @@ namespace Grokking.Tests.Unit.Engine;
 
 /// <summary>
 /// Checkpoint files keep each tensor's type: a float64 run's weights and moments and a step counter past 2^24 come
-/// back exactly, and a file of float32 tensors is written byte for byte as before (existing caches stay valid).
+/// back exactly, and a file of float32 tensors is written byte for byte as before (existing caches stay valid). A damaged
+/// file (cut short, padded, another format) is an error naming the file and the damage, never tensors with zeros in it.
 /// </summary>
 public sealed class TensorFileTests
 {
     // The first tensor of the process must come after the runtime's setup (it applies the libstdc++ shim on hosts
     // that need it); on a fresh build a test that touched torch first would fail to load TorchSharp.
-    public TensorFileTests() => Grokking.Runtime.TorchRuntime.Initialize(Grokking.Runtime.DeviceChoice.Cpu);
+    public TensorFileTests() => TorchRuntime.Initialize(DeviceChoice.Cpu);
 
     [Fact]
     public void A_float64_tensor_with_values_float32_cannot_hold_round_trips_exactly()
@@ -74,6 +76,102 @@ public sealed class TensorFileTests
         loaded["w"].dtype.Should().Be(ScalarType.Float32);
         loaded["w"].data<float>().ToArray().Should().Equal(0.1f, 0.2f, 0.3f);
         loaded["meta.step"].data<float>().ToArray().Should().Equal(16_777_216f);
+    }
+
+    /// <summary>A file of each layout whose last tensor, 'w', is 4096 bytes of data: float32 [1024] or float64 [512].</summary>
+    public static TheoryData<string, int> Layouts => new() { { "GORK", 1 }, { "GORK", 8 }, { "GRK2", 1 }, { "GRK2", 8 } };
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void A_file_cut_short_is_damaged_naming_the_file_and_the_tensor_it_cuts(string layout, int cut)
+    {
+        string path = TwoTensors(layout);
+        using (var file = File.OpenWrite(path))
+        {
+            file.SetLength(file.Length - cut);
+        }
+
+        var act = () => TensorFile.Load(path, CPU);
+
+        act.Should().Throw<DamagedFileException>().WithMessage($"{path}: truncated: tensor 'w' needs 4096 bytes, {4096 - cut} left");
+    }
+
+    [Theory]
+    [InlineData("GORK")]
+    [InlineData("GRK2")]
+    public void Bytes_after_the_last_tensor_are_damage_not_padding(string layout)
+    {
+        string path = TwoTensors(layout);
+        File.AppendAllText(path, "garbage");
+
+        var act = () => TensorFile.Load(path, CPU);
+
+        act.Should().Throw<DamagedFileException>().WithMessage($"{path}: 7 trailing byte(s) after its 2 tensor(s)");
+    }
+
+    [Fact]
+    public void A_file_of_another_format_is_damaged_naming_what_it_starts_with()
+    {
+        string path = TwoTensors("GORK");
+        using (var file = File.OpenWrite(path))
+        {
+            file.Write("JUNK"u8);
+        }
+
+        var act = () => TensorFile.Load(path, CPU);
+
+        act.Should().Throw<DamagedFileException>().WithMessage($"{path}: not a tensor file: it starts with 0x4B4E554A, not \"GORK\" or \"GRK2\"");
+    }
+
+    [Theory]
+    [InlineData(0, "truncated: the header needs 4 bytes, 0 left")]
+    [InlineData(6, "truncated: the header needs 4 bytes, 2 left")]
+    [InlineData(9, "truncated: the name of tensor 0 needs 1 bytes, 0 left")]
+    [InlineData(12, "truncated: the rank of tensor 'a' needs 4 bytes, 2 left")]
+    public void A_file_cut_inside_a_header_is_damaged_naming_the_field(int length, string problem)
+    {
+        string path = TwoTensors("GORK");
+        using (var file = File.OpenWrite(path))
+        {
+            file.SetLength(length);
+        }
+
+        var act = () => TensorFile.Load(path, CPU);
+
+        act.Should().Throw<DamagedFileException>().WithMessage($"{path}: {problem}");
+    }
+
+    [Theory]
+    [InlineData(1L << 20, "truncated: tensor 'w' needs 4611686018427387904 bytes, 0 left")]
+    [InlineData(1L << 40, "tensor 'w' has shape [1099511627776, 1099511627776], over 2^63 bytes")]
+    public void A_shape_larger_than_the_file_is_refused_before_anything_is_allocated(long second, string problem)
+    {
+        string path = Path.Combine(EngineFixtures.TempDirectory(), "huge.bin");
+        using (var w = new BinaryWriter(File.Create(path)))
+        {
+            w.Write(0x4B524F47u);
+            w.Write(1);
+            w.Write("w");
+            w.Write(2);
+            w.Write(1L << 40);
+            w.Write(second);
+        }
+
+        var act = () => TensorFile.Load(path, CPU);
+
+        act.Should().Throw<DamagedFileException>().WithMessage($"{path}: {problem}");
+    }
+
+    /// <summary>'a' (float32 [2, 2]) and 'w' (4096 bytes) in the given layout; the typed one because 'w' is float64.</summary>
+    private static string TwoTensors(string layout)
+    {
+        string path = Path.Combine(EngineFixtures.TempDirectory(), $"{layout}.bin");
+        using var a = tensor(new[] { 1f, 2f, 3f, 4f }, [2, 2]);
+        using var w = layout == "GORK" ? ones(1024) : ones(512, dtype: ScalarType.Float64);
+        TensorFile.Save(path, new Dictionary<string, Tensor> { ["a"] = a, ["w"] = w });
+        File.ReadAllBytes(path).Take(4).Should().Equal(Encoding.ASCII.GetBytes(layout), "the file is in the layout the test names");
+        TensorFile.Load(path, CPU).Should().HaveCount(2, "the undamaged file reads");
+        return path;
     }
 
     private static Dictionary<string, Tensor> RoundTrip(Dictionary<string, Tensor> tensors)
