@@ -22,7 +22,7 @@ internal static class VerifyCommand
         {
             Description = "claim ids or patterns, comma-separated or repeated (default: all claims)",
             HelpName = "MC-*,PB-1",
-            CustomParser = OptionRules.CommaSeparated,
+            CustomParser = result => OptionRules.CommaSeparated(result, "--claims", "claim ids or patterns such as MC-*, comma-separated"),
         };
         claims.CompletionSources.Add(ClaimIdCompletions.List);
         var failOn = new Option<Verdict[]>("--fail-on")

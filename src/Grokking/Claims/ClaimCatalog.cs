@@ -50,7 +50,10 @@ public sealed partial class ClaimCatalog
         return new ClaimCatalog(catalog.Papers, InCatalogOrder(claims, catalog.Papers), experiments);
     }
 
-    /// <summary>Claims whose id matches any of the patterns (shell-style '*'), all when none are given.</summary>
+    /// <summary>
+    /// Claims whose id matches any of the patterns (shell-style '*'), all when none are given; a pattern that matches no
+    /// claim is an <see cref="Configuration.OptionsException"/> naming it.
+    /// </summary>
     public IReadOnlyList<ClaimDefinition> Select(IReadOnlyCollection<string>? patterns)
     {
         if (patterns is null || patterns.Count == 0)
@@ -58,13 +61,17 @@ public sealed partial class ClaimCatalog
             return Claims;
         }
 
-        var regexes = patterns.Select(ShellPattern).ToList();
-        var selected = Claims.Where(c => regexes.Any(r => r.IsMatch(c.Id))).ToList();
-        return selected.Count > 0
-            ? selected
-            : throw new Configuration.OptionsException(
+        // Each pattern must match a claim: a mistyped id among good ones would otherwise be dropped without a word.
+        var regexes = patterns.Select(p => (Pattern: p, Regex: ShellPattern(p))).ToList();
+        var unmatched = regexes.Where(r => !Claims.Any(c => r.Regex.IsMatch(c.Id))).Select(r => $"'{r.Pattern}'").ToList();
+        if (unmatched.Count > 0)
+        {
+            throw Configuration.OptionsException.InvalidValue(
                 "--claims",
-                $"No claim matches '{string.Join(",", patterns)}'; known: {string.Join(", ", Claims.Select(c => c.Id))}");
+                $"no claim matches {string.Join(", ", unmatched)}; known: {string.Join(", ", Claims.Select(c => c.Id))}");
+        }
+
+        return Claims.Where(c => regexes.Any(r => r.Regex.IsMatch(c.Id))).ToList();
     }
 
     public ClaimDefinition Get(string id) =>

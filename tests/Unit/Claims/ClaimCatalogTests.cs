@@ -307,6 +307,21 @@ public class ClaimCatalogTests
         act.Should().Throw<Grokking.Configuration.OptionsException>().WithMessage("*PB-**");
     }
 
+    [Theory]
+    [InlineData("MC-1", "NOPE")]
+    [InlineData("MC-*", "PB-*")]
+    [InlineData("MC-1", "")]
+    public void A_selection_fails_closed_when_any_pattern_matches_no_claim(string good, string bad)
+    {
+        var catalog = ClaimCatalog.Load(Write(Claim()));
+
+        var act = () => catalog.Select([good, bad]);
+
+        act.Should().Throw<Grokking.Configuration.OptionsException>()
+            .WithMessage($"Invalid value for '--claims': no claim matches '{bad}'; known: MC-1")
+            .Which.Key.Should().Be("--claims");
+    }
+
     // ---------------------------------------------------------------- extends
 
     /// <summary>A base with choices and a ci layer, and a variant of it with two layers (cf. pb-layernorm-2).</summary>

@@ -34,7 +34,7 @@ public class ClaimSuiteTests
     {
         var act = () => Suite(["XY-*"]);
 
-        act.Should().Throw<OptionsException>().WithMessage("*No claim matches 'XY-*'*");
+        act.Should().Throw<OptionsException>().WithMessage("*no claim matches 'XY-*'*");
     }
 
     [Fact]

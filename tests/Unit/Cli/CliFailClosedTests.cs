@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Grokking.Claims;
 using Grokking.Cli;
 using Grokking.Tests.Unit.Engine;
 
@@ -12,6 +13,10 @@ namespace Grokking.Tests.Unit.Cli;
 [Collection(ProcessEnvironmentCollection.Name)]
 public class CliFailClosedTests
 {
+    /// <summary>What the messages list as known: every claim id, in catalog order.</summary>
+    private static readonly string AllClaims =
+        string.Join(", ", ClaimCatalog.Load(Path.Combine(RepositoryLocator.Find(), "claims")).Claims.Select(c => c.Id));
+
     private static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
     {
         using var stdout = new StringWriter();
@@ -44,6 +49,48 @@ public class CliFailClosedTests
             + $"delete the run directory {Regex.Escape(run)} to train it afresh$");
         stderr.Trim().Should().NotContain("\n", "one line, no stack trace");
         Files(run).Should().BeEquivalentTo(before, "a run that cannot resume keeps its files as they were");
+    }
+
+    // ------------------------------------------------------------------ list options
+
+    [Theory]
+    [InlineData("verify|--claims|", "Invalid value for '--claims': '' is empty; allowed: claim ids or patterns such as MC-*, comma-separated")]
+    [InlineData("verify|--claims| ", "Invalid value for '--claims': ' ' is empty")]
+    [InlineData("verify|--claims|MC-1,", "Invalid value for '--claims': 'MC-1,' has an empty element")]
+    [InlineData("verify|--claims|MC-1,,MC-2", "Invalid value for '--claims': 'MC-1,,MC-2' has an empty element")]
+    [InlineData("verify|--claims|MC-1|--claims|", "Invalid value for '--claims': '' is empty")]
+    [InlineData("verify|--claims", "Required argument missing for option: '--claims'")]
+    [InlineData("verify|--fail-on|", "Invalid value for '--fail-on': '' is empty; allowed: refuted, inconclusive")]
+    [InlineData("verify|--fail-on|refuted,", "Invalid value for '--fail-on': 'refuted,' has an empty element; allowed: refuted, inconclusive")]
+    [InlineData("verify|--fail-on", "Required argument missing for option: '--fail-on'")]
+    public void A_list_option_that_is_empty_or_has_an_empty_element_exits_2_naming_the_option_and_the_element(string commandLine, string named)
+    {
+        var (code, stdout, stderr) = Run(commandLine.Split('|'));
+
+        code.Should().Be(2);
+        stdout.Should().BeEmpty();
+        stderr.Trim().Should().StartWith($"error: {named}").And.EndWith("(see 'grokking verify --help')").And.NotContain("\n");
+    }
+
+    [Theory]
+    [InlineData("MC-1,NOPE", "'NOPE'")]
+    [InlineData("XY-*,MC-*", "'XY-*'")]
+    [InlineData("NOPE,MC-1,PB-9", "'NOPE', 'PB-9'")]
+    public void A_claims_element_that_matches_no_claim_exits_2_naming_it_before_anything_runs(string claims, string named)
+    {
+        string dir = EngineFixtures.TempDirectory();
+        string report = Path.Combine(dir, "report");
+        string cache = Path.Combine(dir, "cache");
+
+        var (code, stdout, stderr) = Run(
+            "verify", "--claims", claims, "--profile", "smoke", "--no-progress",
+            "--set", $"Output:ReportDirectory={report}", "--set", $"Output:CacheDirectory={cache}");
+
+        code.Should().Be(2);
+        stdout.Should().BeEmpty();
+        stderr.Trim().Should().Be($"error: Invalid value for '--claims': no claim matches {named}; known: {AllClaims}");
+        Directory.Exists(report).Should().BeFalse("nothing ran, so no report was written");
+        Directory.Exists(cache).Should().BeFalse();
     }
 
     private static void Damage(string file, string damage)
