@@ -5,7 +5,11 @@ using Grokking.Configuration;
 
 namespace Grokking.Cli;
 
-/// <summary>grokking baselines accept [ID...] [--profile P]: make the received snapshots the accepted baselines.</summary>
+/// <summary>
+/// grokking baselines accept [ID...] [--profile P]: make the received snapshots the accepted baselines. An ID that is
+/// not a claim exits 2 before any baseline is read; a received file that is not a valid snapshot exits 1 (damaged data,
+/// named by the message) before any baseline is replaced; an ID without a received file is reported and left as it is.
+/// </summary>
 internal static class BaselinesCommand
 {
     public static Command Create(SharedOptions shared)
@@ -24,17 +28,56 @@ internal static class BaselinesCommand
 
     private static int Accept(GrokkingOptions options, string[] ids, TextWriter output)
     {
+        string claimsDirectory = Path.Combine(RepositoryLocator.Find(), "claims");
+        var catalog = ClaimCatalog.Load(claimsDirectory);
+        var named = ClaimIds(catalog, ids);
         var store = new BaselineStore(Path.Combine(RepositoryLocator.Find(), "baselines"));
-        var accepted = store.Accept(options.Profile, ids);
-        output.WriteLine(accepted.Count == 0
-            ? $"nothing to accept: no *.received.json in baselines/{options.Profile.Name}{(ids.Length > 0 ? " for " + string.Join(", ", ids) : "")}"
-            : $"accepted {string.Join(", ", accepted)} into baselines/{options.Profile.Name}");
+        string folder = $"baselines/{options.Profile.Name}";
+        var waiting = store.ReceivedIds(options.Profile);
+        foreach (string id in named.Where(id => !waiting.Contains(id, StringComparer.Ordinal)))
+        {
+            output.WriteLine($"{id}: no {id}.received.json in {folder} (its run matched the baseline, or has not run); baseline unchanged");
+        }
+
+        var accepted = store.Accept(options.Profile, named, [.. catalog.Claims.Select(c => c.Id)]);
+        if (accepted.Count > 0)
+        {
+            output.WriteLine($"accepted {string.Join(", ", accepted)} into {folder}");
+        }
+        else if (named.Count == 0)
+        {
+            output.WriteLine($"nothing to accept: no *.received.json in {folder}");
+        }
+
         // The index of claims is part of what the repository records about them; a new claim file shows up there here.
-        if (CatalogIndex.Refresh(Path.Combine(RepositoryLocator.Find(), "claims")))
+        if (CatalogIndex.Refresh(claimsDirectory))
         {
             output.WriteLine($"claims/{CatalogIndex.FileName} rewritten from the claim files");
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The named ids as the catalog spells them (case-insensitive). An empty one or one that is not a claim is a usage
+    /// error naming it: dropping it would accept fewer baselines than asked for without a word.
+    /// </summary>
+    private static List<string> ClaimIds(ClaimCatalog catalog, string[] ids)
+    {
+        var known = catalog.Claims.Select(c => c.Id).ToList();
+        var claims = new List<string>();
+        foreach (string id in ids)
+        {
+            string? claim = known.FirstOrDefault(k => string.Equals(k, id.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (claim is null)
+            {
+                string problem = id.Trim().Length == 0 ? "is empty" : "is not a claim";
+                throw OptionsException.InvalidValue("ID", $"'{id}' {problem}; known: {string.Join(", ", known)}");
+            }
+
+            claims.Add(claim);
+        }
+
+        return claims;
     }
 }

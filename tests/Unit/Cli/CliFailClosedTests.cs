@@ -93,6 +93,77 @@ public class CliFailClosedTests
         Directory.Exists(cache).Should().BeFalse();
     }
 
+    // ------------------------------------------------------------------ baselines accept
+
+    [Theory]
+    [InlineData("garbage", "not JSON \\(.*\\)")]
+    [InlineData("smoke/MC-2", "'id' is 'MC-2', but the file is named for MC-1")]
+    [InlineData("ci/MC-1", "'profile' is 'ci', but the file is in the smoke baselines")]
+    public void Accepting_a_received_file_that_is_no_baseline_exits_1_naming_it_and_changes_no_file(string content, string problem)
+    {
+        using var checkout = new Checkout();
+        checkout.Receive("MC-1", content == "garbage" ? "not json {\n" : checkout.Committed(content));
+        var before = Files(checkout.Root);
+
+        var (code, stdout, stderr) = Run("baselines", "accept", "MC-1", "--profile", "smoke");
+
+        code.Should().Be(1);
+        stdout.Should().BeEmpty();
+        stderr.Trim().Should().MatchRegex(
+            $"^error: baselines/smoke/MC-1.received.json: {problem}; "
+            + "nothing was accepted; delete it, or verify the claim again to write a new one$");
+        stderr.Trim().Should().NotContain("\n");
+        Files(checkout.Root).Should().BeEquivalentTo(before, "the verified baseline and the received file stay as they were");
+    }
+
+    [Theory]
+    [InlineData("NOPE", "'NOPE' is not a claim")]
+    [InlineData("MC-1|NOPE", "'NOPE' is not a claim")]
+    [InlineData("MC-*", "'MC-*' is not a claim")]
+    [InlineData("MC-1|", "'' is empty")]
+    public void Accepting_an_id_that_is_not_a_claim_exits_2_naming_it_and_changes_no_file(string ids, string problem)
+    {
+        using var checkout = new Checkout();
+        checkout.Receive("MC-1", checkout.Committed("smoke/MC-1").Replace("\"inconclusive\"", "\"refuted\"", StringComparison.Ordinal));
+        var before = Files(checkout.Root);
+
+        var (code, stdout, stderr) = Run(["baselines", "accept", .. ids.Split('|'), "--profile", "smoke"]);
+
+        code.Should().Be(2);
+        stdout.Should().BeEmpty();
+        stderr.Trim().Should().Be($"error: Invalid value for 'ID': {problem}; known: {AllClaims}");
+        Files(checkout.Root).Should().BeEquivalentTo(before, "not even the valid MC-1 is accepted");
+    }
+
+    [Fact]
+    public void Accepting_a_claim_without_a_received_file_says_so_and_changes_no_file()
+    {
+        using var checkout = new Checkout();
+        var before = Files(checkout.Root);
+
+        var (code, stdout, stderr) = Run("baselines", "accept", "mc-2", "--profile", "smoke");
+
+        code.Should().Be(0, stderr);
+        stdout.Trim().Should().Be(
+            "MC-2: no MC-2.received.json in baselines/smoke (its run matched the baseline, or has not run); baseline unchanged");
+        Files(checkout.Root).Should().BeEquivalentTo(before);
+    }
+
+    [Fact]
+    public void Accepting_a_valid_received_file_replaces_the_baseline()
+    {
+        using var checkout = new Checkout();
+        string received = checkout.Committed("smoke/MC-1").Replace("\"inconclusive\"", "\"refuted\"", StringComparison.Ordinal);
+        checkout.Receive("MC-1", received);
+
+        var (code, stdout, stderr) = Run("baselines", "accept", "--profile", "smoke");
+
+        code.Should().Be(0, stderr);
+        stdout.Trim().Should().Be("accepted MC-1 into baselines/smoke");
+        File.ReadAllText(Path.Combine(checkout.Root, "baselines", "smoke", "MC-1.verified.json")).Should().Be(received);
+        File.Exists(Path.Combine(checkout.Root, "baselines", "smoke", "MC-1.received.json")).Should().BeFalse();
+    }
+
     private static void Damage(string file, string damage)
     {
         if (damage == "append")
@@ -115,4 +186,51 @@ public class CliFailClosedTests
     /// <summary>Every file under a folder with its bytes, to show that a failed command changed none.</summary>
     private static Dictionary<string, byte[]> Files(string root) =>
         Directory.GetFiles(root, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(root, f), File.ReadAllBytes);
+
+    /// <summary>
+    /// A checkout of its own (the solution marker, a copy of claims/, two smoke baselines) made the working directory,
+    /// where the repository is looked for first: accepting baselines here never touches the real ones.
+    /// </summary>
+    private sealed class Checkout : IDisposable
+    {
+        private readonly string previous = Directory.GetCurrentDirectory();
+        private readonly string repository = RepositoryLocator.Find();
+
+        public Checkout()
+        {
+            Root = EngineFixtures.TempDirectory();
+            File.WriteAllText(Path.Combine(Root, RepositoryLocator.Marker), "");
+            Copy(Path.Combine(repository, "claims"), Path.Combine(Root, "claims"));
+            Directory.CreateDirectory(Path.Combine(Root, "baselines", "smoke"));
+            foreach (string id in new[] { "MC-1", "MC-2" })
+            {
+                File.WriteAllText(Path.Combine(Root, "baselines", "smoke", $"{id}.verified.json"), Committed($"smoke/{id}"));
+            }
+
+            Directory.SetCurrentDirectory(Root);
+        }
+
+        public string Root { get; }
+
+        /// <summary>The repository's accepted baseline "profile/ID".</summary>
+        public string Committed(string profileAndId) => File.ReadAllText(Path.Combine(repository, "baselines", $"{profileAndId}.verified.json"));
+
+        public void Receive(string id, string content) => File.WriteAllText(Path.Combine(Root, "baselines", "smoke", $"{id}.received.json"), content);
+
+        public void Dispose() => Directory.SetCurrentDirectory(previous);
+
+        private static void Copy(string from, string to)
+        {
+            Directory.CreateDirectory(to);
+            foreach (string file in Directory.GetFiles(from))
+            {
+                File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+            }
+
+            foreach (string dir in Directory.GetDirectories(from))
+            {
+                Copy(dir, Path.Combine(to, Path.GetFileName(dir)));
+            }
+        }
+    }
 }

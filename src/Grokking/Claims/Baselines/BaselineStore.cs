@@ -13,6 +13,8 @@ namespace Grokking.Claims.Baselines;
 /// </summary>
 public sealed class BaselineStore(string baselinesDirectory)
 {
+    private const string ReceivedSuffix = ".received.json";
+
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -25,7 +27,7 @@ public sealed class BaselineStore(string baselinesDirectory)
 
     public string VerifiedPath(Profile profile, string id) => Path.Combine(Root, profile.Name, $"{id}.verified.json");
 
-    public string ReceivedPath(Profile profile, string id) => Path.Combine(Root, profile.Name, $"{id}.received.json");
+    public string ReceivedPath(Profile profile, string id) => Path.Combine(Root, profile.Name, id + ReceivedSuffix);
 
     public BaselineComparison Compare(BaselineSnapshot received)
     {
@@ -38,8 +40,7 @@ public sealed class BaselineStore(string baselinesDirectory)
         }
         else
         {
-            var verified = JsonSerializer.Deserialize<BaselineSnapshot>(File.ReadAllText(verifiedPath), Json)!;
-            differences.AddRange(Diff(verified, received));
+            differences.AddRange(Diff(ReadVerified(received.Profile, received.Id), received));
         }
 
         if (differences.Count == 0)
@@ -54,6 +55,13 @@ public sealed class BaselineStore(string baselinesDirectory)
 
         AtomicFile.WriteAllText(receivedPath, JsonSerializer.Serialize(received, Json));
         return new BaselineComparison(false, differences, verifiedPath, receivedPath);
+    }
+
+    /// <summary>An accepted baseline, read against the schema: a damaged one is a <see cref="DamagedFileException"/>.</summary>
+    public BaselineSnapshot ReadVerified(Profile profile, string id)
+    {
+        string path = VerifiedPath(profile, id);
+        return BaselineFile.Read(path, ShownAs(path), id, profile);
     }
 
     /// <summary>Differences between the accepted snapshot and a new one, each naming the field or metric.</summary>
@@ -90,25 +98,57 @@ public sealed class BaselineStore(string baselinesDirectory)
         return differences;
     }
 
-    /// <summary>Moves received files over verified ones; returns the ids accepted.</summary>
-    public IReadOnlyList<string> Accept(Profile profile, IReadOnlyCollection<string>? ids)
+    /// <summary>
+    /// Moves received files over verified ones, all or none: each selected received file is first read against the
+    /// baseline schema (<see cref="BaselineFile"/>), and one that is not a valid snapshot of its claim and profile is a
+    /// <see cref="DamagedFileException"/> naming it, thrown before any verified file is replaced.
+    /// </summary>
+    /// <param name="ids">The claims to accept (case-insensitive); null or empty: every received file.</param>
+    /// <param name="claims">The catalog's claim ids, when known: a received file for anything else is refused too.</param>
+    /// <returns>The ids accepted.</returns>
+    public IReadOnlyList<string> Accept(Profile profile, IReadOnlyCollection<string>? ids, IReadOnlyCollection<string>? claims = null)
     {
-        string dir = Path.Combine(Root, profile.Name);
-        var accepted = new List<string>();
-        foreach (string received in Directory.Exists(dir) ? Directory.GetFiles(dir, "*.received.json").Order().ToArray() : [])
+        var selected = ReceivedIds(profile).Where(id => ids is not { Count: > 0 } || ids.Contains(id, StringComparer.OrdinalIgnoreCase)).ToList();
+        foreach (string id in selected)
         {
-            string id = Path.GetFileName(received)[..^".received.json".Length];
-            if (ids is { Count: > 0 } && !ids.Contains(id, StringComparer.OrdinalIgnoreCase))
+            string received = ReceivedPath(profile, id);
+            if (claims is not null && !claims.Contains(id, StringComparer.Ordinal))
             {
-                continue;
+                throw new DamagedFileException(
+                    ShownAs(received), $"'{id}' is not a claim of the catalog, so it has no baseline to accept", "nothing was accepted; delete it");
             }
 
-            File.Move(received, VerifiedPath(profile, id), overwrite: true);
-            accepted.Add(id);
+            try
+            {
+                BaselineFile.Read(received, ShownAs(received), id, profile);
+            }
+            catch (DamagedFileException e)
+            {
+                throw e.WithRecovery("nothing was accepted; delete it, or verify the claim again to write a new one");
+            }
         }
 
-        return accepted;
+        foreach (string id in selected)
+        {
+            File.Move(ReceivedPath(profile, id), VerifiedPath(profile, id), overwrite: true);
+        }
+
+        return selected;
     }
+
+    /// <summary>The ids of the received files waiting in a profile's folder, in ordinal order.</summary>
+    public IReadOnlyList<string> ReceivedIds(Profile profile)
+    {
+        string dir = Path.Combine(Root, profile.Name);
+        return Directory.Exists(dir)
+            ? [.. Directory.GetFiles(dir, "*" + ReceivedSuffix)
+                .Select(f => Path.GetFileName(f)[..^ReceivedSuffix.Length])
+                .Order(StringComparer.Ordinal)]
+            : [];
+    }
+
+    /// <summary>A baseline file as messages name it: from the baselines folder down (baselines/smoke/MC-1.received.json).</summary>
+    public string ShownAs(string path) => Path.GetRelativePath(Path.GetDirectoryName(Root) ?? Root, path);
 
     private static bool Within(BaselineMetric accepted, double now) =>
         (double.IsNaN(accepted.Value) && double.IsNaN(now))
