@@ -14,6 +14,9 @@ internal sealed class GrokkingCommand : RootCommand
             grokking — executable claims about grokking and loss landscapes.
             Configuration layers, lowest first: built-in defaults, the profile, --config files,
             GROKKING__Section__Key=value environment variables (e.g. GROKKING__Profile=paper), --set overrides.
+            Exit codes: 0 ok; 1 a runtime failure (damaged data such as a truncated checkpoint or an invalid received
+            snapshot, a claim that errored); 2 a usage or configuration error (an unknown option, a bad value, a list
+            element that matches nothing); 3 a verdict named in verify --fail-on; 130 interrupted (train).
             """)
     {
         HelpName = "grokking";
