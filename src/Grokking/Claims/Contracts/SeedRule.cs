@@ -54,11 +54,18 @@ public static class SeedRules
 
     public static string Describe(SeedRule rule) => Table[rule].Description;
 
-    public static IReadOnlyList<string> Names => Table.Values.Select(v => v.Name).ToList();
-
     public static bool TryParse(string name, out SeedRule rule)
     {
-        rule = Table.FirstOrDefault(e => e.Value.Name == name).Key;
-        return Table.Any(e => e.Value.Name == name);
+        foreach (var (candidate, entry) in Table)
+        {
+            if (entry.Name == name)
+            {
+                rule = candidate;
+                return true;
+            }
+        }
+
+        rule = default;
+        return false;
     }
 }
