@@ -47,13 +47,20 @@ public sealed class ClaimRunner(
         var contexts = runs.Select(run => ContextOf(claim, run, log)).ToList();
         var context = contexts[0] with { Companions = contexts.Skip(1).ToDictionary(c => c.Experiment) };
         progress?.Report(new ClaimProgress(claim.Id, index, count, "analysis", null));
-        var result = analysis.Analyze(context);
+        var analysed = analysis.Analyze(context);
+        var ruleVerdict = analysed.Verdict;
+        progress?.Report(new ClaimProgress(claim.Id, index, count, "control", null));
+        var (result, control) = ControlCheck.Apply(analysis, context, analysed);
         if (declared is not null)
         {
             result = Declared(result, declared, sharers);
         }
 
-        return Outcome(claim, result, context, contexts, runs, clock.Elapsed.TotalSeconds);
+        return Outcome(claim, result, context, contexts, runs, clock.Elapsed.TotalSeconds) with
+        {
+            Control = control,
+            RuleVerdict = ruleVerdict,
+        };
     }
 
     private ClaimContext ContextOf(ClaimDefinition claim, CachedRun run, IProgress<string>? log) =>
@@ -89,6 +96,8 @@ public sealed class ClaimRunner(
             result.Figures,
             seconds)
         {
+            Scope = claim.ScopeKind,
+            Comparisons = result.Comparisons,
             Divergences = DivergencesIn(contexts, byExperiment: runs.Count > 1),
             ProfileChanges = ProfileChangesOf(claim),
             TrainMinutes = runs.Sum(r => r.TrainSeconds) / 60,
@@ -131,6 +140,7 @@ public sealed class ClaimRunner(
             [],
             0)
         {
+            Scope = claim.ScopeKind,
             ProfileChanges = ProfileChangesOf(claim),
             RunMinutes = [],
         };

@@ -33,6 +33,7 @@ public sealed class ClaimValidator(
         Require(claim.BaselineTolerance!.Reason.Trim().Length > 0, "baselineTolerance.reason",
             "is missing: an override says why it differs from the catalog's");
         ValidateRule(analysis);
+        ValidateAudit(analysis);
         ValidateUndecidable();
         ValidateExperiments();
     }
@@ -101,6 +102,32 @@ public sealed class ClaimValidator(
             $"is '{claim.SeedCombination}', but analysis '{claim.Analysis}' combines its seeds by '{rule}' "
             + $"({SeedRules.Describe(analysis.SeedRule)})");
         claim.Parameters = RuleParameterBinder.Bind(analysis.ParametersType, claim, claim.Analysis);
+    }
+
+    /// <summary>
+    /// The claim's scope and negative control (issue 25), written before the run: a known scope with its reason, and the
+    /// control the analysis implements, expected REFUTED, described and with its reason.
+    /// </summary>
+    private void ValidateAudit(IClaimAnalysis analysis)
+    {
+        if (claim.Scope is { } scope)
+        {
+            Require(ScopeDeclaration.TryParse(scope.Kind, out _), "scope.kind", $"is '{scope.Kind}'; allowed: universal, typical");
+            Require(scope.Reason.Trim().Length > 0, "scope.reason", "is missing: why the paper's words make the claim universal or typical");
+        }
+
+        if (claim.Control is not { } control)
+        {
+            return;
+        }
+
+        Require(analysis.ControlName is not null && control.Name == analysis.ControlName, "control.name",
+            analysis.ControlName is null
+                ? $"is '{control.Name}', but analysis '{claim.Analysis}' implements no control"
+                : $"is '{control.Name}', but analysis '{claim.Analysis}' implements the control '{analysis.ControlName}'");
+        Require(control.Expect == "refuted", "control.expect", $"is '{control.Expect}'; a negative control must be expected 'refuted'");
+        Require(control.Description.Trim().Length > 0, "control.description", "is missing: what data the control is");
+        Require(control.Reason.Trim().Length > 0, "control.reason", "is missing: why the rule must refute the control");
     }
 
     private void ValidateUndecidable()

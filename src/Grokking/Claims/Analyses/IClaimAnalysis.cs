@@ -27,4 +27,10 @@ public interface IClaimAnalysis
     bool Trains => true;
 
     AnalysisResult Analyze(ClaimContext context);
+
+    /// <summary>The negative control the analysis implements (claim-file <c>control.name</c>); null when it has none.</summary>
+    string? ControlName { get; }
+
+    /// <summary>The rule applied to its negative control's data (which it must REFUTE).</summary>
+    AnalysisResult AnalyzeControl(ClaimContext context);
 }

@@ -62,6 +62,16 @@ public sealed class ClaimDefinition
     /// <summary>The decision rule in words (the analysis implements it).</summary>
     public string Decision { get; set; } = "";
 
+    /// <summary>Universal or typical, with the reason from the paper's words (issue 25); decides how seeds are read.</summary>
+    public ScopeDeclaration? Scope { get; set; }
+
+    /// <summary>The rule's negative control, which it must REFUTE, written before the run.</summary>
+    public ControlDeclaration? Control { get; set; }
+
+    /// <summary>The claim's scope; typical when a claim built in code (unit tests) states none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ClaimScope ScopeKind => Scope?.Scope ?? ClaimScope.Typical;
+
     /// <summary>The seeds the claim reads; empty = every seed the experiment runs in the profile (at least 3 must complete).</summary>
     public List<long> Seeds { get; set; } = [];
 

@@ -19,6 +19,21 @@ public sealed record ClaimOutcome(
     IReadOnlyList<ClaimFigure> Figures,
     double Seconds)
 {
+    /// <summary>Universal or typical (from the claim file).</summary>
+    public ClaimScope Scope { get; init; } = ClaimScope.Typical;
+
+    /// <summary>The decisive comparisons the verdict came from, each with its interval and flip point.</summary>
+    public IReadOnlyList<Comparison> Comparisons { get; init; } = [];
+
+    /// <summary>The rule's verdict on its negative control; null when none ran (errors, undecidable profiles).</summary>
+    public ControlOutcome? Control { get; init; }
+
+    /// <summary>
+    /// The rule's verdict on the claim's data before its control was applied: it differs from <see cref="Verdict"/> only
+    /// when the control came out CONFIRMED (the rule cannot discriminate, so the claim is INCONCLUSIVE).
+    /// </summary>
+    public Verdict RuleVerdict { get; init; } = Verdict;
+
     /// <summary>Members of the claim that diverged (a finding, shown in the report).</summary>
     public IReadOnlyList<SeedDivergence> Divergences { get; init; } = [];
 
