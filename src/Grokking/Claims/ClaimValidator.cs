@@ -108,7 +108,7 @@ public sealed class ClaimValidator(
     /// The claim's scope and negative control (issue 25), written before the run: a known scope with its reason, and the
     /// control the analysis implements, expected REFUTED, described and with its reason.
     /// </summary>
-    private void ValidateAudit(IClaimAnalysis analysis)
+    internal void ValidateAudit(IClaimAnalysis analysis)
     {
         if (claim.Scope is { } scope)
         {

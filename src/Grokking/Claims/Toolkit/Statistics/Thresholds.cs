@@ -87,7 +87,9 @@ public static class Thresholds
             : past > 0 ? (Verdict.Inconclusive, $"worst seed {Number(worst)} is past the threshold only within the resolution {Number(resolution)}")
             : finite.Count < MinimumValues ? (Verdict.Inconclusive, $"only {finite.Count} seed(s) have the value ({MinimumValues} needed)")
             : (Verdict.Confirmed, $"every seed holds, worst {Number(worst)}");
-        var flip = finite.Count == 0 ? new FlipPoint(double.NaN, double.NaN) : new FlipPoint(worst, refuteAt);
+        // Fewer than 3 values confirm at no threshold (one counterexample still refutes).
+        var flip = finite.Count == 0 ? new FlipPoint(double.NaN, double.NaN)
+            : new FlipPoint(finite.Count < MinimumValues ? double.NaN : worst, refuteAt);
         return new Comparison(
             quantity.Key, quantity.Name, quantity.Unit, relation, threshold, ClaimScope.Universal, perSeed, interval.Mean,
             interval.Low, interval.High, IntervalMethod.StudentT, resolution, verdict,
