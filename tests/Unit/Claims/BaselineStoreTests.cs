@@ -90,8 +90,8 @@ public class BaselineStoreTests
         { "\"profile\": \"ci\"", "\"profile\": \"smoke\"", "'profile' is 'smoke', but the file is in the ci baselines" },
         { "\"verdict\": \"refuted\"", "\"verdict\": \"maybe\"", "'verdict' is 'maybe'; allowed: confirmed, refuted, inconclusive" },
         { "\"verdict\": \"refuted\"", "\"verdict\": 1", "'verdict' is the number 1, not a string" },
-        { "\"verdict\"", "\"verdikt\"", "the file has an unknown field 'verdikt'; allowed: id, profile, verdict, metrics" },
-        { "\"metrics\": [", "\"metrics\": {}, \"x\": [", "the file has an unknown field 'x'; allowed: id, profile, verdict, metrics" },
+        { "\"verdict\"", "\"verdikt\"", "the file has an unknown field 'verdikt'; allowed: " + AllowedFields },
+        { "\"metrics\": [", "\"metrics\": {}, \"x\": [", "the file has an unknown field 'x'; allowed: " + AllowedFields },
         { ",\n      \"tolerance\": 10", "", "'metrics[0]' has no field 'tolerance'" },
         { "\"tolerance\": 10", "\"tolerance\": \"NaN\"", "'metrics[0].tolerance' is the string \"NaN\"; allowed: a finite number >= 0" },
         { "\"tolerance\": 10", "\"tolerance\": -1", "'metrics[0].tolerance' is -1; a tolerance is a finite number >= 0" },
@@ -99,7 +99,21 @@ public class BaselineStoreTests
         { "\"value\": 700", "\"value\": 1e400", "'metrics[0].value' is the number 1e400; allowed: a number, \"NaN\", \"Infinity\" or \"-Infinity\"" },
         { "\"key\": \"ratio\"", "\"key\": \"point1\"", "'metrics[1].key' is 'point1'; a key is a non-empty name, once per file" },
         { "\"name\": \"ratio\",", "", "'metrics[1]' has no field 'name'" },
+        { "\"ruleVerdict\": \"refuted\",", "", "the file has no field 'ruleVerdict'" },
+        { "\"scope\": \"typical\"", "\"scope\": \"usual\"", "'scope' is 'usual'; allowed: typical, universal" },
+        { "\"name\": \"shuffled-labels\"", "\"name\": \"\"", "'control.name' is empty; a control is named (or the field is null)" },
+        { "\"verdict\": \"inconclusive\"", "\"verdict\": \"inconclusive\", \"x\": 1", "'control' has an unknown field 'x'; allowed: name, verdict" },
+        { "\"relation\": \"\\u003C=\"", "\"relation\": \"<\"", "'comparisons[0].relation' is '<'; allowed: <=, >=" },
+        { "\"interval\": \"studentT\"", "\"interval\": \"bootstrap\"", "'comparisons[0].interval' is 'bootstrap'; allowed: studentT, wilson, fit" },
+        { "\"worst\": null", "\"worst\": 0.2", "'comparisons[0].worst' is the number 0.2; a typical comparison has no worst seed (null)" },
+        { "\"worst\": 0.3", "\"worst\": null", "'comparisons[1].worst' is null; a universal comparison records its worst seed (\"NaN\" when no seed has the value)" },
+        { "\"seedsNeeded\": 7", "\"seedsNeeded\": 1.5", "'comparisons[0].seedsNeeded' is the number 1.5; allowed: a whole number > 0, or null" },
+        { "\"estimate\": 0.12", "\"estimate\": \"big\"", "'comparisons[0].estimate' is the string \"big\"; allowed: a number, \"NaN\", \"Infinity\" or \"-Infinity\"" },
+        { "\"key\": \"worstSeed\"", "\"key\": \"valAtPoint1\"", "'comparisons[1].key' is 'valAtPoint1'; a key is a non-empty name, once per file" },
+        { ",\n      \"refuteAt\": 0.05", "", "'comparisons[0]' has no field 'refuteAt'" },
     };
+
+    private const string AllowedFields = "id, profile, verdict, ruleVerdict, scope, control, metrics, comparisons";
 
     [Theory]
     [MemberData(nameof(BrokenReceivedFiles))]
@@ -107,7 +121,7 @@ public class BaselineStoreTests
     {
         var store = new BaselineStore(Temp());
         Write(store, Snapshot(Verdict.Confirmed, 585));
-        store.Compare(Snapshot(Verdict.Refuted, 700));
+        store.Compare(Audited(Verdict.Refuted, 700));
         string received = store.ReceivedPath(Profile.Ci, "MC-1");
         string text = File.ReadAllText(received);
         string broken = find.Length == 0 ? replace : text.Replace(find, replace, StringComparison.Ordinal);
@@ -153,16 +167,139 @@ public class BaselineStoreTests
     }
 
     [Fact]
-    public void A_damaged_accepted_baseline_is_an_error_naming_it_not_a_baseline_of_defaults()
+    public void A_damaged_accepted_baseline_is_a_difference_naming_it_not_a_baseline_of_defaults()
     {
         var store = new BaselineStore(Temp());
         Write(store, Snapshot(Verdict.Confirmed, 585));
         string verified = store.VerifiedPath(Profile.Ci, "MC-1");
         File.WriteAllText(verified, File.ReadAllText(verified).Replace(",\n      \"tolerance\": 10", "", StringComparison.Ordinal));
 
-        var act = () => store.Compare(Snapshot(Verdict.Confirmed, 585));
+        var result = store.Compare(Snapshot(Verdict.Confirmed, 585));
 
-        act.Should().Throw<DamagedFileException>().WithMessage($"{store.ShownAs(verified)}: 'metrics[0]' has no field 'tolerance'");
+        result.Matches.Should().BeFalse();
+        result.Differences.Should().ContainSingle().Which.Should().StartWith(
+            $"accepted baseline {store.ShownAs(verified)}: 'metrics[0]' has no field 'tolerance'");
+        File.Exists(store.ReceivedPath(Profile.Ci, "MC-1")).Should().BeTrue("accepting the received file repairs the baseline");
+        var reading = () => store.ReadVerified(Profile.Ci, "MC-1");
+        reading.Should().Throw<DamagedFileException>("the reader itself stays strict");
+    }
+
+    [Fact]
+    public void A_baseline_in_the_format_before_issue_25_names_the_first_missing_field()
+    {
+        var store = new BaselineStore(Temp());
+        string verified = store.VerifiedPath(Profile.Ci, "MC-1");
+        Directory.CreateDirectory(Path.GetDirectoryName(verified)!);
+        File.WriteAllText(verified, """
+            {"id": "MC-1", "profile": "ci", "verdict": "refuted",
+             "metrics": [{"key": "point1", "name": "point 1", "value": 865, "tolerance": 86.5}]}
+            """);
+
+        var result = store.Compare(Audited(Verdict.Refuted, 865));
+
+        result.Differences.Should().ContainSingle().Which.Should().Contain(
+            $"{store.ShownAs(verified)}: the file has no field 'ruleVerdict'").And.Contain("accept the received file");
+        store.Accept(Profile.Ci, ["MC-1"]);
+        store.Compare(Audited(Verdict.Refuted, 865)).Matches.Should().BeTrue();
+    }
+
+    [Fact]
+    public void An_audited_snapshot_round_trips_through_its_file()
+    {
+        var store = new BaselineStore(Temp());
+        var snapshot = Audited(Verdict.Refuted, 700);
+        Write(store, snapshot);
+
+        var read = store.ReadVerified(Profile.Ci, "MC-1");
+
+        read.Should().BeEquivalentTo(snapshot, o => o.Excluding(s => s.Tolerance).WithStrictOrdering());
+        read.Comparisons[0].Worst.Should().BeNull();
+        read.Comparisons[1].Worst.Should().Be(0.3);
+        read.Control.Should().Be(new BaselineControl("shuffled-labels", Verdict.Inconclusive));
+    }
+
+    [Fact]
+    public void Comparison_numbers_match_within_the_claims_tolerance_and_verdicts_exactly()
+    {
+        var store = new BaselineStore(Temp());
+        Write(store, Audited(Verdict.Refuted, 700));
+        var typical = Audited(Verdict.Refuted, 700).Comparisons[0];
+
+        // Relative 0.1 of 0.12 is 0.012 (absolute 0.001 is smaller): 0.13 is within, 0.14 is not.
+        store.Compare(WithFirst(typical with { Estimate = 0.13 })).Matches.Should().BeTrue();
+        store.Compare(WithFirst(typical with { Estimate = 0.14 })).Differences.Should().ContainSingle()
+            .Which.Should().Be("comparison 'valAtPoint1' (validation accuracy at point 1) estimate: accepted 0.12 ± 0.012, now 0.14");
+        store.Compare(WithFirst(typical with { High = 0.3 })).Differences.Should().ContainSingle().Which.Should().Contain("high");
+        store.Compare(WithFirst(typical with { Verdict = Verdict.Refuted })).Differences.Should().ContainSingle()
+            .Which.Should().Be("comparison 'valAtPoint1' (validation accuracy at point 1) verdict: accepted INCONCLUSIVE, now REFUTED");
+    }
+
+    [Fact]
+    public void A_universal_comparisons_worst_seed_is_pinned()
+    {
+        var store = new BaselineStore(Temp());
+        Write(store, Audited(Verdict.Refuted, 700));
+        var snapshot = Audited(Verdict.Refuted, 700);
+
+        var moved = snapshot with { Comparisons = [snapshot.Comparisons[0], snapshot.Comparisons[1] with { Worst = 0.5 }] };
+
+        store.Compare(moved).Differences.Should().ContainSingle().Which.Should().StartWith("comparison 'worstSeed' (worst seed) worst: accepted 0.3");
+    }
+
+    [Fact]
+    public void A_missing_or_extra_comparison_is_a_difference_naming_its_key()
+    {
+        var store = new BaselineStore(Temp());
+        Write(store, Audited(Verdict.Refuted, 700));
+        var snapshot = Audited(Verdict.Refuted, 700);
+
+        var renamed = snapshot with { Comparisons = [snapshot.Comparisons[0], snapshot.Comparisons[1] with { Key = "lowest" }] };
+
+        store.Compare(renamed).Differences.Should().BeEquivalentTo(
+            "comparison 'worstSeed' (worst seed): accepted CONFIRMED, now missing",
+            "comparison 'lowest' (worst seed): new, CONFIRMED (not in the accepted baseline)");
+    }
+
+    [Fact]
+    public void The_rule_verdict_scope_and_control_are_pinned_exactly()
+    {
+        var store = new BaselineStore(Temp());
+        Write(store, Audited(Verdict.Refuted, 700));
+        var snapshot = Audited(Verdict.Refuted, 700);
+
+        store.Compare(snapshot with { RuleVerdict = Verdict.Confirmed }).Differences.Should().ContainSingle()
+            .Which.Should().Be("rule verdict (before its control): accepted REFUTED, now CONFIRMED");
+        store.Compare(snapshot with { Control = new BaselineControl("shuffled-labels", Verdict.Refuted) }).Differences.Should()
+            .ContainSingle().Which.Should().Be("control 'shuffled-labels' verdict: accepted INCONCLUSIVE, now REFUTED");
+        store.Compare(snapshot with { Control = null }).Differences.Should().ContainSingle()
+            .Which.Should().Be("control: accepted 'shuffled-labels', now none");
+        store.Compare(snapshot with { Scope = ClaimScope.Universal }).Differences.Should().ContainSingle()
+            .Which.Should().Be("scope: accepted typical, now universal");
+    }
+
+    [Fact]
+    public void A_snapshot_from_an_outcome_carries_scope_rule_verdict_control_and_comparisons()
+    {
+        var comparison = Grokking.Claims.Toolkit.Thresholds.Universal(
+            new("worst", "worst seed"), [0.3, 0.4, 0.5], Relation.AtLeast, 0.25, 0.01);
+        var outcome = new ClaimOutcome(
+            "MC-1", "t", "s", new ClaimSource("p", "1", null), Verdict.Inconclusive, "r", [], [1, 2, 3], "median", Profile.Ci, "e", [], [], 1)
+        {
+            Scope = ClaimScope.Universal,
+            Comparisons = [comparison],
+            RuleVerdict = Verdict.Confirmed,
+            Control = new ControlOutcome("shuffled", "d", Verdict.Refuted, Verdict.Confirmed, "c", []),
+        };
+
+        var snapshot = BaselineSnapshot.From(outcome, new BaselineTolerance(0.1, 0.001, "r"));
+
+        snapshot.RuleVerdict.Should().Be(Verdict.Confirmed);
+        snapshot.Scope.Should().Be(ClaimScope.Universal);
+        snapshot.Control.Should().Be(new BaselineControl("shuffled", Verdict.Confirmed));
+        snapshot.Comparisons.Should().ContainSingle().Which.Should().Be(new PinnedComparison(
+            "worst", "worst seed", ">=", 0.25, ClaimScope.Universal, comparison.Estimate, comparison.Low, comparison.High,
+            IntervalMethod.StudentT, 0.3, 0.01, Verdict.Confirmed, 0.3, comparison.Flip.RefuteAt, null));
+        comparison.Flip.RefuteAt.Should().BeApproximately(0.31, 1e-12);
     }
 
     [Fact]
@@ -178,6 +315,28 @@ public class BaselineStoreTests
             string id = Path.GetFileName(file)[..^".verified.json".Length];
             store.ReadVerified(profile, id).Id.Should().Be(id);
         }
+    }
+
+    /// <summary>A snapshot with a control and two comparisons (one typical within noise, one universal), tolerance 10 %.</summary>
+    private static BaselineSnapshot Audited(Verdict verdict, double point1) => Snapshot(verdict, point1) with
+    {
+        RuleVerdict = verdict,
+        Scope = ClaimScope.Typical,
+        Control = new BaselineControl("shuffled-labels", Verdict.Inconclusive),
+        Comparisons =
+        [
+            new PinnedComparison("valAtPoint1", "validation accuracy at point 1", "<=", 0.1, ClaimScope.Typical, 0.12, 0.05, 0.19,
+                IntervalMethod.StudentT, null, 0, Verdict.Inconclusive, 0.19, 0.05, 7),
+            new PinnedComparison("worstSeed", "worst seed", ">=", 0.25, ClaimScope.Universal, 0.4, 0.35, 0.45,
+                IntervalMethod.Wilson, 0.3, 0.01, Verdict.Confirmed, 0.3, 0.31, null),
+        ],
+        Tolerance = new BaselineTolerance(0.1, 0.001, "test"),
+    };
+
+    private static BaselineSnapshot WithFirst(PinnedComparison first)
+    {
+        var snapshot = Audited(Verdict.Refuted, 700);
+        return snapshot with { Comparisons = [first, snapshot.Comparisons[1]] };
     }
 
     private static string Temp() => Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));

@@ -14,8 +14,30 @@ namespace Grokking.Claims.Baselines;
 /// </summary>
 internal static class BaselineFile
 {
-    private static readonly string[] SnapshotFields = ["id", "profile", "verdict", "metrics"];
+    private static readonly string[] SnapshotFields = ["id", "profile", "verdict", "ruleVerdict", "scope", "control", "metrics", "comparisons"];
     private static readonly string[] MetricFields = ["key", "name", "value", "tolerance"];
+    private static readonly string[] ControlFields = ["name", "verdict"];
+
+    private static readonly string[] ComparisonFields =
+    [
+        "key", "quantity", "relation", "threshold", "scope", "estimate", "low", "high", "interval", "worst", "resolution", "verdict",
+        "confirmAt", "refuteAt", "seedsNeeded",
+    ];
+
+    private static readonly Dictionary<string, ClaimScope> Scopes = new(StringComparer.Ordinal)
+    {
+        ["typical"] = ClaimScope.Typical,
+        ["universal"] = ClaimScope.Universal,
+    };
+
+    private static readonly Dictionary<string, IntervalMethod> Intervals = new(StringComparer.Ordinal)
+    {
+        ["studentT"] = IntervalMethod.StudentT,
+        ["wilson"] = IntervalMethod.Wilson,
+        ["fit"] = IntervalMethod.Fit,
+    };
+
+    private static readonly string[] RelationSymbols = ["<=", ">="];
 
     /// <param name="path">The file.</param>
     /// <param name="shownAs">How messages name it (baselines/smoke/MC-1.received.json).</param>
@@ -48,20 +70,106 @@ internal static class BaselineFile
                 throw new DamagedFileException(shownAs, $"'profile' is '{storedProfile}', but the file is in the {profile.Name} baselines");
             }
 
-            return new BaselineSnapshot(id, profile, ReadVerdict(root, shownAs), ReadMetrics(root["metrics"], shownAs));
+            return new BaselineSnapshot(id, profile, ReadVerdict(root, "verdict", shownAs), ReadMetrics(root["metrics"], shownAs))
+            {
+                RuleVerdict = ReadVerdict(root, "ruleVerdict", shownAs),
+                Scope = Choice(root, "scope", Scopes, shownAs),
+                Control = ReadControl(root["control"], shownAs),
+                Comparisons = ReadComparisons(root["comparisons"], shownAs),
+            };
         }
     }
 
-    private static Verdict ReadVerdict(Dictionary<string, JsonElement> root, string shownAs)
+    private static Verdict ReadVerdict(Dictionary<string, JsonElement> fields, string name, string shownAs, string? parent = null)
     {
-        string verdict = Text(root, "verdict", shownAs);
+        string verdict = Text(fields, name, shownAs, parent);
         var names = Enum.GetValues<Verdict>().Select(v => v.ToString()).ToList();
         string? known = names.FirstOrDefault(n => string.Equals(n, verdict, StringComparison.OrdinalIgnoreCase));
         return known is not null
             ? Enum.Parse<Verdict>(known)
             : throw new DamagedFileException(
-                shownAs, $"'verdict' is '{verdict}'; allowed: {string.Join(", ", names.Select(n => n.ToLowerInvariant()))}");
+                shownAs, $"'{FieldPath(parent, name)}' is '{verdict}'; allowed: {string.Join(", ", names.Select(n => n.ToLowerInvariant()))}");
     }
+
+    /// <summary>The control's name and verdict, or null: a claim without a control (or whose control did not run).</summary>
+    private static BaselineControl? ReadControl(JsonElement control, string shownAs)
+    {
+        if (control.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var fields = Fields(control, "'control'", ControlFields, shownAs);
+        string name = Text(fields, "name", shownAs, "control");
+        return name.Length > 0
+            ? new BaselineControl(name, ReadVerdict(fields, "verdict", shownAs, "control"))
+            : throw new DamagedFileException(shownAs, "'control.name' is empty; a control is named (or the field is null)");
+    }
+
+    private static List<PinnedComparison> ReadComparisons(JsonElement comparisons, string shownAs)
+    {
+        if (comparisons.ValueKind != JsonValueKind.Array)
+        {
+            throw new DamagedFileException(shownAs, $"'comparisons' is {Kind(comparisons)}, not a list of comparisons");
+        }
+
+        var read = new List<PinnedComparison>();
+        foreach (var (element, index) in comparisons.EnumerateArray().Select((c, i) => (c, i)))
+        {
+            var comparison = ReadComparison(element, $"comparisons[{index}]", shownAs);
+            if (comparison.Key.Length == 0 || read.Any(c => c.Key == comparison.Key))
+            {
+                throw new DamagedFileException(
+                    shownAs, $"'comparisons[{index}].key' is '{comparison.Key}'; a key is a non-empty name, once per file");
+            }
+
+            read.Add(comparison);
+        }
+
+        return read;
+    }
+
+    private static PinnedComparison ReadComparison(JsonElement element, string at, string shownAs)
+    {
+        var f = Fields(element, $"'{at}'", ComparisonFields, shownAs);
+        double Value(string name) => Number(f[name], $"{at}.{name}", shownAs, namedLiterals: true);
+        string relation = Text(f, "relation", shownAs, at);
+        if (!RelationSymbols.Contains(relation, StringComparer.Ordinal))
+        {
+            throw new DamagedFileException(shownAs, $"'{at}.relation' is '{relation}'; allowed: {string.Join(", ", RelationSymbols)}");
+        }
+
+        var scope = Choice(f, "scope", Scopes, shownAs, at);
+        double? worst = f["worst"].ValueKind == JsonValueKind.Null ? null : Value("worst");
+        if ((scope == ClaimScope.Universal) != worst.HasValue)
+        {
+            throw new DamagedFileException(shownAs, scope == ClaimScope.Universal
+                ? $"'{at}.worst' is null; a universal comparison records its worst seed (\"NaN\" when no seed has the value)"
+                : $"'{at}.worst' is {Kind(f["worst"])}; a typical comparison has no worst seed (null)");
+        }
+
+        double resolution = Number(f["resolution"], $"{at}.resolution", shownAs, namedLiterals: false);
+        return new PinnedComparison(
+            Text(f, "key", shownAs, at), Text(f, "quantity", shownAs, at), relation, Value("threshold"), scope, Value("estimate"),
+            Value("low"), Value("high"), Choice(f, "interval", Intervals, shownAs, at), worst,
+            resolution >= 0 ? resolution : throw new DamagedFileException(shownAs, $"'{at}.resolution' is negative; a resolution is >= 0"),
+            ReadVerdict(f, "verdict", shownAs, at), Value("confirmAt"), Value("refuteAt"), SeedsNeeded(f["seedsNeeded"], at, shownAs));
+    }
+
+    private static int? SeedsNeeded(JsonElement element, string at, string shownAs) =>
+        element.ValueKind == JsonValueKind.Null ? null
+        : element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out int seeds) && seeds > 0 ? seeds
+        : throw new DamagedFileException(shownAs, $"'{at}.seedsNeeded' is {Kind(element)}; allowed: a whole number > 0, or null");
+
+    private static T Choice<T>(Dictionary<string, JsonElement> fields, string name, Dictionary<string, T> allowed, string shownAs, string? parent = null)
+    {
+        string text = Text(fields, name, shownAs, parent);
+        return allowed.TryGetValue(text, out var value)
+            ? value
+            : throw new DamagedFileException(shownAs, $"'{FieldPath(parent, name)}' is '{text}'; allowed: {string.Join(", ", allowed.Keys)}");
+    }
+
+    private static string FieldPath(string? parent, string name) => parent is null ? name : $"{parent}.{name}";
 
     private static List<BaselineMetric> ReadMetrics(JsonElement metrics, string shownAs)
     {

@@ -1,21 +1,99 @@
+using System.Text.Json.Serialization;
 using Grokking.Claims.Contracts;
 using Grokking.Configuration;
 
 namespace Grokking.Claims.Baselines;
 
-/// <summary>The part of a claim's outcome that is pinned by a baseline: the verdict exactly, the numbers within tolerance.</summary>
-public sealed record BaselineSnapshot(string Id, Profile Profile, Verdict Verdict, IReadOnlyList<BaselineMetric> Metrics)
+/// <summary>
+/// The part of a claim's outcome that is pinned by a baseline: the verdicts exactly (the claim's, its rule's before the
+/// control bounded it, its control's, each decisive comparison's), the numbers within tolerance (the metrics with the
+/// tolerance stored beside each; each comparison's estimate, interval and worst seed within the claim's baseline
+/// tolerance, by the same rule).
+/// </summary>
+public sealed record BaselineSnapshot(
+    string Id, Profile Profile, Verdict Verdict, [property: JsonPropertyOrder(4)] IReadOnlyList<BaselineMetric> Metrics)
 {
+    /// <summary>The rule's verdict on the claim's data before its control bounded it (issue 25).</summary>
+    [JsonPropertyOrder(1)]
+    public Verdict RuleVerdict { get; init; } = Verdict;
+
+    [JsonPropertyOrder(2)]
+    public ClaimScope Scope { get; init; } = ClaimScope.Typical;
+
+    /// <summary>The control's name and verdict; null when the claim has none or it did not run (undecidable, errors).</summary>
+    [JsonPropertyOrder(3)]
+    public BaselineControl? Control { get; init; }
+
+    [JsonPropertyOrder(5)]
+    public IReadOnlyList<PinnedComparison> Comparisons { get; init; } = [];
+
+    /// <summary>
+    /// The claim's baseline tolerance when the snapshot was made from an outcome (not written: the verified file keeps
+    /// a tolerance per metric, and comparisons are compared with the tolerance of the claim as it is now).
+    /// </summary>
+    [JsonIgnore]
+    public BaselineTolerance? Tolerance { get; init; }
+
     public static BaselineSnapshot From(ClaimOutcome outcome, BaselineTolerance tolerance) => new(
         outcome.Id,
         outcome.Profile,
         outcome.Verdict,
-        outcome.Measured.Select(m => new BaselineMetric(m.Key, m.Name, m.Value, Allowed(m.Value, tolerance))).ToList());
+        outcome.Measured.Select(m => new BaselineMetric(m.Key, m.Name, m.Value, Allowed(m.Value, tolerance))).ToList())
+    {
+        RuleVerdict = outcome.RuleVerdict,
+        Scope = outcome.Scope,
+        Control = outcome.Control is { } control ? new BaselineControl(control.Name, control.Verdict) : null,
+        Comparisons = outcome.Comparisons.Select(PinnedComparison.Of).ToList(),
+        Tolerance = tolerance,
+    };
 
     /// <summary>
     /// max(absolute, relative x |value|); a missing (NaN) or infinite value only matches itself, so its tolerance is the
     /// absolute one.
     /// </summary>
-    private static double Allowed(double value, BaselineTolerance tolerance) =>
+    public static double Allowed(double value, BaselineTolerance tolerance) =>
         double.IsFinite(value) ? Math.Max(tolerance.Absolute, tolerance.Relative * Math.Abs(value)) : tolerance.Absolute;
+}
+
+/// <summary>A claim's negative control as its baseline pins it: which control, and the verdict the rule gave it.</summary>
+public sealed record BaselineControl(string Name, Verdict Verdict);
+
+/// <summary>
+/// One decisive comparison as its baseline pins it (<see cref="Comparison"/> without the per-seed values and the
+/// reason): <see cref="Relation"/> is "&lt;=" or "&gt;="; <see cref="Worst"/> is null for a typical comparison;
+/// <see cref="Interval"/> names how the 95 % interval was made.
+/// </summary>
+public sealed record PinnedComparison(
+    string Key,
+    string Quantity,
+    string Relation,
+    double Threshold,
+    ClaimScope Scope,
+    double Estimate,
+    double Low,
+    double High,
+    IntervalMethod Interval,
+    double? Worst,
+    double Resolution,
+    Verdict Verdict,
+    double ConfirmAt,
+    double RefuteAt,
+    int? SeedsNeeded)
+{
+    public static PinnedComparison Of(Comparison c) => new(
+        c.Key,
+        c.Quantity,
+        Relations.Symbol(c.Relation),
+        c.Threshold,
+        c.Scope,
+        c.Estimate,
+        c.Low,
+        c.High,
+        c.Method,
+        c.Scope == ClaimScope.Universal ? c.Worst : null,
+        c.Resolution,
+        c.Verdict,
+        c.Flip.ConfirmAt,
+        c.Flip.RefuteAt,
+        c.SeedsNeeded);
 }

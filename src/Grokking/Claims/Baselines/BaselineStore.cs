@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Grokking.Claims.Contracts;
 using Grokking.Configuration;
 using Grokking.Runtime;
 
@@ -40,7 +41,16 @@ public sealed class BaselineStore(string baselinesDirectory)
         }
         else
         {
-            differences.AddRange(Diff(ReadVerified(received.Profile, received.Id), received));
+            try
+            {
+                differences.AddRange(Diff(ReadVerified(received.Profile, received.Id), received));
+            }
+            catch (DamagedFileException e)
+            {
+                // An accepted baseline of an older format (or a hand-edited one) is a difference naming what is wrong,
+                // with a received file written beside it, so accepting that file repairs it.
+                differences.Add($"accepted baseline {e.Message} (an older format, or damaged: accept the received file to replace it)");
+            }
         }
 
         if (differences.Count == 0)
@@ -68,13 +78,22 @@ public sealed class BaselineStore(string baselinesDirectory)
     public static IReadOnlyList<string> Diff(BaselineSnapshot verified, BaselineSnapshot received)
     {
         var differences = new List<string>();
-        if (verified.Verdict != received.Verdict)
+        AddIfDiffers(differences, "verdict", verified.Verdict, received.Verdict);
+        AddIfDiffers(differences, "rule verdict (before its control)", verified.RuleVerdict, received.RuleVerdict);
+        if (verified.Scope != received.Scope)
         {
-            differences.Add(
-                $"verdict: accepted {verified.Verdict.ToString().ToUpperInvariant()}, "
-                + $"now {received.Verdict.ToString().ToUpperInvariant()}");
+            differences.Add($"scope: accepted {ScopeDeclaration.NameOf(verified.Scope)}, now {ScopeDeclaration.NameOf(received.Scope)}");
         }
 
+        differences.AddRange(ControlDifferences(verified.Control, received.Control));
+        differences.AddRange(MetricDifferences(verified, received));
+        differences.AddRange(ComparisonDifferences(verified, received));
+        return differences;
+    }
+
+    private static List<string> MetricDifferences(BaselineSnapshot verified, BaselineSnapshot received)
+    {
+        var differences = new List<string>();
         foreach (var accepted in verified.Metrics)
         {
             var now = received.Metrics.FirstOrDefault(m => m.Key == accepted.Key);
@@ -97,6 +116,70 @@ public sealed class BaselineStore(string baselinesDirectory)
 
         return differences;
     }
+
+    private static List<string> ControlDifferences(BaselineControl? accepted, BaselineControl? now)
+    {
+        if (accepted is null || now is null)
+        {
+            return accepted == now ? []
+                : [$"control: accepted {(accepted is null ? "none" : $"'{accepted.Name}'")}, now {(now is null ? "none" : $"'{now.Name}'")}"];
+        }
+
+        if (accepted.Name != now.Name)
+        {
+            return [$"control: accepted '{accepted.Name}', now '{now.Name}'"];
+        }
+
+        var differences = new List<string>();
+        AddIfDiffers(differences, $"control '{accepted.Name}' verdict", accepted.Verdict, now.Verdict);
+        return differences;
+    }
+
+    /// <summary>
+    /// Each comparison by key: its verdict exactly, its estimate, interval and worst seed within the claim's tolerance
+    /// (the received snapshot's, by the metrics' rule; exact when the snapshot carries none).
+    /// </summary>
+    private static List<string> ComparisonDifferences(BaselineSnapshot verified, BaselineSnapshot received)
+    {
+        var differences = new List<string>();
+        foreach (var accepted in verified.Comparisons)
+        {
+            var now = received.Comparisons.FirstOrDefault(c => c.Key == accepted.Key);
+            if (now is null)
+            {
+                differences.Add($"comparison '{accepted.Key}' ({accepted.Quantity}): accepted {Upper(accepted.Verdict)}, now missing");
+                continue;
+            }
+
+            AddIfDiffers(differences, $"comparison '{accepted.Key}' ({accepted.Quantity}) verdict", accepted.Verdict, now.Verdict);
+            foreach (var (field, was, @is) in new (string, double, double)[]
+            {
+                ("estimate", accepted.Estimate, now.Estimate), ("low", accepted.Low, now.Low), ("high", accepted.High, now.High),
+                ("worst", accepted.Worst ?? double.NaN, now.Worst ?? double.NaN),
+            })
+            {
+                double tolerance = received.Tolerance is { } t ? BaselineSnapshot.Allowed(was, t) : 0;
+                if (!Within(new BaselineMetric(accepted.Key, field, was, tolerance), @is))
+                {
+                    differences.Add($"comparison '{accepted.Key}' ({accepted.Quantity}) {field}: accepted {F(was)} ± {F(tolerance)}, now {F(@is)}");
+                }
+            }
+        }
+
+        differences.AddRange(received.Comparisons.Where(c => verified.Comparisons.All(v => v.Key != c.Key))
+            .Select(c => $"comparison '{c.Key}' ({c.Quantity}): new, {Upper(c.Verdict)} (not in the accepted baseline)"));
+        return differences;
+    }
+
+    private static void AddIfDiffers(List<string> differences, string what, Verdict accepted, Verdict now)
+    {
+        if (accepted != now)
+        {
+            differences.Add($"{what}: accepted {Upper(accepted)}, now {Upper(now)}");
+        }
+    }
+
+    private static string Upper(Verdict verdict) => verdict.ToString().ToUpperInvariant();
 
     /// <summary>
     /// Moves received files over verified ones, all or none: each selected received file is first read against the
