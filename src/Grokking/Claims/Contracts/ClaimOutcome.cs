@@ -30,9 +30,16 @@ public sealed record ClaimOutcome(
 
     /// <summary>
     /// The rule's verdict on the claim's data before its control was applied: it differs from <see cref="Verdict"/> only
-    /// when the control came out CONFIRMED (the rule cannot discriminate, so the claim is INCONCLUSIVE).
+    /// when the control came out CONFIRMED (the rule cannot discriminate, so the claim is INCONCLUSIVE). Unset, it follows
+    /// <see cref="Verdict"/>, also through <c>with { Verdict = ... }</c> (a copied default would keep the old verdict).
     /// </summary>
-    public Verdict RuleVerdict { get; init; } = Verdict;
+    public Verdict RuleVerdict
+    {
+        get => ruleVerdict ?? Verdict;
+        init => ruleVerdict = value;
+    }
+
+    private readonly Verdict? ruleVerdict;
 
     /// <summary>Members of the claim that diverged (a finding, shown in the report).</summary>
     public IReadOnlyList<SeedDivergence> Divergences { get; init; } = [];

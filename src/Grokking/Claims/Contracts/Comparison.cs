@@ -31,6 +31,6 @@ public sealed record Comparison(
 
     /// <summary>The rule in one line: "validation accuracy at point 1 &lt;= 0.1 (typical)".</summary>
     public string Rule =>
-        $"{Quantity} {Relations.Symbol(Relation)} {Threshold.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}"
+        $"{Quantity} {Relations.Symbol(Relation)} {FlipPoint.Number(Threshold)}"
         + $"{(Unit.Length == 0 ? "" : " " + Unit)} ({ScopeDeclaration.NameOf(Scope)})";
 }

@@ -21,5 +21,12 @@ public sealed record FlipPoint(double ConfirmAt, double RefuteAt)
         return $"{confirm}; {refute}";
     }
 
-    private static string Number(double value) => value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// G4, except that step counts (10^4 to 10^7) print whole, as the report prints them: G4 would show 12000 as 1.2E+04
+    /// and a flip point at 12,345 steps as 1.235E+04.
+    /// </summary>
+    internal static string Number(double value) =>
+        Math.Abs(value) is >= 1e4 and < 1e7
+            ? value.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)
+            : value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
 }

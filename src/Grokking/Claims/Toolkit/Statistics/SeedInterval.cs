@@ -27,7 +27,7 @@ public sealed record SeedInterval(double Mean, double StandardDeviation, double 
 
     /// <summary>t(0.975; n−1) · sd / √n.</summary>
     public static double HalfWidth(double standardDeviation, int count) =>
-        StudentT.Quantile975(count - 1) * standardDeviation / Math.Sqrt(count);
+        TDistribution.Quantile975(count - 1) * standardDeviation / Math.Sqrt(count);
 
     /// <summary>
     /// The fewest seeds (more than <see cref="Count"/>) whose interval, at this mean and spread, would lie wholly on one

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Grokking.Claims.Contracts;
 
 namespace Grokking.Claims.Toolkit;
@@ -83,7 +82,8 @@ public static class Thresholds
         double past = relation == Relation.AtMost ? worst - threshold : threshold - worst;
         double refuteAt = relation == Relation.AtMost ? worst - resolution : worst + resolution;
         var (verdict, why) = finite.Count == 0 ? (Verdict.Inconclusive, "no seed has the value")
-            : past > resolution ? (Verdict.Refuted, $"counterexample {Number(worst)} is past the threshold by more than the resolution {Number(resolution)}")
+            : past > resolution
+                ? (Verdict.Refuted, $"counterexample {Number(worst)} is past the threshold by more than the resolution {Number(resolution)}")
             : past > 0 ? (Verdict.Inconclusive, $"worst seed {Number(worst)} is past the threshold only within the resolution {Number(resolution)}")
             : finite.Count < MinimumValues ? (Verdict.Inconclusive, $"only {finite.Count} seed(s) have the value ({MinimumValues} needed)")
             : (Verdict.Confirmed, $"every seed holds, worst {Number(worst)}");
@@ -158,5 +158,5 @@ public static class Thresholds
         return missing == 0 ? "" : $" ({missing} seed(s) without the value, left out)";
     }
 
-    private static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+    private static string Number(double value) => FlipPoint.Number(value);
 }

@@ -23,7 +23,10 @@ public sealed record WilsonInterval(double Share, double Low, double High, int S
         return new WilsonInterval(p, Math.Max(0, center - half), Math.Min(1, center + half), successes, trials);
     }
 
-    /// <summary>The fewest trials (more than <see cref="Trials"/>) at this share whose interval excludes the threshold; null if none to 10,000.</summary>
+    /// <summary>
+    /// The fewest trials (more than <see cref="Trials"/>) at this share whose interval excludes the threshold; null if none
+    /// to 10,000.
+    /// </summary>
     public int? TrialsToDecide(double threshold)
     {
         if (!double.IsFinite(Share) || Share == threshold)

@@ -5,7 +5,7 @@ namespace Grokking.Claims.Toolkit;
 /// standard table (to three decimals, as textbooks print it); above 30 the Cornish-Fisher expansion around the normal
 /// quantile, whose error there is below 1e-4. Seeds number 3-10 here, so the table is what decides.
 /// </summary>
-public static class StudentT
+public static class TDistribution
 {
     private static readonly double[] Table =
     [
