@@ -1,5 +1,6 @@
 using System.Text;
 using Grokking.Claims.Contracts;
+using static Grokking.Report.AuditText;
 using static Grokking.Report.ReportText;
 
 namespace Grokking.Report;
@@ -9,7 +10,7 @@ internal static class ConsoleSummaryTable
 {
     private const int TitleWidth = 50;
 
-    private static readonly string[] Headers = ["Claim", "Verdict", "Title", "Key measured vs paper"];
+    private static readonly string[] Headers = ["Claim", "Verdict", "Control", "Title", "Key measured vs paper"];
 
     /// <remarks>Takes the outcomes, not a <see cref="ReportDocument"/>: the console has no environment to show.</remarks>
     public static string Render(IReadOnlyList<ClaimOutcome> claims)
@@ -19,7 +20,7 @@ internal static class ConsoleSummaryTable
         var rows = claims
             .Select(o => new[]
             {
-                OneLine(o.Id), Badge(o.Verdict), Truncate(OneLine(o.Title), TitleWidth), OneLine(KeyMeasured(o)),
+                OneLine(o.Id), VerdictText(o), ControlCell(o), Truncate(OneLine(o.Title), TitleWidth), OneLine(KeyMeasured(o)),
             })
             .ToList();
         int[] widths =
@@ -34,6 +35,7 @@ internal static class ConsoleSummaryTable
         }
 
         text.AppendLine(CountsLine(ReportCounts.Of(claims)));
+        text.AppendLine(ControlsLine(ControlCounts.Of(claims)));
         return text.ToString();
     }
 

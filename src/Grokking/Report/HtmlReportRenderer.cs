@@ -3,6 +3,7 @@ using System.Net;
 using System.Reflection;
 using System.Text;
 using Grokking.Claims.Contracts;
+using static Grokking.Report.AuditText;
 using static Grokking.Report.ReportText;
 
 namespace Grokking.Report;
@@ -44,10 +45,12 @@ internal static class HtmlReportRenderer
             .Append(HtmlBadge(Verdict.Refuted, counts.Refuted)).Append(' ')
             .Append(HtmlBadge(Verdict.Inconclusive, counts.Inconclusive))
             .AppendLine("</p>");
+        html.Append("<p>").Append(H(ControlsLine(document.Controls))).AppendLine("</p>");
 
         AppendTable(html, SummaryHeaders, document.Claims.Select(o => new[]
         {
-            $"<a href=\"#{Anchor(o.Id)}\">{H(o.Id)}</a>", H(o.Title), HtmlBadge(o.Verdict), H(KeyMeasured(o)), H(DivergedCell(o)), Seconds(o.Seconds),
+            $"<a href=\"#{Anchor(o.Id)}\">{H(o.Id)}</a>", H(o.Title), HtmlVerdict(o), H(ScopeName(o.Scope)), H(ControlCell(o)),
+            H(KeyMeasured(o)), H(SeedsCell(o)), Seconds(o.Seconds),
         }));
         html.Append("<p>").Append(H(ExperimentsCaption)).AppendLine("</p>");
         AppendTable(html, ExperimentHeaders, document.Experiments.Select(r => ExperimentCells(r).Select(H).ToArray()));
@@ -67,7 +70,8 @@ internal static class HtmlReportRenderer
         html.Append("<h3>").Append(H(outcome.Id)).Append(" — ").Append(H(outcome.Title)).AppendLine("</h3>");
         html.Append("<blockquote>").Append(H(outcome.Statement)).AppendLine("</blockquote>");
         html.Append("<p>").Append(H(SourceLine(outcome))).AppendLine("</p>");
-        html.Append("<p>Verdict: ").Append(HtmlBadge(outcome.Verdict)).Append(" — ").Append(H(outcome.Reason)).AppendLine("</p>");
+        html.Append("<p>Verdict: ").Append(HtmlVerdict(outcome)).Append(" — ").Append(H(outcome.Reason)).AppendLine("</p>");
+        AppendAudit(html, outcome);
 
         if (outcome.Measured.Count == 0)
         {
@@ -99,6 +103,28 @@ internal static class HtmlReportRenderer
 
         html.AppendLine("</section>");
     }
+
+    /// <summary>The audit (issue 25): scope, the rule in one line, each decisive comparison with its flip point, the control.</summary>
+    private static void AppendAudit(StringBuilder html, ClaimOutcome outcome)
+    {
+        html.Append("<p>").Append(H(ScopeLine(outcome))).Append("<br>").Append(H(RuleLine(outcome))).AppendLine("</p>");
+        if (outcome.Comparisons.Count > 0)
+        {
+            AppendTable(html, ComparisonHeaders, outcome.Comparisons.Select(c => ComparisonCells(c).Select(H).ToArray()));
+        }
+
+        html.Append("<p>").Append(H(ControlLine(outcome))).AppendLine("</p>");
+        if (outcome.Control is { Comparisons.Count: > 0 } control)
+        {
+            html.AppendLine("<p>The rule on its control:</p>");
+            AppendTable(html, ComparisonHeaders, control.Comparisons.Select(c => ComparisonCells(c).Select(H).ToArray()));
+        }
+    }
+
+    /// <summary>The verdict badge, followed by the rule's own verdict when the control changed it.</summary>
+    private static string HtmlVerdict(ClaimOutcome outcome) => outcome.RuleVerdict == outcome.Verdict
+        ? HtmlBadge(outcome.Verdict)
+        : $"{HtmlBadge(outcome.Verdict)} (rule: {HtmlBadge(outcome.RuleVerdict)})";
 
     /// <summary>Inlines the PNG, so the page stays one self-contained file.</summary>
     private static void AppendFigure(StringBuilder html, string directory, ClaimFigure figure)

@@ -22,12 +22,17 @@ internal static class JsonReportRenderer
     public static string Render(ReportDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        return JsonSerializer.Serialize(new Payload(document.Environment, document.Counts, document.Claims), Options);
+        return JsonSerializer.Serialize(
+            new Payload(SchemaVersion, document.Environment, document.Counts, document.Controls, document.Claims), Options);
     }
+
+    /// <summary>report.json's schema version (ReportSchema.md): 2 added the audit (issue 25) — controls, scope, comparisons.</summary>
+    public const int SchemaVersion = 2;
 
     /// <summary>
     /// The file's schema, kept apart from the document: tools read it, so what the page renderers share (the
     /// experiment minutes, derivable from the claims) is not added to it in passing.
     /// </summary>
-    private sealed record Payload(ReportEnvironment Environment, ReportCounts Summary, IReadOnlyList<ClaimOutcome> Claims);
+    private sealed record Payload(
+        int SchemaVersion, ReportEnvironment Environment, ReportCounts Summary, ControlCounts Controls, IReadOnlyList<ClaimOutcome> Claims);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Grokking.Claims.Contracts;
+using static Grokking.Report.AuditText;
 using static Grokking.Report.ReportText;
 
 namespace Grokking.Report;
@@ -16,11 +17,13 @@ internal static class MarkdownReportRenderer
         // Two trailing spaces: a Markdown line break, keeping the details visually part of the environment line.
         md.Append(MdText(EnvironmentLine(document.Environment))).AppendLine("  ");
         md.AppendLine(MdText(EnvironmentDetails(document.Environment))).AppendLine();
-        md.Append("**").Append(CountsLine(document.Counts)).AppendLine("**").AppendLine();
+        md.Append("**").Append(CountsLine(document.Counts)).AppendLine("**  ");
+        md.AppendLine(ControlsLine(document.Controls)).AppendLine();
 
         AppendTable(md, SummaryHeaders, document.Claims.Select(o => new[]
         {
-            MdCell(o.Id), MdCell(o.Title), $"**{Badge(o.Verdict)}**", MdCell(KeyMeasured(o)), DivergedCell(o), Seconds(o.Seconds),
+            MdCell(o.Id), MdCell(o.Title), $"**{VerdictText(o)}**", ScopeName(o.Scope), MdCell(ControlCell(o)), MdCell(KeyMeasured(o)),
+            SeedsCell(o), Seconds(o.Seconds),
         }));
 
         md.AppendLine(ExperimentsCaption).AppendLine();
@@ -45,7 +48,8 @@ internal static class MarkdownReportRenderer
 
         md.AppendLine();
         md.AppendLine(MdText(SourceLine(outcome))).AppendLine();
-        md.Append("Verdict: **").Append(Badge(outcome.Verdict)).Append("** — ").AppendLine(MdText(outcome.Reason)).AppendLine();
+        md.Append("Verdict: **").Append(VerdictText(outcome)).Append("** — ").AppendLine(MdText(outcome.Reason)).AppendLine();
+        AppendAudit(md, outcome);
 
         if (outcome.Measured.Count == 0)
         {
@@ -76,6 +80,24 @@ internal static class MarkdownReportRenderer
         {
             md.Append("![").Append(MdLinkText(figure.Title)).Append("](").Append(MdPath(figure.PngPath)).AppendLine(")");
             md.AppendLine();
+        }
+    }
+
+    /// <summary>The audit (issue 25): scope, the rule in one line, each decisive comparison with its flip point, the control.</summary>
+    private static void AppendAudit(StringBuilder md, ClaimOutcome outcome)
+    {
+        md.AppendLine(MdText(ScopeLine(outcome))).AppendLine();
+        md.AppendLine(MdText(RuleLine(outcome))).AppendLine();
+        if (outcome.Comparisons.Count > 0)
+        {
+            AppendTable(md, ComparisonHeaders, outcome.Comparisons.Select(c => ComparisonCells(c).Select(MdCell).ToArray()));
+        }
+
+        md.AppendLine(MdText(ControlLine(outcome))).AppendLine();
+        if (outcome.Control is { Comparisons.Count: > 0 } control)
+        {
+            md.AppendLine("The rule on its control:").AppendLine();
+            AppendTable(md, ComparisonHeaders, control.Comparisons.Select(c => ComparisonCells(c).Select(MdCell).ToArray()));
         }
     }
 

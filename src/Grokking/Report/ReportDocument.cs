@@ -15,6 +15,7 @@ internal sealed class ReportDocument
         Environment = environment;
         Claims = claims;
         Counts = ReportCounts.Of(claims);
+        Controls = ControlCounts.Of(claims);
         Experiments = ExperimentMinutes.Of(claims);
     }
 
@@ -23,6 +24,8 @@ internal sealed class ReportDocument
     public IReadOnlyList<ClaimOutcome> Claims { get; }
 
     public ReportCounts Counts { get; }
+
+    public ControlCounts Controls { get; }
 
     public IReadOnlyList<ExperimentMinutes> Experiments { get; }
 }

@@ -16,7 +16,8 @@ internal static class ReportText
 
     private const int KeyMeasuredCount = 2;
 
-    public static IReadOnlyList<string> SummaryHeaders { get; } = ["Claim", "Title", "Verdict", "Key measured vs paper", "Diverged", "Seconds"];
+    public static IReadOnlyList<string> SummaryHeaders { get; } =
+        ["Claim", "Title", "Verdict", "Scope", "Control", "Key measured vs paper", "Seeds used / diverged", "Seconds"];
 
     public static IReadOnlyList<string> ExperimentHeaders { get; } = ["Experiment", "Training minutes", "Claims"];
 
@@ -85,9 +86,6 @@ internal static class ReportText
             : string.Join(", ", outcome.Seeds.Select(s => s.ToString(CultureInfo.InvariantCulture)));
         return $"Seeds: {seeds} (combined: {outcome.SeedCombination})";
     }
-
-    public static string DivergedCell(ClaimOutcome outcome) =>
-        outcome.Divergences.Count == 0 ? "0" : $"{outcome.Divergences.Count} of {outcome.Seeds.Count}";
 
     public static string DivergenceLine(ClaimOutcome outcome) => outcome.Divergences.Count == 0
         ? "Divergences: none"

@@ -99,13 +99,14 @@ public sealed class ClaimReportTests : IDisposable
         string table = ClaimReport.SummaryTable(Outcomes(withFigureFile: false));
 
         string[] lines = table.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
-        lines.Should().HaveCount(5, "header, rule, two claims and the counts");
+        lines.Should().HaveCount(6, "header, rule, two claims, the counts and the controls");
         lines[0].Should().StartWith("Claim").And.Contain("Verdict").And.Contain("Title");
         lines[2].Should().StartWith("MC_1").And.Contain("CONFIRMED").And.Contain("val_acc: 0.9912 (paper 1)");
         lines[3].Should().StartWith("WN_2").And.Contain("REFUTED").And.Contain("...").And.Contain("weight_norm: NaN");
         lines[2].IndexOf("Memorisation", StringComparison.Ordinal)
             .Should().Be(lines[3].IndexOf("Weight", StringComparison.Ordinal), "the title column is aligned");
         lines[4].Should().Be("1 CONFIRMED / 1 REFUTED / 0 INCONCLUSIVE");
+        lines[5].Should().Be("Controls: 0 REFUTED (as expected) / 0 CONFIRMED (cannot discriminate) / 0 INCONCLUSIVE (ability to fail unshown) / 2 missing");
     }
 
     private static ReportEnvironment TestEnvironment() => new(

@@ -11,11 +11,12 @@ public sealed class ConsoleSummaryTableTests
 
         table.ReplaceLineEndings("\n").Should().Be(
             """
-            Claim  Verdict    Title                                 Key measured vs paper
-            -----  ---------  ------------------------------------  -----------------------------------------------------------
-            MC_1   CONFIRMED  Memorisation precedes generalisation  val_acc: 0.9912 (paper 1); delay: 12346 steps (paper 10000)
-            WN_2   REFUTED    Weight <norm> & friends               weight_norm: NaN
+            Claim  Verdict    Control     Title                                 Key measured vs paper
+            -----  ---------  ----------  ------------------------------------  -----------------------------------------------------------
+            MC_1   CONFIRMED  REFUTED     Memorisation precedes generalisation  val_acc: 0.9912 (paper 1); delay: 12346 steps (paper 10000)
+            WN_2   REFUTED    no control  Weight <norm> & friends               weight_norm: NaN
             1 CONFIRMED / 1 REFUTED / 0 INCONCLUSIVE
+            Controls: 1 REFUTED (as expected) / 0 CONFIRMED (cannot discriminate) / 0 INCONCLUSIVE (ability to fail unshown) / 1 missing
 
             """);
     }

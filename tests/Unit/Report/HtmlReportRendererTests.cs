@@ -23,7 +23,7 @@ public sealed class HtmlReportRendererTests
         _html.Should().Contain("<h3>WN_2 — Weight &lt;norm&gt; &amp; friends</h3>")
             .And.NotContain("<norm>")
             .And.Contain("<td><a href=\"#claim-WN_2\">WN_2</a></td><td>Weight &lt;norm&gt; &amp; friends</td>"
-                + "<td><span class=\"badge refuted\">REFUTED</span></td>")
+                + "<td><span class=\"badge refuted\">REFUTED</span></td><td>typical</td><td>no control</td>")
             .And.Contain("<section id=\"claim-WN_2\">")
             .And.Contain("<p><span class=\"badge confirmed\">1 CONFIRMED</span> <span class=\"badge refuted\">1 REFUTED</span>"
                 + " <span class=\"badge inconclusive\">0 INCONCLUSIVE</span></p>");

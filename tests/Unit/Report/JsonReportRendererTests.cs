@@ -26,15 +26,20 @@ public sealed class JsonReportRendererTests
         read.Summary.Should().Be(new ReportCounts(Confirmed: 1, Refuted: 1, Inconclusive: 0));
         read.Claims.Select(c => c.Verdict).Should().Equal(Verdict.Confirmed, Verdict.Refuted);
         read.Claims.Should().BeEquivalentTo(ReportFixtures.Outcomes, o => o.WithStrictOrdering());
+        read.Claims[0].Comparisons.Should().HaveCount(2);
+        read.Claims[0].Control!.Verdict.Should().Be(Verdict.Refuted);
+        read.Claims[0].Scope.Should().Be(ClaimScope.Universal);
         double.IsNaN(read.Claims[1].Measured[0].Value).Should().BeTrue();
     }
 
     [Fact]
-    public void Writes_only_environment_summary_and_claims()
+    public void Writes_only_schema_version_environment_summary_controls_and_claims()
     {
         using var document = JsonDocument.Parse(JsonReportRenderer.Render(ReportFixtures.Document()));
 
-        document.RootElement.EnumerateObject().Select(p => p.Name).Should().Equal("environment", "summary", "claims");
+        document.RootElement.EnumerateObject().Select(p => p.Name).Should().Equal("schemaVersion", "environment", "summary", "controls", "claims");
+        document.RootElement.GetProperty("controls").GetProperty("refuted").GetInt32().Should().Be(1);
+        document.RootElement.GetProperty("controls").GetProperty("missing").GetInt32().Should().Be(1);
         document.RootElement.GetProperty("claims")[0].GetProperty("verdict").GetString().Should().Be("confirmed");
     }
 

@@ -10,8 +10,9 @@ public sealed class MarkdownReportRendererTests
     public void Summary_row_has_the_verdict_badge_and_the_measured_versus_paper_cell()
     {
         _markdown.Should().Contain(
-            "| MC_1 | Memorisation precedes generalisation | **CONFIRMED** | val_acc: 0.9912 (paper 1); delay: 12346 steps (paper 10000) | 1 of 2 | 42.5 |\n");
-        _markdown.Should().Contain("| WN_2 | Weight &lt;norm> & friends | **REFUTED** | weight_norm: NaN | 0 | 42.5 |\n");
+            "| MC_1 | Memorisation precedes generalisation | **CONFIRMED** | universal | REFUTED "
+            + "| val_acc: 0.9912 (paper 1); delay: 12346 steps (paper 10000) | 2 / 1 | 42.5 |\n");
+        _markdown.Should().Contain("| WN_2 | Weight &lt;norm> & friends | **REFUTED** | typical | no control | weight_norm: NaN | 2 / 0 | 42.5 |\n");
     }
 
     [Fact]
@@ -40,5 +41,42 @@ public sealed class MarkdownReportRendererTests
         _markdown.Should().Contain("> Validation accuracy lags train accuracy.\n\n"
                 + "Source: Grokking: Generalization beyond overfitting on small algorithmic datasets · section 3.1 · Fig. 1\n\nVerdict: ")
             .And.Contain("Source: Norms &lt;and> weights · section 2, 4.3.2 and the abstract · no figure\n", "a claim without a figure says so");
+    }
+
+    [Fact]
+    public void Claim_section_has_scope_rule_comparisons_with_flip_points_and_the_control()
+    {
+        _markdown.Should().Contain("Scope: universal (the paper says it always happens")
+            .And.Contain("Rule: validation accuracy >= 0.95 (typical) and delay >= 10000 steps (universal)\n")
+            .And.Contain("| Rule | Measured [95 % interval] | Interval | Per seed | Verdict and flip point | Seeds to decide |\n")
+            .And.Contain("| delay >= 10000 steps (universal) | 12449 [11187, 13710] steps; worst seed 12000; resolution 100 "
+                + "| 95 % Student-t interval of the seed mean | 12000, 12346, 13000 "
+                + "| CONFIRMED at >= 10000 steps; confirms at a threshold &lt;= 12000 steps; refutes at a threshold > 12100 steps | — |\n")
+            .And.Contain("Control: 'train-as-validation' (the validation curve replaced by the train curve) came out REFUTED, "
+                + "as expected: the rule can fail — no delay\n")
+            .And.Contain("Control: no control (none declared, or none ran)")
+            .And.Contain("Controls: 1 REFUTED (as expected) / 0 CONFIRMED (cannot discriminate) / 0 INCONCLUSIVE (ability to fail unshown) / 1 missing");
+    }
+
+    [Fact]
+    public void A_control_that_confirmed_flags_the_claim_and_shows_the_rules_verdict_beside_it()
+    {
+        var undiscriminating = ReportFixtures.Confirmed with
+        {
+            Verdict = Grokking.Claims.Contracts.Verdict.Inconclusive,
+            RuleVerdict = Grokking.Claims.Contracts.Verdict.Confirmed,
+            Control = ReportFixtures.Confirmed.Control! with { Verdict = Grokking.Claims.Contracts.Verdict.Confirmed },
+        };
+        var unshown = ReportFixtures.Refuted with
+        {
+            Control = ReportFixtures.Confirmed.Control! with { Verdict = Grokking.Claims.Contracts.Verdict.Inconclusive },
+        };
+
+        string md = MarkdownReportRenderer.Render(new ReportDocument(ReportFixtures.Environment, [undiscriminating, unshown]));
+
+        md.Should().Contain("| **INCONCLUSIVE (rule: CONFIRMED)** | universal | CONFIRMED: cannot discriminate |")
+            .And.Contain("| **REFUTED** | typical | INCONCLUSIVE: ability to fail unshown |")
+            .And.Contain("came out CONFIRMED, cannot discriminate: the claim is INCONCLUSIVE whatever its data say")
+            .And.Contain("Controls: 0 REFUTED (as expected) / 1 CONFIRMED (cannot discriminate) / 1 INCONCLUSIVE (ability to fail unshown) / 0 missing");
     }
 }

@@ -19,6 +19,15 @@ internal static class ReportFixtures
         Started: new DateTimeOffset(2025, 11, 22, 20, 0, 0, TimeSpan.Zero),
         Seconds: 3725);
 
+    private static readonly Quantity Delay = new("delay", "delay", "steps");
+
+    /// <summary>A typical comparison, CONFIRMED: validation accuracy >= 0.95 over three seeds.</summary>
+    public static Comparison ValAccComparison { get; } =
+        Thresholds.Typical(new Quantity("valAcc", "validation accuracy"), [0.99, 0.992, 0.995], Relation.AtLeast, 0.95);
+
+    /// <summary>A universal comparison, CONFIRMED: every seed's delay >= 10000 steps, resolution 100 steps.</summary>
+    public static Comparison DelayComparison { get; } = Thresholds.Universal(Delay, [12000, 12345.6, 13000], Relation.AtLeast, 10000, 100);
+
     public static ClaimOutcome Confirmed { get; } = new(
         Id: "MC_1",
         Title: "Memorisation precedes generalisation",
@@ -39,6 +48,11 @@ internal static class ReportFixtures
         Figures: [new ClaimFigure("Accuracy", "figures/mc1.png", null)],
         Seconds: 42.5)
     {
+        Scope = ClaimScope.Universal,
+        Comparisons = [ValAccComparison, DelayComparison],
+        Control = new ControlOutcome(
+            "train-as-validation", "the validation curve replaced by the train curve", Verdict.Refuted, Verdict.Refuted,
+            "no delay", [Thresholds.Universal(Delay, [0, 0, 0], Relation.AtLeast, 10000, 100)]),
         Divergences = [new SeedDivergence(2, "wd=1 seed 2", 1200, 12.4)],
         ProfileChanges = ["Data:Modulus: 97 -> 59"],
         TrainMinutes = 20,
@@ -47,6 +61,9 @@ internal static class ReportFixtures
 
     public static ClaimOutcome Refuted { get; } = Confirmed with
     {
+        Scope = ClaimScope.Typical,
+        Comparisons = [],
+        Control = null,
         Id = "WN_2",
         Title = "Weight <norm> & friends",
         Source = new ClaimSource("Norms <and> weights", "2, 4.3.2 and the abstract", null),
