@@ -87,14 +87,21 @@ public static class CatalogIndex
             return;
         }
 
-        md.AppendLine("| Claim | Title | Section | Figure |");
-        md.AppendLine("|---|---|---|---|");
+        md.AppendLine("| Claim | Title | Section | Figure | Scope | Negative control |");
+        md.AppendLine("|---|---|---|---|---|---|");
         foreach (var claim in claims)
         {
             md.Append("| [").Append(claim.Id).Append("](").Append(claim.Id).Append(".json) | ")
-                .AppendJoin(" | ", new[] { claim.Title, claim.Section, claim.Figure ?? "—" }.Select(Cell)).AppendLine(" |");
+                .AppendJoin(" | ", ClaimCells(claim).Select(Cell)).AppendLine(" |");
         }
     }
+
+    /// <summary>
+    /// A claim's cells after its link: title, section, figure, scope (universal or typical) and the name of its negative
+    /// control (issue 25); "—" where the paper shows no figure or the claim file states no scope or control yet.
+    /// </summary>
+    internal static string[] ClaimCells(ClaimDefinition claim) =>
+        [claim.Title, claim.Section, claim.Figure ?? "—", claim.Scope?.Kind ?? "—", claim.Control?.Name ?? "—"];
 
     /// <summary>One table cell: a pipe would end the cell and a line break the row.</summary>
     private static string Cell(string text) => text.ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal);

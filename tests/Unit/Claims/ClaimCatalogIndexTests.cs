@@ -44,18 +44,36 @@ public class ClaimCatalogIndexTests
               "paper": [ { "name": "point 1", "value": 585, "unit": "epoch" }, { "name": "point 2", "value": 2402, "unit": "epoch" } ],
               "experiment": "tiny", "analysis": "memorization-then-generalization",
               "ruleParameters": [ { "name": "maxValAccuracyAtPoint1", "value": 0.1, "reason": "r" }, { "name": "minDelayRatio", "value": 2, "reason": "r" }, { "name": "robustValAccuracy", "value": 0.99, "reason": "r" } ],
-              "decision": "d", "seedCombination": "every-seed"
+              "decision": "d", "seedCombination": "every-seed",
+              "scope": { "kind": "typical", "reason": "the paper describes the usual run" }
             }
             """);
+        File.WriteAllText(Path.Combine(dir, "MC-2.json"), File.ReadAllText(Path.Combine(dir, "MC-1.json"))
+            .Replace("\"MC-1\"", "\"MC-2\"", StringComparison.Ordinal)
+            .Replace(",\n  \"scope\": { \"kind\": \"typical\", \"reason\": \"the paper describes the usual run\" }", "", StringComparison.Ordinal));
 
         string md = CatalogIndex.Markdown(ClaimCatalog.Load(dir));
 
         md.Should().Contain("| MC | Mode \\| connectivity | A. One, B. Two | Preprint; no address given | `000.txt` |\n", "a pipe in a cell is escaped")
             .And.Contain("| PB | Periodic | C. Three | arXiv:0000.00000 | `001.txt` |\n")
-            .And.Contain("### MC — Mode \\| connectivity\n\n| Claim | Title | Section | Figure |\n|---|---|---|---|\n"
-                + "| [MC-1](MC-1.json) | Memorization then generalization | 2, 4 | Fig. 1, Fig. 4 |\n")
+            .And.Contain("### MC — Mode \\| connectivity\n\n| Claim | Title | Section | Figure | Scope | Negative control |\n|---|---|---|---|---|---|\n"
+                + "| [MC-1](MC-1.json) | Memorization then generalization | 2, 4 | Fig. 1, Fig. 4 | typical | — |\n"
+                + "| [MC-2](MC-2.json) | Memorization then generalization | 2, 4 | Fig. 1, Fig. 4 | — | — |\n", "a claim without the keys yet has blanks")
             .And.Contain("### PB — Periodic\n\nNo claims yet.\n")
             .And.NotContain("\r");
+    }
+
+    [Fact]
+    public void A_claims_scope_and_control_fill_their_columns()
+    {
+        var claim = new Grokking.Claims.Contracts.ClaimDefinition
+        {
+            Title = "t", Section = "2", Figure = null,
+            Scope = new() { Kind = "universal", Reason = "always" },
+            Control = new() { Name = "weight-decay-members", Description = "d", Expect = "refuted", Reason = "r" },
+        };
+
+        CatalogIndex.ClaimCells(claim).Should().Equal("t", "2", "—", "universal", "weight-decay-members");
     }
 
     [Fact]
