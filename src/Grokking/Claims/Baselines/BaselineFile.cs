@@ -161,7 +161,8 @@ internal static class BaselineFile
         : element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out int seeds) && seeds > 0 ? seeds
         : throw new DamagedFileException(shownAs, $"'{at}.seedsNeeded' is {Kind(element)}; allowed: a whole number > 0, or null");
 
-    private static T Choice<T>(Dictionary<string, JsonElement> fields, string name, Dictionary<string, T> allowed, string shownAs, string? parent = null)
+    private static T Choice<T>(
+        Dictionary<string, JsonElement> fields, string name, Dictionary<string, T> allowed, string shownAs, string? parent = null)
     {
         string text = Text(fields, name, shownAs, parent);
         return allowed.TryGetValue(text, out var value)

@@ -17,8 +17,8 @@ public sealed class StatisticsTests
     [InlineData(30, 2.042)]
     public void Student_t_quantiles_match_the_textbook_table(int df, double printed)
     {
-        StudentT.Quantile975(df).Should().Be(printed);
-        StudentT.Quantile975(df).Should().BeApproximately(ExactQuantile975(df), 0.0005, "the table is rounded to three decimals");
+        TDistribution.Quantile975(df).Should().Be(printed);
+        TDistribution.Quantile975(df).Should().BeApproximately(ExactQuantile975(df), 0.0005, "the table is rounded to three decimals");
     }
 
     [Theory]
@@ -29,7 +29,7 @@ public sealed class StatisticsTests
     [InlineData(500)]
     public void Student_t_quantiles_above_the_table_match_the_exact_distribution(int df)
     {
-        StudentT.Quantile975(df).Should().BeApproximately(ExactQuantile975(df), 1e-4);
+        TDistribution.Quantile975(df).Should().BeApproximately(ExactQuantile975(df), 1e-4);
     }
 
     [Fact]
@@ -37,8 +37,8 @@ public sealed class StatisticsTests
     {
         // Published tables: t(0.975; 60) = 2.000 (to four decimals 2.0003); the exact reference agrees.
         ExactQuantile975(60).Should().BeApproximately(2.0003, 5e-5);
-        StudentT.Quantile975(60).Should().BeApproximately(2.0003, 5e-5);
-        var act = () => StudentT.Quantile975(0);
+        TDistribution.Quantile975(60).Should().BeApproximately(2.0003, 5e-5);
+        var act = () => TDistribution.Quantile975(0);
         act.Should().Throw<ArgumentOutOfRangeException>();
     }
 
@@ -105,8 +105,8 @@ public sealed class StatisticsTests
         int n = interval.SeedsToDecide(0.1)!.Value;
 
         n.Should().BeGreaterThan(4);
-        (StudentT.Quantile975(n - 1) * interval.StandardDeviation / Math.Sqrt(n)).Should().BeLessThan(gap);
-        (StudentT.Quantile975(n - 2) * interval.StandardDeviation / Math.Sqrt(n - 1)).Should().BeGreaterThanOrEqualTo(gap);
+        (TDistribution.Quantile975(n - 1) * interval.StandardDeviation / Math.Sqrt(n)).Should().BeLessThan(gap);
+        (TDistribution.Quantile975(n - 2) * interval.StandardDeviation / Math.Sqrt(n - 1)).Should().BeGreaterThanOrEqualTo(gap);
         interval.SeedsToDecide(interval.Mean).Should().BeNull();
     }
 
