@@ -172,6 +172,22 @@ public sealed class ThresholdsTests
     }
 
     [Fact]
+    public void A_fit_or_share_without_an_interval_decides_nothing_and_is_not_within_noise()
+    {
+        var q = new Quantity("slope", "fitted slope");
+
+        var fit = Thresholds.Fitted(q, (-0.82, double.NaN, double.NaN), 5, Relation.AtMost, -0.75, []);
+        var share = Thresholds.Share(q, 0, 0, Relation.AtLeast, 0.66, []);
+
+        fit.Verdict.Should().Be(Verdict.Inconclusive);
+        fit.Reason.Should().Contain("could not be computed").And.NotContain("within noise");
+        fit.SeedsNeeded.Should().BeNull();
+        double.IsNaN(fit.Flip.ConfirmAt).Should().BeTrue();
+        share.Verdict.Should().Be(Verdict.Inconclusive);
+        share.Reason.Should().NotContain("within noise");
+    }
+
+    [Fact]
     public void Combine_refutes_on_any_refuted_is_inconclusive_on_any_undecided_and_lists_each_reason()
     {
         var confirmed = Thresholds.Typical(Val, [0.05, 0.06, 0.07], Relation.AtMost, 0.1);

@@ -32,9 +32,7 @@ public static class Thresholds
         var interval = SeedInterval.Of(Finite(perSeed));
         var comparison = ByInterval(
             quantity, perSeed, relation, threshold, (interval.Mean, interval.Low, interval.High), IntervalMethod.StudentT, interval.Count);
-        return comparison.Verdict == Verdict.Inconclusive && interval.Count >= MinimumValues
-            ? WithinNoise(comparison, interval.SeedsToDecide(threshold), "seeds")
-            : comparison;
+        return Straddles(comparison) ? WithinNoise(comparison, interval.SeedsToDecide(threshold), "seeds") : comparison;
     }
 
     /// <summary>A typical claim on a share pooled over seeds (k of n events), read through its Wilson interval.</summary>
@@ -45,9 +43,7 @@ public static class Thresholds
         var comparison = ByInterval(
             quantity, perSeed, relation, threshold, (interval.Share, interval.Low, interval.High), IntervalMethod.Wilson,
             trials, $"{successes} of {trials}");
-        return comparison.Verdict == Verdict.Inconclusive && trials >= MinimumValues
-            ? WithinNoise(comparison, interval.TrialsToDecide(threshold), "events")
-            : comparison;
+        return Straddles(comparison) ? WithinNoise(comparison, interval.TrialsToDecide(threshold), "events") : comparison;
     }
 
     /// <summary>
@@ -59,7 +55,7 @@ public static class Thresholds
         IReadOnlyList<double> perSeed)
     {
         var comparison = ByInterval(quantity, perSeed, relation, threshold, fit, IntervalMethod.Fit, seeds);
-        if (comparison.Verdict != Verdict.Inconclusive || seeds < MinimumValues)
+        if (!Straddles(comparison))
         {
             return comparison;
         }
@@ -131,16 +127,23 @@ public static class Thresholds
         double confirmAt = atMost ? high : low, refuteAt = atMost ? low : high;
         string shown = $"{Number(estimate)} [{Number(low)}, {Number(high)}] ({IntervalMethods.Describe(method)}, {counted ?? $"{count} seeds"})";
         string rule = $"{quantity.Name} {Relations.Symbol(relation)} {Number(threshold)}";
-        var (verdict, why) = count < MinimumValues || !double.IsFinite(estimate)
-            ? (Verdict.Inconclusive, $"only {count} value(s) ({MinimumValues} needed)")
+        // A fit or share whose estimate or interval could not be computed (NaN) decides nothing: NaN bounds would
+        // otherwise read as "not on the holding side" and refute.
+        bool computed = double.IsFinite(estimate) && !double.IsNaN(low) && !double.IsNaN(high);
+        var (verdict, why) = count < MinimumValues ? (Verdict.Inconclusive, $"only {count} value(s) ({MinimumValues} needed)")
+            : !computed ? (Verdict.Inconclusive, "the estimate or its interval could not be computed")
             : Relations.Holds(relation, confirmAt, threshold) ? (Verdict.Confirmed, "the interval lies on the holding side")
             : !Relations.Holds(relation, refuteAt, threshold) ? (Verdict.Refuted, "the interval lies wholly past the threshold")
             : (Verdict.Inconclusive, "within noise: the interval straddles the threshold");
-        var flip = double.IsFinite(estimate) && count >= MinimumValues ? new FlipPoint(confirmAt, refuteAt) : new FlipPoint(double.NaN, double.NaN);
+        var flip = computed && count >= MinimumValues ? new FlipPoint(confirmAt, refuteAt) : new FlipPoint(double.NaN, double.NaN);
         return new Comparison(
             quantity.Key, quantity.Name, quantity.Unit, relation, threshold, ClaimScope.Typical, perSeed, estimate, low, high, method,
             0, verdict, $"{rule}: {shown}; {why}{Missing(perSeed)}", flip);
     }
+
+    /// <summary>Undecided because its interval straddles the threshold (not for want of values or of an interval).</summary>
+    private static bool Straddles(Comparison comparison) =>
+        comparison.Verdict == Verdict.Inconclusive && !double.IsNaN(comparison.Flip.ConfirmAt) && !double.IsNaN(comparison.Flip.RefuteAt);
 
     private static Comparison WithinNoise(Comparison comparison, int? needed, string what) => comparison with
     {
