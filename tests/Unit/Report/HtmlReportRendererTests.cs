@@ -36,4 +36,29 @@ public sealed class HtmlReportRendererTests
         _html.Should().Contain("<p>Source: Grokking: Generalization beyond overfitting on small algorithmic datasets &#183; section 3.1 &#183; Fig. 1</p>")
             .And.Contain("<p>Source: Norms &lt;and&gt; weights &#183; section 2, 4.3.2 and the abstract &#183; no figure</p>");
     }
+
+    [Fact]
+    public void Claim_section_has_the_audit_escaped()
+    {
+        _html.Should().Contain("<p>Controls: 1 REFUTED (as expected) / 0 CONFIRMED (cannot discriminate) / 0 INCONCLUSIVE (ability to fail unshown) / 1 missing</p>")
+            .And.Contain("Rule: validation accuracy &gt;= 0.95 (typical) and delay &gt;= 10000 steps (universal)</p>")
+            .And.Contain("<th>Verdict and flip point</th>")
+            .And.Contain("<td>CONFIRMED at &gt;= 10000 steps; confirms at a threshold &lt;= 12000 steps; refutes at a threshold &gt; 12100 steps</td>")
+            .And.Contain("<p>Control: &#39;train-as-validation&#39; (the validation curve replaced by the train curve) came out REFUTED")
+            .And.Contain("<p>The rule on its control:</p>");
+    }
+
+    [Fact]
+    public void A_verdict_changed_by_its_control_shows_the_rules_beside_it()
+    {
+        var changed = ReportFixtures.Confirmed with
+        {
+            Verdict = Grokking.Claims.Contracts.Verdict.Inconclusive,
+            RuleVerdict = Grokking.Claims.Contracts.Verdict.Confirmed,
+        };
+
+        string html = HtmlReportRenderer.Render(new ReportDocument(ReportFixtures.Environment, [changed]), Path.GetTempPath());
+
+        html.Should().Contain("<span class=\"badge inconclusive\">INCONCLUSIVE</span> (rule: <span class=\"badge confirmed\">CONFIRMED</span>)");
+    }
 }
