@@ -15,6 +15,9 @@ namespace Grokking.Claims.Baselines;
 internal static class BaselineFile
 {
     private static readonly string[] SnapshotFields = ["id", "profile", "verdict", "ruleVerdict", "scope", "control", "metrics", "comparisons"];
+
+    /// <summary>The fields of a snapshot written before issue 25's audit (no rule verdict, scope, control or comparisons).</summary>
+    private static readonly string[] LegacySnapshotFields = ["id", "profile", "verdict", "metrics"];
     private static readonly string[] MetricFields = ["key", "name", "value", "tolerance"];
     private static readonly string[] ControlFields = ["name", "verdict"];
 
@@ -45,39 +48,61 @@ internal static class BaselineFile
     /// <param name="profile">The profile whose folder it is in.</param>
     public static BaselineSnapshot Read(string path, string shownAs, string id, Profile profile)
     {
-        JsonDocument document;
+        using var document = Parse(path, shownAs);
+        var root = Identified(document, SnapshotFields, shownAs, id, profile);
+        return new BaselineSnapshot(id, profile, ReadVerdict(root, "verdict", shownAs), ReadMetrics(root["metrics"], shownAs))
+        {
+            RuleVerdict = ReadVerdict(root, "ruleVerdict", shownAs),
+            Scope = Choice(root, "scope", Scopes, shownAs),
+            Control = ReadControl(root["control"], shownAs),
+            Comparisons = ReadComparisons(root["comparisons"], shownAs),
+        };
+    }
+
+    /// <summary>
+    /// A snapshot in the format before issue 25 (exactly id, profile, verdict, metrics, read as strictly), as the new format
+    /// records it: the rule's verdict was the verdict (no control bounded it), no control ran, no comparison was recorded;
+    /// the scope is the claim's now (<paramref name="scope"/>). For baselines no cached run can regenerate (paper).
+    /// </summary>
+    public static BaselineSnapshot ReadLegacy(string path, string shownAs, string id, Profile profile, ClaimScope scope)
+    {
+        using var document = Parse(path, shownAs);
+        var root = Identified(document, LegacySnapshotFields, shownAs, id, profile);
+        return new BaselineSnapshot(id, profile, ReadVerdict(root, "verdict", shownAs), ReadMetrics(root["metrics"], shownAs))
+        {
+            Scope = scope,
+        };
+    }
+
+    private static JsonDocument Parse(string path, string shownAs)
+    {
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(path));
+            return JsonDocument.Parse(File.ReadAllText(path));
         }
         catch (JsonException e)
         {
             throw new DamagedFileException(shownAs, $"not JSON ({OneLine(e.Message)})");
         }
+    }
 
-        using (document)
+    /// <summary>The root's fields (exactly <paramref name="fields"/>), its id and profile those of the file's name and folder.</summary>
+    private static Dictionary<string, JsonElement> Identified(JsonDocument document, string[] fields, string shownAs, string id, Profile profile)
+    {
+        var root = Fields(document.RootElement, "the file", fields, shownAs);
+        string storedId = Text(root, "id", shownAs);
+        if (storedId != id)
         {
-            var root = Fields(document.RootElement, "the file", SnapshotFields, shownAs);
-            string storedId = Text(root, "id", shownAs);
-            if (storedId != id)
-            {
-                throw new DamagedFileException(shownAs, $"'id' is '{storedId}', but the file is named for {id}");
-            }
-
-            string storedProfile = Text(root, "profile", shownAs);
-            if (!ProfileNames.TryParse(storedProfile, out var read) || read != profile)
-            {
-                throw new DamagedFileException(shownAs, $"'profile' is '{storedProfile}', but the file is in the {profile.Name} baselines");
-            }
-
-            return new BaselineSnapshot(id, profile, ReadVerdict(root, "verdict", shownAs), ReadMetrics(root["metrics"], shownAs))
-            {
-                RuleVerdict = ReadVerdict(root, "ruleVerdict", shownAs),
-                Scope = Choice(root, "scope", Scopes, shownAs),
-                Control = ReadControl(root["control"], shownAs),
-                Comparisons = ReadComparisons(root["comparisons"], shownAs),
-            };
+            throw new DamagedFileException(shownAs, $"'id' is '{storedId}', but the file is named for {id}");
         }
+
+        string storedProfile = Text(root, "profile", shownAs);
+        if (!ProfileNames.TryParse(storedProfile, out var read) || read != profile)
+        {
+            throw new DamagedFileException(shownAs, $"'profile' is '{storedProfile}', but the file is in the {profile.Name} baselines");
+        }
+
+        return root;
     }
 
     private static Verdict ReadVerdict(Dictionary<string, JsonElement> fields, string name, string shownAs, string? parent = null)

@@ -74,6 +74,37 @@ public sealed class BaselineStore(string baselinesDirectory)
         return BaselineFile.Read(path, ShownAs(path), id, profile);
     }
 
+    /// <summary>
+    /// Rewrites an accepted baseline written before issue 25's audit in the current format (see
+    /// <see cref="BaselineFile.ReadLegacy"/>), for baselines that no cached run can regenerate (the paper profile's): true
+    /// when it did; false when the file is already current. A file that is neither is the current format's
+    /// <see cref="DamagedFileException"/>.
+    /// </summary>
+    public bool UpgradeLegacy(Profile profile, string id, ClaimScope scope)
+    {
+        string path = VerifiedPath(profile, id);
+        try
+        {
+            ReadVerified(profile, id);
+            return false;
+        }
+        catch (DamagedFileException current)
+        {
+            BaselineSnapshot legacy;
+            try
+            {
+                legacy = BaselineFile.ReadLegacy(path, ShownAs(path), id, profile, scope);
+            }
+            catch (DamagedFileException)
+            {
+                throw current;
+            }
+
+            AtomicFile.WriteAllText(path, JsonSerializer.Serialize(legacy, Json));
+            return true;
+        }
+    }
+
     /// <summary>Differences between the accepted snapshot and a new one, each naming the field or metric.</summary>
     public static IReadOnlyList<string> Diff(BaselineSnapshot verified, BaselineSnapshot received)
     {
