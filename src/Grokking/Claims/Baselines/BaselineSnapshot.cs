@@ -13,9 +13,15 @@ namespace Grokking.Claims.Baselines;
 public sealed record BaselineSnapshot(
     string Id, Profile Profile, Verdict Verdict, [property: JsonPropertyOrder(4)] IReadOnlyList<BaselineMetric> Metrics)
 {
-    /// <summary>The rule's verdict on the claim's data before its control bounded it (issue 25).</summary>
+    /// <summary>The rule's verdict on the claim's data before its control bounded it (issue 25); unset, the verdict.</summary>
     [JsonPropertyOrder(1)]
-    public Verdict RuleVerdict { get; init; } = Verdict;
+    public Verdict RuleVerdict
+    {
+        get => ruleVerdict ?? Verdict;
+        init => ruleVerdict = value;
+    }
+
+    private readonly Verdict? ruleVerdict;
 
     [JsonPropertyOrder(2)]
     public ClaimScope Scope { get; init; } = ClaimScope.Typical;
