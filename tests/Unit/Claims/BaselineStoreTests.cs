@@ -230,6 +230,10 @@ public class BaselineStoreTests
         store.Compare(WithFirst(typical with { Estimate = 0.14 })).Differences.Should().ContainSingle()
             .Which.Should().Be("comparison 'valAtPoint1' (validation accuracy at point 1) estimate: accepted 0.12 ± 0.012, now 0.14");
         store.Compare(WithFirst(typical with { High = 0.3 })).Differences.Should().ContainSingle().Which.Should().Contain("high");
+        store.Compare(WithFirst(typical with { Threshold = 0.2 })).Differences.Should().ContainSingle()
+            .Which.Should().StartWith("comparison 'valAtPoint1' (validation accuracy at point 1) threshold: accepted 0.1");
+        store.Compare(WithFirst(typical with { Relation = ">=" })).Differences.Should().ContainSingle()
+            .Which.Should().Be("comparison 'valAtPoint1' (validation accuracy at point 1) relation: accepted <=, now >=");
         store.Compare(WithFirst(typical with { Verdict = Verdict.Refuted })).Differences.Should().ContainSingle()
             .Which.Should().Be("comparison 'valAtPoint1' (validation accuracy at point 1) verdict: accepted INCONCLUSIVE, now REFUTED");
     }

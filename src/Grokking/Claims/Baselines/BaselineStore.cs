@@ -183,10 +183,16 @@ public sealed class BaselineStore(string baselinesDirectory)
             }
 
             AddIfDiffers(differences, $"comparison '{accepted.Key}' ({accepted.Quantity}) verdict", accepted.Verdict, now.Verdict);
+            if (accepted.Relation != now.Relation)
+            {
+                differences.Add($"comparison '{accepted.Key}' ({accepted.Quantity}) relation: accepted {accepted.Relation}, now {now.Relation}");
+            }
+
+            // The threshold too: a rule whose threshold moved is no longer the rule the baseline accepted.
             foreach (var (field, was, @is) in new (string, double, double)[]
             {
-                ("estimate", accepted.Estimate, now.Estimate), ("low", accepted.Low, now.Low), ("high", accepted.High, now.High),
-                ("worst", accepted.Worst ?? double.NaN, now.Worst ?? double.NaN),
+                ("threshold", accepted.Threshold, now.Threshold), ("estimate", accepted.Estimate, now.Estimate),
+                ("low", accepted.Low, now.Low), ("high", accepted.High, now.High), ("worst", accepted.Worst ?? double.NaN, now.Worst ?? double.NaN),
             })
             {
                 double tolerance = received.Tolerance is { } t ? BaselineSnapshot.Allowed(was, t) : 0;
