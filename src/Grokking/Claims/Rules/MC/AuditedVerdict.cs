@@ -17,7 +17,11 @@ internal static class AuditedVerdict
         var (pre, preReason) = SeedVerdicts.Combine(events);
         var (compared, reason) = Thresholds.Combine(comparisons);
         var verdict = SeedVerdicts.Worst([pre, compared]);
-        return pre == Verdict.Confirmed ? (verdict, reason) : (verdict, $"{reason} | seeds: {preReason}");
+        // Each seed's numbers follow the comparisons, so a counterexample can be found by its seed.
+        string seeds = pre == Verdict.Confirmed
+            ? string.Join("; ", events.Select(f => $"seed {f.Seed}: {f.Reason}{(f.Diverged ? " (diverged: not counted as completed)" : "")}"))
+            : preReason;
+        return (verdict, $"{reason} | seeds: {seeds}");
     }
 
     /// <summary>A seed whose events came: a confirmed event finding carrying what was measured.</summary>

@@ -22,7 +22,7 @@ public sealed class GradientNormPoint2BelowPoint1 : ClaimAnalysis<GradientNormPo
     public override string? ControlName => "last-chain-segment";
 
     /// <summary>
-    /// MC-8's rule parameters (a ratio above 1 would let point 2 be sharper, so at most 1) and the paper's gradient
+    /// MC-8's rule parameters (maxRatio: "close to zero", at most 1 since a ratio above 1 makes point 2 sharper) and the paper's gradient
     /// norm at point 1, reported beside the measured one.
     /// </summary>
     public sealed record Parameters(
@@ -55,7 +55,7 @@ public sealed class GradientNormPoint2BelowPoint1 : ClaimAnalysis<GradientNormPo
             .Select(m => paths.TryGetValue(m.Spec.Index, out var e) ? (e.Points[0].GradNorm, e.Points[^1].GradNorm) : (double.NaN, double.NaN))
             .ToList();
         var events = land.FindingsOn(paths, (m, e) => AuditedVerdict.Came(m.Spec.Seed, Describe(e.Points[0].GradNorm, e.Points[^1].GradNorm)));
-        return Decide(ends, events, Resolution(context, p.MaxRatio), p);
+        return Decide(context.Claim.ScopeKind, ends, events, Resolution(context, p.MaxRatio), p);
     }
 
     /// <summary>
@@ -75,13 +75,13 @@ public sealed class GradientNormPoint2BelowPoint1 : ClaimAnalysis<GradientNormPo
     /// findings: the universal comparison of point 2 / point 1, bounded by the seeds' events.
     /// </summary>
     public static AnalysisResult Decide(
-        IReadOnlyList<(double AtPoint1, double AtPoint2)> ends, IReadOnlyList<SeedFinding> events, double resolution, Parameters p)
+        ClaimScope scope, IReadOnlyList<(double AtPoint1, double AtPoint2)> ends, IReadOnlyList<SeedFinding> events, double resolution, Parameters p)
     {
         var g1 = ends.Select(e => e.AtPoint1).ToList();
         var g2 = ends.Select(e => e.AtPoint2).ToList();
         var ratios = ends.Select(e => e.AtPoint2 / e.AtPoint1).ToList();
-        var comparison = Thresholds.Universal(
-            new Quantity("ratio", "gradient norm point 2 / point 1", "x"), ratios, Relation.AtMost, p.MaxRatio, resolution);
+        var comparison = Thresholds.Judge(
+            scope, new Quantity("ratio", "gradient norm point 2 / point 1", "x"), ratios, Relation.AtMost, p.MaxRatio, resolution);
         var (verdict, reason) = AuditedVerdict.Of(events, [comparison]);
         var measured = new List<MeasuredValue>
         {

@@ -58,7 +58,7 @@ public sealed class NoGrokkingWithoutWeightDecay : ClaimAnalysis<NoGrokkingWitho
         var referencePoints = reference.Select(m => GrokkingPoints.Of(result, m.Index, p.RobustValAccuracy)).ToList();
         var seeds = judged.Select(m => (m.Seed, GrokkingPoints.Of(result, m.Index, p.RobustValAccuracy))).ToList();
         double budget = result.EpochOf(result.StepsCompleted);
-        return (Decide(seeds, ReferenceOf(referencePoints, p), budget, ValidationPair(context), p), reference);
+        return (Decide(context.Claim.ScopeKind, seeds, ReferenceOf(referencePoints, p), budget, ValidationPair(context), p), reference);
     }
 
     /// <summary>One validation pair, the resolution of an accuracy: 1 / validation-set size (the run's table minus its train split).</summary>
@@ -89,11 +89,16 @@ public sealed class NoGrokkingWithoutWeightDecay : ClaimAnalysis<NoGrokkingWitho
     /// bounded by the preconditions (reference grokked, budget long enough, seeds completed).
     /// </summary>
     public static AnalysisResult Decide(
-        IReadOnlyList<(long Seed, GrokkingPoints Points)> seeds, Reference reference, double budget, double resolution, Parameters p)
+        ClaimScope scope,
+        IReadOnlyList<(long Seed, GrokkingPoints Points)> seeds,
+        Reference reference,
+        double budget,
+        double resolution,
+        Parameters p)
     {
         var maxVal = seeds.Select(s => s.Points.MaxVal).ToList();
-        var comparison = Thresholds.Universal(
-            new Quantity("maxValNoWd", "highest validation accuracy over the budget"), maxVal, Relation.AtMost, p.MaxValAccuracy, resolution);
+        var comparison = Thresholds.Judge(
+            scope, new Quantity("maxValNoWd", "highest validation accuracy over the budget"), maxVal, Relation.AtMost, p.MaxValAccuracy, resolution);
         var events = seeds.Select(s => Events(s.Seed, s.Points, p, reference, budget)).ToList();
         var (verdict, reason) = AuditedVerdict.Of(events, [comparison]);
         var measured = new List<MeasuredValue>

@@ -133,7 +133,10 @@ public sealed class GrokkingLandscape
         return members.Select((m, i) => (m.Spec.Index, evaluations[i])).ToDictionary(x => x.Index, x => x.Item2);
     }
 
-    /// <summary>MC-4's chains (<see cref="WholeIntervalChain"/>) of every member that has both points; MC-3 and MC-8 read their last segments.</summary>
+    /// <summary>
+    /// MC-4's chains (<see cref="WholeIntervalChain"/>) of every member that has both points; MC-3 and MC-8 read their last
+    /// segments.
+    /// </summary>
     public IReadOnlyDictionary<int, PathEvaluation> WholeIntervalChainsFromPoint1ToPoint2() =>
         FromPoint1ToPoint2("chain-whole-intervals-p1-p2", PathKind.Chain, WholeIntervalChain);
 
