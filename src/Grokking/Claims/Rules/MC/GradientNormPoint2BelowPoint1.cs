@@ -100,6 +100,7 @@ public sealed class GradientNormPoint2BelowPoint1 : ClaimAnalysis<GradientNormPo
         return context.Plot("gradient-norm", title, (dir, name) => LineChart.Write(dir, name, title, "seed", "gradient norm", series));
     }
 
+    /// <summary>A seed's norms at the path's first and second end (point 1 and point 2; the control's ends are a chain segment's).</summary>
     private static string Describe(double atPoint1, double atPoint2) =>
-        $"gradient norm {atPoint1:0.####} at point 1 -> {atPoint2:0.####} at point 2 ({atPoint2 / atPoint1:0.###}x)";
+        $"gradient norm {atPoint1:0.####} at the first end -> {atPoint2:0.####} at the second ({atPoint2 / atPoint1:0.###}x)";
 }
