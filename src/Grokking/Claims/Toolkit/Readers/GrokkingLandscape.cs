@@ -75,7 +75,7 @@ public sealed class GrokkingLandscape
 
         var p1 = m.AtPoint1;
         var p2 = m.AtPoint2;
-        var between = Checkpoints.Steps.Where(s => s > p1.Step && s < p2.Step && s % train.WeightsEvery < train.MetricsEvery);
+        var between = PeriodicSteps(p1.Step, p2.Step, Checkpoints.Steps, train.WeightsEvery, train.MetricsEvery);
         return [p1, .. between.Select(s => p1 with { Step = s }), p2];
     }
 
