@@ -182,48 +182,58 @@ public class LandscapeAnalysesTests
         GradNorm = t => 0.75 - (0.7 * t),
     };
 
+    /// <summary>Three seeds whose paths all look like <paramref name="path"/>: the seed interval collapses on its values.</summary>
+    private static (List<PathEvaluation?> Paths, List<SeedFinding> Events) ThreeSeeds(PathEvaluation path, long firstSeed = 0) =>
+        ([path, path, path], [.. Enumerable.Range(0, 3).Select(i => new SeedFinding(firstSeed + i, Verdict.Confirmed, "both points"))]);
+
+    private static AnalysisResult Mc3Decide(PathEvaluation segment, long firstSeed = 0)
+    {
+        var (paths, events) = ThreeSeeds(segment, firstSeed);
+        return StraightSegmentBump.Decide(ClaimScope.Typical, paths, events, Mc3);
+    }
+
     [Fact]
     public void MC3_is_confirmed_by_a_train_error_bump_near_0_35_with_falling_validation_error_and_gradient_norm()
     {
-        var finding = StraightSegmentBump.Judge(7, Segment(Mc3Holds), Mc3);
+        var result = Mc3Decide(Segment(Mc3Holds), firstSeed: 7);
 
-        finding.Verdict.Should().Be(Verdict.Confirmed, finding.Reason);
-        finding.Seed.Should().Be(7);
+        result.Verdict.Should().Be(Verdict.Confirmed, result.Reason);
+        result.Reason.Should().Contain("seed 7");
     }
 
     [Fact]
     public void MC3_is_refuted_without_a_bump()
     {
-        var finding = StraightSegmentBump.Judge(0, Segment(Mc3Holds with { TrainError = _ => 0 }), Mc3);
+        var result = Mc3Decide(Segment(Mc3Holds with { TrainError = _ => 0 }));
 
-        finding.Verdict.Should().Be(Verdict.Refuted);
-        finding.Reason.Should().Contain("no bump");
+        result.Verdict.Should().Be(Verdict.Refuted);
+        result.Reason.Should().Contain("REFUTED: train-error barrier");
     }
 
     [Fact]
     public void MC3_is_refuted_by_a_bump_too_small()
     {
-        var finding = StraightSegmentBump.Judge(0, Segment(Mc3Holds with { TrainError = t => 0.01 * Bump(t, 0.35) }), Mc3);
+        var result = Mc3Decide(Segment(Mc3Holds with { TrainError = t => 0.01 * Bump(t, 0.35) }));
 
-        finding.Verdict.Should().Be(Verdict.Refuted);
-        finding.Reason.Should().Contain("no bump");
+        result.Verdict.Should().Be(Verdict.Refuted);
+        result.Reason.Should().Contain("REFUTED: train-error barrier");
     }
 
     [Fact]
     public void MC3_is_refuted_by_a_bump_far_from_the_papers_t()
     {
-        var finding = StraightSegmentBump.Judge(0, Segment(Mc3Holds with { TrainError = t => 0.1 * Bump(t, 0.8) }), Mc3);
+        var result = Mc3Decide(Segment(Mc3Holds with { TrainError = t => 0.1 * Bump(t, 0.8) }));
 
-        finding.Verdict.Should().Be(Verdict.Refuted);
-        finding.Reason.Should().Contain("peak not within");
+        result.Verdict.Should().Be(Verdict.Refuted);
+        result.Reason.Should().Contain("REFUTED: distance of the train-error peak");
     }
 
     [Fact]
     public void MC3_accepts_a_bump_within_the_peak_tolerance()
     {
-        var finding = StraightSegmentBump.Judge(0, Segment(Mc3Holds with { TrainError = t => 0.1 * Bump(t, 0.45) }), Mc3);
+        var result = Mc3Decide(Segment(Mc3Holds with { TrainError = t => 0.1 * Bump(t, 0.45) }));
 
-        finding.Verdict.Should().Be(Verdict.Confirmed, finding.Reason);
+        result.Verdict.Should().Be(Verdict.Confirmed, result.Reason);
     }
 
     [Fact]
@@ -231,33 +241,38 @@ public class LandscapeAnalysesTests
     {
         var curves = Mc3Holds with { ValError = t => (0.9 * (1 - t)) + (t >= 0.5 ? 0.1 : 0) };
 
-        var finding = StraightSegmentBump.Judge(0, Segment(curves), Mc3);
+        var result = Mc3Decide(Segment(curves));
 
-        finding.Verdict.Should().Be(Verdict.Refuted);
-        finding.Reason.Should().Contain("validation error not monotone");
+        result.Verdict.Should().Be(Verdict.Refuted);
+        result.Reason.Should().Contain("REFUTED: validation-error rise");
     }
 
     [Fact]
     public void MC3_is_refuted_when_the_gradient_norm_does_not_fall_to_about_zero()
     {
-        var finding = StraightSegmentBump.Judge(0, Segment(Mc3Holds with { GradNorm = t => 0.75 - (0.25 * t) }), Mc3);
+        var result = Mc3Decide(Segment(Mc3Holds with { GradNorm = t => 0.75 - (0.25 * t) }));
 
-        finding.Verdict.Should().Be(Verdict.Refuted);
-        finding.Reason.Should().Contain("gradient norm does not fall");
+        result.Verdict.Should().Be(Verdict.Refuted);
+        result.Reason.Should().Contain("REFUTED: gradient norm point 2 / point 1");
     }
 
     // ---------------------------------------------------------------- MC-8: gradient norm at point 2 below point 1
 
-    [Fact]
-    public void MC8_is_confirmed_when_the_gradient_norm_falls_from_point_1_to_point_2() =>
-        GradientNormPoint2BelowPoint1.Judge(3, 0.75, 0.1, 1.0).Verdict.Should().Be(Verdict.Confirmed);
+    private static AnalysisResult Mc8Decide(double atPoint1, double atPoint2, double maxRatio) =>
+        GradientNormPoint2BelowPoint1.Decide(
+            ClaimScope.Universal, [.. Enumerable.Repeat((atPoint1, atPoint2), 3)], ThreeSeeds(Segment(Mc3Holds)).Events, 0,
+            new GradientNormPoint2BelowPoint1.Parameters(Point2, maxRatio, 0.75));
 
     [Fact]
-    public void MC8_is_refuted_when_the_gradient_norm_rises_or_stays()
+    public void MC8_is_confirmed_when_the_gradient_norm_falls_from_point_1_to_point_2() =>
+        Mc8Decide(0.75, 0.1, 1.0).Verdict.Should().Be(Verdict.Confirmed);
+
+    [Fact]
+    public void MC8_is_refuted_when_the_gradient_norm_rises_or_stays_above_the_bound()
     {
-        GradientNormPoint2BelowPoint1.Judge(3, 0.75, 0.9, 1.0).Verdict.Should().Be(Verdict.Refuted);
-        GradientNormPoint2BelowPoint1.Judge(3, 0.75, 0.75, 1.0).Verdict.Should().Be(Verdict.Refuted);
-        GradientNormPoint2BelowPoint1.Judge(3, 0.75, 0.5, 0.5).Verdict.Should().Be(Verdict.Refuted); // 0.5 is not below 0.5 x 0.75
+        Mc8Decide(0.75, 0.9, 1.0).Verdict.Should().Be(Verdict.Refuted);
+        Mc8Decide(0.75, 0.5, 0.5).Verdict.Should().Be(Verdict.Refuted); // 0.5 is past 0.5 x 0.75
+        Mc8Decide(0.75, 0.75, 1.0).Verdict.Should().Be(Verdict.Confirmed); // at the bound holds (at most)
     }
 
     // ---------------------------------------------------------------- MC-4: chain with zero train error
@@ -268,21 +283,29 @@ public class LandscapeAnalysesTests
         GradNorm = t => 0.01 + (0.75 * Math.Exp(-10 * t)),
     };
 
+    private static readonly ChainZeroTrainError.Parameters Mc4 = new(Point2, MaxTrainMistakes: 1, MinFirstOverLast: 3, PaperFirstStart: 585, PaperFirstEnd: 700);
+
+    private static AnalysisResult Mc4Decide(PathEvaluation chain)
+    {
+        var (paths, events) = ThreeSeeds(chain);
+        return ChainZeroTrainError.Decide(ClaimScope.Typical, paths, events, Mc4);
+    }
+
     [Fact]
     public void MC4_is_confirmed_by_zero_mistakes_and_a_first_segment_changing_far_more_than_the_last()
     {
-        var finding = ChainZeroTrainError.Judge(0, Chain(5, Mc4Holds), maxMistakes: 1, minRatio: 3);
+        var result = Mc4Decide(Chain(5, Mc4Holds));
 
-        finding.Verdict.Should().Be(Verdict.Confirmed, finding.Reason);
+        result.Verdict.Should().Be(Verdict.Confirmed, result.Reason);
         ChainZeroTrainError.Ratio(Chain(5, Mc4Holds), PathMetric.TrainLossL2).Should().BeGreaterThan(100);
     }
 
     [Fact]
     public void MC4_tolerates_mistakes_up_to_the_limit()
     {
-        var finding = ChainZeroTrainError.Judge(0, Chain(5, Mc4Holds with { TrainMistakes = _ => 1 }), maxMistakes: 1, minRatio: 3);
+        var result = Mc4Decide(Chain(5, Mc4Holds with { TrainMistakes = _ => 1 }));
 
-        finding.Verdict.Should().Be(Verdict.Confirmed, finding.Reason);
+        result.Verdict.Should().Be(Verdict.Confirmed, result.Reason);
     }
 
     [Fact]
@@ -290,10 +313,10 @@ public class LandscapeAnalysesTests
     {
         var curves = Mc4Holds with { TrainMistakes = t => Math.Abs(t - 0.5) < 1e-9 ? 3 : 0 };
 
-        var finding = ChainZeroTrainError.Judge(0, Chain(5, curves), maxMistakes: 1, minRatio: 3);
+        var result = Mc4Decide(Chain(5, curves));
 
-        finding.Verdict.Should().Be(Verdict.Refuted);
-        finding.Reason.Should().Contain("train error not zero");
+        result.Verdict.Should().Be(Verdict.Refuted);
+        result.Reason.Should().Contain("REFUTED: most misclassified training pairs");
     }
 
     [Fact]
@@ -301,10 +324,10 @@ public class LandscapeAnalysesTests
     {
         var linear = Mc4Holds with { TrainLossL2 = t => 1 - (0.5 * t), GradNorm = t => 0.75 - (0.5 * t) };
 
-        var finding = ChainZeroTrainError.Judge(0, Chain(5, linear), maxMistakes: 1, minRatio: 3);
+        var result = Mc4Decide(Chain(5, linear));
 
-        finding.Verdict.Should().Be(Verdict.Refuted);
-        finding.Reason.Should().Contain("first segment does not change");
+        result.Verdict.Should().Be(Verdict.Refuted);
+        result.Reason.Should().Contain("REFUTED: loss range first / last segment");
         ChainZeroTrainError.Ratio(Chain(5, linear), PathMetric.GradNorm).Should().BeApproximately(1, 1e-9);
     }
 
@@ -314,8 +337,8 @@ public class LandscapeAnalysesTests
         var flatLoss = Mc4Holds with { TrainLossL2 = t => 1 - (0.5 * t) };
         var flatGrad = Mc4Holds with { GradNorm = t => 0.75 - (0.5 * t) };
 
-        ChainZeroTrainError.Judge(0, Chain(5, flatLoss), 1, 3).Verdict.Should().Be(Verdict.Refuted);
-        ChainZeroTrainError.Judge(0, Chain(5, flatGrad), 1, 3).Verdict.Should().Be(Verdict.Refuted);
+        Mc4Decide(Chain(5, flatLoss)).Verdict.Should().Be(Verdict.Refuted);
+        Mc4Decide(Chain(5, flatGrad)).Verdict.Should().Be(Verdict.Refuted);
     }
 
     // ---------------------------------------------------------------- MC-5: fitted polyline plateau

@@ -14,7 +14,15 @@ public sealed record GrokkingPoints(double Point1, double ValAtPoint1, double Po
     public static GrokkingPoints Of(TrainingResult result, int member, double robustVal)
     {
         var e = result.Events[member];
-        var rows = MemberSeries.RowsBeforeDivergence(result, member);
+        return OfRows(MemberSeries.RowsBeforeDivergence(result, member), robustVal, e.Diverged ? result.EpochOf(e.DivergedStep) : null);
+    }
+
+    /// <summary>
+    /// The points of metric rows already cut at a divergence (at <paramref name="divergedEpoch"/>, null when none):
+    /// <see cref="Of"/>'s, and MC-1's control, which hands in rows whose validation accuracy is the train accuracy.
+    /// </summary>
+    public static GrokkingPoints OfRows(IReadOnlyList<MetricRow> rows, double robustVal, double? divergedEpoch)
+    {
         var p1 = rows.FirstOrDefault(r => r.TrainAccuracy >= 1 - Slack);
         var p2 = rows.FirstOrDefault(r => r.ValAccuracy >= 1 - Slack);
         var robust = rows.FirstOrDefault(r => r.ValAccuracy >= robustVal - Slack);
@@ -23,7 +31,7 @@ public sealed record GrokkingPoints(double Point1, double ValAtPoint1, double Po
             p1?.ValAccuracy ?? double.NaN,
             p2?.Epoch ?? double.NaN,
             robust?.Epoch ?? double.NaN,
-            rows.Length == 0 ? double.NaN : rows.Max(r => r.ValAccuracy),
-            e.Diverged ? result.EpochOf(e.DivergedStep) : null);
+            rows.Count == 0 ? double.NaN : rows.Max(r => r.ValAccuracy),
+            divergedEpoch);
     }
 }

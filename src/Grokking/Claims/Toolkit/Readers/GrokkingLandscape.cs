@@ -75,9 +75,42 @@ public sealed class GrokkingLandscape
 
         var p1 = m.AtPoint1;
         var p2 = m.AtPoint2;
-        var between = Checkpoints.Steps.Where(s => s > p1.Step && s < p2.Step && s % train.WeightsEvery < train.MetricsEvery);
+        var between = PeriodicSteps(p1.Step, p2.Step, Checkpoints.Steps, train.WeightsEvery, train.MetricsEvery);
         return [p1, .. between.Select(s => p1 with { Step = s }), p2];
     }
+
+    /// <summary>
+    /// MC-4's chain as MC's Fig. 4 draws it (issue 25): point 1, the periodic snapshots at least one grid interval
+    /// (Train:WeightsEvery) after point 1 and at least one before the robust point 2, then point 2 - so the end
+    /// segments span one to two intervals (the paper's 585 -> 700 and 2300 -> 2402), never a few epochs.
+    /// <see cref="Chain"/> (every snapshot strictly between) stays what GV-1 and GV-3 read.
+    /// </summary>
+    public IReadOnlyList<PathAnchor> WholeIntervalChain(GrokkingMember m)
+    {
+        var train = context.RunOptions.Train;
+        if (train.WeightsEvery <= 0)
+        {
+            throw new InvalidOperationException($"{context.Claim.Id}: chains need periodic snapshots; set Train:WeightsEvery in the experiment");
+        }
+
+        var p1 = m.AtPoint1;
+        var between = WholeIntervalSteps(p1.Step, m.AtPoint2.Step, Checkpoints.Steps, train.WeightsEvery, train.MetricsEvery);
+        return [p1, .. between.Select(s => p1 with { Step = s }), m.AtPoint2];
+    }
+
+    /// <summary>
+    /// The periodic snapshot steps (a step within one metric interval past a multiple of <paramref name="every"/>)
+    /// strictly between the points: the joins of <see cref="Chain"/>.
+    /// </summary>
+    public static IReadOnlyList<long> PeriodicSteps(long point1, long point2, IEnumerable<long> snapshots, long every, long metricsEvery) =>
+        snapshots.Where(s => s > point1 && s < point2 && s % every < metricsEvery).ToList();
+
+    /// <summary>
+    /// The joins of <see cref="WholeIntervalChain"/>: the periodic snapshot steps at least <paramref name="every"/> steps after
+    /// point 1 and before point 2.
+    /// </summary>
+    public static IReadOnlyList<long> WholeIntervalSteps(long point1, long point2, IEnumerable<long> snapshots, long every, long metricsEvery) =>
+        PeriodicSteps(point1, point2, snapshots, every, metricsEvery).Where(s => s - point1 >= every && point2 - s >= every).ToList();
 
     /// <summary>The members that reached both points (the others cannot give a path from point 1 to point 2).</summary>
     public IReadOnlyList<GrokkingMember> WithBothPoints => Members.Where(m => m.Point1Step is not null && m.Point2Step is not null).ToList();
@@ -99,6 +132,13 @@ public sealed class GrokkingLandscape
         var evaluations = Evaluate(name, members.Select(m => new PathSpec(kind, anchors(m), $"seed {m.Spec.Seed}")).ToList());
         return members.Select((m, i) => (m.Spec.Index, evaluations[i])).ToDictionary(x => x.Index, x => x.Item2);
     }
+
+    /// <summary>
+    /// MC-4's chains (<see cref="WholeIntervalChain"/>) of every member that has both points; MC-3 and MC-8 read their last
+    /// segments.
+    /// </summary>
+    public IReadOnlyDictionary<int, PathEvaluation> WholeIntervalChainsFromPoint1ToPoint2() =>
+        FromPoint1ToPoint2("chain-whole-intervals-p1-p2", PathKind.Chain, WholeIntervalChain);
 
     /// <summary>
     /// Polylines fitted between one point of two members, for cyclic pairs of the members that have it (MC-6: point
