@@ -73,19 +73,21 @@ public sealed class EffectiveGradientTrend : ClaimAnalysis<EffectiveGradientTren
     {
         var rhos = trends.Select(t => t.Rho).ToList();
         var ratios = trends.Select(t => t.FifthRatio).ToList();
-        Comparison[] comparisons =
-        [
-            Thresholds.Judge(scope, new Quantity("rho", "Spearman rho of effective gradient norm against epoch"), rhos, Relation.AtMost,
-                parameters.MaxRho),
-            Thresholds.Judge(scope, new Quantity("fifthRatio", "effective gradient norm, median of the last fifth / of the first fifth", "x"),
-                ratios, Relation.AtMost, 1),
-        ];
+        var comparisons = Compare(scope, rhos, ratios, parameters.MaxRho);
         var preconditions = trends.Select(t => PbDecision.Precondition(
             t.Spec.Seed, t.Subject, t.Missing ?? (double.IsNaN(t.Trend.Rho) ? "too short a span for a trend" : null),
             t.Points.DivergedEpoch is not null)).ToList();
         string readings = string.Join("; ", trends.Select(t => $"{t.Subject}: {Describe(t)}"));
         return PbDecision.Decide(preconditions, comparisons, Values(trends, parameters.MaxRho), [], readings);
     }
+
+    /// <summary>The seeds' rho at most <paramref name="maxRho"/> and their last-fifth / first-fifth ratio at most 1, by the claim's scope.</summary>
+    public static IReadOnlyList<Comparison> Compare(ClaimScope scope, IReadOnlyList<double> rhos, IReadOnlyList<double> ratios, double maxRho) =>
+    [
+        Thresholds.Judge(scope, new Quantity("rho", "Spearman rho of effective gradient norm against epoch"), rhos, Relation.AtMost, maxRho),
+        Thresholds.Judge(scope, new Quantity("fifthRatio", "effective gradient norm, median of the last fifth / of the first fifth", "x"),
+            ratios, Relation.AtMost, 1),
+    ];
 
     private static string Describe(MemberTrend t) => t.Missing
         ?? $"epochs {t.Span.FirstOrDefault()?.Epoch:0}-{t.Span.LastOrDefault()?.Epoch:0} ({t.Trend.Count} steps): rho {t.Trend.Rho:0.00}, "

@@ -73,14 +73,7 @@ public sealed class LayerNormGroks : ClaimAnalysis<LayerNormGroks.Parameters>
         var preconditions = new List<SeedFinding>();
         foreach (var arm in arms)
         {
-            int l = arm.Layers;
-            double pair = 1.0 / arm.ValidationPairs;
-            var reached = arm.Members.Select(m => CanSpeak(m.Points) is null ? m.Points.MaxVal : double.NaN).ToList();
-            var atPoint1 = arm.Members.Select(m => CanSpeak(m.Points) is null ? m.Points.ValAtPoint1 : double.NaN).ToList();
-            comparisons.Add(Thresholds.Judge(scope, new Quantity($"maxValL{l}", $"{l}-layer: highest validation accuracy within the budget"),
-                reached, Relation.AtLeast, robustVal, pair));
-            comparisons.Add(Thresholds.Judge(scope, new Quantity($"valAtPoint1L{l}", $"{l}-layer: validation accuracy at point 1"),
-                atPoint1, Relation.AtMost, robustVal, pair));
+            comparisons.AddRange(Compare(scope, arm.Layers, [.. arm.Members.Select(m => m.Points)], arm.ValidationPairs, robustVal));
             preconditions.AddRange(arm.Members.Select(m => PbDecision.Precondition(
                 m.Spec.Seed, $"{arm.Context.Experiment}, seed {m.Spec.Seed}", CanSpeak(m.Points), m.Points.DivergedEpoch is not null)));
         }
@@ -88,6 +81,26 @@ public sealed class LayerNormGroks : ClaimAnalysis<LayerNormGroks.Parameters>
         string readings = string.Join(" | ", arms.Select(a => $"{a.Context.Experiment}: " + string.Join("; ",
             a.Members.Select(m => $"seed {m.Spec.Seed}: {Judge(m.Spec.Seed, m.Points, a.BudgetEpochs, robustVal).Reason}"))));
         return PbDecision.Decide(preconditions, comparisons, [.. arms.SelectMany(a => Values(a, robustVal))], [], readings);
+    }
+
+    /// <summary>
+    /// One depth's two comparisons over its seeds' points: the highest validation accuracy within the budget at least
+    /// <paramref name="robustVal"/>, the validation accuracy at point 1 at most it; a seed that cannot speak has no value.
+    /// The resolution is one validation pair.
+    /// </summary>
+    public static IReadOnlyList<Comparison> Compare(
+        ClaimScope scope, int layers, IReadOnlyList<GrokkingPoints> points, int validationPairs, double robustVal)
+    {
+        double pair = 1.0 / validationPairs;
+        var reached = points.Select(p => CanSpeak(p) is null ? p.MaxVal : double.NaN).ToList();
+        var atPoint1 = points.Select(p => CanSpeak(p) is null ? p.ValAtPoint1 : double.NaN).ToList();
+        return
+        [
+            Thresholds.Judge(scope, new Quantity($"maxValL{layers}", $"{layers}-layer: highest validation accuracy within the budget"),
+                reached, Relation.AtLeast, robustVal, pair),
+            Thresholds.Judge(scope, new Quantity($"valAtPoint1L{layers}", $"{layers}-layer: validation accuracy at point 1"),
+                atPoint1, Relation.AtMost, robustVal, pair),
+        ];
     }
 
     /// <summary>Why a seed cannot speak: no point 1, or a divergence before the robust point 2; null when it can.</summary>

@@ -65,7 +65,7 @@ public sealed class ScaleInvariance : ClaimAnalysis<ScaleInvariance.Parameters>
             var (changes, precision) = Changes(arm, namesFor(arm), device);
             var side = new Side(arm.RunOptions.Model.Layers, isControl);
             measured.AddRange(Values(side, changes, parameters));
-            comparisons.AddRange(Compare(context.Claim.ScopeKind, side, changes, parameters, precision));
+            comparisons.AddRange(Compare(context.Claim.ScopeKind, side.Layers, isControl, changes, parameters, precision));
             findings.AddRange(changes.Select(c => Judge(side, c.Seed, c.Changes, parameters)));
         }
 
@@ -78,10 +78,14 @@ public sealed class ScaleInvariance : ClaimAnalysis<ScaleInvariance.Parameters>
         };
     }
 
-    /// <summary>Per C one comparison: the LayerNorm side's change at most its bound, the no-norm side's at least its own.</summary>
-    private static IEnumerable<Comparison> Compare(
-        ClaimScope scope, Side side, IReadOnlyList<(long Seed, double[] Changes)> changes, Parameters p, double precision)
+    /// <summary>
+    /// Per C one comparison over the seeds: the LayerNorm side's change at most its bound, the no-norm side's
+    /// (<paramref name="isControl"/>) at least its own; <paramref name="precision"/> is the resolution.
+    /// </summary>
+    public static IEnumerable<Comparison> Compare(
+        ClaimScope scope, int layers, bool isControl, IReadOnlyList<(long Seed, double[] Changes)> changes, Parameters p, double precision)
     {
+        var side = new Side(layers, isControl);
         for (int c = 0; c < Scales.Length; c++)
         {
             var perSeed = changes.Select(s => s.Changes[c]).ToList();
@@ -147,7 +151,8 @@ public sealed class ScaleInvariance : ClaimAnalysis<ScaleInvariance.Parameters>
     /// Per seed, the relative Frobenius change of the logits at each C, and the logits' float precision (the machine
     /// epsilon of the model's dtype: a relative change below it is rounding, the comparisons' resolution).
     /// </summary>
-    public static (IReadOnlyList<(long Seed, double[] Changes)> Changes, double Precision) Changes(ClaimContext arm, IReadOnlyList<string> names, Device device)
+    public static (IReadOnlyList<(long Seed, double[] Changes)> Changes, double Precision) Changes(
+        ClaimContext arm, IReadOnlyList<string> names, Device device)
     {
         var members = arm.Members;
         var seeds = members.Select(m => m.Seed).ToArray();
