@@ -149,9 +149,9 @@ public sealed class EffectiveLrSawtooth : ClaimAnalysis<EffectiveLrSawtooth.Limi
             new("share of inter-drop intervals where the effective lr rises (rho >= the bound), min over seeds", MemberSeries.Min(sawShares),
                 "", null, atLeast, sawShares, Key: "sawtoothShare"),
             new("effective-lr fall at a drop, median over all drops", MemberSeries.Median(lrFalls), "", null,
-                $"a spike is >= {rules.LrFall}", Key: "lrFall"),
+                $"a spike is >= {rules.LrFall}", PbDecision.SeedMedians(members, d => d.LrFall), Key: "lrFall"),
             new("effective-gradient peak / baseline at a drop, median over all drops", MemberSeries.Median(gradRatios), "x", null,
-                $"a spike is >= {rules.GradSpike}", Key: "gradRatio"),
+                $"a spike is >= {rules.GradSpike}", PbDecision.SeedMedians(members, d => d.GradRatio), Key: "gradRatio"),
         ];
     }
 

@@ -30,4 +30,11 @@ internal static class PbDecision
         string perSeed = readings.Length == 0 ? "" : $" | per seed: {readings}";
         return new AnalysisResult(verdict, seeds + why + perSeed, measured, figures) { Comparisons = comparisons };
     }
+
+    /// <summary>
+    /// Per seed, the median of a drop reading (NaN readings are skipped; a seed without one gets NaN): the per-seed values
+    /// behind a median over all drops.
+    /// </summary>
+    public static List<double> SeedMedians(IEnumerable<PeriodicMember> members, Func<TrainDrop, double> reading) =>
+        [.. members.Select(m => MemberSeries.Median(m.Drops.Select(reading)))];
 }

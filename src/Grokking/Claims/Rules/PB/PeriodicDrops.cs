@@ -116,7 +116,7 @@ public sealed class PeriodicDrops : ClaimAnalysis<PeriodicDrops.Parameters>
             new("share of drops with an upward validation jump, min over LayerNorm seeds", MemberSeries.Min(shares), "", null,
                 $"reported; the pooled share decides (>= {p.MinShare:0.###})", shares, Key: "matchedShare"),
             new("validation jump at a drop, median over all drops", MemberSeries.Median(jumps), "", null,
-                $"a jump is >= {p.Rules.ValJump}", jumps, Key: "valJump"),
+                $"a jump is >= {p.Rules.ValJump}", PbDecision.SeedMedians(members, d => d.Recovered ? d.ValJump : double.NaN), Key: "valJump"),
         ];
     }
 
