@@ -5,8 +5,9 @@ using Grokking.Training;
 namespace Grokking.Tests.Unit.Claims;
 
 /// <summary>
-/// The pure decision functions (Judge) of the PB claims (PB-1..PB-4) on synthetic members: every verdict each one
-/// can give, with the rule values of claims/PB-2.json and claims/PB-3.json.
+/// The PB claims' (PB-1..PB-4) per-seed readings (Judge: what each seed shows, in the reason) and, for PB-2 and PB-3,
+/// the decisions of issue 25 (Decide: comparisons over the seeds by the claim's scope, the negative control, the
+/// denominator of the shares) on synthetic members, with the rule values of claims/PB-2.json and claims/PB-3.json.
 /// </summary>
 public sealed class PeriodicAnalysesTests
 {
@@ -349,7 +350,7 @@ public sealed class PeriodicAnalysesTests
         var finding = EffectiveLrSawtooth.Judge(m, Limits);
 
         finding.Verdict.Should().Be(Verdict.Confirmed);
-        finding.Reason.Should().Be("drops at epoch(s) 200, 400, 600; effective-lr spike at 3, effective-gradient spike at 3 of 3; effective lr rising in 2 of 2 interval(s) (rho 1.00, 1.00)");
+        finding.Reason.Should().Be("drops at epoch(s) 200, 400, 600; effective-lr spike at 3, effective-gradient spike at 3 of 3 recovered; effective lr rising in 2 of 2 interval(s) (rho 1.00, 1.00)");
     }
 
     [Fact]
@@ -380,7 +381,7 @@ public sealed class PeriodicAnalysesTests
 
         m.Drops.Should().AllSatisfy(d => d.LrFall.Should().BeLessThan(Rules.LrFall));
         finding.Verdict.Should().Be(Verdict.Refuted);
-        finding.Reason.Should().Contain("effective-lr spike at 0, effective-gradient spike at 3 of 3")
+        finding.Reason.Should().Contain("effective-lr spike at 0, effective-gradient spike at 3 of 3 recovered")
             .And.EndWith(": too few effective-lr spikes (share >= 0.66 required)");
     }
 
@@ -393,7 +394,7 @@ public sealed class PeriodicAnalysesTests
 
         m.Drops.Should().AllSatisfy(d => d.GradRatio.Should().Be(1));
         finding.Verdict.Should().Be(Verdict.Refuted);
-        finding.Reason.Should().Contain("effective-lr spike at 3, effective-gradient spike at 0 of 3")
+        finding.Reason.Should().Contain("effective-lr spike at 3, effective-gradient spike at 0 of 3 recovered")
             .And.EndWith(": too few effective-gradient spikes (share >= 0.66 required)");
     }
 
@@ -406,7 +407,7 @@ public sealed class PeriodicAnalysesTests
 
         PeriodicEvents.IntervalRises(m.Series, m.Drops, Rules.WindowEpochs).Should().Equal(new[] { -1.0, -1.0 }, (a, b) => Math.Abs(a - b) < 1e-12);
         finding.Verdict.Should().Be(Verdict.Refuted);
-        finding.Reason.Should().Contain("spike at 3, effective-gradient spike at 3 of 3; effective lr rising in 0 of 2 interval(s) (rho -1.00, -1.00)")
+        finding.Reason.Should().Contain("spike at 3, effective-gradient spike at 3 of 3 recovered; effective lr rising in 0 of 2 interval(s) (rho -1.00, -1.00)")
             .And.EndWith(": the effective lr is not saw-toothed (share >= 0.66 required)");
     }
 
@@ -420,7 +421,7 @@ public sealed class PeriodicAnalysesTests
         var rises = PeriodicEvents.IntervalRises(m.Series, m.Drops, Rules.WindowEpochs);
         rises.Should().HaveCount(2).And.AllSatisfy(rho => rho.Should().BeLessThan(Limits.MinRho));
         finding.Verdict.Should().Be(Verdict.Refuted);
-        finding.Reason.Should().Contain("effective-lr spike at 3, effective-gradient spike at 3 of 3; effective lr rising in 0 of 2")
+        finding.Reason.Should().Contain("effective-lr spike at 3, effective-gradient spike at 3 of 3 recovered; effective lr rising in 0 of 2")
             .And.EndWith(": the effective lr is not saw-toothed (share >= 0.66 required)");
     }
 
@@ -466,6 +467,156 @@ public sealed class PeriodicAnalysesTests
         finding.Verdict.Should().Be(Verdict.Inconclusive);
         finding.Diverged.Should().BeTrue();
         finding.Reason.Should().Contain("effective lr rising in 2 of 2");
+    }
+
+    // ---------------------------------------------------------------- PB-2 and PB-3 decisions (issue 25: typical)
+
+    private static readonly PeriodicDrops.Parameters Pb2 = new(RobustVal, MinDrops, MinShare, Rules);
+
+    /// <summary>Members with hand-made drops, seeds 0, 1, 2, ... in the order given.</summary>
+    private static List<PeriodicMember> Seeds(params TrainDrop[][] drops) =>
+        [.. drops.Select((d, k) => WithDrops(d) with { Spec = Spec(k) })];
+
+    /// <summary>Five recovered drops of which the first <paramref name="matched"/> come with a validation jump.</summary>
+    private static TrainDrop[] Five(int matched) => [.. Enumerable.Range(0, 5).Select(k => Drop(100 + (200 * k), k < matched ? 0.1 : 0))];
+
+    [Fact]
+    public void PB2_matched_drops_in_every_seed_confirm_through_the_pooled_share()
+    {
+        var result = PeriodicDrops.Decide(ClaimScope.Typical, Seeds(Five(5), Five(5), Five(4)), Pb2);
+
+        result.Verdict.Should().Be(Verdict.Confirmed);
+        result.Comparisons.Select(c => c.Key).Should().Equal("drops", "matchedSharePooled");
+        var share = result.Comparisons[1];
+        share.Method.Should().Be(IntervalMethod.Wilson);
+        share.Estimate.Should().BeApproximately(14.0 / 15, 1e-12);
+        share.Low.Should().BeGreaterThan(MinShare);
+        share.PerSeed.Should().Equal(1, 1, 0.8);
+    }
+
+    [Fact]
+    public void PB2_a_pooled_share_whose_interval_straddles_the_bound_is_inconclusive_within_noise_where_the_old_rule_refuted()
+    {
+        // 3 + 4 + 4 of 15 (0.73, Wilson [0.48, 0.89]): the seeds cannot tell it from 0.66. The old rule (every seed's own
+        // share >= 0.66) refuted on the seed with 3 of 5 - the ci data's case (23 of 30, one seed at 3 of 5).
+        var members = Seeds(Five(3), Five(4), Five(4));
+
+        var result = PeriodicDrops.Decide(ClaimScope.Typical, members, Pb2);
+
+        result.Verdict.Should().Be(Verdict.Inconclusive);
+        var share = result.Comparisons.Single(c => c.Key == "matchedSharePooled");
+        share.Verdict.Should().Be(Verdict.Inconclusive);
+        share.Reason.Should().Contain("11 of 15").And.Contain("within noise");
+        share.SeedsNeeded.Should().NotBeNull().And.BeGreaterThan(15);
+        share.Flip.ConfirmAt.Should().BeLessThan(MinShare);
+        members.Select(m => PeriodicDrops.Judge(m, Rules, MinDrops, MinShare).Verdict)
+            .Should().Equal(Verdict.Refuted, Verdict.Confirmed, Verdict.Confirmed);
+    }
+
+    [Fact]
+    public void PB2_a_pooled_share_wholly_below_the_bound_refutes()
+    {
+        var result = PeriodicDrops.Decide(ClaimScope.Typical, Seeds(Five(1), Five(1), Five(1)), Pb2);
+
+        result.Verdict.Should().Be(Verdict.Refuted);
+        result.Comparisons.Single(c => c.Key == "matchedSharePooled").High.Should().BeLessThan(MinShare);
+    }
+
+    [Fact]
+    public void PB2_control_a_run_without_drops_is_refuted_where_the_periodic_run_is_confirmed()
+    {
+        // The no-norm arm's shape: memorizes, then no collapse at all; the LayerNorm arm's: three collapses with jumps.
+        var layerNorm = Enumerable.Range(0, 3).Select(k => Member(Saw(800, [200, 400, 600]), SawPoints(), seed: k)).ToList();
+        var noNorm = Enumerable.Range(0, 3).Select(k => Member(Saw(800, []), SawPoints(), seed: k)).ToList();
+
+        PeriodicDrops.Decide(ClaimScope.Typical, layerNorm, Pb2).Verdict.Should().Be(Verdict.Confirmed);
+        var control = PeriodicDrops.Decide(ClaimScope.Typical, noNorm, Pb2);
+
+        control.Verdict.Should().Be(Verdict.Refuted);
+        control.Comparisons.Single(c => c.Key == "drops").Reason.Should().Contain("wholly past the threshold");
+    }
+
+    [Fact]
+    public void PB2_a_seed_that_never_memorizes_leaves_the_decision_inconclusive()
+    {
+        var members = Seeds(Five(5), Five(5)).Append(Member(Saw(800, [200, 400]), NeverMemorized(), seed: 2)).ToList();
+
+        var result = PeriodicDrops.Decide(ClaimScope.Typical, members, Pb2);
+
+        result.Verdict.Should().Be(Verdict.Inconclusive);
+        result.Reason.Should().StartWith("seeds cannot all speak").And.Contain("never reached 100% train accuracy");
+    }
+
+    /// <summary><paramref name="count"/> PB-like seeds with six collapses each (five intervals between them).</summary>
+    private static List<PeriodicMember> SawSeeds(int count, Func<int, PeriodicSeries>? series = null) =>
+        [.. Enumerable.Range(0, count).Select(k => Member(series?.Invoke(k) ?? Saw(1400, [200, 400, 600, 800, 1000, 1200]), SawPoints(), seed: k))];
+
+    [Fact]
+    public void PB3_spikes_at_every_drop_and_rising_intervals_confirm_and_its_midpoint_control_refutes()
+    {
+        var members = SawSeeds(3);
+
+        var result = EffectiveLrSawtooth.Decide(ClaimScope.Typical, members, Limits);
+        var control = EffectiveLrSawtooth.Decide(ClaimScope.Typical, [.. members.Select(m => EffectiveLrSawtooth.Midpoints(m, Rules))], Limits);
+
+        result.Verdict.Should().Be(Verdict.Confirmed);
+        result.Comparisons.Select(c => c.Key).Should().Equal("drops", "lrSpikeSharePooled", "gradSpikeSharePooled", "sawtoothSharePooled");
+        result.Comparisons[1].Reason.Should().Contain("18 of 18");
+        control.Verdict.Should().Be(Verdict.Refuted);
+        control.Comparisons[1].Reason.Should().Contain("0 of 15");
+        control.Comparisons[2].Reason.Should().Contain("0 of 15");
+    }
+
+    [Fact]
+    public void PB3_a_pooled_spike_share_straddling_the_bound_is_inconclusive_within_noise()
+    {
+        // One seed of four has no effective-lr fall at its drops: 18 of 24 (0.75, Wilson [0.55, 0.88]).
+        var members = SawSeeds(4, k => Saw(1400, [200, 400, 600, 800, 1000, 1200], lrFalls: k != 0));
+
+        var result = EffectiveLrSawtooth.Decide(ClaimScope.Typical, members, Limits);
+
+        result.Verdict.Should().Be(Verdict.Inconclusive);
+        var lr = result.Comparisons.Single(c => c.Key == "lrSpikeSharePooled");
+        lr.Reason.Should().Contain("18 of 24").And.Contain("within noise");
+        lr.SeedsNeeded.Should().NotBeNull().And.BeGreaterThan(24);
+    }
+
+    [Fact]
+    public void PB3_no_effective_lr_fall_at_any_drop_refutes()
+    {
+        var members = SawSeeds(3, _ => Saw(1400, [200, 400, 600, 800, 1000, 1200], lrFalls: false));
+
+        var result = EffectiveLrSawtooth.Decide(ClaimScope.Typical, members, Limits);
+
+        result.Verdict.Should().Be(Verdict.Refuted);
+        result.Comparisons.Single(c => c.Key == "lrSpikeSharePooled").Verdict.Should().Be(Verdict.Refuted);
+    }
+
+    [Fact]
+    public void PB2_and_PB3_shares_are_over_the_recovered_drops_where_PB3_used_to_divide_by_all_drops()
+    {
+        // Issue 25's measurement question. Each run ends 5 epochs into its third collapse: the lr's fall (read up to
+        // 20 epochs after recovery) has not shown yet, so the cut-off drop is a missing reading, not a miss. PB-2 already
+        // divided by the recovered drops; PB-3 now does too.
+        var members = SawSeeds(5, _ => Saw(605, [200, 400, 600]));
+        var cut = members[0];
+        cut.Drops.Should().HaveCount(3);
+        cut.Drops[2].Recovered.Should().BeFalse();
+        cut.Drops[2].MatchesLrSpike(Rules).Should().BeFalse();
+        bool Lr(TrainDrop d) => d.MatchesLrSpike(Rules);
+
+        EffectiveLrSawtooth.Share(cut, Lr).Should().Be(1.0, "new: 2 of the 2 recovered drops");
+        EffectiveLrSawtooth.ShareOverAllDrops(cut, Lr).Should().BeApproximately(2.0 / 3, 1e-12, "old: 2 of all 3 drops");
+        PeriodicDrops.MatchedShare(cut, Rules).Should().Be(1.0, "PB-2: the same denominator");
+
+        var result = EffectiveLrSawtooth.Decide(ClaimScope.Typical, members, Limits);
+        var lr = result.Comparisons.Single(c => c.Key == "lrSpikeSharePooled");
+        var old = Thresholds.Share(new Quantity("old", "old"), 10, 15, Relation.AtLeast, MinShare, []);
+
+        lr.Reason.Should().Contain("10 of 10");
+        lr.Verdict.Should().Be(Verdict.Confirmed);
+        old.Verdict.Should().Be(Verdict.Inconclusive, "the old denominator pooled: 10 of 15, within noise");
+        result.Verdict.Should().Be(Verdict.Confirmed);
     }
 
     // ---------------------------------------------------------------- PB-4: EffectiveGradientTrend

@@ -1,16 +1,20 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
 using Grokking.Claims.Toolkit;
+using Grokking.Configuration;
+using Grokking.Data;
 using Grokking.Training;
 
 namespace Grokking.Claims.Rules.PB;
 
 /// <summary>
-/// PB-1: every LayerNorm arm of the claim (the 1-layer and the 2-layer model) groks. Per seed: CONFIRMED when
-/// point 1 and the robust point 2 (validation accuracy at least <c>robustValAccuracy</c>) both come within the
-/// run's budget; REFUTED when the budget ends before the robust point 2 (the claim is read as "groks within a run
-/// of this length"); a seed that never memorizes, or diverges first, cannot decide. Arms combine by
-/// <see cref="SeedVerdicts"/> each, and the claim holds when every arm holds.
+/// PB-1 (universal, issue 25): every LayerNorm arm of the claim (the 1-layer and the 2-layer model) groks: validation
+/// accuracy reaches the robust point 2 (<c>robustValAccuracy</c>) within the run's budget, after point 1 (100% train
+/// accuracy). Per depth, two comparisons over the seeds, each refuted by one seed past its threshold by more than one
+/// validation pair: the highest validation accuracy within the budget is at least <c>robustValAccuracy</c> (it grokked),
+/// and the validation accuracy at point 1 is at most <c>robustValAccuracy</c> (it had not generalized when it memorized:
+/// point 2 comes after point 1). A seed that never memorizes, or diverges before point 2, cannot speak. Negative
+/// control: the same rule with each member's validation curve replaced by its train curve (learning without delay).
 /// </summary>
 public sealed class LayerNormGroks : ClaimAnalysis<LayerNormGroks.Parameters>
 {
@@ -21,24 +25,91 @@ public sealed class LayerNormGroks : ClaimAnalysis<LayerNormGroks.Parameters>
     /// <summary>PB-1's rule: the robust point 2 (block pb-robust-point-2).</summary>
     public sealed record Parameters([Within(0.5, 1)] double RobustValAccuracy);
 
-    /// <summary>One arm's members with their points, and the arm's budget in epochs.</summary>
-    private sealed record Arm(ClaimContext Context, IReadOnlyList<(MemberSpec Spec, GrokkingPoints Points)> Members, double BudgetEpochs)
+    /// <summary>One arm's members with their points, the arm's budget in epochs and its validation set's size.</summary>
+    private sealed record Arm(
+        ClaimContext Context, IReadOnlyList<(MemberSpec Spec, GrokkingPoints Points)> Members, double BudgetEpochs, int ValidationPairs)
     {
         public int Layers => Context.RunOptions.Model.Layers;
     }
+
+    public override string? ControlName => "no-delay";
 
     public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
     {
         double robustVal = parameters.RobustValAccuracy;
         var (layerNorm, _) = PeriodicMember.Arms(context);
-        var arms = layerNorm.Select(a => Measure(a, robustVal)).ToList();
-        var verdicts = arms.Select(a => JudgeArm(a, robustVal)).ToList();
-        var (overall, combined) = SeedVerdicts.CombineGroups(verdicts);
-        var measured = arms.SelectMany(a => Values(a, robustVal)).ToList();
-        var figures = arms.Select(a => Figure(context, a, robustVal)).ToList();
-        return new AnalysisResult(overall, combined, measured, figures);
+        var arms = layerNorm.Select(a => Measure(a, robustVal, m => GrokkingPoints.Of(a.Result, m.Index, robustVal))).ToList();
+        var result = Decide(context.Claim.ScopeKind, arms, robustVal);
+        return result with { Figures = [.. arms.Select(a => Figure(context, a, robustVal))] };
     }
 
+    /// <summary>The same rule on each member's train curve read as its validation curve: no memorization stage, no delay.</summary>
+    public override AnalysisResult AnalyzeControl(ClaimContext context, Parameters parameters)
+    {
+        double robustVal = parameters.RobustValAccuracy;
+        var (layerNorm, _) = PeriodicMember.Arms(context);
+        var arms = layerNorm.Select(a => Measure(a, robustVal, m => TrainAsValidation(a.Result, m.Index, robustVal))).ToList();
+        return Decide(context.Claim.ScopeKind, arms, robustVal);
+    }
+
+    /// <summary>A member's points with its validation accuracy replaced by its train accuracy, for the control.</summary>
+    public static GrokkingPoints TrainAsValidation(TrainingResult result, int member, double robustVal)
+    {
+        var p = GrokkingPoints.Of(result, member, robustVal);
+        var rows = MemberSeries.RowsBeforeDivergence(result, member);
+        var robust = rows.FirstOrDefault(r => r.TrainAccuracy >= robustVal - 1e-9);
+        double max = rows.Length == 0 ? double.NaN : rows.Max(r => r.TrainAccuracy);
+        double atPoint1 = double.IsFinite(p.Point1) ? rows.First(r => r.Epoch == p.Point1).TrainAccuracy : double.NaN;
+        return p with { ValAtPoint1 = atPoint1, Point2 = p.Point1, RobustPoint2 = robust?.Epoch ?? double.NaN, MaxVal = max };
+    }
+
+    /// <summary>
+    /// PB-1's rule on the arms: per depth the highest validation accuracy within the budget (at least the robust level)
+    /// and the validation accuracy at point 1 (at most it), by the claim's scope, with one validation pair as resolution.
+    /// </summary>
+    private static AnalysisResult Decide(ClaimScope scope, IReadOnlyList<Arm> arms, double robustVal)
+    {
+        var comparisons = new List<Comparison>();
+        var preconditions = new List<SeedFinding>();
+        foreach (var arm in arms)
+        {
+            comparisons.AddRange(Compare(scope, arm.Layers, [.. arm.Members.Select(m => m.Points)], arm.ValidationPairs, robustVal));
+            preconditions.AddRange(arm.Members.Select(m => PbDecision.Precondition(
+                m.Spec.Seed, $"{arm.Context.Experiment}, seed {m.Spec.Seed}", CanSpeak(m.Points), m.Points.DivergedEpoch is not null)));
+        }
+
+        string readings = string.Join(" | ", arms.Select(a => $"{a.Context.Experiment}: " + string.Join("; ",
+            a.Members.Select(m => $"seed {m.Spec.Seed}: {Judge(m.Spec.Seed, m.Points, a.BudgetEpochs, robustVal).Reason}"))));
+        return PbDecision.Decide(preconditions, comparisons, [.. arms.SelectMany(a => Values(a, robustVal))], [], readings);
+    }
+
+    /// <summary>
+    /// One depth's two comparisons over its seeds' points: the highest validation accuracy within the budget at least
+    /// <paramref name="robustVal"/>, the validation accuracy at point 1 at most it; a seed that cannot speak has no value.
+    /// The resolution is one validation pair.
+    /// </summary>
+    public static IReadOnlyList<Comparison> Compare(
+        ClaimScope scope, int layers, IReadOnlyList<GrokkingPoints> points, int validationPairs, double robustVal)
+    {
+        double pair = 1.0 / validationPairs;
+        var reached = points.Select(p => CanSpeak(p) is null ? p.MaxVal : double.NaN).ToList();
+        var atPoint1 = points.Select(p => CanSpeak(p) is null ? p.ValAtPoint1 : double.NaN).ToList();
+        return
+        [
+            Thresholds.Judge(scope, new Quantity($"maxValL{layers}", $"{layers}-layer: highest validation accuracy within the budget"),
+                reached, Relation.AtLeast, robustVal, pair),
+            Thresholds.Judge(scope, new Quantity($"valAtPoint1L{layers}", $"{layers}-layer: validation accuracy at point 1"),
+                atPoint1, Relation.AtMost, robustVal, pair),
+        ];
+    }
+
+    /// <summary>Why a seed cannot speak: no point 1, or a divergence before the robust point 2; null when it can.</summary>
+    private static string? CanSpeak(GrokkingPoints p) =>
+        !double.IsFinite(p.Point1) ? "never reached 100% train accuracy"
+        : p.DivergedEpoch is not null && !double.IsFinite(p.RobustPoint2) ? $"diverged at epoch {p.DivergedEpoch:0} before point 2"
+        : null;
+
+    /// <summary>One seed's reading, shown in the reason (the verdict comes from the comparisons).</summary>
     public static SeedFinding Judge(long seed, GrokkingPoints p, double budgetEpochs, double robustVal)
     {
         bool diverged = p.DivergedEpoch is not null;
@@ -66,16 +137,15 @@ public sealed class LayerNormGroks : ClaimAnalysis<LayerNormGroks.Parameters>
                 + $"for the whole budget of {budgetEpochs:0} epochs");
     }
 
-    private static Arm Measure(ClaimContext arm, double robustVal) => new(
+    private static Arm Measure(ClaimContext arm, double robustVal, Func<MemberSpec, GrokkingPoints> pointsOf) => new(
         arm,
-        [.. arm.Members.Select(m => (m, GrokkingPoints.Of(arm.Result, m.Index, robustVal)))],
-        arm.Result.EpochOf(arm.Result.StepsCompleted));
+        [.. arm.Members.Select(m => (m, pointsOf(m)))],
+        arm.Result.EpochOf(arm.Result.StepsCompleted),
+        ValidationPairs(arm.RunOptions.Data));
 
-    private static (string Arm, Verdict Verdict, string Reason) JudgeArm(Arm arm, double robustVal)
-    {
-        var (verdict, reason) = SeedVerdicts.Combine([.. arm.Members.Select(m => Judge(m.Spec.Seed, m.Points, arm.BudgetEpochs, robustVal))]);
-        return (arm.Context.Experiment, verdict, reason);
-    }
+    /// <summary>The validation set's size (every pair not in the train split): one pair is the accuracies' resolution.</summary>
+    public static int ValidationPairs(DataOptions data) =>
+        ModularArithmeticDataset.Create(data.Operation, data.Modulus, data.Format).Count - PopulationDataFactory.TrainCount(data);
 
     private static IEnumerable<MeasuredValue> Values(Arm arm, double robustVal)
     {

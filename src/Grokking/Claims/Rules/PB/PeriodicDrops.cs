@@ -5,12 +5,12 @@ using Grokking.Claims.Toolkit;
 namespace Grokking.Claims.Rules.PB;
 
 /// <summary>
-/// PB-2: in the grokking phase (point 1 to the robust point 2) of every LayerNorm seed, train accuracy drops at least
-/// <c>minDrops</c> times (a drop: a fall from >= <c>dropFrom</c> to <= <c>dropTo</c> within <c>fallWithinEpochs</c>),
-/// and at least <c>minMatchedShare</c> of the drops come with an upward validation jump (median validation accuracy
-/// over <c>windowEpochs</c> after recovery minus the median over <c>windowEpochs</c> before the drop, at least
-/// <c>valJump</c>). The no-norm arm is measured by the same rules and reported beside the verdict: the claim is about
-/// what LayerNorm adds, so drops there are said, not gated on.
+/// PB-2 (typical, issue 25): in the grokking phase (point 1 to the robust point 2) of the LayerNorm seeds, train accuracy
+/// drops at least <c>minDrops</c> times per seed (Student-t interval of the seeds' counts; a drop: a fall from >=
+/// <c>dropFrom</c> to <= <c>dropTo</c> within <c>fallWithinEpochs</c>), and the share of the recovered drops that come
+/// with an upward validation jump (median validation accuracy over <c>windowEpochs</c> after recovery minus the median
+/// over <c>windowEpochs</c> before the drop, at least <c>valJump</c>), pooled over the seeds, is at least
+/// <c>minMatchedShare</c> (Wilson interval). Negative control: the same rule on the no-norm arm, which must refute.
 /// </summary>
 public sealed class PeriodicDrops : ClaimAnalysis<PeriodicDrops.Parameters>
 {
@@ -25,24 +25,59 @@ public sealed class PeriodicDrops : ClaimAnalysis<PeriodicDrops.Parameters>
         [ParameterName("minMatchedShare")][Within(0, 1)] double MinShare,
         DropRules Rules);
 
+    public override string? ControlName => "no-norm-arm";
+
     public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
     {
         var (arms, controls) = PeriodicMember.Arms(context);
-        var members = Read(arms, parameters);
-        var control = Read(controls, parameters);
-        var findings = members.Select(m => Judge(m, parameters.Rules, parameters.MinDrops, parameters.MinShare) with { Unit = m.Subject });
-        var (verdict, reason) = SeedVerdicts.Combine([.. findings]);
+        var result = Decide(context.Claim.ScopeKind, Read(arms, parameters), parameters);
+        var controlCounts = Read(controls, parameters).Select(c => (double)c.Drops.Count).ToList();
+        var controlDrops = new MeasuredValue("train-accuracy drops in the no-norm control after its point 1, max over seeds",
+            MemberSeries.Max(controlCounts), "drops", null, "the control (same rules) must refute", controlCounts, Key: "controlDrops");
         var figures = arms.Concat(controls).Select(a => Figure(context, a)).ToList();
-        return new AnalysisResult(verdict, reason + ControlNote(control, parameters.MinDrops), Measure(members, control, parameters), figures);
+        return result with { Measured = [.. result.Measured, controlDrops], Figures = figures };
     }
 
-    /// <summary>Share of the recovered drops with a validation jump: a drop cut off by the end of the run cannot show one.</summary>
+    /// <summary>The same rule on the no-norm arm: without LayerNorm PB expects no periodic drops.</summary>
+    public override AnalysisResult AnalyzeControl(ClaimContext context, Parameters parameters)
+    {
+        var (_, controls) = PeriodicMember.Arms(context);
+        return Decide(context.Claim.ScopeKind, Read(controls, parameters), parameters);
+    }
+
+    /// <summary>
+    /// PB-2's rule on a set of members: the drops per seed (at least <c>minDrops</c>) and the share of recovered drops with
+    /// a validation jump, pooled over the seeds (Wilson interval; at least <c>minMatchedShare</c>).
+    /// </summary>
+    public static AnalysisResult Decide(ClaimScope scope, IReadOnlyList<PeriodicMember> members, Parameters p)
+    {
+        var counts = members.Select(m => m.Missing() is null ? (double)m.Drops.Count : double.NaN).ToList();
+        var recovered = members.SelectMany(m => m.Drops.Where(d => d.Recovered)).ToList();
+        int matched = recovered.Count(d => d.MatchesValJump(p.Rules));
+        var shares = members.Select(m => MatchedShare(m, p.Rules)).ToList();
+        Comparison[] comparisons =
+        [
+            Thresholds.Judge(scope, new Quantity("drops", "train-accuracy drops between point 1 and robust point 2 per seed", "drops"),
+                counts, Relation.AtLeast, p.MinDrops),
+            Thresholds.Share(new Quantity("matchedSharePooled", "share of the recovered drops with an upward validation jump, pooled"),
+                matched, recovered.Count, Relation.AtLeast, p.MinShare, shares),
+        ];
+        var preconditions = members.Select(m => PbDecision.Precondition(m.Spec.Seed, m.Subject, m.Missing(), m.Diverged)).ToList();
+        string readings = string.Join("; ", members.Select(m => $"{m.Subject}: {Judge(m, p.Rules, p.MinDrops, p.MinShare).Reason}"));
+        return PbDecision.Decide(preconditions, comparisons, Measure(members, p), [], readings);
+    }
+
+    /// <summary>
+    /// Share of the recovered drops with a validation jump (issue 25's denominator question, the same for PB-2 and PB-3):
+    /// a drop the run cut off before its recovery could not show its companion, so it is a missing reading, not a miss.
+    /// </summary>
     public static double MatchedShare(PeriodicMember m, DropRules rules)
     {
         int recovered = m.Drops.Count(d => d.Recovered);
         return recovered == 0 ? double.NaN : (double)m.Drops.Count(d => d.MatchesValJump(rules)) / recovered;
     }
 
+    /// <summary>One seed's reading, shown in the reason (the verdict comes from <see cref="Decide"/>'s comparisons).</summary>
     public static SeedFinding Judge(PeriodicMember m, DropRules rules, int minDrops, double minShare)
     {
         if (m.Missing() is { } missing)
@@ -69,42 +104,21 @@ public sealed class PeriodicDrops : ClaimAnalysis<PeriodicDrops.Parameters>
     private static List<PeriodicMember> Read(IEnumerable<ClaimContext> arms, Parameters p) =>
         [.. arms.SelectMany(a => PeriodicMember.Of(a, p.Rules, p.RobustValAccuracy))];
 
-    private static List<MeasuredValue> Measure(IReadOnlyList<PeriodicMember> members, IReadOnlyList<PeriodicMember> control, Parameters p)
+    private static List<MeasuredValue> Measure(IReadOnlyList<PeriodicMember> members, Parameters p)
     {
         var counts = members.Select(m => (double)m.Drops.Count).ToList();
         var shares = members.Select(m => MatchedShare(m, p.Rules)).ToList();
         var jumps = members.SelectMany(m => m.Drops.Where(d => d.Recovered).Select(d => d.ValJump)).ToList();
-        var controlCounts = control.Select(c => (double)c.Drops.Count).ToList();
         return
         [
             new("train-accuracy drops between point 1 and robust point 2, min over LayerNorm seeds", MemberSeries.Min(counts), "drops", null,
                 $">= {p.MinDrops}", counts, Key: "drops"),
             new("share of drops with an upward validation jump, min over LayerNorm seeds", MemberSeries.Min(shares), "", null,
-                $">= {p.MinShare:0.###}", shares, Key: "matchedShare"),
+                $"reported; the pooled share decides (>= {p.MinShare:0.###})", shares, Key: "matchedShare"),
             new("validation jump at a drop, median over all drops", MemberSeries.Median(jumps), "", null,
-                $"a jump is >= {p.Rules.ValJump}", Key: "valJump"),
-            new("train-accuracy drops in the no-norm control after its point 1, max over seeds", MemberSeries.Max(controlCounts), "drops", null,
-                "reported", controlCounts, Key: "controlDrops"),
+                $"a jump is >= {p.Rules.ValJump}", PbDecision.SeedMedians(members, d => d.Recovered ? d.ValJump : double.NaN), Key: "valJump"),
         ];
     }
-
-    /// <summary>What the no-norm control shows under the same rules: said beside the verdict, never gated on.</summary>
-    private static string ControlNote(List<PeriodicMember> control, int minDrops)
-    {
-        if (control.Count == 0)
-        {
-            return "";
-        }
-
-        string meaning = control.Any(c => c.Drops.Count >= minDrops)
-            ? " — the no-norm model drops as well, so drops alone are not what LayerNorm adds"
-            : " — the no-norm model shows no repeated drops";
-        return " | no-norm control, same rules: " + string.Join("; ", control.Select(ControlLine)) + meaning;
-    }
-
-    private static string ControlLine(PeriodicMember m) =>
-        m.Missing() ?? $"seed {m.Spec.Seed}: {m.Drops.Count} drop(s) after point 1 (epoch {m.Points.Point1:0})"
-            + (m.Diverged ? $", diverged at epoch {m.Points.DivergedEpoch:0}" : "");
 
     private static ClaimFigure Figure(ClaimContext context, ClaimContext arm) =>
         MemberSeries.AccuracyFigure(arm, $"accuracy-{arm.Experiment}",

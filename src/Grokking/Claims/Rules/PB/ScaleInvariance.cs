@@ -9,12 +9,14 @@ using static TorchSharp.torch;
 namespace Grokking.Claims.Rules.PB;
 
 /// <summary>
-/// PB-5, without training: multiplying every scale-invariant parameter of the LayerNorm model (those feeding a
-/// LayerNorm: embeddings, W_O, the MLP's layers; not W_Q, W_K, W_V, the gains or the unembedding) by C leaves its
-/// logits unchanged up to <c>maxLayerNormChange</c> (relative Frobenius change over a batch of validation inputs),
-/// while scaling the same-named parameters of the no-norm model changes its logits by at least
-/// <c>minControlChange</c>. Per seed, at every C in <see cref="Scales"/>; the models are freshly initialized from
-/// each arm's options and seed, so this runs in seconds at every profile.
+/// PB-5 (universal, issue 25), without training: multiplying every scale-invariant parameter of the LayerNorm model
+/// (those feeding a LayerNorm: embeddings, W_O, the MLP's layers; not W_Q, W_K, W_V, the gains or the unembedding) by C
+/// leaves its logits unchanged up to <c>maxLayerNormChange</c> (relative Frobenius change over a batch of validation
+/// inputs), while scaling the same-named parameters of the no-norm model changes its logits by at least
+/// <c>minControlChange</c>. Per (side, C) one comparison over the seeds, refuted by one seed past its bound by more than
+/// the float precision of the logits; the models are freshly initialized from each arm's options and seed, so this runs
+/// in seconds at every profile. Negative control: the same rule with the LayerNorm models' other parameters scaled
+/// instead (PB: the attention layer is not scale-invariant), which must refute.
 /// </summary>
 public sealed class ScaleInvariance : ClaimAnalysis<ScaleInvariance.Parameters>
 {
@@ -43,34 +45,73 @@ public sealed class ScaleInvariance : ClaimAnalysis<ScaleInvariance.Parameters>
         public string Label => IsControl ? $"no-norm {Layers}-layer" : $"LayerNorm {Layers}-layer";
     }
 
-    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
+    public override string? ControlName => "complement-parameters";
+
+    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters) => Decide(context, parameters, complement: false);
+
+    /// <summary>The same rule with the LayerNorm models' parameters that are not marked scale-invariant scaled instead.</summary>
+    public override AnalysisResult AnalyzeControl(ClaimContext context, Parameters parameters) => Decide(context, parameters, complement: true);
+
+    private static AnalysisResult Decide(ClaimContext context, Parameters parameters, bool complement)
     {
         var (arms, controls) = PeriodicMember.Arms(context);
         var device = context.Device ?? CPU;
-        var namesFor = ScaledNames(arms, device);
+        var namesFor = ScaledNames(arms, device, complement);
         var findings = new List<SeedFinding>();
         var measured = new List<MeasuredValue>();
+        var comparisons = new List<Comparison>();
         foreach (var (arm, isControl) in arms.Select(a => (a, false)).Concat(controls.Select(c => (c, true))))
         {
-            var changes = Changes(arm, namesFor(arm), device);
+            var (changes, precision) = Changes(arm, namesFor(arm), device);
             var side = new Side(arm.RunOptions.Model.Layers, isControl);
             measured.AddRange(Values(side, changes, parameters));
+            comparisons.AddRange(Compare(context.Claim.ScopeKind, side.Layers, isControl, changes, parameters, precision));
             findings.AddRange(changes.Select(c => Judge(side, c.Seed, c.Changes, parameters)));
         }
 
-        var (verdict, reason) = SeedVerdicts.Combine(findings);
-        string scaled = string.Join("; ", arms.Select(a => $"{a.Experiment}: {string.Join(", ", namesFor(a))}"));
-        return new AnalysisResult(verdict, $"{reason} | scaled parameters: {scaled}", measured, []);
+        string scaled = string.Join("; ", arms.Concat(controls).Select(a => $"{a.Experiment}: {string.Join(", ", namesFor(a))}"));
+        var (verdict, reason) = Thresholds.Combine(comparisons);
+        string readings = string.Join("; ", findings.Select(f => $"{f.Subject}: {f.Reason}"));
+        return new AnalysisResult(verdict, $"{reason} | per seed: {readings} | scaled parameters: {scaled}", measured, [])
+        {
+            Comparisons = comparisons,
+        };
+    }
+
+    /// <summary>
+    /// Per C one comparison over the seeds: the LayerNorm side's change at most its bound, the no-norm side's
+    /// (<paramref name="isControl"/>) at least its own; <paramref name="precision"/> is the resolution.
+    /// </summary>
+    public static IEnumerable<Comparison> Compare(
+        ClaimScope scope, int layers, bool isControl, IReadOnlyList<(long Seed, double[] Changes)> changes, Parameters p, double precision)
+    {
+        var side = new Side(layers, isControl);
+        for (int c = 0; c < Scales.Length; c++)
+        {
+            var perSeed = changes.Select(s => s.Changes[c]).ToList();
+            string name = $"{side.Label}: relative logit change at C = {Scales[c]}";
+            yield return side.IsControl
+                ? Thresholds.Judge(scope, new Quantity($"control{side.Layers}C{Scales[c]}", name), perSeed, Relation.AtLeast,
+                    p.MinControlChange, precision)
+                : Thresholds.Judge(scope, new Quantity($"layerNorm{side.Layers}C{Scales[c]}", name), perSeed, Relation.AtMost,
+                    p.MaxLayerNormChange, precision);
+        }
     }
 
     /// <summary>
     /// The names each arm scales: each LayerNorm arm its own scale-invariant set; a control the set of the LayerNorm
     /// arm of its depth (the same names in a model without LayerNorm), or of the first arm when no depth matches.
     /// </summary>
-    private static Func<ClaimContext, IReadOnlyList<string>> ScaledNames(IReadOnlyList<ClaimContext> arms, Device device)
+    /// <remarks>
+    /// With <paramref name="complement"/> (the negative control) each LayerNorm arm scales its parameters that are not
+    /// marked scale-invariant; the no-norm arms keep the scale-invariant names, since only the LayerNorm side's data change.
+    /// </remarks>
+    private static Func<ClaimContext, IReadOnlyList<string>> ScaledNames(IReadOnlyList<ClaimContext> arms, Device device, bool complement)
     {
-        var namesOf = arms.ToDictionary(a => a.RunOptions.Model.Layers, a => InvariantNames(a, device));
-        return a => namesOf.GetValueOrDefault(a.RunOptions.Model.Layers) ?? namesOf[arms[0].RunOptions.Model.Layers];
+        var namesOf = arms.ToDictionary(a => a.RunOptions.Model.Layers, a => InvariantNames(a, device, invariant: true));
+        var otherOf = arms.ToDictionary(a => a.RunOptions.Model.Layers, a => InvariantNames(a, device, invariant: false));
+        return a => PeriodicMember.IsLayerNorm(a) && complement ? otherOf[a.RunOptions.Model.Layers]
+            : namesOf.GetValueOrDefault(a.RunOptions.Model.Layers) ?? namesOf[arms[0].RunOptions.Model.Layers];
     }
 
     private static SeedFinding Judge(Side side, long seed, double[] values, Parameters p)
@@ -99,15 +140,19 @@ public sealed class ScaleInvariance : ClaimAnalysis<ScaleInvariance.Parameters>
         }
     }
 
-    /// <summary>The LayerNorm model's scale-invariant parameter names, as the model marks them.</summary>
-    private static IReadOnlyList<string> InvariantNames(ClaimContext arm, Device device)
+    /// <summary>The LayerNorm model's parameter names the model marks scale-invariant (or, with false, those it does not).</summary>
+    private static IReadOnlyList<string> InvariantNames(ClaimContext arm, Device device, bool invariant)
     {
         using var model = PopulationModelFactory.Create(1, arm.RunOptions.Model, arm.RunOptions.Data, device);
-        return [.. model.Parameters.Where(p => p.ScaleInvariant).Select(p => p.Name)];
+        return [.. model.Parameters.Where(p => p.ScaleInvariant == invariant).Select(p => p.Name)];
     }
 
-    /// <summary>Per seed, the relative Frobenius change of the logits at each C.</summary>
-    public static IReadOnlyList<(long Seed, double[] Changes)> Changes(ClaimContext arm, IReadOnlyList<string> names, Device device)
+    /// <summary>
+    /// Per seed, the relative Frobenius change of the logits at each C, and the logits' float precision (the machine
+    /// epsilon of the model's dtype: a relative change below it is rounding, the comparisons' resolution).
+    /// </summary>
+    public static (IReadOnlyList<(long Seed, double[] Changes)> Changes, double Precision) Changes(
+        ClaimContext arm, IReadOnlyList<string> names, Device device)
     {
         var members = arm.Members;
         var seeds = members.Select(m => m.Seed).ToArray();
@@ -133,6 +178,8 @@ public sealed class ScaleInvariance : ClaimAnalysis<ScaleInvariance.Parameters>
             rows[c] = change.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
         }
 
-        return [.. seeds.Select((s, k) => (s, rows.Select(r => r[k]).ToArray()))];
+        double precision = model.DType == ScalarType.Float64 ? Math.Pow(2, -52)
+            : model.DType == ScalarType.Float32 ? Math.Pow(2, -23) : Math.Pow(2, -7);
+        return ([.. seeds.Select((s, k) => (s, rows.Select(r => r[k]).ToArray()))], precision);
     }
 }

@@ -48,6 +48,30 @@ public static class PeriodicEvents
     }
 
     /// <summary>
+    /// Moments that are not drops, for PB-3's negative control: one at the midpoint between each recovered drop and the
+    /// next, as many metric steps long as the drop before it, and read exactly as a drop is read (<see cref="Drops"/>'s
+    /// windows). Train accuracy does not fall there, so a rule about what happens at drops must not find it there.
+    /// </summary>
+    public static IReadOnlyList<TrainDrop> Midpoints(PeriodicSeries s, DropRules r, IReadOnlyList<TrainDrop> drops)
+    {
+        double[] epochs = s.Epochs;
+        var moments = new List<TrainDrop>();
+        foreach (var (a, b) in drops.Zip(drops.Skip(1)))
+        {
+            int start = Array.FindIndex(epochs, e => e >= (a.RecoveredEpoch + b.StartEpoch) / 2);
+            if (!a.Recovered || start < 0)
+            {
+                continue;
+            }
+
+            int length = Array.IndexOf(epochs, a.RecoveredEpoch) - Array.IndexOf(epochs, a.StartEpoch);
+            moments.Add(Measure(s, r, start, Math.Min(start + length, epochs.Length)));
+        }
+
+        return moments;
+    }
+
+    /// <summary>
     /// Spearman rho of (epoch, effective lr) within each interval between a recovery and the next drop, each end
     /// moved inwards by <paramref name="marginEpochs"/> so the collapses' own transients do not enter; intervals with
     /// fewer than <paramref name="minimumSteps"/> finite steps are skipped. A saw-tooth gives rho near +1 in every one.
