@@ -17,8 +17,9 @@ namespace Grokking.Claims.Rules.OG;
 /// at most <c>accuracyLevel</c> (resolution: one test sample). "No generalization" needs a budget of at least
 /// <c>minBudgetOverGrokking</c> times the grokking cell's test time, or it could be "not yet": that comparison failing
 /// leaves the claim INCONCLUSIVE, never refuted. A member that never fits refutes (every cell of the paper fits); a
-/// diverged member's value counts only where it already holds. The negative control swaps the two initializations:
-/// the paper's small initialization "always generalizes fast", so read as the large one it must refute.
+/// diverged member's value counts only where it is already evidence (a delay that holds; a generalization before it
+/// stopped). The negative control swaps the two initializations: the paper's small initialization "always generalizes
+/// fast", so read as the large one it must refute.
 /// </summary>
 public sealed class InitDecayMatrix : ClaimAnalysis<InitDecayMatrix.Parameters>
 {
@@ -93,7 +94,10 @@ public sealed class InitDecayMatrix : ClaimAnalysis<InitDecayMatrix.Parameters>
         ];
     }
 
-    /// <summary>Each cell's member per seed, its times to the level and best test accuracy before any divergence; a missing member is a definition error.</summary>
+    /// <summary>
+    /// Each cell's member per seed, its times to the level and best test accuracy before any divergence; a missing member
+    /// is a definition error.
+    /// </summary>
     private static Matrix Measure(ClaimContext context, IReadOnlyList<Cell> cells, double level)
     {
         var members = context.Members;
@@ -115,8 +119,8 @@ public sealed class InitDecayMatrix : ClaimAnalysis<InitDecayMatrix.Parameters>
     }
 
     /// <summary>
-    /// One comparison per cell, and the budget's. A diverged member's value is kept only where it already holds (it
-    /// stopped early, so a failing value could be "not yet"); the budget failing makes "never" undecided, not false.
+    /// One comparison per cell, and the budget's. A diverged member's value is kept only where it is already evidence (a
+    /// delay read before it stopped; a generalization that came before it stopped); the budget failing makes "never" undecided, not false.
     /// </summary>
     private static List<Comparison> Comparisons(ClaimScope scope, Matrix matrix, Parameters p, double large, double cadence, double testResolution)
     {
@@ -137,7 +141,9 @@ public sealed class InitDecayMatrix : ClaimAnalysis<InitDecayMatrix.Parameters>
         string tag = $"a{cell.Alpha.ToString(CultureInfo.InvariantCulture)}-wd{cell.Wd.ToString(CultureInfo.InvariantCulture)}";
         if (cell.Expected == GeneralizationRegime.NoGeneralization)
         {
-            var best = matrix.Seeds.Select((s, i) => Keep(matrix.Readings[(cell.Alpha, cell.Wd, s)].BestTest, v => v < p.AccuracyLevel, times[i])).ToList();
+            // "Never" needs the whole budget: a diverged member counts only when it had already generalized (a counterexample).
+            var best = matrix.Seeds.Select((s, i) => Keep(matrix.Readings[(cell.Alpha, cell.Wd, s)].BestTest, v => v >= p.AccuracyLevel, times[i]))
+                .ToList();
             return Thresholds.Judge(scope, new Quantity($"bestTest-{tag}", $"{Where(cell)}: best test accuracy over the budget"),
                 best, Relation.AtMost, p.AccuracyLevel, testResolution);
         }
@@ -148,8 +154,8 @@ public sealed class InitDecayMatrix : ClaimAnalysis<InitDecayMatrix.Parameters>
             delays, groks ? Relation.AtLeast : Relation.AtMost, p.GrokkingDelay, cadence / MemberSeries.Min(times.Select(t => t.TrainStep)));
     }
 
-    /// <summary>A diverged member's value only where it already holds; NaN (no value) otherwise.</summary>
-    private static double Keep(double value, Func<double, bool> holds, AccuracyTimes t) => t.Diverged && !holds(value) ? double.NaN : value;
+    /// <summary>A diverged member's value only where it is already evidence (<paramref name="counts"/>); NaN (no value) otherwise.</summary>
+    private static double Keep(double value, Func<double, bool> counts, AccuracyTimes t) => t.Diverged && !counts(value) ? double.NaN : value;
 
     /// <summary>Members that completed without ever reaching the train level: every cell of the paper fits, so each refutes.</summary>
     private static List<string> Unfitted(Matrix matrix) =>

@@ -62,7 +62,8 @@ public sealed class LuShape : ClaimAnalysis<LuShape.Parameters>
         var (verdict, reason) = Thresholds.Combine(comparisons);
         string perSeed = string.Join("; ", curves.Select((c, i) => $"seed {c.Seed}: " + (shapes[i]?.Describe() ?? "a member diverged")));
         var minima = shapes.Select(x => x?.TestMinimumAlpha ?? double.NaN).ToList();
-        return new AnalysisResult(verdict, $"{reason} — {perSeed}", Values(curves, minima, parameters), trainAsTest ? [] : [Figure(context, curves)])
+        IReadOnlyList<ClaimFigure> figures = trainAsTest ? [] : [Figure(context, curves)];
+        return new AnalysisResult(verdict, $"{reason} — {perSeed}", Values(curves, minima, parameters), figures)
         {
             Comparisons = comparisons,
         };
@@ -73,7 +74,8 @@ public sealed class LuShape : ClaimAnalysis<LuShape.Parameters>
         LossPoint Read(MemberSpec m)
         {
             var last = MemberSeries.Rows(context.Result, m.Index)[^1];
-            return new LossPoint(m.InitScale, last.TrainLoss, trainAsTest ? last.TrainLoss : last.ValLoss, context.Result.Events[m.Index].Diverged);
+            double test = trainAsTest ? last.TrainLoss : last.ValLoss;
+            return new LossPoint(m.InitScale, last.TrainLoss, test, context.Result.Events[m.Index].Diverged);
         }
 
         return [.. context.Members.GroupBy(m => m.Seed).OrderBy(g => g.Key)

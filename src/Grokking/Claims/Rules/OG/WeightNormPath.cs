@@ -53,7 +53,8 @@ public sealed class WeightNormPath : ClaimAnalysis<WeightNormPath.Parameters>
             .Select((m, i) => NormPath.Of(
                 MemberSeries.RowsBeforeDivergence(result, m.Index), initial[i], parameters.AccuracyLevel, parameters.RobustValAccuracy))
             .ToList();
-        var (verdict, reason, comparisons) = Judge(context, members, paths, parameters);
+        var diverged = members.Select(m => result.Events[m.Index].Diverged).ToList();
+        var (verdict, reason, comparisons) = JudgePaths(context.Claim.ScopeKind, [.. members.Select(m => m.Seed)], paths, diverged, parameters);
         IReadOnlyList<ClaimFigure> plots = figures
             ? [Figure(context, members, initial, paths, parameters.AccuracyLevel),
                 MemberSeries.AccuracyFigure(context, "accuracy", $"{context.Claim.Id}: train and test accuracy", members)]
@@ -62,16 +63,15 @@ public sealed class WeightNormPath : ClaimAnalysis<WeightNormPath.Parameters>
     }
 
     /// <summary>
-    /// The two comparisons, bounded by the events they need: a seed that completed without fitting or without completing
-    /// generalization leaves the claim undecided (its phase never came), as does half the seeds diverging.
+    /// The two comparisons over the seeds' paths, bounded by the events they need: a seed that never fits, diverges, or
+    /// never completes generalization leaves the claim undecided (its phase never came). Public so that the rule can be
+    /// pinned on synthetic paths without rebuilding a model for w0.
     /// </summary>
-    private static (Verdict Verdict, string Reason, List<Comparison> Comparisons) Judge(
-        ClaimContext context, IReadOnlyList<MemberSpec> members, List<NormPath> paths, Parameters p)
+    public static (Verdict Verdict, string Reason, List<Comparison> Comparisons) JudgePaths(
+        ClaimScope scope, IReadOnlyList<long> seeds, IReadOnlyList<NormPath> paths, IReadOnlyList<bool> diverged, Parameters p)
     {
-        var diverged = members.Select(m => context.Result.Events[m.Index].Diverged).ToList();
         bool Complete(int i) => double.IsFinite(paths[i].FitStep) && double.IsFinite(paths[i].RobustStep) && !diverged[i];
         List<double> Of(Func<NormPath, double> pick) => [.. paths.Select((x, i) => Complete(i) ? pick(x) / x.Initial : double.NaN)];
-        var scope = context.Claim.ScopeKind;
         var comparisons = new List<Comparison>
         {
             Thresholds.Judge(scope, new Quantity("peak", "peak norm during overfitting / w0"), Of(x => x.Peak), Relation.AtLeast, 1 + p.MinRise),
@@ -79,13 +79,13 @@ public sealed class WeightNormPath : ClaimAnalysis<WeightNormPath.Parameters>
                 Relation.AtMost, 1),
         };
         var (verdict, reason) = Thresholds.Combine(comparisons);
-        var incomplete = Enumerable.Range(0, members.Count).Where(i => !Complete(i))
-            .Select(i => $"seed {members[i].Seed} "
+        var incomplete = Enumerable.Range(0, seeds.Count).Where(i => !Complete(i))
+            .Select(i => $"seed {seeds[i]} "
                 + (diverged[i] ? "diverged" : double.IsFinite(paths[i].FitStep) ? "never completed generalization" : "never fitted"))
             .ToList();
         verdict = SeedVerdicts.Worst([verdict, incomplete.Count > 0 ? Verdict.Inconclusive : Verdict.Confirmed]);
         string undecided = incomplete.Count == 0 ? "" : $"undecided seeds (within the budget): {string.Join(", ", incomplete)}; ";
-        string path = string.Join("; ", members.Select((m, i) => $"seed {m.Seed}: {paths[i].Describe(p.MinRise)}"));
+        string path = string.Join("; ", seeds.Select((s, i) => $"seed {s}: {paths[i].Describe(p.MinRise)}"));
         return (verdict, $"{undecided}{reason} — {path}", comparisons);
     }
 

@@ -7,7 +7,10 @@ namespace Grokking.Claims.Toolkit;
 /// </summary>
 public static class SeedBootstrap
 {
-    /// <summary>The central <paramref name="coverage"/> interval of <paramref name="statistic"/> over resampled groups; NaN with fewer than 2 groups.</summary>
+    /// <summary>
+    /// The central <paramref name="coverage"/> interval of <paramref name="statistic"/> over resampled groups; NaN with
+    /// fewer than 2 groups.
+    /// </summary>
     public static (double Low, double High) Interval<T>(
         IReadOnlyList<T> groups, Func<IReadOnlyList<T>, double> statistic, double coverage = 0.95, int bootstrapSeed = 0)
     {
