@@ -8,18 +8,24 @@ namespace Grokking.Claims.Rules.OG;
 /// <summary>
 /// OG-5 (Omnigrok Fig. 7b): training at a constant weight norm (the companion experiment <c>constrainedExperiment</c>)
 /// makes train and test accuracy rise together. Per seed, the grokking gap is the steps from <c>accuracyLevel</c>
-/// train accuracy to the same test accuracy; CONFIRMED when the constrained gap is at most <c>maxGapRatio</c> times
-/// the unconstrained one in every seed; REFUTED when it is larger, or when the constrained model fits but never
-/// generalizes within the budget; INCONCLUSIVE when the unconstrained run never groks (no gap to shrink) or a run
-/// never fits.
+/// train accuracy to the same test accuracy; the constrained gap over the unconstrained one is compared with
+/// <c>maxGapRatio</c> over the seeds by the claim's scope (<see cref="Thresholds.Judge"/>). Event preconditions: a seed
+/// whose constrained model fits but never generalizes within the budget refutes (grokking made endless is not
+/// eliminated); a seed where a run never fits, or the unconstrained run has no gap to shrink, leaves it undecided.
+/// The negative control puts the unconstrained run in the constrained one's place: its gap is its own (ratio 1),
+/// nothing was eliminated, so the rule must refute it.
 /// </summary>
 public sealed class ConstrainedDegrokking : ClaimAnalysis<ConstrainedDegrokking.Parameters>
 {
     public const string ConstrainedExperiment = "og-modular-constrained";
 
+    public const string Control = "unconstrained-as-constrained";
+
     public override string Name => "constrained-degrokking";
 
     public override SeedRule SeedRule => SeedRule.EverySeed;
+
+    public override string? ControlName => Control;
 
     /// <summary>
     /// OG-5's rule: the level that marks fitting and generalizing, and the largest constrained / unconstrained gap
@@ -29,16 +35,32 @@ public sealed class ConstrainedDegrokking : ClaimAnalysis<ConstrainedDegrokking.
         [Within(0, 1)] double AccuracyLevel,
         [Within(0, 1)] double MaxGapRatio);
 
-    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
+    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters) =>
+        Run(context, context.Companion(ConstrainedExperiment), parameters, figures: true);
+
+    /// <summary>The rule with the unconstrained run read as the constrained one (see the class summary).</summary>
+    public override AnalysisResult AnalyzeControl(ClaimContext context, Parameters parameters) =>
+        Run(context, context, parameters, figures: false);
+
+    private static AnalysisResult Run(ClaimContext context, ClaimContext constrained, Parameters parameters, bool figures)
     {
-        var constrained = context.Companion(ConstrainedExperiment);
         var free = Times(context, parameters.AccuracyLevel);
         var held = Times(constrained, parameters.AccuracyLevel);
         var seeds = free.Keys.Intersect(held.Keys).Order().ToList();
         var findings = seeds.Select(s => Judge(s, free[s], held[s], parameters)).ToList();
-        var (verdict, reason) = SeedVerdicts.Combine(findings);
-        var ratios = seeds.Select(s => GapRatio(free[s], held[s])).ToList();
-        return new AnalysisResult(verdict, reason, Values(seeds, free, held, ratios, parameters), [Figure(context, constrained)]);
+        var ratios = seeds.Select((s, i) => findings[i].Verdict == Verdict.Inconclusive || findings[i].Diverged
+            ? double.NaN : GapRatio(free[s], held[s])).ToList();
+        var comparison = Thresholds.Judge(context.Claim.ScopeKind, new Quantity("gapRatio", "constrained gap / unconstrained gap"),
+            ratios, Relation.AtMost, parameters.MaxGapRatio);
+        var events = findings.Any(f => f.Verdict == Verdict.Refuted) ? Verdict.Refuted
+            : findings.Any(f => f.Verdict == Verdict.Inconclusive) ? Verdict.Inconclusive : Verdict.Confirmed;
+        var verdict = SeedVerdicts.Worst([comparison.Verdict, events]);
+        string reason = $"{comparison.Verdict.ToString().ToUpperInvariant()}: {comparison.Reason} — "
+            + string.Join("; ", findings.Select(f => $"{f.Subject}: {f.Reason}"));
+        return new AnalysisResult(verdict, reason, Values(seeds, free, held, ratios, parameters), figures ? [Figure(context, constrained)] : [])
+        {
+            Comparisons = [comparison],
+        };
     }
 
     private static Dictionary<long, AccuracyTimes> Times(ClaimContext arm, double level) =>
@@ -47,11 +69,14 @@ public sealed class ConstrainedDegrokking : ClaimAnalysis<ConstrainedDegrokking.
     /// <summary>The constrained run's grokking gap over the unconstrained one's (train to test at the level).</summary>
     private static double GapRatio(AccuracyTimes u, AccuracyTimes c) => (c.TestStep - c.TrainStep) / (u.TestStep - u.TrainStep);
 
+    /// <summary>
+    /// A seed's events: REFUTED when the constrained model fits but never generalizes; INCONCLUSIVE when a run never
+    /// fits or the unconstrained run has no gap; otherwise CONFIRMED, meaning only that its ratio can be read.
+    /// </summary>
     private static SeedFinding Judge(long seed, AccuracyTimes u, AccuracyTimes c, Parameters p)
     {
         double gapU = u.TestStep - u.TrainStep;
         double gapC = c.TestStep - c.TrainStep;
-        double ratio = GapRatio(u, c);
         static string Show(double step) => AccuracyTimes.Show(step);
         string text = $"unconstrained train {Show(u.TrainStep)} / test {Show(u.TestStep)} (gap {Show(gapU)}), "
             + $"constrained train {Show(c.TrainStep)} / test {Show(c.TestStep)} (gap {Show(gapC)})";
@@ -63,9 +88,7 @@ public sealed class ConstrainedDegrokking : ClaimAnalysis<ConstrainedDegrokking.
                     $"the constrained model fits but never generalizes within the budget: {text}", diverged)
             : !double.IsFinite(u.TestStep) || gapU <= 0
                 ? new SeedFinding(seed, Verdict.Inconclusive, $"the unconstrained run has no grokking gap to shrink: {text}", diverged)
-            : ratio <= p.MaxGapRatio
-                ? new SeedFinding(seed, Verdict.Confirmed, $"gap ratio {ratio:0.###} (<= {p.MaxGapRatio}): {text}", diverged)
-                : new SeedFinding(seed, Verdict.Refuted, $"gap ratio {ratio:0.###} (> {p.MaxGapRatio}): {text}", diverged);
+                : new SeedFinding(seed, Verdict.Confirmed, $"gap ratio {GapRatio(u, c):0.###}: {text}", diverged);
     }
 
     private static List<MeasuredValue> Values(

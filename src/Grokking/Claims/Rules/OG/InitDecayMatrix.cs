@@ -10,16 +10,26 @@ namespace Grokking.Claims.Rules.OG;
 /// <summary>
 /// OG-2: Omnigrok's Fig. 2b matrix. With the large initialization (<c>largeInit</c>): no weight decay gives no
 /// generalization, a small one (<c>smallDecay</c>) grokking, a large one (<c>largeDecay</c>) fast generalization; with
-/// the small initialization (<c>smallInit</c>) every one of those decays generalizes fast. Each member's regime comes
-/// from its times to <c>accuracyLevel</c> train and test accuracy (<see cref="GeneralizationRegimes"/>, delay factor
-/// <c>grokkingDelay</c>). "No generalization" needs a budget of at least <c>minBudgetOverGrokking</c> times the
-/// grokking cell's test time, or it could be "not yet".
+/// the small initialization (<c>smallInit</c>) every one of those decays generalizes fast. Each cell is a comparison
+/// over the seeds, judged by the claim's scope (<see cref="Thresholds.Judge"/>): a grokking or fast cell's delay
+/// t_test / t_train (times to <c>accuracyLevel</c>) at least / at most <c>grokkingDelay</c> (resolution: one metric
+/// interval over the cell's earliest train time); the no-generalization cell's best test accuracy over the budget
+/// at most <c>accuracyLevel</c> (resolution: one test sample). "No generalization" needs a budget of at least
+/// <c>minBudgetOverGrokking</c> times the grokking cell's test time, or it could be "not yet": that comparison failing
+/// leaves the claim INCONCLUSIVE, never refuted. A member that never fits refutes (every cell of the paper fits); a
+/// diverged member's value counts only where it is already evidence (a delay that holds; a generalization before it
+/// stopped). The negative control swaps the two initializations: the paper's small initialization "always generalizes
+/// fast", so read as the large one it must refute.
 /// </summary>
 public sealed class InitDecayMatrix : ClaimAnalysis<InitDecayMatrix.Parameters>
 {
+    public const string Control = "small-init-as-large";
+
     public override string Name => "init-decay-matrix";
 
     public override SeedRule SeedRule => SeedRule.EverySeed;
+
+    public override string? ControlName => Control;
 
     /// <summary>OG-2's rule: the accuracy level and delay that classify a member, the matrix's axes, and the budget "never" needs.</summary>
     public sealed record Parameters(
@@ -34,11 +44,11 @@ public sealed class InitDecayMatrix : ClaimAnalysis<InitDecayMatrix.Parameters>
     /// <summary>One cell of Fig. 2b: an initialization, a weight decay, and the regime the paper shows there.</summary>
     private sealed record Cell(double Alpha, double Wd, GeneralizationRegime Expected);
 
-    /// <summary>Every (cell, seed)'s member and its times, and the run's budget in steps.</summary>
+    /// <summary>Every (cell, seed)'s member, its times and best test accuracy, and the run's budget in steps.</summary>
     private sealed record Matrix(
         IReadOnlyList<Cell> Cells,
         IReadOnlyList<long> Seeds,
-        IReadOnlyDictionary<(double Alpha, double Wd, long Seed), (MemberSpec Member, AccuracyTimes Times)> Readings,
+        IReadOnlyDictionary<(double Alpha, double Wd, long Seed), (MemberSpec Member, AccuracyTimes Times, double BestTest)> Readings,
         double Budget)
     {
         public AccuracyTimes Times(double alpha, double wd, long seed) => Readings[(alpha, wd, seed)].Times;
@@ -46,33 +56,53 @@ public sealed class InitDecayMatrix : ClaimAnalysis<InitDecayMatrix.Parameters>
         public AccuracyTimes Times(Cell cell, long seed) => Times(cell.Alpha, cell.Wd, seed);
     }
 
-    /// <summary>What one cell says about a seed: a contradiction, a diverged (undecided) reading, or a "never" that needs the budget.</summary>
-    private sealed record CellCheck(string? Wrong, string? Diverged, bool Never);
+    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters) => Run(context, parameters, swapped: false);
 
-    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
+    /// <summary>The rule with the initializations swapped (see the class summary).</summary>
+    public override AnalysisResult AnalyzeControl(ClaimContext context, Parameters parameters) =>
+        Run(context, parameters, swapped: true);
+
+    private static AnalysisResult Run(ClaimContext context, Parameters parameters, bool swapped)
     {
-        var matrix = Measure(context, Cells(parameters), parameters.AccuracyLevel);
-        var findings = matrix.Seeds.Select(seed => Judge(seed, matrix, parameters)).ToList();
-        var (verdict, reason) = SeedVerdicts.Combine(findings);
-        return new AnalysisResult(verdict, reason, Values(matrix, parameters), [Figure(context, matrix)]);
+        var matrix = Measure(context, Cells(parameters, swapped), parameters.AccuracyLevel);
+        double large = swapped ? parameters.SmallInit : parameters.LargeInit;
+        double testResolution = context.Options?.Data.TestSamples is > 0 and var n ? 1.0 / n : 0;
+        var comparisons = Comparisons(context.Claim.ScopeKind, matrix, parameters, large, MemberSeries.Cadence(context.Result), testResolution);
+        var (verdict, reason) = Thresholds.Combine(comparisons);
+        var unfitted = Unfitted(matrix);
+        string cells = string.Join("; ", matrix.Seeds.Select(s => $"seed {s}: "
+            + string.Join(", ", matrix.Cells.Select(c => $"{Where(c)} {Times(matrix.Times(c, s))}"))));
+        verdict = SeedVerdicts.Worst([verdict, unfitted.Count > 0 ? Verdict.Refuted : Verdict.Confirmed]);
+        string never = unfitted.Count == 0 ? "" : $"never reached {parameters.AccuracyLevel:P0} train accuracy: {string.Join(", ", unfitted)}; ";
+        return new AnalysisResult(verdict, $"{never}{reason} — {cells}", Values(matrix, parameters), swapped ? [] : [Figure(context, matrix)])
+        {
+            Comparisons = comparisons,
+        };
     }
 
-    private static Cell[] Cells(Parameters p) =>
-    [
-        new(p.LargeInit, 0, GeneralizationRegime.NoGeneralization),
-        new(p.LargeInit, p.SmallDecay, GeneralizationRegime.Grokking),
-        new(p.LargeInit, p.LargeDecay, GeneralizationRegime.Fast),
-        new(p.SmallInit, 0, GeneralizationRegime.Fast),
-        new(p.SmallInit, p.SmallDecay, GeneralizationRegime.Fast),
-        new(p.SmallInit, p.LargeDecay, GeneralizationRegime.Fast),
-    ];
+    private static Cell[] Cells(Parameters p, bool swapped)
+    {
+        var (large, small) = swapped ? (p.SmallInit, p.LargeInit) : (p.LargeInit, p.SmallInit);
+        return
+        [
+            new(large, 0, GeneralizationRegime.NoGeneralization),
+            new(large, p.SmallDecay, GeneralizationRegime.Grokking),
+            new(large, p.LargeDecay, GeneralizationRegime.Fast),
+            new(small, 0, GeneralizationRegime.Fast),
+            new(small, p.SmallDecay, GeneralizationRegime.Fast),
+            new(small, p.LargeDecay, GeneralizationRegime.Fast),
+        ];
+    }
 
-    /// <summary>Each cell's member per seed and its times to the level; a missing member is a definition error.</summary>
+    /// <summary>
+    /// Each cell's member per seed, its times to the level and best test accuracy before any divergence; a missing member
+    /// is a definition error.
+    /// </summary>
     private static Matrix Measure(ClaimContext context, IReadOnlyList<Cell> cells, double level)
     {
         var members = context.Members;
         var seeds = members.Select(m => m.Seed).Distinct().Order().ToList();
-        var readings = new Dictionary<(double, double, long), (MemberSpec Member, AccuracyTimes Times)>();
+        var readings = new Dictionary<(double, double, long), (MemberSpec Member, AccuracyTimes Times, double BestTest)>();
         foreach (var cell in cells)
         {
             foreach (long seed in seeds)
@@ -80,56 +110,57 @@ public sealed class InitDecayMatrix : ClaimAnalysis<InitDecayMatrix.Parameters>
                 var m = members.FirstOrDefault(x => x.Seed == seed && Same(x.InitScale, cell.Alpha) && Same(x.WeightDecay, cell.Wd))
                     ?? throw new InvalidOperationException(
                         $"{context.Claim.Id}: the run has no member with seed {seed}, alpha {cell.Alpha}, weight decay {cell.Wd}");
-                readings[(cell.Alpha, cell.Wd, seed)] = (m, AccuracyTimes.Of(context.Result, m.Index, level));
+                double best = MemberSeries.Max(MemberSeries.RowsBeforeDivergence(context.Result, m.Index).Select(r => r.ValAccuracy));
+                readings[(cell.Alpha, cell.Wd, seed)] = (m, AccuracyTimes.Of(context.Result, m.Index, level), best);
             }
         }
 
         return new Matrix(cells, seeds, readings, context.Result.StepsCompleted);
     }
 
-    private static SeedFinding Judge(long seed, Matrix matrix, Parameters p)
+    /// <summary>
+    /// One comparison per cell, and the budget's. A diverged member's value is kept only where it is already evidence (a
+    /// delay read before it stopped; a generalization that came before it stopped); the budget failing makes "never" undecided, not false.
+    /// </summary>
+    private static List<Comparison> Comparisons(ClaimScope scope, Matrix matrix, Parameters p, double large, double cadence, double testResolution)
     {
-        double grokTest = matrix.Times(p.LargeInit, p.SmallDecay, seed).TestStep;
-        var checks = matrix.Cells.Select(c => Check(c, matrix.Times(c, seed), p.GrokkingDelay)).ToList();
-        var wrong = checks.Select(c => c.Wrong).OfType<string>().ToList();
-        var diverged = checks.Select(c => c.Diverged).OfType<string>().ToList();
-        bool budgetTooShort = checks.Any(c => c.Never) && !(matrix.Budget >= p.MinBudgetOverGrokking * grokTest);
-        if (wrong.Count > 0)
-        {
-            return new SeedFinding(seed, Verdict.Refuted, string.Join("; ", wrong));
-        }
-
-        if (diverged.Count > 0)
-        {
-            return new SeedFinding(seed, Verdict.Inconclusive, string.Join("; ", diverged), Diverged: true);
-        }
-
-        return budgetTooShort
-            ? new SeedFinding(seed, Verdict.Inconclusive, $"no generalization without weight decay, but the budget ({matrix.Budget:0} steps) "
-                + $"is shorter than {p.MinBudgetOverGrokking}x the grokking cell's test time ({grokTest:0} steps)")
-            : new SeedFinding(seed, Verdict.Confirmed,
-                "all six cells as the paper says: " + string.Join("; ", matrix.Cells.Select(c => $"{Where(c)} {Times(matrix.Times(c, seed))}")));
+        var comparisons = matrix.Cells.Select(c => CellComparison(scope, matrix, c, p, cadence, testResolution)).ToList();
+        var grokTimes = matrix.Seeds.Select(s => matrix.Times(large, p.SmallDecay, s).TestStep).ToList();
+        var budget = Thresholds.Judge(scope, new Quantity("budgetOverGrokking", "budget / the grokking cell's test time", "x"),
+            [.. grokTimes.Select(t => matrix.Budget / t)], Relation.AtLeast, p.MinBudgetOverGrokking,
+            cadence * matrix.Budget / Math.Pow(MemberSeries.Max(grokTimes), 2));
+        comparisons.Add(budget.Verdict == Verdict.Refuted
+            ? budget with { Verdict = Verdict.Inconclusive, Reason = "the budget is too short for 'never' (not a counterexample): " + budget.Reason }
+            : budget);
+        return comparisons;
     }
 
-    private static CellCheck Check(Cell cell, AccuracyTimes t, double delay)
+    private static Comparison CellComparison(ClaimScope scope, Matrix matrix, Cell cell, Parameters p, double cadence, double testResolution)
     {
-        var regime = GeneralizationRegimes.Classify(t, delay);
-        string where = $"{Where(cell)}: {regime.Describe()} ({Times(t)})";
-        string wrong = $"{where}, expected {cell.Expected.Describe()}";
-        if (cell.Expected != GeneralizationRegime.NoGeneralization)
+        var times = matrix.Seeds.Select(s => matrix.Times(cell, s)).ToList();
+        string tag = $"a{cell.Alpha.ToString(CultureInfo.InvariantCulture)}-wd{cell.Wd.ToString(CultureInfo.InvariantCulture)}";
+        if (cell.Expected == GeneralizationRegime.NoGeneralization)
         {
-            return regime == cell.Expected ? new(null, null, false)
-                : t.Diverged ? new(null, where + ", diverged", false)
-                : new(wrong, null, false);
+            // "Never" needs the whole budget: a diverged member counts only when it had already generalized (a counterexample).
+            var best = matrix.Seeds.Select((s, i) => Keep(matrix.Readings[(cell.Alpha, cell.Wd, s)].BestTest, v => v >= p.AccuracyLevel, times[i]))
+                .ToList();
+            return Thresholds.Judge(scope, new Quantity($"bestTest-{tag}", $"{Where(cell)}: best test accuracy over the budget"),
+                best, Relation.AtMost, p.AccuracyLevel, testResolution);
         }
 
-        // "Never" needs the whole budget: a member that stopped early says nothing about it, unless it had already
-        // generalized (which refutes, diverged or not).
-        bool generalized = regime is GeneralizationRegime.Grokking or GeneralizationRegime.Fast;
-        return generalized || (regime == GeneralizationRegime.NoFit && !t.Diverged) ? new(wrong, null, false)
-            : t.Diverged ? new(null, where + ", diverged before the budget was spent", false)
-            : new(null, null, true);
+        bool groks = cell.Expected == GeneralizationRegime.Grokking;
+        var delays = times.Select(t => Keep(t.TestStep / t.TrainStep, v => groks ? v >= p.GrokkingDelay : v < p.GrokkingDelay, t)).ToList();
+        return Thresholds.Judge(scope, new Quantity($"delay-{tag}", $"{Where(cell)}: t_test / t_train ({cell.Expected.Describe()})", "x"),
+            delays, groks ? Relation.AtLeast : Relation.AtMost, p.GrokkingDelay, cadence / MemberSeries.Min(times.Select(t => t.TrainStep)));
     }
+
+    /// <summary>A diverged member's value only where it is already evidence (<paramref name="counts"/>); NaN (no value) otherwise.</summary>
+    private static double Keep(double value, Func<double, bool> counts, AccuracyTimes t) => t.Diverged && !counts(value) ? double.NaN : value;
+
+    /// <summary>Members that completed without ever reaching the train level: every cell of the paper fits, so each refutes.</summary>
+    private static List<string> Unfitted(Matrix matrix) =>
+        [.. matrix.Cells.SelectMany(c => matrix.Seeds.Where(s => !double.IsFinite(matrix.Times(c, s).TrainStep) && !matrix.Times(c, s).Diverged)
+            .Select(s => $"seed {s} {Where(c)}"))];
 
     private static List<MeasuredValue> Values(Matrix matrix, Parameters p)
     {

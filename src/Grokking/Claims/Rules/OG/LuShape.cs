@@ -1,6 +1,7 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
 using Grokking.Claims.Toolkit;
+using Grokking.Configuration;
 using Grokking.Plots;
 using Grokking.Training;
 
@@ -8,20 +9,28 @@ namespace Grokking.Claims.Rules.OG;
 
 /// <summary>
 /// OG-1 (Omnigrok Fig. 2a): the reduced losses against the weight norm α·w₀, each member trained at its own α with the
-/// norm held fixed (Optimizer:ConstrainNorm), read at the end of the run. Per seed, over the α grid in increasing order:
+/// norm held fixed (Optimizer:ConstrainNorm), read at the end of the run. Per seed, over the α grid in increasing order
+/// (<see cref="LuCurve"/>), four quantities, each judged over the seeds by the claim's scope (<see cref="Thresholds"/>):
 /// <list type="bullet">
-/// <item>"L": train loss never rises by more than <c>monotoneSlack</c> of its range from one α to the next, and is
-/// flat near zero for α ≥ 1 (every value at most <c>flatShare</c> of the value at the smallest α);</item>
-/// <item>"U": test loss has its minimum inside the grid, with both ends at least (1 + <c>uDepth</c>) times it;</item>
-/// <item>the minimum lies within a factor <c>nearOneFactor</c> of α = 1.</item>
+/// <item>"L": the train loss's largest rise from one α to the next, as a share of its range, at most <c>monotoneSlack</c>;
+/// its largest value for α ≥ 1 over its value at the smallest α at most <c>flatShare</c>;</item>
+/// <item>"U": the lower end of the test curve at least (1 + <c>uDepth</c>) times its minimum (a minimum at an end of
+/// the grid gives 1, so this also says the minimum is inside);</item>
+/// <item>the minimizing α within a factor <c>nearOneFactor</c> of 1: |log10 α_min| at most log10 <c>nearOneFactor</c>.</item>
 /// </list>
-/// All three must hold in every seed (<see cref="SeedVerdicts"/>).
+/// A seed with a diverged member has no values (its losses stopped where it diverged). The negative control reads the
+/// train curve as the test curve: with no mismatch between the two landscapes there is no U (the paper's large-data
+/// case, where "the U becomes more like L"), so the rule must refute it.
 /// </summary>
 public sealed class LuShape : ClaimAnalysis<LuShape.Parameters>
 {
+    public const string Control = "train-curve-as-test";
+
     public override string Name => "lu-shape";
 
     public override SeedRule SeedRule => SeedRule.EverySeed;
+
+    public override string? ControlName => Control;
 
     /// <summary>OG-1's rule: how the L and the U are read, and the paper's alpha of the test minimum it reports beside.</summary>
     public sealed record Parameters(
@@ -37,38 +46,66 @@ public sealed class LuShape : ClaimAnalysis<LuShape.Parameters>
     /// <summary>One seed's losses over the alpha grid, in increasing alpha.</summary>
     private sealed record SeedCurve(long Seed, IReadOnlyList<LossPoint> Points);
 
-    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
+    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters) => Run(context, parameters, trainAsTest: false);
+
+    /// <summary>The rule on the train curve read as the test curve (see the class summary).</summary>
+    public override AnalysisResult AnalyzeControl(ClaimContext context, Parameters parameters) =>
+        Run(context, parameters, trainAsTest: true);
+
+    private static AnalysisResult Run(ClaimContext context, Parameters parameters, bool trainAsTest)
     {
-        var curves = Measure(context);
-        var judged = curves.Select(c => Judge(c, parameters)).ToList();
-        var (verdict, reason) = SeedVerdicts.Combine([.. judged.Select(j => j.Finding)]);
-        var measured = Values(curves, [.. judged.Select(j => j.MinimumAlpha)], parameters);
-        return new AnalysisResult(verdict, reason, measured, [Figure(context, curves)]);
+        var curves = Measure(context, trainAsTest);
+        // The losses' own precision: digits below it are not a measured shape (float32 by default).
+        double precision = context.Options?.Model.Precision == Precision.Float64 ? Math.BitIncrement(1.0) - 1.0 : MathF.BitIncrement(1f) - 1f;
+        var shapes = curves.Select(c => Shape(c, parameters, precision)).ToList();
+        var comparisons = Comparisons(context.Claim.ScopeKind, shapes, parameters);
+        var (verdict, reason) = Thresholds.Combine(comparisons);
+        string perSeed = string.Join("; ", curves.Select((c, i) => $"seed {c.Seed}: " + (shapes[i]?.Describe() ?? "a member diverged")));
+        var minima = shapes.Select(x => x?.TestMinimumAlpha ?? double.NaN).ToList();
+        IReadOnlyList<ClaimFigure> figures = trainAsTest ? [] : [Figure(context, curves)];
+        return new AnalysisResult(verdict, $"{reason} — {perSeed}", Values(curves, minima, parameters), figures)
+        {
+            Comparisons = comparisons,
+        };
     }
 
-    private static List<SeedCurve> Measure(ClaimContext context)
+    private static List<SeedCurve> Measure(ClaimContext context, bool trainAsTest)
     {
         LossPoint Read(MemberSpec m)
         {
             var last = MemberSeries.Rows(context.Result, m.Index)[^1];
-            return new LossPoint(m.InitScale, last.TrainLoss, last.ValLoss, context.Result.Events[m.Index].Diverged);
+            double test = trainAsTest ? last.TrainLoss : last.ValLoss;
+            return new LossPoint(m.InitScale, last.TrainLoss, test, context.Result.Events[m.Index].Diverged);
         }
 
         return [.. context.Members.GroupBy(m => m.Seed).OrderBy(g => g.Key)
             .Select(g => new SeedCurve(g.Key, [.. g.OrderBy(m => m.InitScale).Select(Read)]))];
     }
 
-    private static (SeedFinding Finding, double MinimumAlpha) Judge(SeedCurve curve, Parameters p)
+    /// <summary>The seed's L/U reading; null when a member diverged (its losses stopped where it diverged).</summary>
+    private static LuCurve? Shape(SeedCurve curve, Parameters p, double precision)
     {
         var points = curve.Points;
-        var shape = LuCurve.Judge(
+        return points.Any(x => x.Diverged) ? null : LuCurve.Judge(
             [.. points.Select(x => x.Alpha)], [.. points.Select(x => x.Train)], [.. points.Select(x => x.Test)],
-            p.MonotoneSlack, p.FlatShare, p.UDepth, p.NearOneFactor);
-        bool diverged = points.Any(x => x.Diverged);
-        // A diverged member leaves a failed shape undecided: its losses stopped where it diverged.
-        var verdict = shape.Holds ? Verdict.Confirmed : diverged ? Verdict.Inconclusive : Verdict.Refuted;
-        string reason = shape.Describe() + (diverged ? " (a member diverged)" : "");
-        return (new SeedFinding(curve.Seed, verdict, reason, diverged && !shape.Holds), shape.TestMinimumAlpha);
+            p.MonotoneSlack, p.FlatShare, p.UDepth, p.NearOneFactor, precision);
+    }
+
+    /// <summary>The four per-seed quantities against their thresholds (the losses are read once, at the end: no cadence).</summary>
+    private static List<Comparison> Comparisons(ClaimScope scope, List<LuCurve?> shapes, Parameters p)
+    {
+        List<double> Of(Func<LuCurve, double> pick) => [.. shapes.Select(x => x is null ? double.NaN : pick(x))];
+        return
+        [
+            Thresholds.Judge(scope, new Quantity("trainRise", "largest rise of the train loss between neighbouring alphas, share of its range"),
+                Of(x => x.WorstRise), Relation.AtMost, p.MonotoneSlack),
+            Thresholds.Judge(scope, new Quantity("trainFlat", "largest train loss for alpha >= 1 over the train loss at the smallest alpha"),
+                Of(x => x.FlatRatio), Relation.AtMost, p.FlatShare),
+            Thresholds.Judge(scope, new Quantity("uDepth", "lower end of the test curve over its minimum", "x"),
+                Of(x => x.EndRatio), Relation.AtLeast, 1 + p.UDepth),
+            Thresholds.Judge(scope, new Quantity("minimumOffset", "|log10 alpha| of the test-loss minimum"),
+                Of(x => Math.Abs(Math.Log10(x.TestMinimumAlpha))), Relation.AtMost, Math.Log10(p.NearOneFactor)),
+        ];
     }
 
     private static List<MeasuredValue> Values(IReadOnlyList<SeedCurve> curves, List<double> minima, Parameters p)

@@ -20,9 +20,17 @@ public sealed record LuCurve(
     public bool Holds => TrainMonotone && TrainFlat && TestInterior && TestDeep && MinimumNearOne;
 
     /// <param name="alphas">Increasing.</param>
+    /// <param name="relativePrecision">
+    /// The losses' floating-point precision (machine epsilon of the run's dtype; 0 reads every digit): within one curve,
+    /// a value below epsilon times the curve's largest value is not resolved from zero, so it is read as that floor
+    /// (ties), and a "U" or a rise made of such digits is not measured.
+    /// </param>
     public static LuCurve Judge(
-        double[] alphas, double[] train, double[] test, double monotoneSlack, double flatShare, double uDepth, double nearOneFactor)
+        double[] alphas, double[] train, double[] test, double monotoneSlack, double flatShare, double uDepth, double nearOneFactor,
+        double relativePrecision = 0)
     {
+        train = Floored(train, relativePrecision);
+        test = Floored(test, relativePrecision);
         if (alphas.Length < 3 || train.Length != alphas.Length || test.Length != alphas.Length)
         {
             throw new ArgumentException("the L/U test needs at least three alphas with a train and a test loss each");
@@ -48,6 +56,12 @@ public sealed record LuCurve(
         double minAlpha = alphas[argmin];
         bool nearOne = Math.Abs(Math.Log(minAlpha)) <= Math.Log(nearOneFactor) + 1e-12;
         return new LuCurve(monotone, flat, interior, deep, nearOne, minAlpha, worstRise, flatRatio, endRatio);
+    }
+
+    private static double[] Floored(double[] curve, double relativePrecision)
+    {
+        double floor = relativePrecision * curve.Where(double.IsFinite).DefaultIfEmpty(0).Max();
+        return [.. curve.Select(v => double.IsFinite(v) ? Math.Max(v, floor) : v)];
     }
 
     public string Describe()

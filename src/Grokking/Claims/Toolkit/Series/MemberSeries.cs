@@ -46,6 +46,17 @@ public static class MemberSeries
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
+    /// <summary>
+    /// The metric interval in steps (the smallest gap between consecutive rows of the run's first member; NaN with
+    /// fewer than two rows): an event read from the rows is known only to within it, which a universal claim's
+    /// resolution counts.
+    /// </summary>
+    public static double Cadence(TrainingResult result)
+    {
+        var rows = result.Members.Count == 0 ? [] : Rows(result, result.Members[0].Index);
+        return rows.Length < 2 ? double.NaN : rows.Zip(rows.Skip(1)).Min(p => (double)(p.Second.Step - p.First.Step));
+    }
+
     public static double Min(IEnumerable<double> values) => values.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
 
     public static double Max(IEnumerable<double> values) => values.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
