@@ -139,6 +139,12 @@ public sealed class PowerLawFraction : ClaimAnalysis<PowerLawFraction.Parameters
                 + $"at least {p.MinFractions} are needed for the fit{reported}{failingNote}", []);
         }
 
+        if (sweep.Generalizing.SelectMany(f => f.Times.Select(t => t.Times.TestStep)).Distinct().Count() == 1)
+        {
+            // Every point at the same time: the slope is exactly 0 in every resample, so the interval cannot be read.
+            return (Verdict.Refuted, $"t is the same at every generalizing fraction: it does not fall with r (k = 0, not > 0){failingNote}", []);
+        }
+
         return JudgeFit(sweep, sweep.Fit, p.MinRSquared, failingNote);
     }
 

@@ -148,16 +148,20 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
     }
 
     /// <summary>
-    /// The decisive comparisons over the completed seeds: the lag from the latest loss onset to grokking (at most maxLag)
-    /// and the onsets of each series (at least minSpikes). A diverged seed's values are left out (NaN).
+    /// The decisive comparisons over the completed seeds that grokked: the lag from the latest loss onset to grokking (at
+    /// most maxLag) and the onsets of each series (at least minSpikes). A seed that never grokked has no values: the claim
+    /// ties slingshots to grokking, so a run too short to grok (or to show its cycles) says nothing about it. A diverged
+    /// seed keeps its lag (its grokking and the onsets before it came before the divergence: that evidence is complete)
+    /// but not its spike counts (it had less time for them).
     /// </summary>
     private static List<Comparison> Comparisons(ClaimScope scope, IReadOnlyList<Seed> seeds, Parameters p)
     {
-        List<double> Completed(Func<Seed, double> of) => [.. seeds.Select(s => s.Traces.Diverged ? double.NaN : of(s))];
+        List<double> Completed(Func<Seed, double> of) =>
+            [.. seeds.Select(s => s.Traces.Diverged || double.IsNaN(s.Generalized.RiseStep) ? double.NaN : of(s))];
         return
         [
             Thresholds.Judge(scope, new Quantity("lag", "steps from the latest train-loss spike onset to grokking", "step"),
-                Completed(s => s.Generalized.Before), Relation.AtMost, p.MaxLag, resolution: MetricsEvery(seeds)),
+                [.. seeds.Select(s => s.Generalized.Before)], Relation.AtMost, p.MaxLag, resolution: MetricsEvery(seeds)),
             Thresholds.Judge(scope, new Quantity("lossSpikes", "train-loss spike onsets per seed", "spikes"),
                 Completed(s => s.LossOnsets.Count), Relation.AtLeast, p.MinSpikes, resolution: 0),
             Thresholds.Judge(scope, new Quantity("normSpikes", "output-layer norm growth spike onsets per seed", "spikes"),

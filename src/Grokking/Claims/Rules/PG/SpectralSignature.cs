@@ -143,8 +143,12 @@ public sealed class SpectralSignature : ClaimAnalysis<SpectralSignature.Paramete
     [
         .. s.Usable.Select((u, i) => (u, i)).GroupBy(t => t.u.Member.TrainFraction).OrderBy(g => g.Key)
             .Where(g => g.Count() >= 2 && g.Select(t => t.u.FinalAccuracy).Distinct().Count() > 1)
-            .Select(g => SpearmanTest.RankCorrelation([.. g.Select(t => s.Predictor[t.i])], [.. g.Select(t => t.u.FinalAccuracy)])),
+            .Select(g => Within([.. g.Select(t => s.Predictor[t.i])], [.. g.Select(t => t.u.FinalAccuracy)])),
     ];
+
+    /// <summary>One fraction's rho; 0 when the predictor is constant there (it orders nothing), as in <see cref="StratifiedSpearman"/>.</summary>
+    private static double Within(List<double> predictor, List<double> accuracy) =>
+        predictor.Distinct().Count() == 1 ? 0 : SpearmanTest.RankCorrelation(predictor, accuracy);
 
     /// <summary>The decisive rho with its p-value, the reported ones, and each fraction's signatures (median over seeds).</summary>
     private static List<MeasuredValue> Values(Signatures s, Parameters p)

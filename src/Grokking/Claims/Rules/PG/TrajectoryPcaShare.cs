@@ -107,8 +107,7 @@ public sealed class TrajectoryPcaShare : ClaimAnalysis<TrajectoryPcaShare.Parame
             .Select(m => Judge(m, shares.GetValueOrDefault(m.Index), stepsOf[m.Index].Count, minShare, events[m.Index]))
             .ToList();
         var perMember = members.Select(m => shares.TryGetValue(m.Index, out var s) ? s.TopTwoShare : double.NaN).ToList();
-        var comparison = Thresholds.Judge(context.Claim.ScopeKind, new Quantity("topTwoShare", $"top-two PCA share of each member's {what}"),
-            perMember, Relation.AtLeast, minShare, Resolution);
+        var comparison = Compare(context.Claim.ScopeKind, perMember, minShare, what);
         // A completed member without a share leaves the rule undecided, as do divergences in half the members or more.
         int diverged = findings.Count(f => f.Diverged);
         bool undecided = findings.Any(f => f.Verdict == Verdict.Inconclusive && !f.Diverged) || (diverged > 0 && diverged * 2 >= findings.Count);
@@ -118,6 +117,11 @@ public sealed class TrajectoryPcaShare : ClaimAnalysis<TrajectoryPcaShare.Parame
             + $"{snapshots} snapshots, against > {minShare}): {string.Join("; ", findings.Select(f => $"{f.Subject}: {f.Reason}"))}";
         return new AnalysisResult(verdict, reason, Values(members, shares, snapshots, minShare), []) { Comparisons = [comparison] };
     }
+
+    /// <summary>The members' shares (NaN: none) against the threshold, by the claim's scope, at <see cref="Resolution"/>.</summary>
+    public static Comparison Compare(ClaimScope scope, IReadOnlyList<double> perMember, double minShare, string what = "weight trajectory") =>
+        Thresholds.Judge(scope, new Quantity("topTwoShare", $"top-two PCA share of each member's {what}"), perMember, Relation.AtLeast, minShare,
+            Resolution);
 
     /// <summary>
     /// One member's finding: its share against the threshold (reported), or why it has none (undecided). Whether the
