@@ -123,6 +123,8 @@ public class PowerLawFractionTests
         Value(result, "exponent").Should().BeApproximately(2, 0.1, "the line through the two generalizing fractions is still measured and reported");
         Value(result, "criticalFraction").Should().Be(0.4);
         Value(result, "never-r0.2").Should().Be(1);
+        result.Comparisons.Select(c => c.Key).Should().Equal("rSquared", "exponent");
+        result.Comparisons.Should().OnlyContain(c => c.Verdict == Verdict.Inconclusive && c.Reason.StartsWith("not decisive (only 2 of 5"));
     }
 
     [Fact]

@@ -134,9 +134,10 @@ public sealed class PowerLawFraction : ClaimAnalysis<PowerLawFraction.Parameters
                 : $" (the line through them, reported only: k = {Exponent(line.Slope):0.###}, "
                     + $"95% bootstrap [{Exponent(line.SlopeHigh):0.###}, {Exponent(line.SlopeLow):0.###}], "
                     + $"R² {line.RSquared:0.###} over {line.Points} points)";
-            return (Verdict.Inconclusive,
-                $"only {sweep.Generalizing.Count} of {sweep.Fractions.Count} fractions generalized in every seed; "
-                + $"at least {p.MinFractions} are needed for the fit{reported}{failingNote}", []);
+            string few = $"only {sweep.Generalizing.Count} of {sweep.Fractions.Count} fractions generalized in every seed; "
+                + $"at least {p.MinFractions} are needed for the fit";
+            var shown = sweep.Fit is null ? [] : NotDecisive(JudgeFit(sweep, sweep.Fit, p.MinRSquared, ""), few);
+            return (Verdict.Inconclusive, $"{few}{reported}{failingNote}", shown);
         }
 
         if (sweep.Generalizing.SelectMany(f => f.Times.Select(t => t.Times.TestStep)).Distinct().Count() == 1)
@@ -169,6 +170,20 @@ public sealed class PowerLawFraction : ClaimAnalysis<PowerLawFraction.Parameters
             + $"{string.Join(", ", perSeed.Select(k => k.ToString("0.###", CultureInfo.InvariantCulture)))}); {sweep.CriticalText}{failingNote}";
         return (verdict, $"{reason} — {summary}", comparisons);
     }
+
+    /// <summary>
+    /// The line through too few fractions, compared as the rule would (intervals and flip points shown), each comparison
+    /// INCONCLUSIVE with <paramref name="why"/>: the fit's precondition, not the line, decides.
+    /// </summary>
+    private static List<Comparison> NotDecisive((Verdict, string, List<Comparison> Comparisons) fit, string why) =>
+    [
+        .. fit.Comparisons.Select(c => c with
+        {
+            Verdict = Verdict.Inconclusive,
+            SeedsNeeded = null,
+            Reason = $"not decisive ({why}); the line through them alone would say {c.Verdict.ToString().ToUpperInvariant()}: {c.Reason}",
+        }),
+    ];
 
     /// <summary>
     /// R²'s 95 % percentile interval over seeds: the same resampling of whole seeds as <see cref="LogLogFit"/>'s slope
