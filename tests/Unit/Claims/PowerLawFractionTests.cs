@@ -85,11 +85,17 @@ public class PowerLawFractionTests
     [Fact]
     public void A_time_that_does_not_fall_with_the_fraction_is_refuted()
     {
-        // Flat: slope 0 in every resample, so the interval [0, 0] reaches 0.
-        var result = Analyze((s, r) => r < 0.1 ? null : 3000);
+        // Flat: slope 0 in every resample, k = 0 is not > 0.
+        var flat = Analyze((s, r) => r < 0.1 ? null : 3000);
 
-        result.Verdict.Should().Be(Verdict.Refuted);
-        result.Reason.Should().Contain("reaches 0");
+        flat.Verdict.Should().Be(Verdict.Refuted);
+        flat.Reason.Should().Contain("does not fall with r (k = 0, not > 0)");
+
+        // Rising as r^0.5 in every seed: the exponent's interval lies wholly below 0.
+        var rising = Analyze((s, r) => r < 0.1 ? null : (long)Math.Round(Constant[s] * Math.Sqrt(r / 0.1)));
+        rising.Verdict.Should().Be(Verdict.Refuted, rising.Reason);
+        rising.Comparisons.Single(c => c.Key == "exponent").Verdict.Should().Be(Verdict.Refuted);
+        Value(rising, "exponent").Should().BeApproximately(-0.5, 1e-3);
     }
 
     [Fact]
@@ -100,7 +106,8 @@ public class PowerLawFractionTests
         var result = Analyze((s, r) => times[Array.IndexOf(Fractions, r)]);
 
         result.Verdict.Should().Be(Verdict.Refuted);
-        result.Reason.Should().Contain("R² 0.732 < 0.9").And.NotContain("reaches 0");
+        result.Reason.Should().Contain("REFUTED: R² of the log-log fit of t against r >= 0.9: 0.7325 [0.7325, 0.7325]")
+            .And.Contain("CONFIRMED: exponent k of t ~ 1/r^k >= 0");
         Value(result, "exponent").Should().BeApproximately(1.4007, 1e-4);
     }
 
@@ -116,6 +123,8 @@ public class PowerLawFractionTests
         Value(result, "exponent").Should().BeApproximately(2, 0.1, "the line through the two generalizing fractions is still measured and reported");
         Value(result, "criticalFraction").Should().Be(0.4);
         Value(result, "never-r0.2").Should().Be(1);
+        result.Comparisons.Select(c => c.Key).Should().Equal("rSquared", "exponent");
+        result.Comparisons.Should().OnlyContain(c => c.Verdict == Verdict.Inconclusive && c.Reason.StartsWith("not decisive (only 2 of 5"));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class SlingshotOnsetTests
         new SlingshotOnset().Analyze(Context(Result(member, traces), "PG-3",
         [
             .. SpikeRuleParameters("r"),
-            new("minSpikes", 3, "r"), new("riseAbove", 0.5, "r"), new("maxLag", 200, "r"),
+            new("minSpikes", 3, "r"), new("riseAbove", 0.5, "r"), new("maxLag", 200, "r"), new("valLevel", 0.99, "r"),
         ]));
 
     [Fact]
@@ -37,13 +37,15 @@ public sealed class SlingshotOnsetTests
     }
 
     [Fact]
-    public void A_rise_far_after_the_latest_spike_refutes()
+    public void A_rise_far_after_the_latest_spike_in_one_seed_is_within_noise()
     {
-        // Seed 1 rises at 1500: 300 steps after the onset at 1200, beyond maxLag 200.
+        // "Almost exclusively" (typical): seed 1 groks at 1500, 300 steps after the onset at 1200, beyond maxLag 200;
+        // the others 50 steps after theirs. The seed interval of the lag (mean 133) straddles 200: within noise.
         var result = Analyze(s => s == 1 ? Slingshots(s, Spikes, 1500) : Paper(s));
 
-        result.Verdict.Should().Be(Verdict.Refuted);
-        result.Reason.Should().Contain("seed 1").And.Contain("300 steps after the loss spike at step 1200");
+        result.Verdict.Should().Be(Verdict.Inconclusive, result.Reason);
+        result.Reason.Should().Contain("within noise").And.Contain("300 steps after the loss spike at step 1200");
+        result.Comparisons.Single(c => c.Key == "lag").SeedsNeeded.Should().NotBeNull();
         Measured(result, "lag").PerSeed.Should().Equal(50, 300, 50);
     }
 
@@ -53,7 +55,7 @@ public sealed class SlingshotOnsetTests
         var result = Analyze(s => Slingshots(s, [1200, 1900, 2600], 800));
 
         result.Verdict.Should().Be(Verdict.Refuted);
-        result.Reason.Should().Contain("rises at step 800 with no train-loss spike at or before it");
+        result.Reason.Should().Contain("reaches 99 % at step 800 with no train-loss spike at or before it");
         double.IsNaN(Measured(result, "lag").Value).Should().BeTrue();
     }
 
@@ -63,7 +65,7 @@ public sealed class SlingshotOnsetTests
         var result = Analyze(s => Slingshots(s, [1900], 1950));
 
         result.Verdict.Should().Be(Verdict.Refuted);
-        result.Reason.Should().Contain("fewer than 3");
+        result.Reason.Should().Contain("REFUTED: train-loss spike onsets per seed >= 3: 1 [1, 1]");
         Measured(result, "lossSpikes").Value.Should().Be(1);
     }
 
@@ -95,7 +97,7 @@ public sealed class SlingshotOnsetTests
         var result = Analyze(s => s == 2 ? Slingshots(s, Spikes, long.MaxValue) : Paper(s));
 
         result.Verdict.Should().Be(Verdict.Inconclusive, result.Reason);
-        result.Reason.Should().Contain("seed 2").And.Contain("never rose");
+        result.Reason.Should().Contain("seed 2").And.Contain("never reached 99 %");
     }
 
     [Fact]
@@ -109,13 +111,15 @@ public sealed class SlingshotOnsetTests
     }
 
     [Fact]
-    public void A_far_rise_before_a_later_divergence_still_refutes()
+    public void A_far_rise_before_a_later_divergence_still_counts()
     {
-        // The rise at 1500 and every onset before it come before the divergence at 2800: that evidence is complete.
-        var result = Analyze(s => s == 0 ? Slingshots(s, Spikes, 1500) with { DivergedStep = 2800 } : Paper(s));
+        // Every seed groks at 1500, 300 steps after the onset at 1200; seed 0 diverges later, at 2800: its lag came
+        // before the divergence, so it counts, and the lags' interval lies past maxLag.
+        var result = Analyze(s => s == 0 ? Slingshots(s, Spikes, 1500) with { DivergedStep = 2800 } : Slingshots(s, Spikes, 1500));
 
-        result.Verdict.Should().Be(Verdict.Refuted);
+        result.Verdict.Should().Be(Verdict.Refuted, result.Reason);
         result.Reason.Should().Contain("seed 0").And.Contain("diverged at step 2800");
+        result.Comparisons.Single(c => c.Key == "lag").PerSeed.Should().Equal(300, 300, 300);
     }
 
     [Fact]
@@ -131,11 +135,11 @@ public sealed class SlingshotOnsetTests
         RuleParameter[] Rule(double jump) =>
         [
             new("spikeWindow", 20, "r"), new("spikeJump", jump, "r"), new("refractory", 30, "r"),
-            new("minSpikes", 3, "r"), new("riseAbove", 0.5, "r"), new("maxLag", 200, "r"),
+            new("minSpikes", 3, "r"), new("riseAbove", 0.5, "r"), new("maxLag", 200, "r"), new("valLevel", 0.99, "r"),
         ];
 
         var parameters = Context(Result(Paper), "PG-3", Rule(0.5)).Claim.ParametersAs<SlingshotOnset.Parameters>();
-        parameters.Should().Be(new SlingshotOnset.Parameters(new SpikeRule(Window: 20, RelativeJump: 0.5, Refractory: 30), 3, 0.5, 200));
+        parameters.Should().Be(new SlingshotOnset.Parameters(new SpikeRule(Window: 20, RelativeJump: 0.5, Refractory: 30), 3, 0.5, 200, 0.99));
         FluentActions.Invoking(() => new SlingshotOnset().Analyze(Context(Result(Paper), "PG-3", Rule(-1))))
             .Should().Throw<ClaimDefinitionException>().WithMessage("*'ruleParameters.spikeJump' is -1, outside its range*");
     }

@@ -20,8 +20,12 @@ internal static class SlingshotRun
     /// <summary>Where the paper's picture puts the slingshots: four, evenly spaced.</summary>
     public static readonly int[] Spikes = [500, 1200, 1900, 2600];
 
-    /// <summary>Per-step traces of one member, its validation rise (long.MaxValue: never) and its divergence step.</summary>
-    public sealed record Member(double[] Loss, double[] Norm, double[] Distance, long RiseStep, long DivergedStep = MemberEvents.Never);
+    /// <summary>
+    /// Per-step traces of one member, its validation rise (long.MaxValue: never), its divergence step, and the step from
+    /// which validation accuracy sits at a memorization level of 0.4 before its rise (long.MaxValue: none).
+    /// </summary>
+    public sealed record Member(
+        double[] Loss, double[] Norm, double[] Distance, long RiseStep, long DivergedStep = MemberEvents.Never, long MemorizeStep = long.MaxValue);
 
     /// <summary>The per-step quiet cosine distance: 1e-5 · (1 ± 5%), noise drawn from <paramref name="random"/>.</summary>
     public static double QuietDistance(Random random) => 1e-5 * (1 + (0.1 * (random.NextDouble() - 0.5)));
@@ -99,7 +103,7 @@ internal static class SlingshotRun
             cosines.Add([.. m.Distance.Select((v, t) => After(t) ? 0f : (float)v)]);
             for (long step = RowsEvery; step <= Steps; step += RowsEvery)
             {
-                double val = step >= m.RiseStep ? 0.99 : 0.01;
+                double val = step >= m.RiseStep ? 0.99 : step >= m.MemorizeStep ? 0.4 : 0.01;
                 long divergedAt = diverged != MemberEvents.Never && step >= diverged ? diverged : MemberEvents.Never;
                 metrics.Add(new MetricRow(step, step, index, 1e-3, 1e-3, 1, 1, 1, val, 10, 1e-3, 1, 1, null, divergedAt));
             }

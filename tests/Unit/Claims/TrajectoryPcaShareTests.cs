@@ -58,7 +58,7 @@ public sealed class TrajectoryPcaShareTests
     {
         using var run = Run(8, OnPlanes(1));
 
-        var result = new TrajectoryPcaShare().Analyze(run.Context("PG-4", MinShare));
+        var result = new TrajectoryPcaShare().Analyze(Universal(run.Context("PG-4", MinShare)));
 
         result.Verdict.Should().Be(Verdict.Confirmed, result.Reason);
         var min = result.Measured.Single(m => m.Key == "topTwoShareMin");
@@ -82,7 +82,7 @@ public sealed class TrajectoryPcaShareTests
         int odd = (1 * Fractions.Length) + 1; // seed 1, r 0.5 (members are seed-major)
         using var run = Run(4, (m, t) => m != odd ? planes(m, t) : offset.Select((o, j) => o + axes.Select((axis, i) => axis == j ? design[t][i] : 0).Sum()).ToArray());
 
-        var result = new TrajectoryPcaShare().Analyze(run.Context("PG-4", MinShare));
+        var result = new TrajectoryPcaShare().Analyze(Universal(run.Context("PG-4", MinShare)));
 
         result.Verdict.Should().Be(Verdict.Refuted, result.Reason);
         result.Reason.Should().Contain("seed 1, r 0.5: top-two share 0.9286 <= 0.98");
@@ -94,7 +94,7 @@ public sealed class TrajectoryPcaShareTests
     {
         using var run = Run(2, OnPlanes(4));
 
-        var result = new TrajectoryPcaShare().Analyze(run.Context("PG-4", MinShare));
+        var result = new TrajectoryPcaShare().Analyze(Universal(run.Context("PG-4", MinShare)));
 
         result.Verdict.Should().Be(Verdict.Inconclusive);
         result.Reason.Should().Contain("2 snapshot(s); a trajectory PCA needs at least 3");
@@ -106,11 +106,11 @@ public sealed class TrajectoryPcaShareTests
     {
         using var run = Run(8, OnPlanes(5), divergedMember: 2, divergedAt: 55);
 
-        var result = new TrajectoryPcaShare().Analyze(run.Context("PG-4", MinShare));
+        var result = new TrajectoryPcaShare().Analyze(Universal(run.Context("PG-4", MinShare)));
 
         // Five of six members completed and hold; the diverged one is named, not counted.
         result.Verdict.Should().Be(Verdict.Confirmed, result.Reason);
-        result.Reason.Should().Contain("seed 1, r 0.3: top-two share").And.Contain("over 6 snapshots (diverged at step 55");
+        result.Reason.Should().Contain("seed 1, r 0.3: top-two share").And.Contain("over 6 snapshots (PC1").And.Contain("(diverged at step 55");
         TrajectoryPcaShare.StepsOf([10, 20, 30, 40, 50, 60, 70, 80], new MemberEvents(2, -1, -1, 55)).Should().Equal(10, 20, 30, 40, 50, 60);
         TrajectoryPcaShare.StepsOf([10, 20, 30], MemberEvents.None(0)).Should().Equal(10, 20, 30);
     }
@@ -119,13 +119,20 @@ public sealed class TrajectoryPcaShareTests
     public void A_second_analysis_reads_the_cache_not_the_snapshots()
     {
         using var run = Run(6, OnPlanes(6));
-        var first = new TrajectoryPcaShare().Analyze(run.Context("PG-4", MinShare));
+        var first = new TrajectoryPcaShare().Analyze(Universal(run.Context("PG-4", MinShare)));
 
         run.CorruptSnapshots();
-        var second = new TrajectoryPcaShare().Analyze(run.Context("PG-4", MinShare));
+        var second = new TrajectoryPcaShare().Analyze(Universal(run.Context("PG-4", MinShare)));
 
         second.Verdict.Should().Be(first.Verdict);
         second.Measured.Single(m => m.Key == "topTwoShareMin").PerSeed.Should().Equal(first.Measured.Single(m => m.Key == "topTwoShareMin").PerSeed);
+    }
+
+    /// <summary>The claim file's scope: PG-4 is universal.</summary>
+    internal static ClaimContext Universal(ClaimContext context)
+    {
+        context.Claim.Scope = new ScopeDeclaration { Kind = "universal", Reason = "r" };
+        return context;
     }
 
     private static double[] Vector(Random rng, double scale) =>

@@ -17,12 +17,14 @@ namespace Grokking.Claims.Rules.PG;
 /// <item>INCONCLUSIVE: fewer than 3 seeds, a diverged member (its "never" is censored, not measured), or fewer than
 /// <c>minFractions</c> generalizing fractions for the fit.</item>
 /// <item>REFUTED: a fraction fails above one that generalizes (no critical fraction separates the two regimes: more
-/// data made generalization impossible, whatever the budget), or the log-log fit of every (r, t) point of the
-/// generalizing fractions has R² &lt; <c>minRSquared</c>, or the 95% bootstrap interval (over seeds) of its slope
-/// reaches 0 (the time does not fall with r).</item>
-/// <item>CONFIRMED otherwise. The paper's exponent is shown for distance only: the claim is the shape, and the
-/// exponent depends on the setup (model, operation, optimizer).</item>
+/// data made generalization impossible, whatever the budget).</item>
+/// <item>Otherwise the log-log fit of every (r, t) point of the generalizing fractions is judged by two comparisons
+/// (<see cref="Thresholds.Fitted"/>, the claim's scope: typical), each through its 95% bootstrap interval over seeds:
+/// R² ≥ <c>minRSquared</c> and the exponent k ≥ 0 (the time falls with r). Wholly on the holding side CONFIRMED,
+/// wholly past REFUTED, straddling INCONCLUSIVE within noise. The paper's exponent is shown for distance only: the
+/// claim is the shape, and the exponent depends on the setup (model, operation, optimizer).</item>
 /// </list>
+/// The negative control (<see cref="AnalyzeControl"/>) is the same rule on the sweep with its fractions mirrored.
 /// </summary>
 public sealed class PowerLawFraction : ClaimAnalysis<PowerLawFraction.Parameters>
 {
@@ -41,12 +43,28 @@ public sealed class PowerLawFraction : ClaimAnalysis<PowerLawFraction.Parameters
         [Within(0, 1)] double MinRSquared,
         [FromPaper("exponent")] double PaperExponent);
 
+    public override string? ControlName => "fractions-mirrored";
+
     public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
     {
         var sweep = Measure(context, parameters.ValLevel);
-        var (verdict, reason) = Judge(sweep, parameters, context.Result);
+        var (verdict, reason, comparisons) = Judge(sweep, parameters, context.Result);
         var figure = Figure(context, sweep, parameters.ValLevel);
-        return new AnalysisResult(verdict, reason, Values(sweep, parameters), [figure]);
+        return new AnalysisResult(verdict, reason, Values(sweep, parameters), [figure]) { Comparisons = comparisons };
+    }
+
+    /// <summary>
+    /// The negative control: the same rule on the sweep with its fractions mirrored, each fraction given the measured times
+    /// of the fraction at the mirrored place (the smallest gets the largest's): more data then makes generalization later
+    /// or impossible, the opposite of t ~ 1/r^k above a critical fraction, so the rule must refute it.
+    /// </summary>
+    public override AnalysisResult AnalyzeControl(ClaimContext context, Parameters parameters)
+    {
+        var fractions = Measure(context, parameters.ValLevel).Fractions;
+        var mirrored = fractions.Select((f, i) => f with { Times = fractions[fractions.Count - 1 - i].Times }).ToList();
+        var sweep = Sweep.Of(mirrored, [.. context.Members.Select(m => m.Seed).Distinct().Order()]);
+        var (verdict, reason, comparisons) = Judge(sweep, parameters, context.Result);
+        return new AnalysisResult(verdict, "fractions mirrored (control): " + reason, Values(sweep, parameters), []) { Comparisons = comparisons };
     }
 
     /// <summary>Every (fraction, seed) member's time to the level, and the shape and fit they give.</summary>
@@ -77,7 +95,7 @@ public sealed class PowerLawFraction : ClaimAnalysis<PowerLawFraction.Parameters
         new(m.Seed, m.Index, AccuracyTimes.Of(result, m.Index, level));
 
     /// <summary>The verdict: enough seeds, nothing diverged, a critical fraction, then the fit.</summary>
-    private static (Verdict, string) Judge(Sweep sweep, Parameters p, TrainingResult result)
+    private static (Verdict, string, List<Comparison>) Judge(Sweep sweep, Parameters p, TrainingResult result)
     {
         var diverged = sweep.Fractions
             .SelectMany(f => f.Times.Where(t => t.Times.Diverged)
@@ -92,13 +110,13 @@ public sealed class PowerLawFraction : ClaimAnalysis<PowerLawFraction.Parameters
 
         if (sweep.Seeds.Count < SeedVerdicts.MinimumSeeds)
         {
-            return (Verdict.Inconclusive, $"only {sweep.Seeds.Count} seed(s); at least {SeedVerdicts.MinimumSeeds} are required");
+            return (Verdict.Inconclusive, $"only {sweep.Seeds.Count} seed(s); at least {SeedVerdicts.MinimumSeeds} are required", []);
         }
 
         if (diverged.Count > 0)
         {
             return (Verdict.Inconclusive,
-                $"diverged: {string.Join(", ", diverged)}; a diverged member's time is censored, not measured{failingNote}");
+                $"diverged: {string.Join(", ", diverged)}; a diverged member's time is censored, not measured{failingNote}", []);
         }
 
         if (sweep.FailingAbove.Count > 0)
@@ -106,7 +124,7 @@ public sealed class PowerLawFraction : ClaimAnalysis<PowerLawFraction.Parameters
             string failingAbove = string.Join(", ", sweep.FailingAbove.Select(f => Tag(f.Fraction)));
             return (Verdict.Refuted,
                 $"r {failingAbove} fails above r {Tag(sweep.Fractions[sweep.FirstGeneralizing].Fraction)}, "
-                + $"which generalizes in every seed: no critical fraction separates failing from generalizing fractions{failingNote}");
+                + $"which generalizes in every seed: no critical fraction separates failing from generalizing fractions{failingNote}", []);
         }
 
         if (sweep.Fit is null || sweep.Generalizing.Count < p.MinFractions)
@@ -116,33 +134,91 @@ public sealed class PowerLawFraction : ClaimAnalysis<PowerLawFraction.Parameters
                 : $" (the line through them, reported only: k = {Exponent(line.Slope):0.###}, "
                     + $"95% bootstrap [{Exponent(line.SlopeHigh):0.###}, {Exponent(line.SlopeLow):0.###}], "
                     + $"R² {line.RSquared:0.###} over {line.Points} points)";
-            return (Verdict.Inconclusive,
-                $"only {sweep.Generalizing.Count} of {sweep.Fractions.Count} fractions generalized in every seed; "
-                + $"at least {p.MinFractions} are needed for the fit{reported}{failingNote}");
+            string few = $"only {sweep.Generalizing.Count} of {sweep.Fractions.Count} fractions generalized in every seed; "
+                + $"at least {p.MinFractions} are needed for the fit";
+            var shown = sweep.Fit is null ? [] : NotDecisive(JudgeFit(sweep, sweep.Fit, p.MinRSquared, ""), few);
+            return (Verdict.Inconclusive, $"{few}{reported}{failingNote}", shown);
+        }
+
+        if (sweep.Generalizing.SelectMany(f => f.Times.Select(t => t.Times.TestStep)).Distinct().Count() == 1)
+        {
+            // Every point at the same time: the slope is exactly 0 in every resample, so the interval cannot be read.
+            return (Verdict.Refuted, $"t is the same at every generalizing fraction: it does not fall with r (k = 0, not > 0){failingNote}", []);
         }
 
         return JudgeFit(sweep, sweep.Fit, p.MinRSquared, failingNote);
     }
 
-    /// <summary>Enough fractions generalize: the line must be straight (R²) and fall (the slope's interval below 0).</summary>
-    private static (Verdict, string) JudgeFit(Sweep sweep, LogLogFit fit, double minR2, string failingNote)
+    /// <summary>
+    /// Enough fractions generalize: the line must be straight and fall. Two comparisons by the claim's scope (PG-1 is
+    /// typical), each through the fit's own 95 % bootstrap interval over seeds: R² ≥ minRSquared, and the exponent
+    /// k = −slope ≥ 0 (its interval above 0: t falls with r).
+    /// </summary>
+    private static (Verdict, string, List<Comparison>) JudgeFit(Sweep sweep, LogLogFit fit, double minR2, string failingNote)
     {
-        var failures = new List<string>();
-        if (!(fit.RSquared >= minR2))
+        var (r2Low, r2High) = RSquaredInterval(sweep);
+        List<double> perSeed = [.. sweep.Seeds.Select(seed => SeedExponent(sweep, seed))];
+        List<Comparison> comparisons =
+        [
+            Thresholds.Fitted(new Quantity("rSquared", "R² of the log-log fit of t against r"), (fit.RSquared, r2Low, r2High),
+                sweep.Seeds.Count, Relation.AtLeast, minR2, perSeed),
+            Thresholds.Fitted(new Quantity("exponent", "exponent k of t ~ 1/r^k"),
+                (Exponent(fit.Slope), Exponent(fit.SlopeHigh), Exponent(fit.SlopeLow)), sweep.Seeds.Count, Relation.AtLeast, 0, perSeed),
+        ];
+        var (verdict, reason) = Thresholds.Combine(comparisons);
+        string summary = $"{fit.Points} points over {sweep.Generalizing.Count} fractions (per-seed exponents "
+            + $"{string.Join(", ", perSeed.Select(k => k.ToString("0.###", CultureInfo.InvariantCulture)))}); {sweep.CriticalText}{failingNote}";
+        return (verdict, $"{reason} — {summary}", comparisons);
+    }
+
+    /// <summary>
+    /// The line through too few fractions, compared as the rule would (intervals and flip points shown), each comparison
+    /// INCONCLUSIVE with <paramref name="why"/>: the fit's precondition, not the line, decides.
+    /// </summary>
+    private static List<Comparison> NotDecisive((Verdict, string, List<Comparison> Comparisons) fit, string why) =>
+    [
+        .. fit.Comparisons.Select(c => c with
         {
-            failures.Add($"R² {fit.RSquared:0.###} < {minR2}: log t is not a straight line in log r");
+            Verdict = Verdict.Inconclusive,
+            SeedsNeeded = null,
+            Reason = $"not decisive ({why}); the line through them alone would say {c.Verdict.ToString().ToUpperInvariant()}: {c.Reason}",
+        }),
+    ];
+
+    /// <summary>
+    /// R²'s 95 % percentile interval over seeds: the same resampling of whole seeds as <see cref="LogLogFit"/>'s slope
+    /// (<see cref="LogLogFit.Resamples"/> resamples, seed 0), so both comparisons read the same uncertainty.
+    /// </summary>
+    private static (double Low, double High) RSquaredInterval(Sweep sweep)
+    {
+        var groups = sweep.Seeds
+            .Select(seed => sweep.Generalizing.SelectMany(f => f.Times.Where(t => t.Seed == seed)
+                .Select(t => (X: Math.Log10(f.Fraction), Y: Math.Log10(t.Times.TestStep)))).ToList())
+            .Where(g => g.Count > 0)
+            .ToList();
+        var random = new Random(0);
+        var values = new List<double>(LogLogFit.Resamples);
+        for (int b = 0; b < LogLogFit.Resamples && groups.Count > 1; b++)
+        {
+            var sample = Enumerable.Range(0, groups.Count).SelectMany(_ => groups[random.Next(groups.Count)]).ToList();
+            double r2 = LogLogFit.Line(sample).RSquared;
+            if (double.IsFinite(r2))
+            {
+                values.Add(r2);
+            }
         }
 
-        if (!(fit.SlopeHigh < 0))
-        {
-            failures.Add($"the slope's 95% interval [{fit.SlopeLow:0.###}, {fit.SlopeHigh:0.###}] reaches 0: t does not fall with r");
-        }
+        values.Sort();
+        double Quantile(double q) => values.Count == 0 ? double.NaN : values[(int)Math.Round(q * (values.Count - 1))];
+        return (Quantile(0.025), Quantile(0.975));
+    }
 
-        string summary = $"t ~ r^-k with k = {Exponent(fit.Slope):0.###} "
-            + $"(95% bootstrap over seeds [{Exponent(fit.SlopeHigh):0.###}, {Exponent(fit.SlopeLow):0.###}]), "
-            + $"R² {fit.RSquared:0.###} (at least {minR2} needed), {fit.Points} points over {sweep.Generalizing.Count} fractions; "
-            + $"{sweep.CriticalText}{failingNote}";
-        return failures.Count == 0 ? (Verdict.Confirmed, summary) : (Verdict.Refuted, string.Join("; ", failures) + " — " + summary);
+    /// <summary>One seed's exponent over the generalizing fractions (the spread behind the pooled fit); NaN with fewer than 2.</summary>
+    private static double SeedExponent(Sweep sweep, long seed)
+    {
+        var points = sweep.Generalizing.SelectMany(f => f.Times.Where(t => t.Seed == seed)
+            .Select(t => (Math.Log10(f.Fraction), Math.Log10(t.Times.TestStep)))).ToList();
+        return points.Count < 2 ? double.NaN : Exponent(LogLogFit.Line(points).Slope);
     }
 
     private static List<MeasuredValue> Values(Sweep sweep, Parameters p)

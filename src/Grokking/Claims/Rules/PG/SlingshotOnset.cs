@@ -2,6 +2,7 @@ using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
 using Grokking.Claims.Toolkit;
 using Grokking.Plots;
+using Grokking.Training;
 
 namespace Grokking.Claims.Rules.PG;
 
@@ -10,20 +11,26 @@ namespace Grokking.Claims.Rules.PG;
 /// slingshots, cyclic spikes in the train loss and in the last-layer weight norm. Reads a run with per-step traces
 /// (<see cref="SlingshotTraces"/>), one member per seed. Spikes are onsets by the <see cref="SpikeRule"/> of
 /// <c>spikeWindow</c>, <c>spikeJump</c> and <c>refractory</c>, in the train loss and in the growth rate of the
-/// output-layer norm (<see cref="SpikeDetector.GrowthRate"/>). Per seed:
+/// output-layer norm (<see cref="SpikeDetector.GrowthRate"/>).
+/// <para>
+/// "Grokking happens" at a step: the slides define generalization by t_4, the step validation accuracy reaches the
+/// training level, and grokking as that generalization with t_4 ≫ t_2; so grokking is placed at the first metric row
+/// with validation accuracy ≥ <c>valLevel</c> (issue 25; before, the first row 10 points above the initial plateau,
+/// <see cref="OnsetLag.RiseStart"/>, which fires during memorization and is still reported as the old rule's event).
+/// Its lag is counted from the latest train-loss onset at or before it (<see cref="OnsetLag"/>); the rows make it
+/// late by up to Train:MetricsEvery steps.
+/// </para>
 /// <list type="bullet">
-/// <item>"cyclic": each series has at least <c>minSpikes</c> onsets;</item>
-/// <item>"grokking happens at the onset": validation accuracy starts rising (<see cref="OnsetLag.RiseStart"/> with
-/// <c>riseAbove</c>) at most <c>maxLag</c> steps after a train-loss onset (<see cref="OnsetLag.Before"/> in
-/// [0, maxLag]). The rise is read on the metric rows, so it is late by up to Train:MetricsEvery steps and
-/// <c>maxLag</c> must allow for that.</item>
+/// <item>Per seed (preconditions): never reaching <c>valLevel</c> leaves the seed undecided; reaching it with no
+/// train-loss onset at or before it refutes ("absent without it", a counterexample, diverged later or not); a diverged
+/// seed is otherwise not counted (it had less time for its spikes).</item>
+/// <item>Comparisons by the claim's scope (<see cref="Thresholds"/>; PG-3 is typical, "almost exclusively"): the lag
+/// ≤ <c>maxLag</c>, and each series' onsets ≥ <c>minSpikes</c> ("cyclic").</item>
 /// </list>
-/// How many loss onsets have a norm-growth onset within <c>spikeWindow</c> steps is reported, not gated on: the claim
-/// names both series, and whether their spikes coincide is what a reader checks first.
-/// A seed whose validation accuracy never rises cannot place grokking: INCONCLUSIVE. A diverged seed is read up to
-/// its divergence: a rise with no loss onset within <c>maxLag</c> before it refutes (that evidence is complete before
-/// the divergence); otherwise it is INCONCLUSIVE, since it had less time for its spikes. Seeds combine by
-/// <see cref="SeedVerdicts.Combine"/>.
+/// How many loss onsets have a norm-growth onset within <c>spikeWindow</c> steps, and the share of steps that pass the
+/// lag test by chance, are reported, not gated on. The negative control (<see cref="AnalyzeControl"/>) is the same rule
+/// with the train accuracy in place of the validation accuracy: a model that generalizes as soon as it fits, before
+/// any slingshot, which the rule must refute.
 /// </summary>
 public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
 {
@@ -31,119 +38,168 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
 
     public override SeedRule SeedRule => SeedRule.EverySeed;
 
-    /// <summary>PG-3's rule: what a slingshot is, how many make them cyclic, what a rise is, and how soon it must follow.</summary>
+    public override string? ControlName => "train-curve-no-delay";
+
+    /// <summary>PG-3's rule: what a slingshot is, how many make them cyclic, when grokking happens, and how soon it must follow.</summary>
     /// <param name="Spikes">The slingshot onset rule (<c>spikeWindow</c>, <c>spikeJump</c>, <c>refractory</c>), shared with PG-5.</param>
     /// <param name="MinSpikes">Onsets each series needs to be "cyclic".</param>
-    /// <param name="RiseAbove">Validation accuracy above its initial plateau at which the rise starts (a share).</param>
-    /// <param name="MaxLag">Most steps from a loss onset to the rise that still count as "at the onset".</param>
+    /// <param name="RiseAbove">The old rule's rise above the initial plateau (a share); its event is reported only.</param>
+    /// <param name="MaxLag">Most steps from a loss onset to grokking that still count as "at the onset".</param>
+    /// <param name="ValLevel">Validation accuracy whose first row places grokking (t_4: the training level).</param>
     public sealed record Parameters(
         SpikeRule Spikes,
         [Within(1, int.MaxValue)] int MinSpikes,
         [Within(0, 1)] double RiseAbove,
-        [Within(0, double.MaxValue)] double MaxLag);
+        [Within(0, double.MaxValue)] double MaxLag,
+        [Within(0, 1)] double ValLevel);
 
-    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
+    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters) =>
+        Decide(context, parameters, r => r.ValAccuracy, "validation accuracy", withFigure: true);
+
+    /// <summary>The control: the same rule with each seed's train accuracy read as its validation accuracy (no delay).</summary>
+    public override AnalysisResult AnalyzeControl(ClaimContext context, Parameters parameters) =>
+        Decide(context, parameters, r => r.TrainAccuracy, "train accuracy (control: no delay)", withFigure: false);
+
+    private static AnalysisResult Decide(ClaimContext context, Parameters p, Func<MetricRow, double> accuracy, string curve, bool withFigure)
     {
-        var seeds = SlingshotTraces.Of(context).Select(t => Measure(t, parameters)).ToList();
-        var findings = seeds.Select(s => Judge(s, parameters)).ToList();
-        var (verdict, reason) = SeedVerdicts.Combine(findings);
-        return new AnalysisResult(verdict, reason, Values(seeds, parameters), [Figure(context, seeds)]);
+        var seeds = SlingshotTraces.Of(context).Select(t => Measure(t, p, accuracy)).ToList();
+        var findings = seeds.Select(s => Judge(s, p, curve)).ToList();
+        var comparisons = Comparisons(context.Claim.ScopeKind, seeds, p);
+        var (seedVerdict, seedReason) = SeedVerdicts.Combine(findings);
+        var (compared, comparedReason) = Thresholds.Combine(comparisons);
+        var verdict = SeedVerdicts.Worst([seedVerdict, compared]);
+        string chance = $"by chance {MemberSeries.Median([.. seeds.Select(s => s.ChanceShare)]):P0} of the run's steps lie within "
+            + $"{p.MaxLag:0} steps after a loss onset (median over seeds)";
+        string reason = $"{comparedReason}; per seed ({curve} ≥ {p.ValLevel:P0} places grokking): {seedReason}; {chance}";
+        IReadOnlyList<ClaimFigure> figures = withFigure ? [Figure(context, seeds)] : [];
+        return new AnalysisResult(verdict, reason, Values(seeds, p), figures) { Comparisons = comparisons };
     }
 
     /// <summary>
-    /// What one seed shows: its spike onsets (sample indices), where its validation rise sits against the loss onsets,
-    /// and how many loss onsets a norm onset accompanies.
+    /// What one seed shows: its spike onsets (sample indices), where its grokking step sits against the loss onsets
+    /// (decisive), where the old rule's rise sat (reported), and how many loss onsets a norm onset accompanies.
     /// </summary>
     /// <param name="Spacing">Median steps between successive loss onsets (NaN with fewer than two).</param>
     /// <param name="ChanceShare">
     /// Share of the traced steps within maxLag after some loss onset: how often a step picked at random would pass the
     /// lag test (reported so a reader sees when periodic spikes make the test weak).
     /// </param>
-    /// <param name="Generalized">Where the step of 99% validation accuracy sits against the loss onsets (reported).</param>
+    /// <param name="Generalized">Where the grokking step (first row at valLevel) sits against the loss onsets: decisive.</param>
+    /// <param name="Rise">Where the old rule's rise (<see cref="OnsetLag.RiseStart"/>) sits: reported.</param>
     private sealed record Seed(
         SlingshotTraces Traces,
         IReadOnlyList<int> LossOnsets,
         IReadOnlyList<int> NormOnsets,
-        OnsetLag Lag,
+        OnsetLag Generalized,
         int Matched,
         double Spacing,
         double ChanceShare,
-        OnsetLag Generalized);
+        OnsetLag Rise);
 
-    private static Seed Measure(SlingshotTraces t, Parameters p)
+    private static Seed Measure(SlingshotTraces t, Parameters p, Func<MetricRow, double> accuracy)
     {
         var loss = t.LossOnsets(p.Spikes);
         var norm = SpikeDetector.Onsets(SpikeDetector.GrowthRate(t.OutputNorm), p.Spikes);
         double[] rowSteps = [.. t.Rows.Select(r => (double)r.Step)];
-        double rise = OnsetLag.RiseStart(rowSteps, [.. t.Rows.Select(r => r.ValAccuracy)], p.RiseAbove);
+        double rise = OnsetLag.RiseStart(rowSteps, [.. t.Rows.Select(accuracy)], p.RiseAbove);
         double[] onsetSteps = [.. loss.Select(SlingshotTraces.StepOf)];
-        var lag = OnsetLag.Of(onsetSteps, rise);
         int matched = loss.Count(l => norm.Any(n => Math.Abs(n - l) <= p.Spikes.Window));
         double spacing = loss.Count < 2 ? double.NaN : MemberSeries.Median(loss.Zip(loss.Skip(1), (a, b) => (double)(b - a)));
         double chance = t.Loss.Length == 0
             ? double.NaN
             : (double)Enumerable.Range(0, t.Loss.Length).Count(i => loss.Any(o => i >= o && i - o <= p.MaxLag)) / t.Loss.Length;
-        double generalizedStep = t.Rows.FirstOrDefault(r => r.ValAccuracy >= SlicePlan.GrokkedLevel)?.Step ?? double.NaN;
-        return new Seed(t, loss, norm, lag, matched, spacing, chance, OnsetLag.Of(onsetSteps, generalizedStep));
+        double generalizedStep = GrokkingStep(t.Rows, accuracy, p.ValLevel);
+        return new Seed(t, loss, norm, OnsetLag.Of(onsetSteps, generalizedStep), matched, spacing, chance, OnsetLag.Of(onsetSteps, rise));
     }
 
-    private static SeedFinding Judge(Seed s, Parameters p)
+    /// <summary>The step grokking happens at: the first row whose accuracy reaches <paramref name="level"/>; NaN if none does.</summary>
+    public static double GrokkingStep(IReadOnlyList<MetricRow> rows, Func<MetricRow, double> accuracy, double level) =>
+        rows.FirstOrDefault(r => accuracy(r) >= level)?.Step ?? double.NaN;
+
+    /// <summary>The seed's preconditions: a grokking step, a loss onset at or before it, a completed run.</summary>
+    private static SeedFinding Judge(Seed s, Parameters p, string curve)
     {
         var t = s.Traces;
         long seed = t.Spec.Seed;
         string spikes = $"{s.LossOnsets.Count} train-loss spike(s) at {SlingshotTraces.Steps(s.LossOnsets)}, "
             + $"{s.NormOnsets.Count} norm-growth spike(s); {s.Matched} of {s.LossOnsets.Count} loss spikes have a norm-growth "
             + $"spike within {p.Spikes.Window} steps";
-        if (double.IsNaN(s.Lag.RiseStep))
+        if (double.IsNaN(s.Generalized.RiseStep))
         {
             double last = t.Rows.Length == 0 ? 0 : t.Rows[^1].Step;
             return new(seed, Verdict.Inconclusive,
-                $"validation accuracy never rose above its plateau by the margin in {last:0} steps, so grokking cannot be placed; "
-                + $"{spikes}{t.DivergedNote}",
+                $"{curve} never reached {p.ValLevel:P0} in {last:0} steps, so grokking cannot be placed; {spikes}{t.DivergedNote}",
                 t.Diverged);
         }
 
-        string rise = double.IsNaN(s.Lag.Before)
-            ? $"validation accuracy rises at step {s.Lag.RiseStep:0} with no train-loss spike at or before it"
-            : $"validation accuracy rises at step {s.Lag.RiseStep:0}, {s.Lag.Before:0} steps after the loss spike at step {s.Lag.OnsetBefore:0}";
-        if (!(s.Lag.Before <= p.MaxLag))
+        if (double.IsNaN(s.Generalized.Before))
         {
-            return new(seed, Verdict.Refuted, $"{rise}, not within {p.MaxLag:0} steps of a spike onset; {spikes}{t.DivergedNote}", t.Diverged);
+            return new(seed, Verdict.Refuted,
+                $"{curve} reaches {p.ValLevel:P0} at step {s.Generalized.RiseStep:0} with no train-loss spike at or before it "
+                + $"(grokking without a slingshot); {spikes}{t.DivergedNote}",
+                t.Diverged);
         }
 
-        if (s.LossOnsets.Count < p.MinSpikes || s.NormOnsets.Count < p.MinSpikes)
-        {
-            // Fewer spikes than "cyclic" needs: a diverged seed had less time for them, so only a completed one refutes.
-            var fewer = t.Diverged ? Verdict.Inconclusive : Verdict.Refuted;
-            return new(seed, fewer, $"{spikes}: fewer than {p.MinSpikes} in a series; {rise}{t.DivergedNote}", t.Diverged);
-        }
+        string old = double.IsNaN(s.Rise.RiseStep) ? "" : $"; the old rule's rise (+{p.RiseAbove:0.##} over the plateau) at step {s.Rise.RiseStep:0}";
+        return new(seed, t.Diverged ? Verdict.Inconclusive : Verdict.Confirmed,
+            $"{curve} reaches {p.ValLevel:P0} at step {s.Generalized.RiseStep:0}, {s.Generalized.Before:0} steps after the loss spike at "
+            + $"step {s.Generalized.OnsetBefore:0}{old}; {spikes}{t.DivergedNote}",
+            t.Diverged);
+    }
 
-        var holds = t.Diverged ? Verdict.Inconclusive : Verdict.Confirmed;
-        return new(seed, holds, $"{rise} (within {p.MaxLag:0}); {spikes}{t.DivergedNote}", t.Diverged);
+    /// <summary>
+    /// The decisive comparisons over the completed seeds that grokked: the lag from the latest loss onset to grokking (at
+    /// most maxLag) and the onsets of each series (at least minSpikes). A seed that never grokked has no values: the claim
+    /// ties slingshots to grokking, so a run too short to grok (or to show its cycles) says nothing about it. A diverged
+    /// seed keeps its lag (its grokking and the onsets before it came before the divergence: that evidence is complete)
+    /// but not its spike counts (it had less time for them).
+    /// </summary>
+    private static List<Comparison> Comparisons(ClaimScope scope, IReadOnlyList<Seed> seeds, Parameters p)
+    {
+        List<double> Completed(Func<Seed, double> of) =>
+            [.. seeds.Select(s => s.Traces.Diverged || double.IsNaN(s.Generalized.RiseStep) ? double.NaN : of(s))];
+        return
+        [
+            Thresholds.Judge(scope, new Quantity("lag", "steps from the latest train-loss spike onset to grokking", "step"),
+                [.. seeds.Select(s => s.Generalized.Before)], Relation.AtMost, p.MaxLag, resolution: MetricsEvery(seeds)),
+            Thresholds.Judge(scope, new Quantity("lossSpikes", "train-loss spike onsets per seed", "spikes"),
+                Completed(s => s.LossOnsets.Count), Relation.AtLeast, p.MinSpikes, resolution: 0),
+            Thresholds.Judge(scope, new Quantity("normSpikes", "output-layer norm growth spike onsets per seed", "spikes"),
+                Completed(s => s.NormOnsets.Count), Relation.AtLeast, p.MinSpikes, resolution: 0),
+        ];
+    }
+
+    /// <summary>Steps between metric rows: how late a row can place grokking (the lag's resolution).</summary>
+    private static double MetricsEvery(IReadOnlyList<Seed> seeds)
+    {
+        var rows = seeds.Select(s => s.Traces.Rows).FirstOrDefault(r => r.Length >= 2);
+        return rows is null ? 0 : rows[1].Step - rows[0].Step;
     }
 
     private static List<MeasuredValue> Values(List<Seed> seeds, Parameters p)
     {
         var lossCounts = seeds.Select(s => (double)s.LossOnsets.Count).ToList();
         var normCounts = seeds.Select(s => (double)s.NormOnsets.Count).ToList();
-        var lags = seeds.Select(s => s.Lag.Before).ToList();
-        var rises = seeds.Select(s => s.Lag.RiseStep).ToList();
+        var rises = seeds.Select(s => s.Rise.RiseStep).ToList();
+        var riseLags = seeds.Select(s => s.Rise.Before).ToList();
         var matched = seeds.Select(s => s.LossOnsets.Count == 0 ? double.NaN : (double)s.Matched / s.LossOnsets.Count).ToList();
         List<double> spacing = [.. seeds.Select(s => s.Spacing)];
         List<double> chance = [.. seeds.Select(s => s.ChanceShare)];
         List<double> generalized = [.. seeds.Select(s => s.Generalized.RiseStep)];
         List<double> generalizedLag = [.. seeds.Select(s => s.Generalized.Before)];
-        string grokked = $"{SlicePlan.GrokkedLevel:P0} validation accuracy";
+        string grokked = $"{p.ValLevel:P0} validation accuracy";
         return
         [
             new("train-loss spike onsets per seed (min over seeds)",
                 MemberSeries.Min(lossCounts), "spikes", null, $">= {p.MinSpikes}", lossCounts, Key: "lossSpikes"),
             new("output-layer norm growth spike onsets per seed (min over seeds)",
                 MemberSeries.Min(normCounts), "spikes", null, $">= {p.MinSpikes}", normCounts, Key: "normSpikes"),
-            new("steps from the latest train-loss spike onset to the validation rise (median over seeds; NaN = no onset before the rise)",
-                MemberSeries.Median(lags), "step", null, $"0 to {p.MaxLag}", lags, Key: "lag"),
-            new($"step at which validation accuracy first exceeds its plateau by {p.RiseAbove} (median over seeds)",
-                MemberSeries.Median(rises), "step", null, null, rises, Key: "riseStep"),
+            new($"steps from the latest train-loss spike onset to grokking ({grokked}; median over seeds; NaN = no onset before it)",
+                MemberSeries.Median(generalizedLag), "step", null, $"0 to {p.MaxLag}", generalizedLag, Key: "lag"),
+            new($"old rule (reported): step at which validation accuracy first exceeds its plateau by {p.RiseAbove} (median over seeds)",
+                MemberSeries.Median(rises), "step", null, "reported", rises, Key: "riseStep"),
+            new("old rule (reported): steps from the latest train-loss spike onset to that rise (median over seeds; NaN = none before)",
+                MemberSeries.Median(riseLags), "step", null, "reported", riseLags, Key: "riseLag"),
             new($"share of train-loss spikes with a norm-growth spike within {p.Spikes.Window} steps (median over seeds)",
                 MemberSeries.Median(matched), "", null, "reported", matched, Key: "normMatched"),
             new("median steps between successive train-loss spike onsets (median over seeds)",
@@ -151,9 +207,9 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
             new($"share of the run's steps that lie within {p.MaxLag} steps after a loss onset: the chance that any step passes "
                 + "the lag test (median over seeds)",
                 MemberSeries.Median(chance), "", null, "reported", chance, Key: "chanceShare"),
-            new($"step of {grokked} (generalization complete; median over seeds)",
+            new($"step of {grokked} (grokking, t_4; median over seeds)",
                 MemberSeries.Median(generalized), "step", null, "reported", generalized, Key: "generalizedStep"),
-            new($"steps from the latest loss onset to {grokked} (median over seeds)",
+            new($"steps from the latest loss onset to {grokked} (median over seeds; the decisive lag)",
                 MemberSeries.Median(generalizedLag), "step", null, "reported", generalizedLag, Key: "generalizedLag"),
         ];
     }
@@ -165,7 +221,7 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
     private static ClaimFigure Figure(ClaimContext context, IReadOnlyList<Seed> seeds)
     {
         string title = $"{context.Claim.Id}: train loss, output-layer norm and validation accuracy; "
-            + "dotted: train-loss spike onsets and the validation rise";
+            + "dotted: train-loss spike onsets and grokking (first row at the validation level)";
         var panels = seeds.Select(Panel).ToList();
         return context.Plot("slingshots", title, (dir, file) => PanelChart.Write(dir, file, title, panels));
     }
@@ -177,9 +233,9 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
         var loss = Envelope.Of(steps, t.Loss);
         var norm = Envelope.Of(steps[..t.OutputNorm.Length], t.OutputNorm);
         var markers = s.LossOnsets.Select(o => (SlingshotTraces.StepOf(o), "")).ToList();
-        if (double.IsFinite(s.Lag.RiseStep))
+        if (double.IsFinite(s.Generalized.RiseStep))
         {
-            markers.Add((s.Lag.RiseStep, "val rise"));
+            markers.Add((s.Generalized.RiseStep, "grokking"));
         }
 
         return new ChartPanel(
