@@ -121,6 +121,7 @@ public sealed class LazyRegimeAuditTests
         var old = QuietVariation.Of(d, LossOnsets(loss, rule), halfWidth: 100);
         double oldCoverage = old.Kept / 2900.0;
         oldCoverage.Should().BeLessThan(0.15).And.BeLessThan(expected / 5);
+        old.QuietCv.Should().BeLessThan(0.2, "the old rule judged (and would have confirmed) on those edges alone");
         expected.Should().BeGreaterThan(0.7);
     }
 

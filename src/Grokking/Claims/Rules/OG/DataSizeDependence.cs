@@ -12,13 +12,17 @@ namespace Grokking.Claims.Rules.OG;
 /// model does not generalize within the budget. Reads a train-fraction sweep (Population:TrainFractions). Per seed,
 /// over the fractions in increasing order, with t(r) the steps to <c>accuracyLevel</c> test accuracy (never = ∞):
 /// <list type="bullet">
-/// <item>the fractions that generalize form an upper range (none generalizes below one that does not);</item>
-/// <item>over that range t(r) never rises by more than <c>timeSlack</c> (relative) from one fraction to the next;</item>
-/// <item>at least one fraction fails and at least two succeed, so both a critical size and a trend are seen;</item>
+/// <item>the shape, an event precondition per seed: the fractions that generalize form an upper range (none generalizes
+/// below one that does not), and at least one fraction fails and at least two succeed, so both a critical size and a
+/// trend are seen; a completed seed without it refutes, a diverged member leaves it undecided;</item>
+/// <item>the trend, a comparison judged by the claim's scope (<see cref="Thresholds"/>, issue 25): the seed's largest
+/// relative rise of t(r) from one generalizing fraction to the next is at most <c>timeSlack</c>, with the metric
+/// cadence as the resolution (each t is known to one row gap);</item>
 /// <item>when the claim states <c>criticalFactor</c>, the critical fraction r_c (the smallest that generalizes, in the
 /// median over seeds) lies within that factor of the paper's value; without it r_c is reported as a distance only
 /// (r_c depends on the number of pairs, i.e. on the prime a ci layer may change).</item>
 /// </list>
+/// The control is the same rule on the train-accuracy curve, which has no critical size: it must refute.
 /// </summary>
 public sealed class DataSizeDependence : ClaimAnalysis<DataSizeDependence.Parameters>
 {
