@@ -16,7 +16,7 @@ public class DataSizeDependenceTests
 
         c.Holds.Should().BeTrue();
         c.CriticalFraction.Should().Be(0.3);
-        c.WorstRise.Should().Be(0);
+        c.WorstRise.Should().Be(-0.5, "the largest relative change, 4000 -> 2000 (9000 -> 4000 is -0.56)");
     }
 
     [Theory]
@@ -39,12 +39,13 @@ public class DataSizeDependenceTests
         act.Should().Throw<ArgumentException>();
     }
 
-    private static AnalysisResult Analyze(Func<long, double, long?> testStep, bool sweep = true, bool withCriticalFactor = true)
+    internal static ClaimContext Context(Func<long, double, long?> testStep, bool sweep = true, bool withCriticalFactor = true)
     {
         var result = FractionSweepRun.Of(Fractions, 20_000, testStep, sweep);
         var claim = new ClaimDefinition
         {
             Id = "OG-7",
+            Scope = new ScopeDeclaration { Kind = "universal", Reason = "as the claim file" },
             Seeds = [0, 1, 2],
             Members = new MemberFilter(),
             Paper = [new PaperValue("critical fraction", 0.25)],
@@ -53,8 +54,11 @@ public class DataSizeDependenceTests
                 : [new("accuracyLevel", 0.95, "r"), new("timeSlack", 0.1, "r")],
         };
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
-        return new DataSizeDependence().Analyze(new ClaimContext(claim, result, "dir", Profile.Ci, report));
+        return new ClaimContext(claim, result, "dir", Profile.Ci, report);
     }
+
+    private static AnalysisResult Analyze(Func<long, double, long?> testStep, bool sweep = true, bool withCriticalFactor = true) =>
+        new DataSizeDependence().Analyze(Context(testStep, sweep, withCriticalFactor));
 
     private static ClaimDefinition Og7(params RuleParameter[] extra) => new()
     {

@@ -16,7 +16,7 @@ namespace Grokking.Tests.Unit.Claims;
 /// </summary>
 public sealed class GrokkingSlicesTests
 {
-    private static readonly GrokkingSlices.Limits Limits = new(MemorizedLevel: 0.99, ValleyValAccuracy: 0.1, MinRidge: 1.2);
+    private static readonly GrokkingSlices.Limits Limits = new(MemorizedLevel: 0.99, ValleyValAccuracy: 0.1, MinRidge: 1.2, MinContrast: 2);
 
     // ---------------------------------------------------------------- the grid and the ridge
 
@@ -30,12 +30,12 @@ public sealed class GrokkingSlicesTests
             RuleParameters =
             [
                 new("memorizedLevel", 0.99, "r"), new("valleyValAccuracy", 0.5, "r"), new("minRidge", minRidge, "r"),
-                new("slices", 4, "r"), new("alphaPoints", 21, "r"),
+                new("minContrast", 2, "r"), new("slices", 4, "r"), new("alphaPoints", 21, "r"),
             ],
         };
 
         Claim(2).ParametersAs<GrokkingSlices.Parameters>()
-            .Should().Be(new GrokkingSlices.Parameters(new GrokkingSlices.Limits(0.99, 0.5, 2), Slices: 4, AlphaPoints: 21));
+            .Should().Be(new GrokkingSlices.Parameters(new GrokkingSlices.Limits(0.99, 0.5, 2, 2), Slices: 4, AlphaPoints: 21));
         FluentActions.Invoking(() => Claim(0.5).ParametersAs<GrokkingSlices.Parameters>())
             .Should().Throw<ClaimDefinitionException>().WithMessage("*'ruleParameters.minRidge' is 0.5, outside its range*");
     }
@@ -73,34 +73,46 @@ public sealed class GrokkingSlicesTests
 
     // ---------------------------------------------------------------- the per-seed decision
 
-    [Fact]
-    public void Memorizing_slices_that_all_cross_a_ridge_confirm()
-    {
-        var finding = GrokkingSlices.Judge(4, [(100, Slice(Hill)), (200, Slice(Hill))], Limits);
+    /// <summary>Seeds 0, 1, 2 with the same tested slices and, unless null, a reference without a ridge (a descent).</summary>
+    private static List<GrokkingSlices.SeedSlices> Seeds(IReadOnlyList<(long, PathEvaluation)> tested, bool reference = true) =>
+        [.. new long[] { 0, 1, 2 }.Select(seed => new GrokkingSlices.SeedSlices(
+            seed, tested, reference ? (900, Slice(a => 1 - (0.5 * a), valAccuracy: 1)) : null, Valley: true))];
 
-        finding.Verdict.Should().Be(Verdict.Confirmed, finding.Reason);
-        finding.Reason.Should().Contain("step 100: ridge 10.00x, a = 0 train/validation accuracy 100.0 %/5.0 %");
+    [Fact]
+    public void Memorizing_slices_that_all_cross_a_ridge_the_grokked_slice_has_left_confirm()
+    {
+        var result = GrokkingSlices.Decide(ClaimScope.Universal, Limits, Seeds([(100, Slice(Hill)), (200, Slice(Hill))]), "");
+
+        result.Verdict.Should().Be(Verdict.Confirmed, result.Reason);
+        result.Reason.Should().Contain("step 100: ridge 10.00x, a = 0 train/validation accuracy 100.0 %/5.0 %");
+        result.Comparisons.Single(c => c.Key == "ridgeContrast").Worst.Should().BeApproximately(10, 1e-6);
     }
 
     [Fact]
     public void One_memorizing_slice_without_a_ridge_refutes_and_is_named()
     {
-        var finding = GrokkingSlices.Judge(4, [(100, Slice(Hill)), (200, Slice(a => 1 - (0.5 * a)))], Limits);
+        var result = GrokkingSlices.Decide(
+            ClaimScope.Universal, Limits, Seeds([(100, Slice(Hill)), (200, Slice(a => 1 - (0.5 * a)))]), "");
 
-        finding.Verdict.Should().Be(Verdict.Refuted);
-        finding.Reason.Should().StartWith("no ridge (below 1.2x) on the slice(s) from step 200:");
+        result.Verdict.Should().Be(Verdict.Refuted);
+        result.Comparisons.Single(c => c.Key == "ridgeRatioMin").Verdict.Should().Be(Verdict.Refuted);
+        result.Reason.Should().Contain("counterexample 1 is past the threshold").And.Contain("step 200: ridge 1.00x");
     }
 
     [Fact]
-    public void A_slice_that_does_not_start_in_the_valley_cannot_decide()
+    public void A_slice_that_does_not_start_in_the_valley_or_a_seed_without_a_reference_cannot_decide()
     {
-        var generalized = GrokkingSlices.Judge(4, [(100, Slice(Hill)), (200, Slice(Hill, valAccuracy: 0.5))], Limits);
-        var unfit = GrokkingSlices.Judge(4, [(100, Slice(Hill, trainAccuracy: 0.9))], Limits);
+        var generalized = GrokkingSlices.Decide(
+            ClaimScope.Universal, Limits, Seeds([(100, Slice(Hill)), (200, Slice(Hill, valAccuracy: 0.5))]), "");
+        var unfit = GrokkingSlices.Decide(ClaimScope.Universal, Limits, Seeds([(100, Slice(Hill, trainAccuracy: 0.9))]), "");
+        var unreferenced = GrokkingSlices.Decide(ClaimScope.Universal, Limits, Seeds([(100, Slice(Hill))], reference: false), "");
 
         generalized.Verdict.Should().Be(Verdict.Inconclusive);
-        generalized.Reason.Should().StartWith("the slice(s) from step 200 do not start in the valley");
+        generalized.Reason.Should().Contain("the slice(s) from step 200 do not start in the valley");
         unfit.Verdict.Should().Be(Verdict.Inconclusive);
-        GrokkingSlices.Judge(4, [], Limits).Verdict.Should().Be(Verdict.Inconclusive);
+        unreferenced.Verdict.Should().Be(Verdict.Inconclusive);
+        unreferenced.Reason.Should().Contain("no reference slice");
+        GrokkingSlices.Decide(ClaimScope.Universal, Limits, Seeds([]), "").Verdict.Should().Be(Verdict.Inconclusive);
     }
 
     // ---------------------------------------------------------------- which snapshots are sliced
@@ -241,7 +253,7 @@ public sealed class GrokkingSlicesTests
     // memorizedLevel 0 and valleyValAccuracy 1: every slice of the regression model starts "in the valley", so the
     // decision rests on the ridge alone.
     private static (string, double)[] Tolerances =>
-        [("memorizedLevel", 0), ("valleyValAccuracy", 1), ("minRidge", 1.05), ("slices", 2), ("alphaPoints", 5)];
+        [("memorizedLevel", 0), ("valleyValAccuracy", 1), ("minRidge", 1.05), ("minContrast", 2), ("slices", 2), ("alphaPoints", 5)];
 
     [Fact]
     public void Slices_of_a_linear_model_are_parabolas_without_a_ridge_and_refute_and_a_second_analysis_reads_the_cache()
@@ -251,7 +263,8 @@ public sealed class GrokkingSlicesTests
         var result = new GrokkingSlices().Analyze(run.Context("PG-7", Tolerances));
 
         result.Verdict.Should().Be(Verdict.Refuted, result.Reason);
-        result.Reason.Should().Contain("seed 0: no ridge (below 1.05x) on the slice(s) from step 10, 40");
+        result.Reason.Should().Contain("seed 0: step 10: ridge 1.00x").And.Contain("step 40: ridge 1.00x");
+        result.Comparisons.Single(c => c.Key == "ridgeRatioMin").Verdict.Should().Be(Verdict.Refuted);
         result.Measured.Single(m => m.Key == "ridgeRatioMin").PerSeed
             .Should().OnlyContain(r => Math.Abs(r - 1) < 1e-12, "a parabola's maximum over [0, 1] is at an end");
         result.Measured.Single(m => m.Key == "ridgeRatioAfterGrokking").PerSeed.Should().OnlyContain(r => Math.Abs(r - 1) < 1e-12);

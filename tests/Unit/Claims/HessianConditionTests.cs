@@ -231,9 +231,16 @@ public sealed class HessianConditionTests(ITestOutputHelper output)
         result.Measured.Single(m => m.Key == "kappa-grok").PerSeed.Should().Equal(result.Measured.Single(m => m.Key == "kappa-fast").PerSeed);
         result.Figures.Should().ContainSingle();
 
+        result.Comparisons.Single().Key.Should().Be("kappaRatio");
+        result.Comparisons.Single().PerSeed.Should().OnlyContain(r => r == 1, "equal Hessians: κ_grok / κ_fast is 1, not larger");
+
         run.CorruptSnapshots();
         var again = new HessianCondition().Analyze(run.Context("PG-6", Tolerances()));
         again.Measured.Single(m => m.Key == "kappa-grok").PerSeed.Should().Equal(result.Measured.Single(m => m.Key == "kappa-grok").PerSeed);
+        // The control reads the same cached Hessians with the roles swapped: equal is not larger either way.
+        var control = new HessianCondition().AnalyzeControl(run.Context("PG-6", Tolerances()));
+        control.Verdict.Should().Be(Verdict.Refuted, control.Reason);
+        control.Reason.Should().StartWith("roles swapped (control)");
     }
 
     [Fact]

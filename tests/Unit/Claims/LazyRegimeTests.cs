@@ -11,7 +11,7 @@ public sealed class LazyRegimeTests
         new LazyRegime().Analyze(Context(Result(member, traces), "PG-5",
         [
             .. SpikeRuleParameters("r"),
-            new("halfWidth", 5, "r"), new("burnIn", burnIn, "r"), new("maxQuietCv", 0.2, "r"), new("spikeFactor", 10, "r"),
+            new("burnIn", burnIn, "r"), new("maxQuietCv", 0.2, "r"), new("spikeFactor", 10, "r"), new("minCoverage", 0.5, "r"),
         ]));
 
     [Fact]
@@ -27,6 +27,9 @@ public sealed class LazyRegimeTests
         Measured(result, "peakRatio").PerSeed.Should().AllSatisfy(r => r.Should().BeInRange(90, 110));
         Measured(result, "wholeCv").Value.Should().BeGreaterThan(1, "the eight burst samples dominate the whole run's spread");
         Measured(result, "lossSpikes").PerSeed.Should().Equal(4, 4, 4);
+        // Each span is the update before the onset plus the 10 spiked loss samples: 44 of the 2,900 samples after the burn-in.
+        Measured(result, "coverage").PerSeed.Should().AllSatisfy(c => c.Should().BeApproximately(1 - (44 / 2900.0), 1e-12));
+        result.Comparisons.Select(c => c.Verdict).Should().OnlyContain(v => v == Verdict.Confirmed);
         result.Figures.Should().ContainSingle();
         new LazyRegime().Name.Should().Be("lazy-regime");
     }
@@ -40,18 +43,19 @@ public sealed class LazyRegimeTests
 
         result.Verdict.Should().Be(Verdict.Refuted);
         Measured(result, "quietCv").PerSeed.Should().AllSatisfy(cv => cv.Should().BeApproximately(0.444, 0.01));
-        result.Reason.Should().Contain("not almost constant");
+        result.Comparisons.Single(c => c.Key == "quietCv").Verdict.Should().Be(Verdict.Refuted);
+        result.Reason.Should().Contain("the interval lies wholly past the threshold");
     }
 
     [Fact]
     public void A_distance_without_bursts_at_the_slingshots_refutes_the_exception()
     {
-        // The bursts sit 300 steps after every loss spike, in the quiet part: the windows hold only quiet samples.
+        // The bursts sit 300 steps after every loss spike, in the quiet part: the spans hold only quiet samples.
         var result = Analyze(s => Slingshots(s, Spikes, 1950, distanceBursts: [.. Spikes.Select(x => x + 300)]));
 
         result.Verdict.Should().Be(Verdict.Refuted);
         Measured(result, "peakRatio").PerSeed.Should().AllSatisfy(r => r.Should().BeLessThan(1.1));
-        result.Reason.Should().Contain("no exception at the slingshots");
+        result.Comparisons.Single(c => c.Key == "peakRatio").Verdict.Should().Be(Verdict.Refuted);
     }
 
     [Fact]
@@ -115,15 +119,15 @@ public sealed class LazyRegimeTests
     }
 
     [Fact]
-    public void A_half_width_that_is_not_a_whole_number_of_steps_is_rejected()
+    public void A_burn_in_that_is_not_a_whole_number_of_steps_is_rejected()
     {
         RuleParameter[] parameters =
         [
             .. SpikeRuleParameters("r"),
-            new("halfWidth", 5.5, "r"), new("burnIn", 100, "r"), new("maxQuietCv", 0.2, "r"), new("spikeFactor", 10, "r"),
+            new("burnIn", 100.5, "r"), new("maxQuietCv", 0.2, "r"), new("spikeFactor", 10, "r"), new("minCoverage", 0.5, "r"),
         ];
 
         FluentActions.Invoking(() => new LazyRegime().Analyze(Context(Result(Paper), "PG-5", parameters)))
-            .Should().Throw<ClaimDefinitionException>().WithMessage("*'ruleParameters.halfWidth' is 5.5, but it counts*");
+            .Should().Throw<ClaimDefinitionException>().WithMessage("*'ruleParameters.burnIn' is 100.5, but it counts*");
     }
 }

@@ -21,8 +21,10 @@ namespace Grokking.Claims.Rules.PG;
 /// magnitude (it is reported with its sign).
 /// </para>
 /// <para>
-/// Per seed κ_grok &gt; κ_fast must hold; a seed with κ_grok ≤ κ_fast refutes, one whose run never reaches the loss
-/// level (or diverges before it) cannot decide, and <see cref="SeedVerdicts"/> combines at least three seeds. The
+/// The decisive comparison (issue 25) is κ_grok / κ_fast per seed, strictly above 1 (<see cref="Larger"/>), read by the
+/// claim's scope (typical: the 95 % interval of the seed mean decides, a straddle is INCONCLUSIVE within noise). A seed
+/// whose run never reaches the loss level (or diverges before it) has no ratio and is undecided, and
+/// <see cref="SeedVerdicts"/> needs at least three measured seeds. The control swaps the two runs' roles. The
 /// validation accuracies at the two snapshots are reported to show the runs are what they stand for (the fast one
 /// already generalizes, the grokking one not yet). κ at each run's fit (its first snapshot at the run's train-accuracy
 /// threshold) is measured and reported beside them, never judged. Results are kept in the run's landscape cache.
@@ -41,16 +43,51 @@ public sealed class HessianCondition : ClaimAnalysis<HessianCondition.Parameters
         [Within(0, double.MaxValue)] double LossLevel,
         [Within(1, int.MaxValue)] int LanczosIterations);
 
-    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters)
+    public override string? ControlName => "roles-swapped";
+
+    public override AnalysisResult Analyze(ClaimContext context, Parameters parameters) => Run(context, parameters, swapped: false);
+
+    /// <summary>
+    /// The control: the same rule on the same Hessians with the roles swapped, the run that generalizes at once standing
+    /// as the grokking run. By the rule's logic (grokking goes with the larger κ) it must not come out larger: the rule
+    /// is shown able to fail on these very measurements, whichever way they fall.
+    /// </summary>
+    public override AnalysisResult AnalyzeControl(ClaimContext context, Parameters parameters) => Run(context, parameters, swapped: true);
+
+    /// <summary>Strictly larger: the smallest double above 1, so an equal κ (ratio exactly 1) does not hold.</summary>
+    public static readonly double Larger = Math.BitIncrement(1.0);
+
+    private static AnalysisResult Run(ClaimContext context, Parameters parameters, bool swapped)
     {
         var runs = Runs.Of(context);
         var sides = Measure(context, runs, parameters.LanczosIterations, parameters.LossLevel);
+        var pairs = swapped ? sides.AtLossLevel.Select(p => new Pair(p.Seed, p.Fast, p.Grok)).ToList() : sides.AtLossLevel;
         long budget = context.Result.StepsCompleted;
-        var findings = sides.AtLossLevel.Select(p => Judge(p.Seed, p.Grok, p.Fast, parameters.LossLevel, budget)).ToList();
-        var (verdict, reason) = SeedVerdicts.Combine(findings);
-        string text = Reason(runs, sides, parameters.LossLevel, reason);
-        return new AnalysisResult(verdict, text, Values(sides, parameters.LossLevel), [Figure(context, sides)]);
+        var findings = pairs.Select(p => Judge(p.Seed, p.Grok, p.Fast, parameters.LossLevel, budget)).ToList();
+        var comparison = Compare(context.Claim.ScopeKind, findings, pairs);
+        // Per seed only the preconditions (both snapshots measured) are events; whether κ is larger is the comparison's.
+        var preconditions = findings.Select(f => f.Verdict == Verdict.Refuted ? f with { Verdict = Verdict.Confirmed } : f).ToList();
+        var (measured, measuredReason) = SeedVerdicts.Combine(preconditions);
+        var verdict = SeedVerdicts.Worst([measured, comparison.Verdict]);
+        string combined = $"{comparison.Verdict.ToString().ToUpperInvariant()}: {comparison.Reason}; per seed: {measuredReason}";
+        string text = (swapped ? "roles swapped (control): " : "") + Reason(runs, sides, parameters.LossLevel, combined);
+        var figures = swapped ? Array.Empty<ClaimFigure>() : [Figure(context, sides)];
+        return new AnalysisResult(verdict, text, Values(sides, parameters.LossLevel), figures) { Comparisons = [comparison] };
     }
+
+    /// <summary>
+    /// κ_grok / κ_fast per seed (NaN where a snapshot or a finite κ is missing) against <see cref="Larger"/>, by the claim's
+    /// scope; the resolution is the float precision of the ratio (the rule is strict, and <see cref="Larger"/> is it).
+    /// </summary>
+    public static Comparison Compare(ClaimScope scope, IReadOnlyList<SeedFinding> findings, IReadOnlyList<(double Grok, double Fast)> kappas)
+    {
+        var ratios = kappas.Zip(findings, (k, f) => f.Verdict == Verdict.Inconclusive ? double.NaN : k.Grok / k.Fast).ToList();
+        var quantity = new Quantity("kappaRatio", "κ_grok / κ_fast at the loss-level snapshots");
+        return Thresholds.Judge(scope, quantity, ratios, Relation.AtLeast, Larger);
+    }
+
+    private static Comparison Compare(ClaimScope scope, List<SeedFinding> findings, List<Pair> pairs) =>
+        Compare(scope, findings, [.. pairs.Select(p => (p.Grok.Measurement?.Kappa ?? double.NaN, p.Fast.Measurement?.Kappa ?? double.NaN))]);
 
     /// <summary>
     /// A member's first saved snapshot (a step with a weight file) at which its train loss is at most

@@ -54,6 +54,30 @@ public static class SpikeDetector
     }
 
     /// <summary>
+    /// Each onset with the last index at which the spike it starts is still on: the samples from the onset while they stay
+    /// above the onset's own threshold (its baseline median + <see cref="SpikeRule.RelativeJump"/> · scale, the criterion
+    /// that made it an onset), so a spike ends by the rule that began it. A non-finite sample ends a spike.
+    /// </summary>
+    public static IReadOnlyList<(int Onset, int End)> Spans(IReadOnlyList<double> series, SpikeRule rule)
+    {
+        var spans = new List<(int Onset, int End)>();
+        foreach (int onset in Onsets(series, rule))
+        {
+            var baseline = Enumerable.Range(0, onset).Reverse().Select(i => series[i]).Where(double.IsFinite).Take(rule.Window).ToList();
+            double limit = MemberSeries.Median(baseline) + (rule.RelativeJump * MemberSeries.Median(baseline.Select(Math.Abs)));
+            int end = onset;
+            while (end + 1 < series.Count && double.IsFinite(series[end + 1]) && series[end + 1] > limit)
+            {
+                end++;
+            }
+
+            spans.Add((onset, end));
+        }
+
+        return spans;
+    }
+
+    /// <summary>
     /// Relative change per sample, (x_t − x_{t−1}) / x_{t−1}; index 0 is NaN (no predecessor), and so is any rate
     /// whose neighbours are not finite or whose predecessor is 0 (no relative change exists). It is per logged sample,
     /// so the series should be logged at even steps. Thilak et al. read slingshots in this growth of the last-layer

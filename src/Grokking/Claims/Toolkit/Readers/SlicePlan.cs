@@ -5,8 +5,10 @@ namespace Grokking.Claims.Toolkit;
 
 /// <summary>
 /// Which snapshots of one grokking member PG-7 slices: up to <c>slices</c> pre-grokking snapshots (memorized, not yet
-/// generalized), spread evenly from the memorization step to the grokking step, one snapshot after grokking (for the
-/// figure), and θ*, the final weights every slice runs toward. <see cref="Missing"/> says why a member has no slice.
+/// generalized), spread evenly from the memorization step to the grokking step, one snapshot after grokking (the
+/// reference of the rule's contrast), and θ* (<see cref="FinalStep"/>), the member's last grokked snapshot, which every
+/// slice runs toward (not its final weights, which can sit inside a slingshot spike). <see cref="Missing"/> says why a
+/// member has no slice.
 /// </summary>
 public sealed record SlicePlan(
     MemberSpec Member,

@@ -2,10 +2,17 @@ using Grokking.Claims.Analyses;
 
 namespace Grokking.Claims.Toolkit;
 
-/// <summary>OG-7's tests on one seed's times against increasing train fractions (see OG-7's rule, <c>DataSizeDependence</c>).</summary>
+/// <summary>
+/// OG-7's tests on one seed's times against increasing train fractions (see OG-7's rule, <c>DataSizeDependence</c>).
+/// <see cref="WorstRise"/> is the largest relative change of the time from one generalizing fraction to the next (negative
+/// when every step speeds up), NaN when fewer than two consecutive fractions generalize.
+/// </summary>
 public sealed record DataSizeCurve(bool UpperRange, bool Faster, bool BothSides, double CriticalFraction, double WorstRise)
 {
     public bool Holds => UpperRange && Faster && BothSides;
+
+    /// <summary>The curve's shape without the trend: a critical size (an upper range that generalizes, with a failing fraction below).</summary>
+    public bool Shaped => UpperRange && BothSides;
 
     /// <param name="fractions">Increasing.</param>
     /// <param name="times">Steps to the test level per fraction; NaN = never within the budget.</param>
@@ -17,19 +24,21 @@ public sealed record DataSizeCurve(bool UpperRange, bool Faster, bool BothSides,
         }
 
         int first = Array.FindIndex(times, double.IsFinite);
-        bool upper = first >= 0 && times.Skip(first).All(double.IsFinite);
-        double worst = 0;
+        // No fraction generalizing is vacuously an upper range: the missing critical size is BothSides' to name.
+        bool upper = first < 0 || times.Skip(first).All(double.IsFinite);
+        double worst = double.NaN;
         for (int i = Math.Max(first, 0); first >= 0 && i + 1 < times.Length; i++)
         {
             if (double.IsFinite(times[i]) && double.IsFinite(times[i + 1]))
             {
-                worst = Math.Max(worst, (times[i + 1] / times[i]) - 1);
+                double rise = (times[i + 1] / times[i]) - 1;
+                worst = double.IsNaN(worst) ? rise : Math.Max(worst, rise);
             }
         }
 
         int succeeded = times.Count(double.IsFinite);
         bool bothSides = succeeded >= 2 && succeeded < times.Length;
-        return new DataSizeCurve(upper, worst <= timeSlack, bothSides, first >= 0 ? fractions[first] : double.NaN, worst);
+        return new DataSizeCurve(upper, double.IsNaN(worst) || worst <= timeSlack, bothSides, first >= 0 ? fractions[first] : double.NaN, worst);
     }
 
     public string Describe(double[] fractions, double[] times)

@@ -29,6 +29,18 @@ public sealed record QuietVariation(double QuietCv, double WholeCv, int Kept)
         return new QuietVariation(Cv(quiet), Cv(series.Where(double.IsFinite).ToArray()), quiet.Length);
     }
 
+    /// <summary>
+    /// The same read with the removed samples given as a predicate (PG-5's slingshot spans) instead of windows around
+    /// onsets.
+    /// </summary>
+    public static QuietVariation Of(IReadOnlyList<double> series, Func<int, bool> removed)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(removed);
+        var quiet = Enumerable.Range(0, series.Count).Where(i => double.IsFinite(series[i]) && !removed(i)).Select(i => series[i]).ToArray();
+        return new QuietVariation(Cv(quiet), Cv(series.Where(double.IsFinite).ToArray()), quiet.Length);
+    }
+
     private static double Cv(double[] values)
     {
         if (values.Length < 3)
