@@ -80,7 +80,8 @@ public sealed class FittedPolylinePlateau : ClaimAnalysis<FittedPolylinePlateau.
     /// training pair, and one step of the path's t grid, on which the plateau's start is read.
     /// </summary>
     public static List<Comparison> Compare(
-        ClaimScope scope, IReadOnlyList<double> worstTrain, IReadOnlyList<double> lead, Limits limits, (double TrainPair, double GridStep) resolution) =>
+        ClaimScope scope, IReadOnlyList<double> worstTrain, IReadOnlyList<double> lead, Limits limits,
+        (double TrainPair, double GridStep) resolution) =>
     [
         Thresholds.Judge(scope, new Quantity("maxTrainError", "polyline: largest train error along t"),
             worstTrain, Relation.AtMost, limits.MaxTrainError, resolution.TrainPair),
