@@ -63,7 +63,7 @@ public sealed class LinearConnectivitySanity : ClaimAnalysis<LinearConnectivityS
         var pairs = near.Select((e, i) => Judge(i, e, limits, expectConnected: true))
             .Concat(apart.Select((e, i) => Judge(i, e, limits, expectConnected: false)))
             .Select(f => $"{f.Subject}: {f.Reason}");
-        var described = (Verdict.Confirmed, $"per pair: {string.Join("; ", pairs)}");
+        var described = (Verdict.Confirmed, near.Count + apart.Count == 0 ? "no pair to judge" : $"per pair: {string.Join("; ", pairs)}");
         var split = land.MembersShareData ? described : (Verdict.Inconclusive, GrokkingLandscape.SeparateSplits);
         return PathVerdicts.Decide(comparisons, [split], Measure(near, apart, context.RunOptions.Train.MetricsEvery, limits), []);
     }

@@ -54,7 +54,8 @@ public sealed class SuccessiveCheckpointsConnected : ClaimAnalysis<SuccessiveChe
         var comparisons = Compare(
             context.Claim.ScopeKind, apart.Select(Largest(PathMetric.TrainError)).ToList(),
             apart.Select(Largest(PathMetric.TrainLoss)).ToList(), limits, Resolutions(companion, apart));
-        var described = string.Join("; ", apart.Select(e => $"{e.Label}: {LinearConnectivityThresholds.Describe(e)}"));
+        var described = apart.Count == 0 ? "none (no two seeds have point 2)"
+            : string.Join("; ", apart.Select(e => $"{e.Label}: {LinearConnectivityThresholds.Describe(e)}"));
         return PathVerdicts.Decide(comparisons, [(Verdict.Confirmed, $"independent pairs: {described}")], Measure(apart, limits), []);
     }
 
