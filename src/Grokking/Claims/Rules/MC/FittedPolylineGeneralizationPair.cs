@@ -66,7 +66,7 @@ public sealed class FittedPolylineGeneralizationPair : ClaimAnalysis<FittedPolyl
         var resolution = (PathVerdicts.TrainPair(o), PathVerdicts.ValidationPair(o), 1.0 / (o.Landscape.Points - 1));
         var comparisons = Compare(context.Claim.ScopeKind, paths, limits, resolution);
         var findings = curves.Select((c, i) => Judge(i, c.Pair, c.Curve, limits)).ToList();
-        string pairs = curves.Count == 0 ? "no pair of seeds has point 2" : string.Join("; ", findings.Select(f => $"{f.Subject}: {f.Reason}"));
+        string pairs = curves.Count == 0 ? "no pair of seeds has the point" : string.Join("; ", findings.Select(f => $"{f.Subject}: {f.Reason}"));
         var shapeless = curves.Where(c => double.IsNaN(Asymmetry(c.Curve, limits))).Select(c => c.Pair).ToList();
         var shape = shapeless.Count == 0
             ? (Verdict.Confirmed, $"per pair: {pairs}")

@@ -63,7 +63,7 @@ public sealed class FittedPolylineMemorizationPair : ClaimAnalysis<FittedPolylin
         var pairsOf = (PathVerdicts.TrainPair(context.RunOptions), PathVerdicts.ValidationPair(context.RunOptions));
         var comparisons = Compare(context.Claim.ScopeKind, paths, limits, pairsOf);
         var pairs = curves.Select((c, i) => Judge(i, c.Pair, c.Curve, limits)).Select(f => $"{f.Subject}: {f.Reason}");
-        string perPair = curves.Count == 0 ? "no pair of seeds has point 1" : $"per pair: {string.Join("; ", pairs)}";
+        string perPair = curves.Count == 0 ? "no pair of seeds has the point" : $"per pair: {string.Join("; ", pairs)}";
         return PathVerdicts.Decide(comparisons, [(Verdict.Confirmed, perPair)], Measure(paths, limits), []);
     }
 
