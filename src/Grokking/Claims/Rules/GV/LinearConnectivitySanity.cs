@@ -8,12 +8,17 @@ namespace Grokking.Claims.Rules.GV;
 /// <summary>
 /// GV-2, the sanity check of the barrier measurement: two nearby snapshots of one run (point 1 and one metric
 /// interval later) are linearly connected, and two independently initialized solutions (robust points 2 of two
-/// seeds, same data) are not — by the same <see cref="LinearConnectivityLimits"/>. Every nearby pair must be
-/// connected and every independent pair must not be; independent solutions that turn out connected refute it.
+/// seeds, same data) are not — by the same <see cref="LinearConnectivityLimits"/>. Universal: every nearby pair's
+/// error and loss barrier at most its threshold, and every independent pair's larger barrier (in units of its
+/// threshold) at least 1; one pair on the wrong side by more than the resolution refutes. Control: the two arms
+/// swapped (nearby pairs judged as the independent ones and the reverse): a framework that mixes up the two cases
+/// must fail the check.
 /// </summary>
 public sealed class LinearConnectivitySanity : ClaimAnalysis<LinearConnectivitySanity.Parameters>
 {
     public override string Name => "linear-connectivity-sanity";
+
+    public override string? ControlName => "swapped-arms";
 
     public override SeedRule SeedRule => SeedRule.SeedPairs;
 
@@ -22,19 +27,68 @@ public sealed class LinearConnectivitySanity : ClaimAnalysis<LinearConnectivityS
 
     public override AnalysisResult Analyze(ClaimContext context, Parameters p)
     {
-        var limits = p.Connectivity.For(context.RunOptions);
         var land = new GrokkingLandscape(context, p.Point2);
         int gap = context.RunOptions.Train.MetricsEvery;
-        var nearby = NearbyPairs(land, gap);
-        var independent = IndependentPairs(land);
-        var evaluations = land.Evaluate("gv-sanity", [.. nearby, .. independent]);
-        var near = evaluations.Take(nearby.Count).ToList();
-        var apart = evaluations.Skip(nearby.Count).ToList();
-        var (verdict, reason) = Decide(land, near, apart, limits);
+        var (near, apart) = Evaluations(land, gap);
         string title = $"{context.Claim.Id}: nearby snapshots of one run and independent solutions, straight segments";
-        var figure = context.Plot("sanity", title, (dir, name) => PathFigure.Write(dir, name, title, evaluations));
-        return new AnalysisResult(verdict, reason, Measure(near, apart, gap, limits), [figure]);
+        var figure = context.Plot("sanity", title, (dir, name) => PathFigure.Write(dir, name, title, [.. near, .. apart]));
+        return Decide(context, land, near, apart, p) with { Figures = [figure] };
     }
+
+    /// <summary>The control: the same rule with the arms exchanged (the nearby segments judged as independent, and the reverse).</summary>
+    public override AnalysisResult AnalyzeControl(ClaimContext context, Parameters p)
+    {
+        var land = new GrokkingLandscape(context, p.Point2);
+        var (near, apart) = Evaluations(land, context.RunOptions.Train.MetricsEvery);
+        return Decide(context, land, apart, near, p);
+    }
+
+    /// <summary>
+    /// The nearby and the independent segments, evaluated as one cached population ("gv-sanity"); GV-1's control reads
+    /// the independent ones from the same cache.
+    /// </summary>
+    public static (List<PathEvaluation> Near, List<PathEvaluation> Apart) Evaluations(GrokkingLandscape land, int gap)
+    {
+        var nearby = NearbyPairs(land, gap);
+        var evaluations = land.Evaluate("gv-sanity", [.. nearby, .. IndependentPairs(land)]);
+        return (evaluations.Take(nearby.Count).ToList(), evaluations.Skip(nearby.Count).ToList());
+    }
+
+    private static AnalysisResult Decide(
+        ClaimContext context, GrokkingLandscape land, List<PathEvaluation> near, List<PathEvaluation> apart, Parameters p)
+    {
+        var limits = p.Connectivity.For(context.RunOptions);
+        var resolution = (PathVerdicts.TrainPair(context.RunOptions), PathVerdicts.LossRounding([.. near, .. apart]));
+        var comparisons = Compare(context.Claim.ScopeKind, near, apart, limits, resolution);
+        var pairs = near.Select((e, i) => Judge(i, e, limits, expectConnected: true))
+            .Concat(apart.Select((e, i) => Judge(i, e, limits, expectConnected: false)))
+            .Select(f => $"{f.Subject}: {f.Reason}");
+        var described = (Verdict.Confirmed, near.Count + apart.Count == 0 ? "no pair to judge" : $"per pair: {string.Join("; ", pairs)}");
+        var split = land.MembersShareData ? described : (Verdict.Inconclusive, GrokkingLandscape.SeparateSplits);
+        return PathVerdicts.Decide(comparisons, [split], Measure(near, apart, context.RunOptions.Train.MetricsEvery, limits), []);
+    }
+
+    /// <summary>
+    /// GV-2's decisive comparisons: the nearby pairs' error and loss barriers at most their thresholds, and each
+    /// independent pair's larger barrier in units of its threshold (<see cref="BarrierShare"/>) at least 1 — not
+    /// connected when either barrier is above its threshold, as GV-1 reads "connected".
+    /// </summary>
+    public static List<Comparison> Compare(
+        ClaimScope scope, IReadOnlyList<PathEvaluation> near, IReadOnlyList<PathEvaluation> apart,
+        LinearConnectivityThresholds limits, (double Error, double Loss) resolution) =>
+    [
+        Thresholds.Judge(scope, new Quantity("nearbyErrorBarrier", "nearby snapshots: train error barrier"),
+            near.Select(e => e.Barrier(PathMetric.TrainError)).ToList(), Relation.AtMost, limits.MaxErrorBarrier, resolution.Error),
+        Thresholds.Judge(scope, new Quantity("nearbyLossBarrier", "nearby snapshots: train loss barrier", "nats"),
+            near.Select(e => e.Barrier(PathMetric.TrainLoss)).ToList(), Relation.AtMost, limits.MaxLossBarrier, resolution.Loss),
+        Thresholds.Judge(scope, new Quantity("independentBarrierShare", "independent solutions: larger barrier / its threshold"),
+            apart.Select(e => BarrierShare(e, limits)).ToList(), Relation.AtLeast, 1,
+            Math.Max(resolution.Error / limits.MaxErrorBarrier, resolution.Loss / limits.MaxLossBarrier)),
+    ];
+
+    /// <summary>A segment's larger barrier in units of its threshold: above 1 exactly when it is not linearly connected.</summary>
+    public static double BarrierShare(PathEvaluation segment, LinearConnectivityThresholds limits) => Math.Max(
+        segment.Barrier(PathMetric.TrainError) / limits.MaxErrorBarrier, segment.Barrier(PathMetric.TrainLoss) / limits.MaxLossBarrier);
 
     /// <summary>Each member's point 1 and the snapshot one metric interval (<paramref name="gap"/> steps) later, where the run kept it.</summary>
     private static List<PathSpec> NearbyPairs(GrokkingLandscape land, int gap) =>
@@ -53,27 +107,6 @@ public sealed class LinearConnectivitySanity : ClaimAnalysis<LinearConnectivityS
                 .Select(p => new PathSpec(
                     PathKind.Segment, [p.First.AtPoint2, p.Second.AtPoint2], $"seeds {p.First.Spec.Seed}-{p.Second.Spec.Seed} independent"))
                 .ToList();
-    }
-
-    /// <summary>
-    /// Every pair judged; a confirmation stands only on at least <see cref="SeedVerdicts.MinimumSeeds"/> pairs of each
-    /// kind, since a sanity check that compared nothing has shown nothing.
-    /// </summary>
-    private static (Verdict Verdict, string Reason) Decide(
-        GrokkingLandscape land, List<PathEvaluation> near, List<PathEvaluation> apart, LinearConnectivityThresholds limits)
-    {
-        var findings = near.Select((e, i) => Judge(i, e, limits, expectConnected: true))
-            .Concat(apart.Select((e, i) => Judge(i, e, limits, expectConnected: false)))
-            .ToList();
-        var (verdict, reason) = SeedVerdicts.Combine(findings);
-        if (verdict != Verdict.Confirmed || (near.Count >= SeedVerdicts.MinimumSeeds && apart.Count >= SeedVerdicts.MinimumSeeds))
-        {
-            return (verdict, reason);
-        }
-
-        string why = land.MembersShareData ? "" : $" ({GrokkingLandscape.SeparateSplits})";
-        return (Verdict.Inconclusive,
-            $"{near.Count} nearby and {apart.Count} independent pair(s); at least {SeedVerdicts.MinimumSeeds} of each are required{why}; {reason}");
     }
 
     /// <summary>The error and loss barriers of the nearby and of the independent pairs.</summary>

@@ -11,11 +11,16 @@ namespace Grokking.Claims.Rules.MC;
 /// little and keeps validation error low (train error at most <c>maxTrainError</c>, validation error at most
 /// <c>maxValError</c> at every t), and its gradient norm has two symmetric hills: exactly two interior maxima with
 /// prominence at least <c>minHillProminence</c> of the curve's range, one on each side of t = 0.5, mirrored within
-/// <c>symmetryTolerance</c>. Per pair of seeds (cyclic pairs); every part must hold.
+/// <c>symmetryTolerance</c>. Per pair of seeds (cyclic pairs); universal: one pair past a threshold by more than the
+/// resolution (one training or validation pair; one step of the t grid) refutes, and a pair without the two hills
+/// is a counterexample. Control: the same rule on the polylines between the memorizing points 1 and 1' (MC-6's
+/// fits), whose ends generalize poorly, so validation error is not kept low.
 /// </summary>
 public sealed class FittedPolylineGeneralizationPair : ClaimAnalysis<FittedPolylineGeneralizationPair.Limits>
 {
     public override string Name => "fitted-polyline-generalization-pair";
+
+    public override string? ControlName => "memorizing-ends";
 
     public override SeedRule SeedRule => SeedRule.SeedPairs;
 
@@ -36,12 +41,60 @@ public sealed class FittedPolylineGeneralizationPair : ClaimAnalysis<FittedPolyl
         }
 
         var curves = land.PairPolylines("polyline-p2-p2prime", m => m.Point2Step is null ? null : m.AtPoint2);
-        var findings = curves.Select((c, i) => Judge(i, c.Pair, c.Curve, limits)).ToList();
-        var (verdict, reason) = SeedVerdicts.Combine(findings);
         var paths = curves.Select(c => c.Curve).ToList();
         string title = $"{context.Claim.Id}: fitted polyline between points 2 and 2' of two initializations";
         var figure = context.Plot("polyline", title, (dir, name) => PathFigure.Write(dir, name, title, paths));
-        return new AnalysisResult(verdict, reason, Measure(paths, limits), [figure]);
+        return Decide(context, curves, limits) with { Figures = [figure] };
+    }
+
+    /// <summary>The control: the rule on the polylines between points 1 and 1' (the fits MC-6 reads, from the cache).</summary>
+    public override AnalysisResult AnalyzeControl(ClaimContext context, Limits limits)
+    {
+        var land = new GrokkingLandscape(context, limits.Point2);
+        if (!land.MembersShareData)
+        {
+            return new AnalysisResult(Verdict.Inconclusive, GrokkingLandscape.SeparateSplits, [], []);
+        }
+
+        return Decide(context, land.PairPolylines("polyline-p1-p1prime", m => m.Point1Step is null ? null : m.AtPoint1), limits);
+    }
+
+    private static AnalysisResult Decide(ClaimContext context, IReadOnlyList<(string Pair, PathEvaluation Curve)> curves, Limits limits)
+    {
+        var paths = curves.Select(c => c.Curve).ToList();
+        var o = context.RunOptions;
+        var resolution = (PathVerdicts.TrainPair(o), PathVerdicts.ValidationPair(o), 1.0 / (o.Landscape.Points - 1));
+        var comparisons = Compare(context.Claim.ScopeKind, paths, limits, resolution);
+        var findings = curves.Select((c, i) => Judge(i, c.Pair, c.Curve, limits)).ToList();
+        string pairs = curves.Count == 0 ? "no pair of seeds has the point" : string.Join("; ", findings.Select(f => $"{f.Subject}: {f.Reason}"));
+        var shapeless = curves.Where(c => double.IsNaN(Asymmetry(c.Curve, limits))).Select(c => c.Pair).ToList();
+        var shape = shapeless.Count == 0
+            ? (Verdict.Confirmed, $"per pair: {pairs}")
+            : (Verdict.Refuted, $"no two gradient-norm hills, one on each side of t = 0.5, in {string.Join(", ", shapeless)}; per pair: {pairs}");
+        return PathVerdicts.Decide(comparisons, [shape], Measure(paths, limits), []);
+    }
+
+    /// <summary>
+    /// MC-7's decisive comparisons over the pairs: the largest train and validation error along the polyline, and how
+    /// far the two gradient-norm hills are from mirroring each other about t = 0.5 (pairs without two hills, one on
+    /// each side, have none: they refute by the shape precondition).
+    /// </summary>
+    public static List<Comparison> Compare(
+        ClaimScope scope, IReadOnlyList<PathEvaluation> curves, Limits limits, (double Train, double Validation, double GridStep) resolution) =>
+    [
+        Thresholds.Judge(scope, new Quantity("maxTrainError", "largest train error along the polyline"),
+            curves.Select(c => c.Points.Max(p => p.TrainError)).ToList(), Relation.AtMost, limits.MaxTrainError, resolution.Train),
+        Thresholds.Judge(scope, new Quantity("maxValError", "largest validation error along the polyline"),
+            curves.Select(c => c.Points.Max(p => p.ValError)).ToList(), Relation.AtMost, limits.MaxValError, resolution.Validation),
+        Thresholds.Judge(scope, new Quantity("hillAsymmetry", "gradient-norm hills: |t1 - (1 - t2)|"),
+            curves.Select(c => Asymmetry(c, limits)).ToList(), Relation.AtMost, limits.Symmetry, resolution.GridStep),
+    ];
+
+    /// <summary>|t1 - (1 - t2)| of the two gradient-norm hills when there are exactly two, one on each side of 0.5; NaN otherwise.</summary>
+    public static double Asymmetry(PathEvaluation curve, Limits limits)
+    {
+        var hills = Hills(curve, limits.MinProminence);
+        return hills.Count == 2 && hills[0] < 0.5 && hills[1] > 0.5 ? Math.Abs(hills[0] - (1 - hills[1])) : double.NaN;
     }
 
     /// <summary>The worst validation and train error along each pair's polyline, and its gradient-norm hills.</summary>

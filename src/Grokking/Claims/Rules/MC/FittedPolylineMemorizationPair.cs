@@ -10,11 +10,15 @@ namespace Grokking.Claims.Rules.MC;
 /// memorizing solutions (train error at most <c>maxTrainError</c> everywhere) that passes a wide minimum with good
 /// generalization near its middle: within <c>midWindow</c> of t = 0.5 validation error drops at least
 /// <c>minValErrorGain</c> below the better end, and the gradient norm there is below both ends' (wide, in MC's
-/// sense). Per pair of seeds (cyclic pairs, each seed in two); every part must hold.
+/// sense). Per pair of seeds (cyclic pairs, each seed in two); typical: each quantity's 95 % Student-t interval over
+/// the pairs decides. Control: the same rule on the polylines between the generalizing points 2 and 2' (MC-7's
+/// fits), whose ends already generalize, so nothing is left to gain in the middle.
 /// </summary>
 public sealed class FittedPolylineMemorizationPair : ClaimAnalysis<FittedPolylineMemorizationPair.Limits>
 {
     public override string Name => "fitted-polyline-memorization-pair";
+
+    public override string? ControlName => "generalizing-ends";
 
     public override SeedRule SeedRule => SeedRule.SeedPairs;
 
@@ -35,13 +39,54 @@ public sealed class FittedPolylineMemorizationPair : ClaimAnalysis<FittedPolylin
         }
 
         var curves = land.PairPolylines("polyline-p1-p1prime", m => m.Point1Step is null ? null : m.AtPoint1);
-        var findings = curves.Select((c, i) => Judge(i, c.Pair, c.Curve, limits)).ToList();
-        var (verdict, reason) = SeedVerdicts.Combine(findings);
         var paths = curves.Select(c => c.Curve).ToList();
         string title = $"{context.Claim.Id}: fitted polyline between points 1 and 1' of two initializations";
         var figure = context.Plot("polyline", title, (dir, name) => PathFigure.Write(dir, name, title, paths));
-        return new AnalysisResult(verdict, reason, Measure(paths, limits), [figure]);
+        return Decide(context, curves, limits) with { Figures = [figure] };
     }
+
+    /// <summary>The control: the rule on the polylines between points 2 and 2' (the fits MC-7 reads, from the cache).</summary>
+    public override AnalysisResult AnalyzeControl(ClaimContext context, Limits limits)
+    {
+        var land = new GrokkingLandscape(context, limits.Point2);
+        if (!land.MembersShareData)
+        {
+            return new AnalysisResult(Verdict.Inconclusive, GrokkingLandscape.SeparateSplits, [], []);
+        }
+
+        return Decide(context, land.PairPolylines("polyline-p2-p2prime", m => m.Point2Step is null ? null : m.AtPoint2), limits);
+    }
+
+    private static AnalysisResult Decide(ClaimContext context, IReadOnlyList<(string Pair, PathEvaluation Curve)> curves, Limits limits)
+    {
+        var paths = curves.Select(c => c.Curve).ToList();
+        var pairsOf = (PathVerdicts.TrainPair(context.RunOptions), PathVerdicts.ValidationPair(context.RunOptions));
+        var comparisons = Compare(context.Claim.ScopeKind, paths, limits, pairsOf);
+        var pairs = curves.Select((c, i) => Judge(i, c.Pair, c.Curve, limits)).Select(f => $"{f.Subject}: {f.Reason}");
+        string perPair = curves.Count == 0 ? "no pair of seeds has the point" : $"per pair: {string.Join("; ", pairs)}";
+        return PathVerdicts.Decide(comparisons, [(Verdict.Confirmed, perPair)], Measure(paths, limits), []);
+    }
+
+    /// <summary>
+    /// MC-6's decisive comparisons over the pairs: the largest train error along the polyline, the middle's
+    /// validation-error gain over the better end, and the gradient norm at the middle's best point over the smaller of
+    /// the ends' (below 1: wider than both ends). Resolutions (used when the scope is universal): one training pair, one
+    /// validation pair, float32 rounding of the ratio.
+    /// </summary>
+    public static List<Comparison> Compare(
+        ClaimScope scope, IReadOnlyList<PathEvaluation> curves, Limits limits, (double Train, double Validation) pair) =>
+    [
+        Thresholds.Judge(scope, new Quantity("maxTrainError", "largest train error along the polyline"),
+            curves.Select(c => c.Points.Max(p => p.TrainError)).ToList(), Relation.AtMost, limits.MaxTrainError, pair.Train),
+        Thresholds.Judge(scope, new Quantity("valErrorGain", "validation-error gain of the middle over the better end"),
+            curves.Select(c => Middle(c, limits).Gain).ToList(), Relation.AtLeast, limits.MinGain, pair.Validation),
+        Thresholds.Judge(scope, new Quantity("midGradNormRatio", "gradient norm at the middle's best point / the smaller end's"),
+            curves.Select(c => WidthRatio(c, limits)).ToList(), Relation.AtMost, 1, PathVerdicts.FloatEpsilon),
+    ];
+
+    /// <summary>The gradient norm at the middle's best point over the smaller of the two ends': below 1 where it is wider than both.</summary>
+    public static double WidthRatio(PathEvaluation curve, Limits limits) =>
+        Middle(curve, limits).Best.GradNorm / Math.Min(curve.Points[0].GradNorm, curve.Points[^1].GradNorm);
 
     /// <summary>The middle's validation error against the ends' and the train error along each pair's polyline.</summary>
     private static List<MeasuredValue> Measure(IReadOnlyList<PathEvaluation> curves, Limits limits)

@@ -9,7 +9,7 @@ namespace Grokking.Tests.Unit.Claims;
 /// rule's negative control on synthetic paths, and MC-4's chain definition (its first segment when point 1 sits next
 /// to a line of the snapshot grid) beside the earlier one.
 /// </summary>
-public class ModeConnectivityAuditTests
+public class LandscapeMcAuditTests
 {
     private static readonly RobustPoint2Snapshot Point2 = new(RobustValAccuracy: 0.99);
 
