@@ -110,16 +110,14 @@ public sealed class ClaimValidator(
     /// </summary>
     internal void ValidateAudit(IClaimAnalysis analysis)
     {
-        if (claim.Scope is { } scope)
-        {
-            Require(ScopeDeclaration.TryParse(scope.Kind, out _), "scope.kind", $"is '{scope.Kind}'; allowed: universal, typical");
-            Require(scope.Reason.Trim().Length > 0, "scope.reason", "is missing: why the paper's words make the claim universal or typical");
-        }
-
-        if (claim.Control is not { } control)
-        {
-            return;
-        }
+        Require(claim.Scope is not null, "scope",
+            "is missing: {\"kind\": \"universal\" or \"typical\", \"reason\": from the paper's words}, written before the run");
+        var scope = claim.Scope!;
+        Require(ScopeDeclaration.TryParse(scope.Kind, out _), "scope.kind", $"is '{scope.Kind}'; allowed: universal, typical");
+        Require(scope.Reason.Trim().Length > 0, "scope.reason", "is missing: why the paper's words make the claim universal or typical");
+        Require(claim.Control is not null, "control",
+            "is missing: the rule's negative control {name, description, expect: \"refuted\", reason}, written before the run");
+        var control = claim.Control!;
 
         Require(analysis.ControlName is not null && control.Name == analysis.ControlName, "control.name",
             analysis.ControlName is null

@@ -26,7 +26,9 @@ public class BackgroundRunsTests
           "paper": [ { "name": "point 1", "value": 585, "unit": "epoch" }, { "name": "point 2", "value": 2402, "unit": "epoch" } ],
           "experiment": "{{experiment}}", "analysis": "memorization-then-generalization",
           "ruleParameters": [ { "name": "maxValAccuracyAtPoint1", "value": 0.1, "reason": "r" }, { "name": "minDelayRatio", "value": 2, "reason": "r" }, { "name": "robustValAccuracy", "value": 0.99, "reason": "r" } ],
-          "decision": "d", "seedCombination": "every-seed" }
+          "decision": "d", "seedCombination": "every-seed",
+          "scope": { "kind": "typical", "reason": "r" },
+          "control": { "name": "validation-as-train", "description": "d", "expect": "refuted", "reason": "r" } }
         """;
 
     /// <summary>A claims directory with one experiment per weight decay and one claim per (id, experiment), and a ci runner over it.</summary>

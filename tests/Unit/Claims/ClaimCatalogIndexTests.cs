@@ -45,20 +45,21 @@ public class ClaimCatalogIndexTests
               "experiment": "tiny", "analysis": "memorization-then-generalization",
               "ruleParameters": [ { "name": "maxValAccuracyAtPoint1", "value": 0.1, "reason": "r" }, { "name": "minDelayRatio", "value": 2, "reason": "r" }, { "name": "robustValAccuracy", "value": 0.99, "reason": "r" } ],
               "decision": "d", "seedCombination": "every-seed",
-              "scope": { "kind": "typical", "reason": "the paper describes the usual run" }
+              "scope": { "kind": "typical", "reason": "the paper describes the usual run" },
+              "control": { "name": "validation-as-train", "description": "d", "expect": "refuted", "reason": "r" }
             }
             """);
         File.WriteAllText(Path.Combine(dir, "MC-2.json"), File.ReadAllText(Path.Combine(dir, "MC-1.json"))
             .Replace("\"MC-1\"", "\"MC-2\"", StringComparison.Ordinal)
-            .Replace(",\n  \"scope\": { \"kind\": \"typical\", \"reason\": \"the paper describes the usual run\" }", "", StringComparison.Ordinal));
+            .Replace("\"kind\": \"typical\"", "\"kind\": \"universal\"", StringComparison.Ordinal));
 
         string md = CatalogIndex.Markdown(ClaimCatalog.Load(dir));
 
         md.Should().Contain("| MC | Mode \\| connectivity | A. One, B. Two | Preprint; no address given | `000.txt` |\n", "a pipe in a cell is escaped")
             .And.Contain("| PB | Periodic | C. Three | arXiv:0000.00000 | `001.txt` |\n")
             .And.Contain("### MC — Mode \\| connectivity\n\n| Claim | Title | Section | Figure | Scope | Negative control |\n|---|---|---|---|---|---|\n"
-                + "| [MC-1](MC-1.json) | Memorization then generalization | 2, 4 | Fig. 1, Fig. 4 | typical | — |\n"
-                + "| [MC-2](MC-2.json) | Memorization then generalization | 2, 4 | Fig. 1, Fig. 4 | — | — |\n", "a claim without the keys yet has blanks")
+                + "| [MC-1](MC-1.json) | Memorization then generalization | 2, 4 | Fig. 1, Fig. 4 | typical | validation-as-train |\n"
+                + "| [MC-2](MC-2.json) | Memorization then generalization | 2, 4 | Fig. 1, Fig. 4 | universal | validation-as-train |\n")
             .And.Contain("### PB — Periodic\n\nNo claims yet.\n")
             .And.NotContain("\r");
     }

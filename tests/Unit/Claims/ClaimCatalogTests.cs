@@ -21,9 +21,14 @@ public class ClaimCatalogTests
         {
           "id": "{{id}}", "title": "t", "section": {{section}}, "statement": "s", "paper": {{paper}},
           "experiment": "{{experiment}}", "analysis": "{{analysis}}", "ruleParameters": {{tolerances}}, "members": {{members}},
-          "decision": "d", "seeds": {{seeds}}, "seedCombination": "every-seed"{{baseline}}{{(companions is null ? "" : $", \"companions\": {companions}")}}
+          "decision": "d", "seeds": {{seeds}}, "seedCombination": "every-seed", "scope": { "kind": "typical", "reason": "r" },
+          "control": { "name": "{{ControlOf(analysis)}}", "description": "d", "expect": "refuted", "reason": "r" }{{baseline}}{{(companions is null ? "" : $", \"companions\": {companions}")}}
         }
         """;
+
+    /// <summary>The control the analysis implements (a test claim must declare it, as every claim file does).</summary>
+    private static string ControlOf(string analysis) =>
+        Grokking.Claims.Analyses.AnalysisRegistry.TryGet(analysis, out var a) ? a.ControlName ?? "none" : "none";
 
     private const string Paper = """[ { "name": "point 1", "value": 585, "unit": "epoch" }, { "name": "point 2", "value": 2402, "unit": "epoch" } ]""";
 

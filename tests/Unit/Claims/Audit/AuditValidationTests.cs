@@ -1,4 +1,5 @@
 using Grokking.Claims;
+using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
 
 namespace Grokking.Tests.Unit.Claims.Audit;
@@ -44,7 +45,7 @@ public sealed class AuditValidationTests
     }
 
     [Fact]
-    public void A_good_scope_and_control_pass_and_a_claim_without_them_is_typical_with_no_control()
+    public void A_good_scope_and_control_pass_and_a_claim_built_in_code_without_a_scope_reads_as_typical()
     {
         var claim = ControlCheckTests.WithControl("shuffled");
         claim.Scope = new ScopeDeclaration { Kind = "universal", Reason = "the paper says always" };
@@ -54,7 +55,29 @@ public sealed class AuditValidationTests
         act.Should().NotThrow();
         claim.ScopeKind.Should().Be(ClaimScope.Universal);
         new ClaimDefinition().ScopeKind.Should().Be(ClaimScope.Typical);
-        Validator(new ClaimDefinition { File = "MC-1.json" }).ValidateAudit(new ControlledAnalysis(null, Verdict.Refuted));
+    }
+
+    [Fact]
+    public void A_claim_file_without_a_scope_or_a_control_is_refused_naming_the_key()
+    {
+        var noScope = ControlCheckTests.WithControl("shuffled");
+        noScope.Scope = null;
+        var noControl = ControlCheckTests.WithControl("shuffled");
+        noControl.Control = null;
+
+        var withoutScope = () => Validator(noScope).ValidateAudit(new ControlledAnalysis("shuffled", Verdict.Refuted));
+        var withoutControl = () => Validator(noControl).ValidateAudit(new ControlledAnalysis("shuffled", Verdict.Refuted));
+
+        withoutScope.Should().Throw<ClaimDefinitionException>().WithMessage("MC-1.json: 'scope' is missing*");
+        withoutControl.Should().Throw<ClaimDefinitionException>().WithMessage("MC-1.json: 'control' is missing*");
+    }
+
+    [Fact]
+    public void Every_discovered_analysis_implements_a_negative_control()
+    {
+        var without = AnalysisRegistry.Names.Where(n => AnalysisRegistry.Get(n).ControlName is null).ToList();
+
+        without.Should().BeEmpty("every rule needs a control it must refute (issue 25)");
     }
 
     private static ClaimValidator Validator(ClaimDefinition claim) => new(

@@ -76,6 +76,7 @@ public sealed class ControlCheckTests
         Id = "MC-1",
         File = "MC-1.json",
         Analysis = "controlled",
+        Scope = new ScopeDeclaration { Kind = "typical", Reason = "the paper describes the usual behaviour" },
         Control = new ControlDeclaration { Name = name, Description = "labels shuffled", Expect = expect, Reason = reason },
     };
 

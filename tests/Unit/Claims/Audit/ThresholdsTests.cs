@@ -90,6 +90,16 @@ public sealed class ThresholdsTests
     }
 
     [Fact]
+    public void A_resolution_made_from_missing_values_counts_only_when_no_seed_has_a_value()
+    {
+        var none = Thresholds.Universal(Val, [double.NaN, double.NaN, double.NaN], Relation.AtMost, 0.1, double.NaN);
+        none.Verdict.Should().Be(Verdict.Inconclusive);
+        none.Resolution.Should().Be(0, "a baseline stores a finite resolution");
+        var act = () => Thresholds.Universal(Val, [0.05, 0.06, 0.07], Relation.AtMost, 0.1, double.NaN);
+        act.Should().Throw<ArgumentException>().WithMessage("*valAtPoint1*resolution*");
+    }
+
+    [Fact]
     public void Universal_with_fewer_than_3_values_is_refuted_by_one_counterexample_but_never_confirmed()
     {
         Thresholds.Universal(Val, [0.2, double.NaN, double.NaN], Relation.AtMost, 0.1, 0.01).Verdict.Should().Be(Verdict.Refuted);

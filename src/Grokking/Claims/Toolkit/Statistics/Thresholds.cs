@@ -73,6 +73,7 @@ public static class Thresholds
         Quantity quantity, IReadOnlyList<double> perSeed, Relation relation, double threshold, double resolution)
     {
         var finite = Finite(perSeed);
+        resolution = ResolutionOf(quantity, resolution, finite.Count);
         var interval = SeedInterval.Of(finite);
         double worst = finite.Count == 0 ? double.NaN : relation == Relation.AtMost ? finite.Max() : finite.Min();
         double past = relation == Relation.AtMost ? worst - threshold : threshold - worst;
@@ -152,6 +153,15 @@ public static class Thresholds
             ? $"; about {n} {what} would decide at the observed spread"
             : $"; no affordable number of {what} decides it at the observed spread"),
     };
+
+    /// <summary>
+    /// A resolution derived from values that never came (a time that was never reached) is NaN; it matters only when some
+    /// seed has a value, and then it must be a finite number >= 0 (else the rule computed it wrongly: fail loudly).
+    /// </summary>
+    private static double ResolutionOf(Quantity quantity, double resolution, int values) =>
+        double.IsFinite(resolution) && resolution >= 0 ? resolution
+        : values == 0 ? 0
+        : throw new ArgumentException($"{quantity.Key}: the resolution {resolution} is not a finite number >= 0", nameof(resolution));
 
     private static List<double> Finite(IReadOnlyList<double> values) => values.Where(double.IsFinite).ToList();
 
