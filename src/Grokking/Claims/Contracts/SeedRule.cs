@@ -32,22 +32,24 @@ public static class SeedRules
     private static readonly Dictionary<SeedRule, (string Name, string Description)> Table = new()
     {
         [SeedRule.EverySeed] = ("every-seed",
-            "decided on the seeds that completed (at least 3): a seed whose evidence refutes the claim refutes it (evidence from "
-            + "before a divergence counts), the effect must hold in every completed seed (an undecided one leaves the claim "
-            + "inconclusive), and half or more seeds diverging leaves it inconclusive"),
+            "per-seed values, each decisive quantity judged by the claim's scope (universal: one seed past the threshold by more "
+            + "than the resolution refutes, evidence from before a divergence counting; typical: the 95 % interval of the seed mean "
+            + "decides), on the seeds that completed (at least 3); a seed without a required event leaves the claim inconclusive, "
+            + "and half or more seeds diverging leaves it inconclusive"),
         [SeedRule.EveryGroup] = ("every-group",
-            "each group (a depth, an arm) is decided on its own seeds as every-seed; a refuted group refutes, an undecided "
+            "each group (a depth, an arm) is judged on its own seeds as every-seed; a refuted group refutes, an undecided "
             + "group leaves the claim inconclusive, and the claim holds only when every group does"),
         [SeedRule.SeedPairs] = ("seed-pairs",
             "decided on pairs of seeds (cyclic pairs a-b, b-c, ..., last-a of the seeds that have the point, at least 3 pairs, "
-            + "beside any within-seed pair the rule names): one refuting pair refutes, the effect must hold in every pair"),
+            + "beside any within-seed pair the rule names), each decisive quantity judged over the pairs by the claim's scope"),
         [SeedRule.PooledFit] = ("pooled-fit",
-            "one fit over the points of every seed (at least 3 seeds); its interval comes from resampling seeds"),
+            "one fit over the points of every seed (at least 3 seeds); its interval comes from resampling seeds and decides"),
         [SeedRule.PooledCorrelation] = ("pooled-correlation",
-            "one rank correlation over every member (fractions x seeds, at least 3 seeds), with its permutation p-value"),
+            "one rank correlation over every member (fractions x seeds, at least 3 seeds; within fractions where the rule says so), "
+            + "with its 95 % interval and permutation p-value"),
         [SeedRule.EveryMember] = ("every-member",
-            "every member (fractions x seeds, at least 3 seeds) is judged on its own; one refuting member refutes, "
-            + "an undecided one leaves the claim inconclusive"),
+            "every member (fractions x seeds, at least 3 seeds) contributes its value; each decisive quantity is judged over the "
+            + "members by the claim's scope (universal: one member past the threshold by more than the resolution refutes)"),
     };
 
     public static string NameOf(SeedRule rule) => Table[rule].Name;
