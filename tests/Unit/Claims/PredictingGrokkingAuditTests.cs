@@ -161,7 +161,7 @@ public sealed class PredictingGrokkingAuditTests
         var context = SlingshotRun.Context(SlingshotRun.Result(member), "PG-3",
         [
             .. SlingshotRun.SpikeRuleParameters("r"),
-            new("minSpikes", 3, "r"), new("riseAbove", 0.1, "r"), new("maxLag", 200, "r"), new("valLevel", 0.99, "r"),
+            new("minSpikes", 3, "r"), new("riseAbove", 0.1, "r"), new("maxPhase", 0.25, "r"), new("valLevel", 0.99, "r"),
         ]);
         return control ? new SlingshotOnset().AnalyzeControl(context) : new SlingshotOnset().Analyze(context);
     }
@@ -190,16 +190,34 @@ public sealed class PredictingGrokkingAuditTests
     }
 
     [Fact]
-    public void PG3_lags_around_max_lag_are_within_noise()
+    public void PG3_phases_around_max_phase_are_within_noise()
     {
-        // Grokking 150, 250 and 250 steps after the onset at 1900: mean 217, interval [73, 360] straddles 200.
+        // Grokking 150, 250 and 250 steps after the onset at 1900, in cycles of 700 steps: phases 0.21, 0.36, 0.36,
+        // mean 0.31, interval [0.10, 0.52] straddles 0.25.
         var result = Slingshot(s => SlingshotRun.Slingshots(s, SlingshotRun.Spikes, s == 0 ? 2050 : 2150));
 
         result.Verdict.Should().Be(Verdict.Inconclusive, result.Reason);
-        var lag = result.Comparisons.Single(c => c.Key == "lag");
-        lag.PerSeed.Should().Equal(150, 250, 250);
+        var lag = result.Comparisons.Single(c => c.Key == "phase");
+        lag.PerSeed.Should().Equal(150 / 700.0, 250 / 700.0, 250 / 700.0);
         lag.Reason.Should().Contain("within noise");
         lag.SeedsNeeded.Should().NotBeNull();
+    }
+
+    [Fact]
+    public void PG3_with_frequent_slingshots_a_lag_in_steps_passes_anywhere_but_the_phase_does_not()
+    {
+        // Slingshots every 100 steps (as at ci, ~92) and grokking read at step 1950 (rows every 50), 50 steps after the
+        // onset at 1900: mid-cycle. The first issue-25 rule (lag <= 200 steps) confirmed it, as it would any step after
+        // the first onset; the phase, 0.5 of the cycle in every seed, lies past 0.25: refuted.
+        int[] frequent = [.. Enumerable.Range(5, 25).Select(k => k * 100)];
+        var result = Slingshot(s => SlingshotRun.Slingshots(s, frequent, 1950));
+
+        result.Verdict.Should().Be(Verdict.Refuted, result.Reason);
+        var phase = result.Comparisons.Single(c => c.Key == "phase");
+        phase.PerSeed.Should().OnlyContain(v => Math.Abs(v - 0.5) < 1e-12);
+        var lags = SlingshotRun.Measured(result, "lag").PerSeed;
+        lags.Should().Equal(50, 50, 50);
+        lags.Should().OnlyContain(l => l <= 200, "old rule: CONFIRMED (lag <= 200 steps)");
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class SlingshotOnsetTests
         new SlingshotOnset().Analyze(Context(Result(member, traces), "PG-3",
         [
             .. SpikeRuleParameters("r"),
-            new("minSpikes", 3, "r"), new("riseAbove", 0.5, "r"), new("maxLag", 200, "r"), new("valLevel", 0.99, "r"),
+            new("minSpikes", 3, "r"), new("riseAbove", 0.5, "r"), new("maxPhase", 0.25, "r"), new("valLevel", 0.99, "r"),
         ]));
 
     [Fact]
@@ -27,8 +27,10 @@ public sealed class SlingshotOnsetTests
         Measured(result, "normSpikes").PerSeed.Should().Equal(4, 4, 4);
         Measured(result, "normMatched").Value.Should().Be(1);
         Measured(result, "spikeSpacing").Value.Should().Be(700);
-        // 4 onsets, each followed by 201 samples (itself and 200 after) within maxLag, out of 3,000 traced steps.
-        Measured(result, "chanceShare").Value.Should().BeApproximately(4 * 201 / 3000.0, 1e-12);
+        Measured(result, "phase").PerSeed.Should().Equal(50 / 700.0, 50 / 700.0, 50 / 700.0);
+        // Cycles of 700 steps (the last one's length is the median spacing): 176 steps of each (the onset and 175 after)
+        // lie in its first quarter; the 499 steps before the first onset have no phase. Out of 3,000 traced steps.
+        Measured(result, "chanceShare").Value.Should().BeApproximately(4 * 176 / 3000.0, 1e-12);
         Measured(result, "generalizedStep").Value.Should().Be(1950);
         Measured(result, "generalizedLag").Value.Should().Be(50);
         result.Reason.Should().Contain("step(s) 500, 1200, 1900, 2600");
@@ -39,13 +41,13 @@ public sealed class SlingshotOnsetTests
     [Fact]
     public void A_rise_far_after_the_latest_spike_in_one_seed_is_within_noise()
     {
-        // "Almost exclusively" (typical): seed 1 groks at 1500, 300 steps after the onset at 1200, beyond maxLag 200;
-        // the others 50 steps after theirs. The seed interval of the lag (mean 133) straddles 200: within noise.
+        // "Almost exclusively" (typical): seed 1 groks at 1500, 300 steps after the onset at 1200 (phase 0.43 of its
+        // 700-step cycle, past maxPhase 0.25); the others at phase 0.07. The seed interval (mean 0.19) straddles 0.25.
         var result = Analyze(s => s == 1 ? Slingshots(s, Spikes, 1500) : Paper(s));
 
         result.Verdict.Should().Be(Verdict.Inconclusive, result.Reason);
         result.Reason.Should().Contain("within noise").And.Contain("300 steps after the loss spike at step 1200");
-        result.Comparisons.Single(c => c.Key == "lag").SeedsNeeded.Should().NotBeNull();
+        result.Comparisons.Single(c => c.Key == "phase").SeedsNeeded.Should().NotBeNull();
         Measured(result, "lag").PerSeed.Should().Equal(50, 300, 50);
     }
 
@@ -114,12 +116,12 @@ public sealed class SlingshotOnsetTests
     public void A_far_rise_before_a_later_divergence_still_counts()
     {
         // Every seed groks at 1500, 300 steps after the onset at 1200; seed 0 diverges later, at 2800: its lag came
-        // before the divergence, so it counts, and the lags' interval lies past maxLag.
+        // before the divergence, so it counts, and the phases' interval (0.43 in every seed) lies past maxPhase.
         var result = Analyze(s => s == 0 ? Slingshots(s, Spikes, 1500) with { DivergedStep = 2800 } : Slingshots(s, Spikes, 1500));
 
         result.Verdict.Should().Be(Verdict.Refuted, result.Reason);
         result.Reason.Should().Contain("seed 0").And.Contain("diverged at step 2800");
-        result.Comparisons.Single(c => c.Key == "lag").PerSeed.Should().Equal(300, 300, 300);
+        result.Comparisons.Single(c => c.Key == "phase").PerSeed.Should().Equal(300 / 700.0, 300 / 700.0, 300 / 700.0);
     }
 
     [Fact]
@@ -135,11 +137,11 @@ public sealed class SlingshotOnsetTests
         RuleParameter[] Rule(double jump) =>
         [
             new("spikeWindow", 20, "r"), new("spikeJump", jump, "r"), new("refractory", 30, "r"),
-            new("minSpikes", 3, "r"), new("riseAbove", 0.5, "r"), new("maxLag", 200, "r"), new("valLevel", 0.99, "r"),
+            new("minSpikes", 3, "r"), new("riseAbove", 0.5, "r"), new("maxPhase", 0.25, "r"), new("valLevel", 0.99, "r"),
         ];
 
         var parameters = Context(Result(Paper), "PG-3", Rule(0.5)).Claim.ParametersAs<SlingshotOnset.Parameters>();
-        parameters.Should().Be(new SlingshotOnset.Parameters(new SpikeRule(Window: 20, RelativeJump: 0.5, Refractory: 30), 3, 0.5, 200, 0.99));
+        parameters.Should().Be(new SlingshotOnset.Parameters(new SpikeRule(Window: 20, RelativeJump: 0.5, Refractory: 30), 3, 0.5, 0.25, 0.99));
         FluentActions.Invoking(() => new SlingshotOnset().Analyze(Context(Result(Paper), "PG-3", Rule(-1))))
             .Should().Throw<ClaimDefinitionException>().WithMessage("*'ruleParameters.spikeJump' is -1, outside its range*");
     }

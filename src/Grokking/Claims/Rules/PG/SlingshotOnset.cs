@@ -17,18 +17,20 @@ namespace Grokking.Claims.Rules.PG;
 /// training level, and grokking as that generalization with t_4 ≫ t_2; so grokking is placed at the first metric row
 /// with validation accuracy ≥ <c>valLevel</c> (issue 25; before, the first row 10 points above the initial plateau,
 /// <see cref="OnsetLag.RiseStart"/>, which fires during memorization and is still reported as the old rule's event).
-/// Its lag is counted from the latest train-loss onset at or before it (<see cref="OnsetLag"/>); the rows make it
-/// late by up to Train:MetricsEvery steps.
+/// Its lag is counted from the latest train-loss onset at or before it (<see cref="OnsetLag"/>), and read as a phase of
+/// that slingshot cycle (the lag over the steps to the next onset; <see cref="OnsetLag.Phase"/>): "at the onset" is early
+/// in the cycle, which a lag in steps cannot say when slingshots come every ~90 steps (ci) or every few hundred (the
+/// paper's figures). The rows make the lag late by up to Train:MetricsEvery steps.
 /// </para>
 /// <list type="bullet">
 /// <item>Per seed (preconditions): never reaching <c>valLevel</c> leaves the seed undecided; reaching it with no
 /// train-loss onset at or before it refutes ("absent without it", a counterexample, diverged later or not); a diverged
 /// seed is otherwise not counted (it had less time for its spikes).</item>
-/// <item>Comparisons by the claim's scope (<see cref="Thresholds"/>; PG-3 is typical, "almost exclusively"): the lag
-/// ≤ <c>maxLag</c>, and each series' onsets ≥ <c>minSpikes</c> ("cyclic").</item>
+/// <item>Comparisons by the claim's scope (<see cref="Thresholds"/>; PG-3 is typical, "almost exclusively"): the phase
+/// ≤ <c>maxPhase</c>, and each series' onsets ≥ <c>minSpikes</c> ("cyclic").</item>
 /// </list>
-/// How many loss onsets have a norm-growth onset within <c>spikeWindow</c> steps, and the share of steps that pass the
-/// lag test by chance, are reported, not gated on. The negative control (<see cref="AnalyzeControl"/>) is the same rule
+/// How many loss onsets have a norm-growth onset within <c>spikeWindow</c> steps, the lag in steps, and the share of
+/// steps that pass the phase test by chance, are reported, not gated on. The negative control (<see cref="AnalyzeControl"/>) is the same rule
 /// with the train accuracy in place of the validation accuracy: a model that generalizes as soon as it fits, before
 /// any slingshot, which the rule must refute.
 /// </summary>
@@ -44,13 +46,13 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
     /// <param name="Spikes">The slingshot onset rule (<c>spikeWindow</c>, <c>spikeJump</c>, <c>refractory</c>), shared with PG-5.</param>
     /// <param name="MinSpikes">Onsets each series needs to be "cyclic".</param>
     /// <param name="RiseAbove">The old rule's rise above the initial plateau (a share); its event is reported only.</param>
-    /// <param name="MaxLag">Most steps from a loss onset to grokking that still count as "at the onset".</param>
+    /// <param name="MaxPhase">Latest place in its slingshot cycle (0 at the onset, 1 at the next) that is still "at the onset".</param>
     /// <param name="ValLevel">Validation accuracy whose first row places grokking (t_4: the training level).</param>
     public sealed record Parameters(
         SpikeRule Spikes,
         [Within(1, int.MaxValue)] int MinSpikes,
         [Within(0, 1)] double RiseAbove,
-        [Within(0, double.MaxValue)] double MaxLag,
+        [Within(0, 1)] double MaxPhase,
         [Within(0, 1)] double ValLevel);
 
     public override AnalysisResult Analyze(ClaimContext context, Parameters parameters) =>
@@ -69,7 +71,7 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
         var (compared, comparedReason) = Thresholds.Combine(comparisons);
         var verdict = SeedVerdicts.Worst([seedVerdict, compared]);
         string chance = $"by chance {MemberSeries.Median([.. seeds.Select(s => s.ChanceShare)]):P0} of the run's steps lie within "
-            + $"{p.MaxLag:0} steps after a loss onset (median over seeds)";
+            + $"the first {p.MaxPhase:0.##} of a slingshot cycle (median over seeds)";
         string reason = $"{comparedReason}; per seed ({curve} ≥ {p.ValLevel:P0} places grokking): {seedReason}; {chance}";
         IReadOnlyList<ClaimFigure> figures = withFigure ? [Figure(context, seeds)] : [];
         return new AnalysisResult(verdict, reason, Values(seeds, p), figures) { Comparisons = comparisons };
@@ -81,9 +83,10 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
     /// </summary>
     /// <param name="Spacing">Median steps between successive loss onsets (NaN with fewer than two).</param>
     /// <param name="ChanceShare">
-    /// Share of the traced steps within maxLag after some loss onset: how often a step picked at random would pass the
-    /// lag test (reported so a reader sees when periodic spikes make the test weak).
+    /// Share of the traced steps whose phase is at most maxPhase: how often a step picked at random would pass the phase
+    /// test (reported so a reader sees how weak the test is; about maxPhase when the cycles are regular).
     /// </param>
+    /// <param name="Phase">The grokking step's place in its slingshot cycle (<see cref="OnsetLag.Phase"/>): decisive.</param>
     /// <param name="Generalized">Where the grokking step (first row at valLevel) sits against the loss onsets: decisive.</param>
     /// <param name="Rise">Where the old rule's rise (<see cref="OnsetLag.RiseStart"/>) sits: reported.</param>
     private sealed record Seed(
@@ -94,6 +97,7 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
         int Matched,
         double Spacing,
         double ChanceShare,
+        double Phase,
         OnsetLag Rise);
 
     private static Seed Measure(SlingshotTraces t, Parameters p, Func<MetricRow, double> accuracy)
@@ -107,9 +111,11 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
         double spacing = loss.Count < 2 ? double.NaN : MemberSeries.Median(loss.Zip(loss.Skip(1), (a, b) => (double)(b - a)));
         double chance = t.Loss.Length == 0
             ? double.NaN
-            : (double)Enumerable.Range(0, t.Loss.Length).Count(i => loss.Any(o => i >= o && i - o <= p.MaxLag)) / t.Loss.Length;
-        double generalizedStep = GrokkingStep(t.Rows, accuracy, p.ValLevel);
-        return new Seed(t, loss, norm, OnsetLag.Of(onsetSteps, generalizedStep), matched, spacing, chance, OnsetLag.Of(onsetSteps, rise));
+            : (double)Enumerable.Range(0, t.Loss.Length)
+                .Count(i => OnsetLag.Of(onsetSteps, SlingshotTraces.StepOf(i)).Phase(spacing) <= p.MaxPhase) / t.Loss.Length;
+        var generalized = OnsetLag.Of(onsetSteps, GrokkingStep(t.Rows, accuracy, p.ValLevel));
+        return new Seed(
+            t, loss, norm, generalized, matched, spacing, chance, generalized.Phase(spacing), OnsetLag.Of(onsetSteps, rise));
     }
 
     /// <summary>The step grokking happens at: the first row whose accuracy reaches <paramref name="level"/>; NaN if none does.</summary>
@@ -143,15 +149,15 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
         string old = double.IsNaN(s.Rise.RiseStep) ? "" : $"; the old rule's rise (+{p.RiseAbove:0.##} over the plateau) at step {s.Rise.RiseStep:0}";
         return new(seed, t.Diverged ? Verdict.Inconclusive : Verdict.Confirmed,
             $"{curve} reaches {p.ValLevel:P0} at step {s.Generalized.RiseStep:0}, {s.Generalized.Before:0} steps after the loss spike at "
-            + $"step {s.Generalized.OnsetBefore:0}{old}; {spikes}{t.DivergedNote}",
+            + $"step {s.Generalized.OnsetBefore:0} (phase {s.Phase:0.00} of its cycle){old}; {spikes}{t.DivergedNote}",
             t.Diverged);
     }
 
     /// <summary>
-    /// The decisive comparisons over the completed seeds that grokked: the lag from the latest loss onset to grokking (at
-    /// most maxLag) and the onsets of each series (at least minSpikes). A seed that never grokked has no values: the claim
+    /// The decisive comparisons over the completed seeds that grokked: grokking's phase in its slingshot cycle (at most
+    /// maxPhase) and the onsets of each series (at least minSpikes). A seed that never grokked has no values: the claim
     /// ties slingshots to grokking, so a run too short to grok (or to show its cycles) says nothing about it. A diverged
-    /// seed keeps its lag (its grokking and the onsets before it came before the divergence: that evidence is complete)
+    /// seed keeps its phase (its grokking and the onsets before it came before the divergence: that evidence is complete)
     /// but not its spike counts (it had less time for them).
     /// </summary>
     private static List<Comparison> Comparisons(ClaimScope scope, IReadOnlyList<Seed> seeds, Parameters p)
@@ -160,13 +166,20 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
             [.. seeds.Select(s => s.Traces.Diverged || double.IsNaN(s.Generalized.RiseStep) ? double.NaN : of(s))];
         return
         [
-            Thresholds.Judge(scope, new Quantity("lag", "steps from the latest train-loss spike onset to grokking", "step"),
-                [.. seeds.Select(s => s.Generalized.Before)], Relation.AtMost, p.MaxLag, resolution: MetricsEvery(seeds)),
+            Thresholds.Judge(scope, new Quantity("phase", "grokking's place in its slingshot cycle (lag / steps to the next onset)"),
+                [.. seeds.Select(s => s.Phase)], Relation.AtMost, p.MaxPhase, resolution: PhaseResolution(seeds)),
             Thresholds.Judge(scope, new Quantity("lossSpikes", "train-loss spike onsets per seed", "spikes"),
                 Completed(s => s.LossOnsets.Count), Relation.AtLeast, p.MinSpikes, resolution: 0),
             Thresholds.Judge(scope, new Quantity("normSpikes", "output-layer norm growth spike onsets per seed", "spikes"),
                 Completed(s => s.NormOnsets.Count), Relation.AtLeast, p.MinSpikes, resolution: 0),
         ];
+    }
+
+    /// <summary>How far a row's lateness can move the phase: steps between metric rows over the shortest typical cycle.</summary>
+    private static double PhaseResolution(IReadOnlyList<Seed> seeds)
+    {
+        double shortest = MemberSeries.Min([.. seeds.Select(s => s.Spacing)]);
+        return double.IsFinite(shortest) && shortest > 0 ? MetricsEvery(seeds) / shortest : 0;
     }
 
     /// <summary>Steps between metric rows: how late a row can place grokking (the lag's resolution).</summary>
@@ -187,6 +200,7 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
         List<double> chance = [.. seeds.Select(s => s.ChanceShare)];
         List<double> generalized = [.. seeds.Select(s => s.Generalized.RiseStep)];
         List<double> generalizedLag = [.. seeds.Select(s => s.Generalized.Before)];
+        List<double> phases = [.. seeds.Select(s => s.Phase)];
         string grokked = $"{p.ValLevel:P0} validation accuracy";
         return
         [
@@ -195,7 +209,9 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
             new("output-layer norm growth spike onsets per seed (min over seeds)",
                 MemberSeries.Min(normCounts), "spikes", null, $">= {p.MinSpikes}", normCounts, Key: "normSpikes"),
             new($"steps from the latest train-loss spike onset to grokking ({grokked}; median over seeds; NaN = no onset before it)",
-                MemberSeries.Median(generalizedLag), "step", null, $"0 to {p.MaxLag}", generalizedLag, Key: "lag"),
+                MemberSeries.Median(generalizedLag), "step", null, "reported (the phase decides)", generalizedLag, Key: "lag"),
+            new("grokking's place in its slingshot cycle: lag / steps from that onset to the next (median over seeds)",
+                MemberSeries.Median(phases), "", null, $"<= {p.MaxPhase} (seed mean's interval)", phases, Key: "phase"),
             new($"old rule (reported): step at which validation accuracy first exceeds its plateau by {p.RiseAbove} (median over seeds)",
                 MemberSeries.Median(rises), "step", null, "reported", rises, Key: "riseStep"),
             new("old rule (reported): steps from the latest train-loss spike onset to that rise (median over seeds; NaN = none before)",
@@ -204,8 +220,8 @@ public sealed class SlingshotOnset : ClaimAnalysis<SlingshotOnset.Parameters>
                 MemberSeries.Median(matched), "", null, "reported", matched, Key: "normMatched"),
             new("median steps between successive train-loss spike onsets (median over seeds)",
                 MemberSeries.Median(spacing), "step", null, "reported", spacing, Key: "spikeSpacing"),
-            new($"share of the run's steps that lie within {p.MaxLag} steps after a loss onset: the chance that any step passes "
-                + "the lag test (median over seeds)",
+            new($"share of the run's steps whose phase in their slingshot cycle is at most {p.MaxPhase}: the chance that any step "
+                + "passes the phase test (median over seeds)",
                 MemberSeries.Median(chance), "", null, "reported", chance, Key: "chanceShare"),
             new($"step of {grokked} (grokking, t_4; median over seeds)",
                 MemberSeries.Median(generalized), "step", null, "reported", generalized, Key: "generalizedStep"),

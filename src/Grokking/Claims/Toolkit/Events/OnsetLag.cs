@@ -19,6 +19,18 @@ public sealed record OnsetLag(double RiseStep, double OnsetBefore, double OnsetA
     /// <summary>Steps from the rise to the earliest onset after it (&gt; 0); NaN when there is none.</summary>
     public double After => OnsetAfter - RiseStep;
 
+    /// <summary>
+    /// Where the rise sits in its slingshot cycle, 0 at the onset before it and 1 at the next: <see cref="Before"/> over the
+    /// cycle's length (the onset after minus the onset before; <paramref name="spacing"/>, the run's typical cycle, when no
+    /// onset follows). A step drawn at random in periodic cycles has a phase uniform on [0, 1), so a phase tells "at the
+    /// onset" from "anywhere" whatever the cycle's length in steps. NaN without an onset before or a cycle length.
+    /// </summary>
+    public double Phase(double spacing)
+    {
+        double cycle = double.IsNaN(OnsetAfter) ? spacing : OnsetAfter - OnsetBefore;
+        return cycle > 0 ? Before / cycle : double.NaN;
+    }
+
     /// <summary>The onsets nearest the rise on each side; <paramref name="onsetSteps"/> need not be sorted, NaN entries are ignored.</summary>
     public static OnsetLag Of(IReadOnlyList<double> onsetSteps, double riseStep)
     {
