@@ -186,8 +186,8 @@ public sealed class PowerLawFraction : ClaimAnalysis<PowerLawFraction.Parameters
     ];
 
     /// <summary>
-    /// R²'s 95 % percentile interval over seeds: the same resampling of whole seeds as <see cref="LogLogFit"/>'s slope
-    /// (<see cref="LogLogFit.Resamples"/> resamples, seed 0), so both comparisons read the same uncertainty.
+    /// R²'s 95 % percentile interval over seeds by <see cref="SeedBootstrap"/>, the resampling behind
+    /// <see cref="LogLogFit"/>'s slope, so both comparisons read the same uncertainty.
     /// </summary>
     private static (double Low, double High) RSquaredInterval(Sweep sweep)
     {
@@ -196,21 +196,7 @@ public sealed class PowerLawFraction : ClaimAnalysis<PowerLawFraction.Parameters
                 .Select(t => (X: Math.Log10(f.Fraction), Y: Math.Log10(t.Times.TestStep)))).ToList())
             .Where(g => g.Count > 0)
             .ToList();
-        var random = new Random(0);
-        var values = new List<double>(LogLogFit.Resamples);
-        for (int b = 0; b < LogLogFit.Resamples && groups.Count > 1; b++)
-        {
-            var sample = Enumerable.Range(0, groups.Count).SelectMany(_ => groups[random.Next(groups.Count)]).ToList();
-            double r2 = LogLogFit.Line(sample).RSquared;
-            if (double.IsFinite(r2))
-            {
-                values.Add(r2);
-            }
-        }
-
-        values.Sort();
-        double Quantile(double q) => values.Count == 0 ? double.NaN : values[(int)Math.Round(q * (values.Count - 1))];
-        return (Quantile(0.025), Quantile(0.975));
+        return SeedBootstrap.Interval(groups, sample => LogLogFit.Line([.. sample.SelectMany(g => g)]).RSquared);
     }
 
     /// <summary>One seed's exponent over the generalizing fractions (the spread behind the pooled fit); NaN with fewer than 2.</summary>

@@ -10,7 +10,7 @@ namespace Grokking.Claims.Toolkit;
 /// </summary>
 public sealed record LogLogFit(double Slope, double Intercept, double RSquared, double SlopeLow, double SlopeHigh, int Points)
 {
-    public const int Resamples = 2000;
+    public const int Resamples = SeedBootstrap.Resamples;
 
     /// <param name="points">Positive, finite x and y; the group is the seed a point came from.</param>
     /// <param name="coverage">Central share of the bootstrap distribution the interval covers (0.95).</param>
@@ -24,28 +24,8 @@ public sealed record LogLogFit(double Slope, double Intercept, double RSquared, 
         var logs = points.Select(p => (X: Math.Log10(p.X), Y: Math.Log10(p.Y), p.Group)).ToList();
         var (slope, intercept, r2) = Line(logs.Select(p => (p.X, p.Y)).ToList());
         var groups = logs.GroupBy(p => p.Group).Select(g => g.Select(p => (p.X, p.Y)).ToList()).ToList();
-        var slopes = new List<double>(Resamples);
-        var random = new Random(bootstrapSeed);
-        for (int b = 0; b < Resamples && groups.Count > 1; b++)
-        {
-            var sample = new List<(double, double)>();
-            for (int i = 0; i < groups.Count; i++)
-            {
-                sample.AddRange(groups[random.Next(groups.Count)]);
-            }
-
-            double s = Line(sample).Slope;
-            if (double.IsFinite(s))
-            {
-                slopes.Add(s);
-            }
-        }
-
-        slopes.Sort();
-        double tail = (1 - coverage) / 2;
-        double Quantile(double q) =>
-            slopes.Count == 0 ? double.NaN : slopes[(int)Math.Clamp(Math.Round(q * (slopes.Count - 1)), 0, slopes.Count - 1)];
-        return new LogLogFit(slope, intercept, r2, Quantile(tail), Quantile(1 - tail), points.Count);
+        var (low, high) = SeedBootstrap.Interval(groups, sample => Line([.. sample.SelectMany(g => g)]).Slope, coverage, bootstrapSeed);
+        return new LogLogFit(slope, intercept, r2, low, high, points.Count);
     }
 
     /// <summary>Ordinary least squares y = intercept + slope x; NaN slope when every x is the same.</summary>

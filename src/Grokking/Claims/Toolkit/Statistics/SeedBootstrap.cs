@@ -1,12 +1,14 @@
 namespace Grokking.Claims.Toolkit;
 
 /// <summary>
-/// A percentile bootstrap of a statistic pooled over seeds that resamples whole seeds with replacement, the same scheme
-/// (and seed) as <see cref="LogLogFit"/>'s slope interval, so a fit's other statistics (R², a spread of per-seed medians)
-/// get an interval of the same kind as its slope (OG-3).
+/// A percentile bootstrap of a statistic pooled over seeds that resamples whole seeds with replacement: the one scheme
+/// behind <see cref="LogLogFit"/>'s slope interval and a fit's other statistics (R², a spread of per-seed medians; OG-3,
+/// PG-1), so they all read the same uncertainty.
 /// </summary>
 public static class SeedBootstrap
 {
+    public const int Resamples = 2000;
+
     /// <summary>
     /// The central <paramref name="coverage"/> interval of <paramref name="statistic"/> over resampled groups; NaN with
     /// fewer than 2 groups.
@@ -14,9 +16,9 @@ public static class SeedBootstrap
     public static (double Low, double High) Interval<T>(
         IReadOnlyList<T> groups, Func<IReadOnlyList<T>, double> statistic, double coverage = 0.95, int bootstrapSeed = 0)
     {
-        var values = new List<double>(LogLogFit.Resamples);
+        var values = new List<double>(Resamples);
         var random = new Random(bootstrapSeed);
-        for (int b = 0; b < LogLogFit.Resamples && groups.Count > 1; b++)
+        for (int b = 0; b < Resamples && groups.Count > 1; b++)
         {
             var sample = new List<T>(groups.Count);
             for (int i = 0; i < groups.Count; i++)
