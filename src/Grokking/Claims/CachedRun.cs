@@ -11,4 +11,8 @@ public sealed record CachedRun(
     GrokkingOptions Options,
     TrainingResult Result,
     bool FromCache,
-    double TrainSeconds);
+    double TrainSeconds)
+{
+    /// <summary>The damaged cache entry this run replaced (moved aside, then trained afresh); empty when none was.</summary>
+    public IReadOnlyList<CacheRecovery> Recovered { get; init; } = [];
+}

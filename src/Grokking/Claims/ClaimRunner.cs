@@ -60,6 +60,7 @@ public sealed class ClaimRunner(
         {
             Control = control,
             RuleVerdict = ruleVerdict,
+            Recovered = RecoveredIn(runs),
         };
     }
 
@@ -108,6 +109,17 @@ public sealed class ClaimRunner(
                     .Select(r => new KeyValuePair<string, double>(r.Experiment, r.TrainSeconds / 60)),
             ],
         };
+
+    /// <summary>
+    /// The damaged cache entries recomputed for the claim's runs: the run directories the cache replaced, and the landscape
+    /// files its analysis found damaged (every claim that shares the run reports its recovery; a landscape file is
+    /// reported by the claim whose analysis recomputed it).
+    /// </summary>
+    private static List<CacheRecovery> RecoveredIn(List<CachedRun> runs) =>
+    [
+        .. runs.SelectMany(r => r.Recovered),
+        .. runs.Where(r => r.Directory.Length > 0).SelectMany(r => Landscape.LandscapeCache.TakeRecoveries(r.Directory)),
+    ];
 
     /// <summary>The members that diverged in any of the runs, labelled by experiment when the claim reads several.</summary>
     private static List<SeedDivergence> DivergencesIn(List<ClaimContext> contexts, bool byExperiment) =>

@@ -15,11 +15,15 @@ namespace Grokking.Claims;
 /// experiment configuration (minus runtime and output settings) and the engine version. Within one cache object
 /// (one per <see cref="ClaimSuite"/>) one caller trains and the others wait for it; across cache objects and
 /// processes (dotnet test beside grokking verify) an exclusive lock file does the same, and a finished run is read
-/// from its directory. An unfinished run directory (a killed job) is resumed from its last checkpoint.
+/// from its directory. An unfinished run directory (a killed job) is resumed from its last checkpoint. A finished run
+/// is sealed with a manifest (<see cref="RunManifest"/>) and checked against it whenever it is read; a damaged entry is
+/// moved aside and recomputed, and the run says so (<see cref="CachedRun.Recovered"/>).
 /// </summary>
 public sealed class RunCache(string root)
 {
-    private const string CompleteMarker = "complete.json";
+    internal const string CompleteMarker = "complete.json";
+
+    internal const string LockSuffix = ".lock";
 
     // The runs this object was asked for. Per object, not per process: a suite's results and the progress reporter
     // of the caller that trains a run live as long as that suite, and a second suite starts from the disk cache.
@@ -93,6 +97,12 @@ public sealed class RunCache(string root)
         return true;
     }
 
+    /// <summary>
+    /// Under the entry's lock: a finished entry is verified against its manifest and read; an unfinished one resumes.
+    /// A damaged entry (a file that fails its check, an unverifiable one without a manifest, one whose resume finds a
+    /// damaged file) is moved aside, never deleted, and the run is trained afresh into the same directory; the returned
+    /// run says so. A recomputed run that is damaged again is not retried: its exception propagates.
+    /// </summary>
     private static CachedRun TrainOrLoad(
         string experiment,
         GrokkingOptions options,
@@ -102,33 +112,96 @@ public sealed class RunCache(string root)
         CancellationToken cancel)
     {
         Directory.CreateDirectory(dir);
-        using var fileLock = AcquireLock(dir + ".lock", cancel);
-        string key = Path.GetFileName(dir);
-        string marker = Path.Combine(dir, CompleteMarker);
-        var run = new RunDirectory(dir);
-        if (File.Exists(marker))
+        using var fileLock = AcquireLock(dir + LockSuffix, cancel);
+        CacheRecovery recovery;
+        try
         {
-            var info = JsonSerializer.Deserialize<CompleteInfo>(File.ReadAllText(marker), RunDirectory.Json)!;
-            return new CachedRun(experiment, key, dir, options, run.ReadResult(), FromCache: true, info.TrainSeconds);
+            return File.Exists(Path.Combine(dir, CompleteMarker))
+                ? Load(experiment, options, dir)
+                : Train(experiment, options, dir, device, progress, cancel);
+        }
+        catch (DamagedFileException damage) when (Inside(dir, damage.FilePath))
+        {
+            recovery = CacheRecovery.MoveAside(dir, Path.GetFileName(dir), dir, damage);
         }
 
+        Directory.CreateDirectory(dir);
+        return Train(experiment, options, dir, device, progress, cancel) with { Recovered = [recovery] };
+    }
+
+    /// <summary>A finished entry: its marker parsed, every file checked against the manifest, then its result read.</summary>
+    private static CachedRun Load(string experiment, GrokkingOptions options, string dir)
+    {
+        var info = ReadMarker(Path.Combine(dir, CompleteMarker));
+        RunManifest.Verify(dir);
+        TrainingResult result;
+        try
+        {
+            result = new RunDirectory(dir).ReadResult();
+        }
+        catch (Exception e) when (RunFileCheck.IsParseFailure(e))
+        {
+            throw RunFileCheck.Locate(dir, e);
+        }
+
+        return new CachedRun(experiment, Path.GetFileName(dir), dir, options, result, FromCache: true, info.TrainSeconds);
+    }
+
+    private static CompleteInfo ReadMarker(string marker)
+    {
+        CompleteInfo? info;
+        try
+        {
+            info = JsonSerializer.Deserialize<CompleteInfo>(File.ReadAllText(marker), RunDirectory.Json);
+        }
+        catch (JsonException e)
+        {
+            throw new DamagedFileException(marker, $"not valid JSON ({JsonProblem.Of(e)})");
+        }
+
+        return info is { Engine: EngineVersion.Value } && double.IsFinite(info.TrainSeconds)
+            ? info
+            : throw new DamagedFileException(marker, $"not a completion marker of {EngineVersion.Value}");
+    }
+
+    /// <summary>Trains the run (resuming an unfinished entry), then seals it: manifest first, the completion marker last.</summary>
+    private static CachedRun Train(
+        string experiment, GrokkingOptions options, string dir, torch.Device device, IProgress<TrainingProgress>? progress, CancellationToken cancel)
+    {
+        bool resuming = Directory.EnumerateFileSystemEntries(dir).Any();
         var clock = Stopwatch.StartNew();
-        var result = new PopulationTrainer(options, PopulationSetup.Members(options), device).Run(dir, progress, cancel);
+        TrainingResult result;
+        try
+        {
+            result = new PopulationTrainer(options, PopulationSetup.Members(options), device).Run(dir, progress, cancel);
+        }
+        catch (Exception e) when (resuming && RunFileCheck.IsParseFailure(e))
+        {
+            throw RunFileCheck.Locate(dir, e);
+        }
+
         if (result.Interrupted)
         {
             throw new OperationCanceledException($"training of {experiment} was interrupted; the next run resumes from {dir}");
         }
 
         double seconds = clock.Elapsed.TotalSeconds;
+        RunManifest.Seal(dir);
         var complete = new CompleteInfo(EngineVersion.Value, seconds, DateTimeOffset.UtcNow);
-        AtomicFile.WriteAllText(marker, JsonSerializer.Serialize(complete, RunDirectory.Json));
-        return new CachedRun(experiment, key, dir, options, result, FromCache: false, seconds);
+        AtomicFile.WriteAllText(Path.Combine(dir, CompleteMarker), JsonSerializer.Serialize(complete, RunDirectory.Json));
+        return new CachedRun(experiment, Path.GetFileName(dir), dir, options, result, FromCache: false, seconds);
+    }
+
+    private static bool Inside(string dir, string path)
+    {
+        string relative = Path.GetRelativePath(Path.GetFullPath(dir), Path.GetFullPath(path));
+        return relative == "." || !(relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative));
     }
 
     private sealed record CompleteInfo(string Engine, double TrainSeconds, DateTimeOffset Finished);
 
     /// <summary>An exclusive lock file: the OS releases it if the holder dies, so a killed job never blocks the next.</summary>
-    private static FileStream AcquireLock(string path, CancellationToken cancel)
+    internal static FileStream AcquireLock(string path, CancellationToken cancel)
     {
         while (true)
         {

@@ -36,6 +36,11 @@ internal static class ConsoleSummaryTable
 
         text.AppendLine(CountsLine(ReportCounts.Of(claims)));
         text.AppendLine(ControlsLine(ControlCounts.Of(claims)));
+        foreach (string line in RecoveryLines(claims))
+        {
+            text.AppendLine(line);
+        }
+
         return text.ToString();
     }
 

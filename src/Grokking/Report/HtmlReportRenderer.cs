@@ -82,8 +82,8 @@ internal static class HtmlReportRenderer
             AppendTable(html, MeasuredHeaders, outcome.Measured.Select(v => MeasuredCells(v).Select(H).ToArray()));
         }
 
-        html.Append("<p>").AppendJoin("<br>", new[] { SeedsLine(outcome), DivergenceLine(outcome), RunLine(outcome), SetupLine(outcome) }.Select(H))
-            .AppendLine("</p>");
+        string[] lines = [SeedsLine(outcome), DivergenceLine(outcome), RunLine(outcome), .. RecoveryLines(outcome), SetupLine(outcome)];
+        html.Append("<p>").AppendJoin("<br>", lines.Select(H)).AppendLine("</p>");
 
         if (outcome.Choices.Count > 0)
         {

@@ -63,6 +63,11 @@ internal static class MarkdownReportRenderer
         md.AppendLine(MdText(SeedsLine(outcome))).AppendLine();
         md.AppendLine(MdText(DivergenceLine(outcome))).AppendLine();
         md.AppendLine(MdText(RunLine(outcome))).AppendLine();
+        foreach (string line in RecoveryLines(outcome))
+        {
+            md.AppendLine(MdText(line)).AppendLine();
+        }
+
         md.AppendLine(MdText(SetupLine(outcome))).AppendLine();
 
         if (outcome.Choices.Count > 0)

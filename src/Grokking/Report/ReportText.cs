@@ -102,6 +102,16 @@ internal static class ReportText
 
     public static string RunLine(ClaimOutcome outcome) => $"Profile: {outcome.Profile.Name} · experiment: {outcome.Experiment}";
 
+    /// <summary>One line per damaged cache entry recomputed for the claim; none when nothing was.</summary>
+    public static IEnumerable<string> RecoveryLines(ClaimOutcome outcome) => outcome.Recovered.Select(r => $"Recovered: {r.Describe()}");
+
+    /// <summary>Each recovery of the suite once, with the claims that read the recomputed entry (for the console).</summary>
+    public static IEnumerable<string> RecoveryLines(IReadOnlyList<ClaimOutcome> outcomes) =>
+        outcomes
+            .SelectMany(o => o.Recovered.Select(r => (Line: r.Describe(), o.Id)))
+            .GroupBy(x => x.Line, StringComparer.Ordinal)
+            .Select(g => $"Recovered: {g.Key} (read by {string.Join(", ", g.Select(x => x.Id).Distinct())})");
+
     public static string SetupLine(ClaimOutcome outcome) => outcome.ProfileChanges.Count == 0
         ? $"Setup: the paper profile's (training {Minutes(outcome.TrainMinutes)} min)"
         : $"Setup: the paper's except ({outcome.Profile.Name}, training {Minutes(outcome.TrainMinutes)} min): "

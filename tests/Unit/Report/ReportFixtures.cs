@@ -57,6 +57,12 @@ internal static class ReportFixtures
         ProfileChanges = ["Data:Modulus: 97 -> 59"],
         TrainMinutes = 20,
         RunMinutes = [new("modular-addition", 20)],
+        Recovered =
+        [
+            new Grokking.Training.CacheRecovery(
+                "modular-addition-0123456789abcdef", "members.json", "content does not match the manifest (SHA-256 differs)",
+                "/cache/modular-addition-0123456789abcdef.damaged-20251122T200000"),
+        ],
     };
 
     public static ClaimOutcome Refuted { get; } = Confirmed with
@@ -75,6 +81,7 @@ internal static class ReportFixtures
         ProfileChanges = [],
         TrainMinutes = 0,
         RunMinutes = [new("modular-addition", 0)],
+        Recovered = [],
     };
 
     public static IReadOnlyList<ClaimOutcome> Outcomes { get; } = [Confirmed, Refuted];

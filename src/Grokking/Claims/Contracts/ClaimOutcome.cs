@@ -1,4 +1,5 @@
 using Grokking.Configuration;
+using Grokking.Training;
 
 namespace Grokking.Claims.Contracts;
 
@@ -52,4 +53,10 @@ public sealed record ClaimOutcome(
 
     /// <summary>Training minutes per experiment the claim read (its own, then its companions); empty for error outcomes.</summary>
     public IReadOnlyList<KeyValuePair<string, double>> RunMinutes { get; init; } = [];
+
+    /// <summary>
+    /// Damaged cache entries of the claim's runs (a run directory, a landscape file) that were moved aside and recomputed
+    /// before the claim read them: the verdict rests on the recomputed data, and the report says so.
+    /// </summary>
+    public IReadOnlyList<CacheRecovery> Recovered { get; init; } = [];
 }
