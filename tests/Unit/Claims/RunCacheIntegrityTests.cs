@@ -170,14 +170,14 @@ public sealed class RunCacheIntegrityTests(TinyCachedRun tiny) : IClassFixture<T
         var lines = LegacyCacheSeal.SealLegacyEntries(root);
 
         lines.Should().Equal(
-            $"{Path.GetFileName(intact)}: manifest written ({TinyCachedRun.Digests(intact).Count} files); 1 landscape file(s) sealed",
             $"other-0123456789abcdef: NOT sealed, {Path.Combine(damaged, "members.json")}: lists no members "
-                + "(its next read moves it aside and retrains it)");
+                + "(its next read moves it aside and retrains it)",
+            $"{Path.GetFileName(intact)}: manifest written ({TinyCachedRun.Digests(intact).Count} files); 1 landscape file(s) sealed");
         var run = tiny.Load(intact);
         run.FromCache.Should().BeTrue();
         run.Recovered.Should().BeEmpty();
         RunManifest.Exists(damaged).Should().BeFalse();
-        LegacyCacheSeal.SealLegacyEntries(root)[0].Should().EndWith("manifest already present; 0 landscape file(s) sealed");
+        LegacyCacheSeal.SealLegacyEntries(root)[1].Should().EndWith("manifest already present; 0 landscape file(s) sealed");
     }
 
     private void Recovers(string culprit, string problem, Action<string> damage) => Recovers(tiny.CopyEntry(), culprit, problem, damage);
