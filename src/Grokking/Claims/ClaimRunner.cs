@@ -115,7 +115,7 @@ public sealed class ClaimRunner(
     /// files its analysis found damaged (every claim that shares the run reports its recovery; a landscape file is
     /// reported by the claim whose analysis recomputed it).
     /// </summary>
-    private static List<CacheRecovery> RecoveredIn(List<CachedRun> runs) =>
+    internal static List<CacheRecovery> RecoveredIn(List<CachedRun> runs) =>
     [
         .. runs.SelectMany(r => r.Recovered),
         .. runs.Where(r => r.Directory.Length > 0).SelectMany(r => Landscape.LandscapeCache.TakeRecoveries(r.Directory)),

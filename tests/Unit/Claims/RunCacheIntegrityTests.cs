@@ -153,6 +153,25 @@ public sealed class RunCacheIntegrityTests(TinyCachedRun tiny) : IClassFixture<T
         RunManifest.Verify(entry);
     }
 
+    /// <summary>What a claim's outcome reports: its runs' recoveries, then the landscape files its analysis recomputed.</summary>
+    [Fact]
+    public void A_claim_reports_its_runs_recoveries_and_its_recomputed_landscape_files_once()
+    {
+        string entry = tiny.CopyEntry();
+        File.WriteAllText(Path.Combine(entry, "events.json"), "{}");
+        var run = tiny.Load(entry);
+        var landscape = new Grokking.Landscape.LandscapeCache(entry);
+        landscape.GetOrCompute("pca", 1, () => 0.948);
+        File.WriteAllText(landscape.FileOf("pca", 1), "0.762");
+        landscape.GetOrCompute("pca", 1, () => 0.948).Should().Be(0.948);
+
+        var recovered = ClaimRunner.RecoveredIn([run]);
+
+        recovered.Select(r => r.File).Should().Equal("events.json", $"landscape/{Path.GetFileName(landscape.FileOf("pca", 1))}");
+        recovered[1].Problem.Should().Contain("no integrity envelope");
+        ClaimRunner.RecoveredIn([run]).Should().ContainSingle("a landscape recovery is reported by the claim that found it");
+    }
+
     /// <summary>The one-off migration: a legacy entry that reads as a run is sealed as it is, with its landscape files.</summary>
     [Fact]
     public void Sealing_a_legacy_cache_makes_its_intact_entries_verifiable_and_leaves_a_damaged_one_to_be_recomputed()
