@@ -39,8 +39,7 @@ public static class LegacyCacheSeal
             string? problem = null;
             try
             {
-                new RunDirectory(dir).ReadResult();
-                problem = RunFileCheck.FirstProblem(dir)?.Message;
+                problem = (RunFileCheck.FirstProblem(dir) ?? RunFileCheck.IncompleteMetrics(dir))?.Message;
             }
             catch (Exception e) when (RunFileCheck.IsParseFailure(e) || e is IOException)
             {

@@ -43,6 +43,22 @@ internal static class RunFileCheck
         return problem;
     }
 
+    /// <summary>
+    /// A finished run's metrics end at its last step with one row per member (the trainer always measures the final
+    /// step): a metrics.jsonl cut short would otherwise make an earlier step's values "final". Null when they do.
+    /// </summary>
+    public static DamagedFileException? IncompleteMetrics(string directory)
+    {
+        var result = new RunDirectory(directory).ReadResult();
+        var last = result.Metrics.Count == 0 ? -1 : result.Metrics.Max(m => m.Step);
+        int rows = result.Metrics.Count(m => m.Step == last);
+        return last == result.StepsCompleted && rows == result.Members.Count
+            ? null
+            : new DamagedFileException(
+                Path.Combine(directory, "metrics.jsonl"),
+                $"ends at step {last} with {rows} row(s); events.json says {result.StepsCompleted} steps of {result.Members.Count} member(s)");
+    }
+
     private static string? EventsProblem(string text)
     {
         using var json = JsonDocument.Parse(text);

@@ -110,8 +110,8 @@ public sealed class RunCacheIntegrityTests(TinyCachedRun tiny) : IClassFixture<T
     /// </summary>
     [Fact]
     public void An_unlisted_weight_snapshot_is_damage() =>
-        Recovers(Path.Combine("checkpoints", "weights-step000000050.bin"), "not listed in manifest.json", path =>
-            File.Copy(Path.Combine(Path.GetDirectoryName(path)!, "weights-step000000040.bin"), path));
+        Recovers(Path.Combine("checkpoints", "weights-step000000025.bin"), "not listed in manifest.json", path =>
+            File.Copy(Path.Combine(Path.GetDirectoryName(path)!, "weights-step000000020.bin"), path));
 
     [Fact]
     public void Lock_and_pid_files_and_landscape_results_beside_the_run_are_not_damage()
@@ -185,18 +185,27 @@ public sealed class RunCacheIntegrityTests(TinyCachedRun tiny) : IClassFixture<T
         Directory.Move(tiny.CopyEntry(), damaged);
         File.Delete(Path.Combine(damaged, RunManifest.FileName));
         File.WriteAllText(Path.Combine(damaged, "members.json"), "[]");
+        string cut = Path.Combine(root, "cut-0123456789abcdef");
+        Directory.Move(tiny.CopyEntry(), cut);
+        File.Delete(Path.Combine(cut, RunManifest.FileName));
+        string metrics = Path.Combine(cut, "metrics.jsonl");
+        File.WriteAllLines(metrics, File.ReadAllLines(metrics).SkipLast(2));
 
         var lines = LegacyCacheSeal.SealLegacyEntries(root);
 
-        lines.Should().Equal(
+        lines.Should().HaveCount(3);
+        lines[0].Should().StartWith($"cut-0123456789abcdef: NOT sealed, {metrics}: ends at step ").And.Contain("events.json says 40 steps");
+        lines[1].Should().Be(
             $"other-0123456789abcdef: NOT sealed, {Path.Combine(damaged, "members.json")}: lists no members "
-                + "(its next read moves it aside and retrains it)",
+                + "(its next read moves it aside and retrains it)");
+        lines[2].Should().Be(
             $"{Path.GetFileName(intact)}: manifest written ({TinyCachedRun.Digests(intact).Count} files); 1 landscape file(s) sealed");
         var run = tiny.Load(intact);
         run.FromCache.Should().BeTrue();
         run.Recovered.Should().BeEmpty();
         RunManifest.Exists(damaged).Should().BeFalse();
-        LegacyCacheSeal.SealLegacyEntries(root)[1].Should().EndWith("manifest already present; 0 landscape file(s) sealed");
+        RunManifest.Exists(cut).Should().BeFalse();
+        LegacyCacheSeal.SealLegacyEntries(root)[2].Should().EndWith("manifest already present; 0 landscape file(s) sealed");
     }
 
     private void Recovers(string culprit, string problem, Action<string> damage) => Recovers(tiny.CopyEntry(), culprit, problem, damage);

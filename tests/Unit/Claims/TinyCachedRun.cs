@@ -18,9 +18,9 @@ public sealed class TinyCachedRun
     public TinyCachedRun()
     {
         Options = EngineFixtures.Small(
-            "Train:Steps=60", "Train:MetricsEvery=20", "Train:WeightsEvery=20", "Train:CheckpointEvery=20", "Train:CheckpointAtEvents=false");
+            "Train:Steps=40", "Train:MetricsEvery=10", "Train:WeightsEvery=10", "Train:CheckpointEvery=20", "Train:CheckpointAtEvents=false");
         Pristine = new RunCache(EngineFixtures.TempDirectory()).GetOrTrain(Experiment, Options, torch.CPU);
-        Snapshot = Path.Combine("checkpoints", Path.GetFileName(new RunDirectory(Pristine.Directory).WeightsAt(40)));
+        Snapshot = Path.Combine("checkpoints", Path.GetFileName(new RunDirectory(Pristine.Directory).WeightsAt(20)));
     }
 
     public GrokkingOptions Options { get; }
