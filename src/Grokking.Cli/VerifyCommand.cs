@@ -95,11 +95,20 @@ internal static class VerifyCommand
         }
 
         output.WriteLine($"report: {string.Join(", ", files)}");
-        if (suite.Errors.Count > 0)
+        return ExitCode(suite.OutcomesWithErrors(), failOn);
+    }
+
+    /// <summary>
+    /// The exit code of a verify, the first that applies: 1 when a claim is ERROR (a runtime failure outranks a verdict
+    /// gate); 3 when a claim's verdict is named in --fail-on; 0 otherwise. DATA MISSING is no verdict and no failure.
+    /// </summary>
+    internal static int ExitCode(IReadOnlyList<ClaimOutcome> outcomes, IReadOnlySet<Verdict> failOn)
+    {
+        if (outcomes.Any(o => o.Verdict == Verdict.Error))
         {
-            return 1;
+            return Program.RuntimeFailure;
         }
 
-        return suite.Outcomes.Any(o => failOn.Contains(o.Verdict)) ? FailOnVerdict : 0;
+        return outcomes.Any(o => o.Verdict is not (Verdict.Error or Verdict.DataMissing) && failOn.Contains(o.Verdict)) ? FailOnVerdict : 0;
     }
 }

@@ -75,6 +75,10 @@ internal sealed class ImageCheckout : IDisposable
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}report{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .ToDictionary(f => f, f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
+    /// <summary>The digests those files have now (a file gone reads as "gone"): equal to <paramref name="before"/> when none changed.</summary>
+    public static Dictionary<string, string> Now(Dictionary<string, string> before) =>
+        before.Keys.ToDictionary(f => f, f => File.Exists(f) ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))) : "gone");
+
     public void Dispose() => Directory.SetCurrentDirectory(previous);
 
     private const string Catalog = """
