@@ -54,6 +54,26 @@ public class DataRequirementTests
         ImageCheckout.Digests(checkout.Root).Should().Equal(before);
     }
 
+    [Fact]
+    public void Verify_with_a_bad_data_declaration_exits_2_with_one_line_naming_the_file_and_field()
+    {
+        using var checkout = new ImageCheckout();
+        var experiment = JsonNode.Parse(File.ReadAllText(checkout.ExperimentFile))!.AsObject();
+        experiment["data"]!["package"] = "";
+        File.WriteAllText(checkout.ExperimentFile, experiment.ToJsonString());
+        var before = ImageCheckout.Digests(checkout.Root);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        int code = Grokking.Cli.Program.Run(["verify", "--profile", "smoke", "--no-progress"], stdout, stderr);
+
+        code.Should().Be(2);
+        stderr.ToString().Trim().Should().Be(
+            $"error: {Path.Combine("claims", "experiments", "img.json")}: 'data.package' '' is not a Debian package name "
+            + "(lower-case letters, digits, '-', '.', '+')");
+        ImageCheckout.Now(before).Should().Equal(before);
+    }
+
     // ------------------------------------------------------------------ missing data
 
     [Fact]
