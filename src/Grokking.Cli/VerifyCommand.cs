@@ -8,7 +8,9 @@ namespace Grokking.Cli;
 /// <summary>
 /// grokking verify: the main job. Runs the selected claims (shared runs come from the cache), writes report/,
 /// prints the summary, and compares each outcome with its baseline (informational here; the claim tests gate on it).
-/// Exit: 0 when every claim got a verdict; 1 on errors; 3 when --fail-on names a verdict that occurred.
+/// Exit, the first that applies: 1 when a claim is ERROR (its run or analysis failed); 3 when --fail-on names a verdict
+/// that occurred; 0 otherwise. A claim whose data are missing (DATA MISSING) is no failure: it prints the command that
+/// installs them and leaves the code at 0; it is not compared with its baseline.
 /// </summary>
 internal static class VerifyCommand
 {
@@ -51,7 +53,7 @@ internal static class VerifyCommand
 
     private static int Run(GrokkingOptions options, string[]? patterns, HashSet<Verdict> failOn, bool quiet, TextWriter output, TextWriter error)
     {
-        var suite = new ClaimSuite(ClaimSuiteSettings.From(options), patterns);
+        var suite = new ClaimSuite(ClaimSuiteSettings.From(options), patterns, output);
         var runtime = suite.RuntimeInfo;
         output.WriteLine(
             $"verifying {(patterns is null ? "all claims" : string.Join(",", patterns))} with profile {suite.Settings.Profile.Name} "
@@ -71,8 +73,14 @@ internal static class VerifyCommand
 
         var files = Grokking.Report.SuiteReport.Write(suite);
         output.WriteLine();
-        output.WriteLine(Grokking.Report.ClaimReport.SummaryTable(suite.Outcomes));
-        foreach (var outcome in suite.Outcomes)
+        output.WriteLine(Grokking.Report.ClaimReport.SummaryTable(suite.OutcomesWithErrors()));
+        foreach (var outcome in suite.Outcomes.Where(o => o.Verdict == Verdict.DataMissing))
+        {
+            output.WriteLine($"data missing in {outcome.Id}: {outcome.Reason}; to fix: {outcome.Fix}");
+        }
+
+        // A claim with no data measured nothing: there is nothing to hold against its baseline.
+        foreach (var outcome in suite.Outcomes.Where(o => o.Verdict != Verdict.DataMissing))
         {
             var comparison = suite.Baselines.Compare(suite.Snapshot(outcome));
             if (!comparison.Matches)
@@ -87,11 +95,20 @@ internal static class VerifyCommand
         }
 
         output.WriteLine($"report: {string.Join(", ", files)}");
-        if (suite.Errors.Count > 0)
+        return ExitCode(suite.OutcomesWithErrors(), failOn);
+    }
+
+    /// <summary>
+    /// The exit code of a verify, the first that applies: 1 when a claim is ERROR (a runtime failure outranks a verdict
+    /// gate); 3 when a claim's verdict is named in --fail-on; 0 otherwise. DATA MISSING is no verdict and no failure.
+    /// </summary>
+    internal static int ExitCode(IReadOnlyList<ClaimOutcome> outcomes, IReadOnlySet<Verdict> failOn)
+    {
+        if (outcomes.Any(o => o.Verdict == Verdict.Error))
         {
-            return 1;
+            return Program.RuntimeFailure;
         }
 
-        return suite.Outcomes.Any(o => failOn.Contains(o.Verdict)) ? FailOnVerdict : 0;
+        return outcomes.Any(o => o.Verdict is not (Verdict.Error or Verdict.DataMissing) && failOn.Contains(o.Verdict)) ? FailOnVerdict : 0;
     }
 }

@@ -1,4 +1,5 @@
 using Grokking.Claims;
+using Grokking.Claims.Contracts;
 using Grokking.Configuration;
 
 namespace Grokking.Tests.Claims;
@@ -19,16 +20,26 @@ public sealed class ClaimSuiteFixture : IDisposable
     {
         // An empty selection would select every claim (and train all their runs) for a run that verifies none.
         ArgumentOutOfRangeException.ThrowIfZero(selection.Count);
-        Suite = new ClaimSuite(ClaimSuiteSettings.From(GrokkingConfiguration.Load()), selection);
+        // Missing data are installed where this user may (DataSupply); the install's output goes to the test log.
+        Suite = new ClaimSuite(ClaimSuiteSettings.From(GrokkingConfiguration.Load()), selection, Console.Out);
         Suite.StartBackgroundRuns();
     }
 
     public ClaimSuite Suite { get; }
 
-    /// <summary>Verifies a claim and compares it with baselines/&lt;profile&gt;/&lt;ID&gt;.verified.json.</summary>
+    /// <summary>
+    /// Verifies a claim and compares it with baselines/&lt;profile&gt;/&lt;ID&gt;.verified.json. A claim whose data are
+    /// missing is skipped with the reason and the command that installs them (it measured nothing to compare); a claim
+    /// that errors fails with its error.
+    /// </summary>
     public void Check(string id)
     {
         var outcome = Suite.Verify(id);
+        if (outcome.Verdict == Verdict.DataMissing)
+        {
+            throw new ClaimSkipException($"{id} DATA MISSING: {outcome.Reason}; to fix: {outcome.Fix}");
+        }
+
         var comparison = Suite.Baselines.Compare(Suite.Snapshot(outcome));
         string profile = Suite.Settings.Profile.Name;
         comparison.Matches.Should().BeTrue(

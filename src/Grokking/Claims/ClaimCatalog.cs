@@ -100,6 +100,11 @@ public sealed partial class ClaimCatalog
             LinkBase(experiment, experiments);
         }
 
+        foreach (var experiment in experiments.Values)
+        {
+            ValidateData(experiment);
+        }
+
         return experiments;
     }
 
@@ -232,6 +237,37 @@ public sealed partial class ClaimCatalog
                 $"{field}.whereToFind",
                 "is missing: where a reader finds the paper (arXiv id, URL or venue as the document states it, "
                 + "or what the document says instead)");
+        }
+    }
+
+    /// <summary>
+    /// An experiment's data requirement must be complete, and its key an option the experiment can set (bound with the
+    /// package's directory, as a caller's location would be): a typo there would otherwise only show as data never found.
+    /// </summary>
+    private static void ValidateData(ExperimentDefinition experiment)
+    {
+        if (experiment.Data is not { } data)
+        {
+            return;
+        }
+
+        string? problem = data.Problem();
+        if (problem is null)
+        {
+            try
+            {
+                ExperimentResolver.Resolve(experiment, Profile.Paper, locations: new Dictionary<string, string?> { [data.Key] = data.Directory });
+            }
+            catch (ClaimDefinitionException e) when (e.Field.EndsWith(data.Key, StringComparison.OrdinalIgnoreCase))
+            {
+                problem = $"data.key: '{data.Key}' is not an option that can name the directory '{data.Directory}' (unknown key, or not a path)";
+            }
+        }
+
+        if (problem is not null)
+        {
+            int colon = problem.IndexOf(": ", StringComparison.Ordinal);
+            throw new ClaimDefinitionException(experiment.File, problem[..colon], problem[(colon + 2)..]);
         }
     }
 

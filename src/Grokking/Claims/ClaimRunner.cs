@@ -10,7 +10,7 @@ namespace Grokking.Claims;
 /// <summary>
 /// Verifies claims: resolves each claim's experiment (and its companions) for the profile, gets their runs from the
 /// shared cache (training each at most once for all claims that share it), and applies the claim's analysis. A
-/// claim whose run or analysis fails gets an error outcome rather than stopping the suite.
+/// claim whose experiment's data are not on this machine is DATA MISSING before anything trains (<see cref="DataSupply"/>).
 /// </summary>
 public sealed class ClaimRunner(
     ClaimCatalog catalog,
@@ -18,7 +18,8 @@ public sealed class ClaimRunner(
     Profile profile,
     torch.Device device,
     string reportDirectory,
-    RuntimeOptions? runtime = null)
+    RuntimeOptions? runtime = null,
+    DataSupply? data = null)
 {
     private const string NotTrained = "not trained";
 
@@ -34,6 +35,11 @@ public sealed class ClaimRunner(
         if (declared is not null && sharers.Count == 0)
         {
             return Undecidable(claim, declared);
+        }
+
+        if (ShortageOf(claim) is { } shortage)
+        {
+            return DataMissing(claim, shortage);
         }
 
         var clock = Stopwatch.StartNew();
@@ -157,6 +163,30 @@ public sealed class ClaimRunner(
             RunMinutes = [],
         };
 
+    /// <summary>A claim whose data are missing: DATA MISSING with what is missing where and the command that installs it.</summary>
+    private ClaimOutcome DataMissing(ClaimDefinition claim, DataShortage shortage) =>
+        new(
+            claim.Id,
+            claim.Title,
+            claim.Statement,
+            claim.Citation,
+            Verdict.DataMissing,
+            $"nothing trained: {shortage.Reason}",
+            [],
+            [],
+            claim.SeedRuleDescription,
+            profile,
+            string.Join("; ", claim.AllExperiments.Select(e => $"{e} (not run: data missing)")),
+            ChoicesOf(claim),
+            [],
+            0)
+        {
+            Scope = claim.ScopeKind,
+            ProfileChanges = ProfileChangesOf(claim),
+            RunMinutes = [],
+            Fix = shortage.Fix,
+        };
+
     /// <summary>
     /// The decidable claims that train every run an undecidable claim reads at this profile: when there are any, its runs
     /// are trained anyway, so its analysis is applied to them and reports what they measure instead of a bare declaration.
@@ -213,8 +243,23 @@ public sealed class ClaimRunner(
     /// </summary>
     public IEnumerable<(string Experiment, GrokkingOptions Options)> TrainedRuns(ClaimDefinition claim) =>
         AnalysisRegistry.Get(claim.Analysis).Trains && (DeclaredUndecidable(claim) is null || SharersOf(claim).Count > 0)
-            ? claim.AllExperiments.Select(name => (name, ExperimentResolver.Resolve(catalog.Experiments[name], profile, runtime)))
+            ? claim.AllExperiments
+                .Select(name => (Experiment: name, Options: Resolve(catalog.Experiments[name])))
+                .Where(run => data?.Check(catalog.Experiments[run.Experiment], run.Options) is null)
             : [];
+
+    /// <summary>The first of the claim's experiments whose data are missing (after trying to obtain them); null when none.</summary>
+    public DataShortage? ShortageOf(ClaimDefinition claim) =>
+        data is null
+            ? null
+            : claim.AllExperiments
+                .Select(name => catalog.Experiments[name])
+                .Select(e => data.Check(e, Resolve(e)))
+                .FirstOrDefault(s => s is not null);
+
+    /// <summary>The experiment for this runner's profile, its runtime and the caller's data location.</summary>
+    private GrokkingOptions Resolve(ExperimentDefinition experiment) =>
+        ExperimentResolver.Resolve(experiment, profile, runtime, data?.Locations);
 
     /// <summary>Trains a run for the background lanes (see <see cref="RunCache.TrainIfUnrequested"/>).</summary>
     public bool TrainInBackground(string experiment, GrokkingOptions options, CancellationToken cancel) =>
@@ -229,7 +274,7 @@ public sealed class ClaimRunner(
         int count,
         CancellationToken cancel)
     {
-        var options = ExperimentResolver.Resolve(experiment, profile, runtime);
+        var options = Resolve(experiment);
         if (!train)
         {
             // Analyses that build their own models read the members and options only.

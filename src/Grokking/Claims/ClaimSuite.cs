@@ -22,7 +22,8 @@ public sealed class ClaimSuite
 
     /// <param name="settings">Where the suite reads claims and writes runs and the report.</param>
     /// <param name="patterns">The claims it is to verify: ids or patterns such as "MC-*" (all claims when null or empty).</param>
-    public ClaimSuite(ClaimSuiteSettings settings, IReadOnlyCollection<string>? patterns = null)
+    /// <param name="log">Where installing missing data writes its output (see <see cref="DataSupply"/>); nowhere when null.</param>
+    public ClaimSuite(ClaimSuiteSettings settings, IReadOnlyCollection<string>? patterns = null, TextWriter? log = null)
     {
         Settings = settings;
         RuntimeInfo = TorchRuntime.Initialize(settings.Runtime.Device, settings.Runtime.Threads, settings.Runtime.ParallelRuns);
@@ -30,7 +31,8 @@ public sealed class ClaimSuite
         Selection = Catalog.Select(patterns);
         Baselines = new BaselineStore(settings.BaselinesDirectory);
         Runs = new RunCache(settings.CacheDirectory);
-        runner = new ClaimRunner(Catalog, Runs, settings.Profile, RuntimeInfo.Device, settings.ReportDirectory, settings.Runtime);
+        var data = new DataSupply(settings.RepositoryRoot, settings.DataLocations, log);
+        runner = new ClaimRunner(Catalog, Runs, settings.Profile, RuntimeInfo.Device, settings.ReportDirectory, settings.Runtime, data);
     }
 
     public ClaimSuiteSettings Settings { get; }
@@ -78,6 +80,7 @@ public sealed class ClaimSuite
             lock (gate)
             {
                 outcomes.RemoveAll(o => o.Id == id);
+                errors.RemoveAll(x => x.Id == id);
                 outcomes.Add(outcome);
             }
 
@@ -87,7 +90,8 @@ public sealed class ClaimSuite
         {
             lock (gate)
             {
-                errors.Add(new ClaimError(id, $"{e.GetType().Name}: {e.Message}"));
+                errors.RemoveAll(x => x.Id == id);
+                errors.Add(ClaimError.Of(id, e));
             }
 
             throw;
@@ -95,11 +99,20 @@ public sealed class ClaimSuite
     }
 
     /// <summary>
-    /// Starts training the runs of the <see cref="Selection"/> on <see cref="RuntimeInfo.ParallelRuns"/> background
+    /// Obtains the data the <see cref="Selection"/> needs where they are missing and may be installed (its output comes
+    /// first, before any training), then starts training its runs on <see cref="RuntimeInfo.ParallelRuns"/> background
     /// lanes (none when it is 1); <see cref="Verify"/> then finds them in the cache or waits for them.
     /// </summary>
-    public void StartBackgroundRuns(IProgress<ClaimProgress>? progress = null, CancellationToken cancel = default) =>
+    public void StartBackgroundRuns(IProgress<ClaimProgress>? progress = null, CancellationToken cancel = default)
+    {
+        foreach (var claim in Selection)
+        {
+            // The shortage itself is reported by Verify; here the install is attempted once, up front.
+            runner.ShortageOf(claim);
+        }
+
         BackgroundRuns.Start(runner, Selection, RuntimeInfo.ParallelRuns, progress, cancel);
+    }
 
     /// <summary>Verifies the <see cref="Selection"/> in catalog order, collecting errors instead of stopping.</summary>
     public void VerifyAll(IProgress<ClaimProgress>? progress = null, CancellationToken cancel = default)
@@ -130,8 +143,8 @@ public sealed class ClaimSuite
     public TimeSpan Elapsed => clock.Elapsed;
 
     /// <summary>
-    /// Outcomes in catalog order, followed by claims that errored without an outcome: those appear as INCONCLUSIVE
-    /// with the error as the reason (and fail the job's exit code).
+    /// Outcomes in catalog order, followed by claims that errored without an outcome: those appear as ERROR with the
+    /// error as the reason (their own count, never INCONCLUSIVE; they fail the job's exit code).
     /// </summary>
     public IReadOnlyList<ClaimOutcome> OutcomesWithErrors()
     {
@@ -143,9 +156,8 @@ public sealed class ClaimSuite
     private ClaimOutcome ErrorOutcome(ClaimError error)
     {
         var claim = Catalog.Get(error.Id);
-        string reason = "ERROR: " + error.Message;
         return new ClaimOutcome(
-            claim.Id, claim.Title, claim.Statement, claim.Citation, Verdict.Inconclusive, reason, [], claim.Seeds, claim.SeedRuleDescription,
+            claim.Id, claim.Title, claim.Statement, claim.Citation, Verdict.Error, error.Message, [], claim.Seeds, claim.SeedRuleDescription,
             Settings.Profile, claim.Experiment, [], [], 0)
         {
             RunMinutes = [.. claim.AllExperiments.Select(e => new KeyValuePair<string, double>(e, 0))],

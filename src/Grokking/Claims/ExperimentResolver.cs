@@ -8,7 +8,7 @@ namespace Grokking.Claims;
 /// Resolves an experiment to typed options for a profile: built-in defaults, the options of the experiment and of
 /// the experiments it extends (base first), then their profile layers (base first). Environment variables and --set
 /// do not reach experiments (they would silently change what a claim measures); only Runtime settings are taken from
-/// the caller's configuration.
+/// the caller's configuration, and the key of the experiment's data requirement (where the data are on this machine).
 /// </summary>
 public static class ExperimentResolver
 {
@@ -38,7 +38,12 @@ public static class ExperimentResolver
         return JsonLayers.Merge([System.Text.Json.JsonSerializer.SerializeToNode(setup, Training.RunDirectory.Json)]);
     }
 
-    public static GrokkingOptions Resolve(ExperimentDefinition experiment, Profile profile, RuntimeOptions? runtime = null)
+    /// <param name="locations">
+    /// The caller's settings: the one named by the experiment's data requirement (<see cref="DataRequirement.Key"/>), when
+    /// present, says where its data are on this machine and is applied last; no other key is read.
+    /// </param>
+    public static GrokkingOptions Resolve(
+        ExperimentDefinition experiment, Profile profile, RuntimeOptions? runtime = null, IReadOnlyDictionary<string, string?>? locations = null)
     {
         string key = profile.Name;
         var chain = new List<ExperimentDefinition>();
@@ -55,6 +60,11 @@ public static class ExperimentResolver
         layers.AddRange(chain.Select(e => ProfileLayer(e, key)));
         var merged = JsonLayers.Merge(layers);
         merged["Profile"] = key;
+        if (experiment.DataOrBase is { } data && locations?.GetValueOrDefault(data.Key) is { } location)
+        {
+            merged[data.Key] = location;
+        }
+
         var builder = new ConfigurationBuilder().AddInMemoryCollection(merged);
         try
         {

@@ -40,11 +40,7 @@ internal static class HtmlReportRenderer
         html.Append("<p class=\"env\">").Append(H(EnvironmentLine(document.Environment))).Append("<br>")
             .Append(H(EnvironmentDetails(document.Environment))).AppendLine("</p>");
         var counts = document.Counts;
-        html.Append("<p>")
-            .Append(HtmlBadge(Verdict.Confirmed, counts.Confirmed)).Append(' ')
-            .Append(HtmlBadge(Verdict.Refuted, counts.Refuted)).Append(' ')
-            .Append(HtmlBadge(Verdict.Inconclusive, counts.Inconclusive))
-            .AppendLine("</p>");
+        html.Append("<p>").Append(string.Join(" ", counts.Each.Select(c => HtmlBadge(c.Status, c.Count)))).AppendLine("</p>");
         html.Append("<p>").Append(H(ControlsLine(document.Controls))).AppendLine("</p>");
 
         AppendTable(html, SummaryHeaders, document.Claims.Select(o => new[]
@@ -71,6 +67,11 @@ internal static class HtmlReportRenderer
         html.Append("<blockquote>").Append(H(outcome.Statement)).AppendLine("</blockquote>");
         html.Append("<p>").Append(H(SourceLine(outcome))).AppendLine("</p>");
         html.Append("<p>Verdict: ").Append(HtmlVerdict(outcome)).Append(" — ").Append(H(outcome.Reason)).AppendLine("</p>");
+        if (outcome.Fix is not null)
+        {
+            html.Append("<p>Fix: <code>").Append(H(outcome.Fix)).AppendLine("</code></p>");
+        }
+
         AppendAudit(html, outcome);
 
         if (outcome.Measured.Count == 0)
@@ -174,7 +175,8 @@ internal static class HtmlReportRenderer
     {
         string badge = Badge(verdict);
         string text = count is { } n ? $"{n.ToString(CultureInfo.InvariantCulture)} {badge}" : badge;
-        return $"<span class=\"badge {badge.ToLowerInvariant()}\">{H(text)}</span>";
+        // "DATA MISSING" is one class, data-missing: the stylesheet's .missing styles something else.
+        return $"<span class=\"badge {badge.ToLowerInvariant().Replace(' ', '-')}\">{H(text)}</span>";
     }
 
     /// <summary>An id attribute made only of safe characters, so any claim id links from the summary table.</summary>

@@ -26,8 +26,11 @@ internal static class JsonReportRenderer
             new Payload(SchemaVersion, document.Environment, document.Counts, document.Controls, document.Claims), Options);
     }
 
-    /// <summary>report.json's schema version (ReportSchema.md): 2 added the audit (issue 25) — controls, scope, comparisons.</summary>
-    public const int SchemaVersion = 2;
+    /// <summary>
+    /// report.json's schema version (ReportSchema.md): 2 added the audit (issue 25) — controls, scope, comparisons; 3 (issue
+    /// 26) counts errors and missing data apart (summary.error, summary.dataMissing; verdicts error and dataMissing; fix).
+    /// </summary>
+    public const int SchemaVersion = 3;
 
     /// <summary>
     /// The file's schema, kept apart from the document: tools read it, so what the page renderers share (the

@@ -49,6 +49,11 @@ internal static class MarkdownReportRenderer
         md.AppendLine();
         md.AppendLine(MdText(SourceLine(outcome))).AppendLine();
         md.Append("Verdict: **").Append(VerdictText(outcome)).Append("** — ").AppendLine(MdText(outcome.Reason)).AppendLine();
+        if (outcome.Fix is not null)
+        {
+            md.Append("Fix: `").Append(outcome.Fix.Replace('`', '\'')).AppendLine("`").AppendLine();
+        }
+
         AppendAudit(md, outcome);
 
         if (outcome.Measured.Count == 0)

@@ -28,13 +28,14 @@ internal static class ReportText
         Verdict.Confirmed => "CONFIRMED",
         Verdict.Refuted => "REFUTED",
         Verdict.Inconclusive => "INCONCLUSIVE",
+        Verdict.Error => "ERROR",
+        Verdict.DataMissing => "DATA MISSING",
         _ => verdict.ToString().ToUpperInvariant(),
     };
 
-    public static string CountsLine(ReportCounts counts) => string.Join(" / ",
-        $"{counts.Confirmed.ToString(CultureInfo.InvariantCulture)} {Badge(Verdict.Confirmed)}",
-        $"{counts.Refuted.ToString(CultureInfo.InvariantCulture)} {Badge(Verdict.Refuted)}",
-        $"{counts.Inconclusive.ToString(CultureInfo.InvariantCulture)} {Badge(Verdict.Inconclusive)}");
+    /// <summary>"17 CONFIRMED / 8 REFUTED / 4 INCONCLUSIVE / 1 ERROR / 0 DATA MISSING": every count, zeros included.</summary>
+    public static string CountsLine(ReportCounts counts) =>
+        string.Join(" / ", counts.Each.Select(c => $"{c.Count.ToString(CultureInfo.InvariantCulture)} {Badge(c.Status)}"));
 
     public static string EnvironmentLine(ReportEnvironment e) => string.Join(" · ",
         $"profile {e.Profile.Name}",

@@ -105,7 +105,7 @@ public sealed class ClaimReportTests : IDisposable
         lines[3].Should().StartWith("WN_2").And.Contain("REFUTED").And.Contain("...").And.Contain("weight_norm: NaN");
         lines[2].IndexOf("Memorisation", StringComparison.Ordinal)
             .Should().Be(lines[3].IndexOf("Weight", StringComparison.Ordinal), "the title column is aligned");
-        lines[4].Should().Be("1 CONFIRMED / 1 REFUTED / 0 INCONCLUSIVE");
+        lines[4].Should().Be("1 CONFIRMED / 1 REFUTED / 0 INCONCLUSIVE / 0 ERROR / 0 DATA MISSING");
         lines[5].Should().Be("Controls: 0 REFUTED (as expected) / 0 CONFIRMED (cannot discriminate) / 0 INCONCLUSIVE (ability to fail unshown) / 2 missing");
     }
 

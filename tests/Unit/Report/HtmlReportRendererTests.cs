@@ -26,7 +26,8 @@ public sealed class HtmlReportRendererTests
                 + "<td><span class=\"badge refuted\">REFUTED</span></td><td>typical</td><td>no control</td>")
             .And.Contain("<section id=\"claim-WN_2\">")
             .And.Contain("<p><span class=\"badge confirmed\">1 CONFIRMED</span> <span class=\"badge refuted\">1 REFUTED</span>"
-                + " <span class=\"badge inconclusive\">0 INCONCLUSIVE</span></p>");
+                + " <span class=\"badge inconclusive\">0 INCONCLUSIVE</span> <span class=\"badge error\">0 ERROR</span>"
+                + " <span class=\"badge data-missing\">0 DATA MISSING</span></p>");
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class JsonReportRendererTests
         var read = JsonSerializer.Deserialize<ReportFile>(json, ReaderOptions)!;
 
         read.Environment.Should().Be(ReportFixtures.Environment);
-        read.Summary.Should().Be(new ReportCounts(Confirmed: 1, Refuted: 1, Inconclusive: 0));
+        read.Summary.Should().Be(new ReportCounts(Confirmed: 1, Refuted: 1, Inconclusive: 0, Error: 0, DataMissing: 0));
         read.Claims.Select(c => c.Verdict).Should().Equal(Verdict.Confirmed, Verdict.Refuted);
         read.Claims.Should().BeEquivalentTo(ReportFixtures.Outcomes, o => o.WithStrictOrdering());
         read.Claims[0].Comparisons.Should().HaveCount(2);

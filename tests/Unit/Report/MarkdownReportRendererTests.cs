@@ -20,7 +20,7 @@ public sealed class MarkdownReportRendererTests
     {
         _markdown.Should().StartWith("# Grokking claims report\n\n")
             .And.Contain("commit 0123456789ab · duration 1 h 02 min  \n")
-            .And.Contain("**1 CONFIRMED / 1 REFUTED / 0 INCONCLUSIVE**")
+            .And.Contain("**1 CONFIRMED / 1 REFUTED / 0 INCONCLUSIVE / 0 ERROR / 0 DATA MISSING**")
             .And.Contain("| modular-addition | 20.0 | MC_1, WN_2 |\n")
             .And.EndWith("![Accuracy](figures/mc1.png)\n");
     }

@@ -14,7 +14,7 @@ public sealed class ReportDocumentTests
 
         var document = new ReportDocument(ReportFixtures.Environment, [.. ReportFixtures.Outcomes, other, companions, untrained]);
 
-        document.Counts.Should().Be(new ReportCounts(Confirmed: 3, Refuted: 1, Inconclusive: 1));
+        document.Counts.Should().Be(new ReportCounts(Confirmed: 3, Refuted: 1, Inconclusive: 1, Error: 0, DataMissing: 0));
         document.Experiments.Should().HaveCount(3, "a claim that trains nothing adds no row");
         document.Experiments[0].Should().BeEquivalentTo(
             new ExperimentMinutes("modular-addition", 20, ["MC_1", "WN_2"]), "the cached claim's 0 minutes are not the run's");

@@ -20,6 +20,9 @@ public sealed record ClaimOutcome(
     IReadOnlyList<ClaimFigure> Figures,
     double Seconds)
 {
+    /// <summary>The one command that installs the data a <see cref="Verdict.DataMissing"/> claim needs; null otherwise.</summary>
+    public string? Fix { get; init; }
+
     /// <summary>Universal or typical (from the claim file).</summary>
     public ClaimScope Scope { get; init; } = ClaimScope.Typical;
 

@@ -20,6 +20,13 @@ public sealed class ExperimentDefinition
     /// <summary>Layers for smoke / ci / paper: sizes and budgets only, never the shape of the experiment.</summary>
     public Dictionary<string, System.Text.Json.Nodes.JsonObject> Profiles { get; set; } = [];
 
+    /// <summary>Data the experiment reads from outside the repository; null when it generates its own (most do).</summary>
+    public DataRequirement? Data { get; set; }
+
+    /// <summary>Its own data requirement, else the one of the experiment it extends.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DataRequirement? DataOrBase => Data ?? Base?.DataOrBase;
+
     /// <summary>Where the papers are silent or inconsistent: what was chosen and why.</summary>
     public List<string> Choices { get; set; } = [];
 
