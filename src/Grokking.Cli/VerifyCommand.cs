@@ -40,7 +40,7 @@ internal static class VerifyCommand
             claims, failOn, noProgress,
         };
         command.SetAction(parsed => Run(
-            shared.Load(parsed),
+            shared.LoadForClaims(parsed, "verify"),
             parsed.GetValue(claims) is { Length: > 0 } patterns ? patterns : null,
             [.. parsed.GetValue(failOn) ?? []],
             parsed.GetValue(noProgress),
