@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Grokking.Claims;
 using Grokking.Configuration;
+using Grokking.Data;
 
 namespace Grokking.Cli;
 
@@ -27,7 +28,7 @@ internal sealed class SharedOptions
 
     public Option<string[]> Set { get; } = new("--set")
     {
-        Description = "override one key (repeatable), e.g. --set Train:BatchSize=256",
+        Description = "override one key (repeatable), e.g. --set Train:BatchSize=256 (verify, baselines: Runtime:* and Output:* only)",
         HelpName = "Section:Key=value",
         Recursive = true,
     };
@@ -54,7 +55,20 @@ internal sealed class SharedOptions
         return new ConfigurationSources(parsed.GetValue(Config) ?? [], overrides.ToList());
     }
 
-    public GrokkingOptions Load(ParseResult parsed) => GrokkingConfiguration.Load(Sources(parsed), RepositoryLocator.TryFind());
+    /// <summary>
+    /// The configuration. For train it is also held against the memory the process has (<see cref="ResourceGuard"/>),
+    /// before train builds anything: here, because train's own command belongs to its run-directory rules.
+    /// </summary>
+    public GrokkingOptions Load(ParseResult parsed)
+    {
+        var options = GrokkingConfiguration.Load(Sources(parsed), RepositoryLocator.TryFind());
+        if (parsed.CommandResult.Command.Name == "train")
+        {
+            ResourceGuard.Check(options, AvailableMemory.Read(), "train");
+        }
+
+        return options;
+    }
 
     /// <summary>
     /// The configuration of a command that runs claims (verify, baselines accept): only Profile, Runtime and Output may be
