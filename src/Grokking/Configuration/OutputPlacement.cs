@@ -48,7 +48,8 @@ public static class OutputPlacement
         foreach (string reserved in Reserved)
         {
             string folder = Path.Combine(rootFull, reserved);
-            if (string.Equals(full, folder, StringComparison.Ordinal) || full.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            bool inside = full.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+            if (inside || string.Equals(full, folder, StringComparison.Ordinal))
             {
                 return $"lies in the repository's {reserved}/ folder, which holds what the repository records";
             }

@@ -36,9 +36,12 @@ public sealed record AvailableMemory(long Bytes, string Source)
         }
 
         string current = Path.Combine(directory, "memory.current");
-        long used = File.Exists(current) && long.TryParse(File.ReadAllText(current).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long u)
-            ? u
-            : 0;
+        long used = 0;
+        if (File.Exists(current))
+        {
+            _ = long.TryParse(File.ReadAllText(current).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out used);
+        }
+
         return Math.Max(0, limit - used);
     }
 

@@ -31,7 +31,8 @@ public static class ResourceGuard
         string breakdown = string.Join(", ", parts.Select(p => $"{p.Name} {Format(p.Bytes)}"));
         throw new OptionsException(
             largest.Keys.Split(',')[0],
-            $"{what} needs about {Format(estimate.TotalBytes)} of memory ({estimate.Members} member(s), {estimate.Pairs.ToString("N0", CultureInfo.InvariantCulture)} examples; "
+            $"{what} needs about {Format(estimate.TotalBytes)} of memory ({estimate.Members} member(s), "
+            + $"{estimate.Pairs.ToString("N0", CultureInfo.InvariantCulture)} examples; "
             + $"{breakdown}) but {Format(available.Bytes)} is available ({available.Source}); lower {largest.Keys}");
     }
 
@@ -54,6 +55,7 @@ public static class ResourceGuard
             unit++;
         }
 
-        return unit == 0 ? $"{bytes} bytes" : value.ToString(value >= 100 ? "0" : value >= 10 ? "0.0" : "0.00", CultureInfo.InvariantCulture) + " " + units[unit];
+        string digits = value >= 100 ? "0" : value >= 10 ? "0.0" : "0.00";
+        return unit == 0 ? $"{bytes} bytes" : $"{value.ToString(digits, CultureInfo.InvariantCulture)} {units[unit]}";
     }
 }
