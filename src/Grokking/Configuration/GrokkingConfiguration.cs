@@ -53,7 +53,8 @@ public static class GrokkingConfiguration
     {
         if (!File.Exists(file))
         {
-            throw new OptionsException("--config", $"Configuration file '{file}' does not exist");
+            string problem = Directory.Exists(file) ? "is a directory; name a JSON file" : "does not exist";
+            throw new OptionsException("--config", $"Configuration file '{file}' {problem}");
         }
 
         try

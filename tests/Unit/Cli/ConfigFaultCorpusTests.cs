@@ -127,6 +127,18 @@ public sealed class ConfigFaultCorpusTests
         error.Should().NotContain("LineNumber").And.NotContain("BytePositionInLine");
     }
 
+    [Theory]
+    [InlineData("missing.json", "does not exist")]
+    [InlineData("folder", "is a directory; name a JSON file")]
+    public void A_config_path_that_is_no_file_exits_2_naming_it(string name, string problem)
+    {
+        var (dir, outputs) = Scratch();
+        Directory.CreateDirectory(Path.Combine(dir, "folder"));
+        string path = Path.Combine(dir, name);
+
+        Fails(2, dir, ["bench", "--config", path, .. outputs]).Should().Be($"error: Configuration file '{path}' {problem}");
+    }
+
     [Fact]
     public void A_bad_value_in_a_config_file_names_the_file_that_set_it()
     {
