@@ -270,6 +270,28 @@ public sealed class ConfigFaultCorpusTests
         Directory.Exists(Path.Combine(checkout.Root, "report")).Should().BeFalse("nothing ran");
     }
 
+    // ------------------------------------------------------------------ baselines accept: a received file is program output
+
+    [Theory]
+    [InlineData("garbage", "not JSON")]
+    [InlineData("duplicate", "the file has the field 'verdict' twice")]
+    public void Accepting_a_damaged_received_file_exits_1_naming_it_and_the_committed_baseline_stays_byte_identical(string damage, string problem)
+    {
+        string committed = File.ReadAllText(Path.Combine(RepositoryLocator.Find(), "baselines", "smoke", "MC-1.verified.json"));
+        using var checkout = new ClaimsCheckout();
+        string folder = Path.Combine(checkout.Root, "baselines", "smoke");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "MC-1.verified.json"), committed);
+        string received = damage == "garbage"
+            ? "not json {"
+            : committed.Replace("\"verdict\": \"", "\"verdict\": \"confirmed\",\n  \"verdict\": \"", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(folder, "MC-1.received.json"), received);
+
+        string error = Fails(1, checkout.Root, "baselines", "accept", "MC-1", "--profile", "smoke");
+
+        error.Should().StartWith($"error: baselines/smoke/MC-1.received.json: {problem}").And.Contain("nothing was accepted");
+    }
+
     // ------------------------------------------------------------------ resource guard and damaged data
 
     [Theory]
