@@ -22,7 +22,8 @@ internal static class BaselinesCommand
         };
         ids.CompletionSources.Add(ClaimIdCompletions.List);
         var accept = new Command("accept", "accept received snapshots as baselines/<profile>/<ID>.verified.json") { ids };
-        accept.SetAction(parsed => Accept(shared.Load(parsed), parsed.GetValue(ids) ?? [], parsed.InvocationConfiguration.Output));
+        accept.SetAction(parsed => Accept(
+            shared.LoadForClaims(parsed, "baselines accept"), parsed.GetValue(ids) ?? [], parsed.InvocationConfiguration.Output));
         return new Command("baselines", "manage the accepted outcomes that 'verify' and the claim tests compare with") { accept };
     }
 

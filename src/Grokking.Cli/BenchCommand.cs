@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Grokking.Configuration;
+using Grokking.Data;
 using Grokking.Landscape;
 using Grokking.Runtime;
 using Grokking.Training;
@@ -27,6 +28,7 @@ internal static class BenchCommand
 
     private static int Run(GrokkingOptions options, int population, int epochs, int pathPoints, TextWriter output)
     {
+        ResourceGuard.Check(options, AvailableMemory.Read(), "bench", population);
         var runtime = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads);
         string model = TrainingBenchmark.Describe(options.Model);
         string data = options.Data.Kind.ToString().ToLowerInvariant();

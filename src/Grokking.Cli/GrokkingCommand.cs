@@ -14,9 +14,16 @@ internal sealed class GrokkingCommand : RootCommand
             grokking — executable claims about grokking and loss landscapes.
             Configuration layers, lowest first: built-in defaults, the profile, --config files,
             GROKKING__Section__Key=value environment variables (e.g. GROKKING__Profile=paper), --set overrides.
-            Exit codes: 0 ok; 1 a runtime failure (damaged data such as a truncated checkpoint or an invalid received
-            snapshot, a claim that errored); 2 a usage or configuration error (an unknown option, a bad value, a list
-            element that matches nothing); 3 a verdict named in verify --fail-on; 130 interrupted (train).
+            Exit codes: 0 ok; 1 a runtime failure (I/O, damaged data such as a truncated checkpoint, an invalid received
+            snapshot or an IDX file that does not decompress; a claim that errored);
+            2 a usage or configuration error (an unknown option, a bad or repeated key, a list element that is empty or
+            matches nothing, a malformed JSON file, an experiment setting given to verify, a memory estimate over the
+            memory available);
+            3 a verdict named in verify --fail-on (an ERROR claim outranks it: 1; DATA MISSING exits 0, with its fix;
+            GROKKING_NO_INSTALL=1 stops verify and the tests from installing missing data); 130 interrupted (train).
+            Errors are one line naming the file, key or variable (JSON line and column 1-based). verify and baselines
+            accept take only Profile, Runtime:*, Output:* and Data:ImagesDirectory (a claim runs with its experiment's
+            committed settings).
             """)
     {
         HelpName = "grokking";

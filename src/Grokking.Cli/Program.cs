@@ -7,9 +7,10 @@ using Grokking.Runtime;
 namespace Grokking.Cli;
 
 /// <summary>
-/// The grokking command. Exit codes: 0 done, 1 a runtime failure (damaged data such as a truncated checkpoint or an
-/// invalid received snapshot, a claim that errored), 2 a bad command line or configuration (an option value, a list
-/// element that matches nothing, a configuration key), 3 (verify) a --fail-on verdict occurred, 130 (train) interrupted.
+/// The grokking command. Exit codes: 0 done, 1 a runtime failure (I/O, damaged data such as a truncated checkpoint or
+/// an invalid received snapshot, a claim that errored), 2 a bad command line or configuration (an option value, a list
+/// element that matches nothing, a configuration key, a malformed JSON file, a memory estimate over what is available),
+/// 3 (verify) a --fail-on verdict occurred, 130 (train) interrupted.
 /// </summary>
 internal static class Program
 {

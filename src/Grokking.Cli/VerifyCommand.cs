@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Grokking.Claims;
 using Grokking.Configuration;
+using Grokking.Data;
 using Grokking.Claims.Contracts;
 
 namespace Grokking.Cli;
@@ -42,7 +43,7 @@ internal static class VerifyCommand
             claims, failOn, noProgress,
         };
         command.SetAction(parsed => Run(
-            shared.Load(parsed),
+            shared.LoadForClaims(parsed, "verify"),
             parsed.GetValue(claims) is { Length: > 0 } patterns ? patterns : null,
             [.. parsed.GetValue(failOn) ?? []],
             parsed.GetValue(noProgress),
@@ -51,9 +52,22 @@ internal static class VerifyCommand
         return command;
     }
 
+    /// <summary>Every experiment the selection runs, at the profile, held against the memory the process has (exit 2 before any run).</summary>
+    private static void CheckResources(ClaimSuite suite)
+    {
+        var available = AvailableMemory.Read();
+        var profile = suite.Settings.Profile;
+        foreach (string name in suite.Selection.SelectMany(c => c.AllExperiments).Distinct(StringComparer.Ordinal))
+        {
+            var options = ExperimentResolver.Resolve(suite.Catalog.Experiments[name], profile);
+            ResourceGuard.Check(options, available, $"experiment '{name}' at profile {profile.Name}");
+        }
+    }
+
     private static int Run(GrokkingOptions options, string[]? patterns, HashSet<Verdict> failOn, bool quiet, TextWriter output, TextWriter error)
     {
         var suite = new ClaimSuite(ClaimSuiteSettings.From(options), patterns, output);
+        CheckResources(suite);
         var runtime = suite.RuntimeInfo;
         output.WriteLine(
             $"verifying {(patterns is null ? "all claims" : string.Join(",", patterns))} with profile {suite.Settings.Profile.Name} "

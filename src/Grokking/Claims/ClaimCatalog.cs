@@ -296,16 +296,28 @@ public sealed partial class ClaimCatalog
         experiment.Base = parent;
     }
 
+    /// <summary>
+    /// One claim, experiment, block or catalog file. A repeated field (the serializer would keep one of the two) and a
+    /// syntax error name the file, the field and the 1-based line and column.
+    /// </summary>
     private static T Read<T>(string file)
     {
+        byte[] bytes = File.ReadAllBytes(file);
+        if (JsonText.FirstDuplicateKey(bytes) is { } duplicate)
+        {
+            throw new ClaimDefinitionException(Relative(file), duplicate.Path, $"is repeated at {duplicate.Position}; keep one of the two");
+        }
+
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(file), Json)
+            return JsonSerializer.Deserialize<T>(bytes, Json)
                 ?? throw new ClaimDefinitionException(Relative(file), "(root)", "is empty");
         }
         catch (JsonException e)
         {
-            throw new ClaimDefinitionException(Relative(file), e.Path ?? "(root)", $"is invalid: {e.Message.Split(". Path:")[0]}");
+            string at = JsonText.Position(e) is { } position ? $" at {position}" : "";
+            string field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "(root)" : e.Path.TrimStart('$', '.');
+            throw new ClaimDefinitionException(Relative(file), field, $"is invalid{at}: {JsonText.Problem(e)}");
         }
     }
 

@@ -91,6 +91,11 @@ public sealed class ClaimValidator(
 
     private void ValidateRule(IClaimAnalysis analysis)
     {
+        // The binder reads paper values by name; of two with one name it would take the first and ignore the other.
+        // (Rule parameters are checked for the same when their blocks are resolved.)
+        string? repeated = claim.Paper.GroupBy(v => v.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
+        Require(repeated is null, $"paper.{repeated}", "is stated twice; give each value its own name");
+
         foreach (var p in claim.RuleParameters)
         {
             Require(p.Reason.Trim().Length > 0, $"ruleParameters.{p.Name}.reason",

@@ -35,7 +35,10 @@ public static class ExperimentResolver
     private static Dictionary<string, string?> Flatten(GrokkingOptions options)
     {
         var setup = new { options.Data, options.Model, options.Optimizer, options.Train, options.Population, options.Landscape };
-        return JsonLayers.Merge([System.Text.Json.JsonSerializer.SerializeToNode(setup, Training.RunDirectory.Json)]);
+        // Empty lists stay out, as they did before an empty array was flattened to a value: the printed changes are unchanged.
+        return JsonLayers.Merge([System.Text.Json.JsonSerializer.SerializeToNode(setup, Training.RunDirectory.Json)])
+            .Where(kv => kv.Value != JsonLayers.EmptyArray)
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <param name="locations">

@@ -58,6 +58,12 @@ public sealed class DataOptions
 
     public const string DefaultImagesDirectory = "/usr/share/datasets/fashion-mnist";
 
+    /// <summary>
+    /// Keys that say where input data lie on this machine, not what is trained: a command that runs claims takes them
+    /// (the data set is the same wherever it is kept).
+    /// </summary>
+    public static readonly IReadOnlyList<string> LocationKeys = ["Data:ImagesDirectory"];
+
     [JsonIgnore]
     public string ImagesDirectoryOrDefault => ImagesDirectory ?? DefaultImagesDirectory;
 

@@ -12,8 +12,25 @@ public static class GrokkingConfiguration
 {
     public const string EnvironmentPrefix = "GROKKING__";
 
-    public static GrokkingOptions Load(ConfigurationSources? sources = null) =>
-        OptionsBinder.Bind<GrokkingOptions>(Build(sources ?? new ConfigurationSources()));
+    /// <summary>
+    /// The typed options. An error names the layer that set the key when it is the user's (a --config file, an environment
+    /// variable by its name, a --set override); defaults and profiles are the program's own and are tested. With the
+    /// repository root, the Output directories are also checked against the repository's own folders.
+    /// </summary>
+    public static GrokkingOptions Load(ConfigurationSources? sources = null, string? repositoryRoot = null)
+    {
+        sources ??= new ConfigurationSources();
+        try
+        {
+            var options = OptionsBinder.Bind<GrokkingOptions>(Build(sources));
+            OutputPlacement.Validate(options.Output, repositoryRoot);
+            return options;
+        }
+        catch (OptionsException e) when (e.Key != "--config" && ConfigurationOrigins.Of(sources).Find(e.Key) is { } origin)
+        {
+            throw new OptionsException(e.Key, $"{e.Message} (set by {origin})");
+        }
+    }
 
     public static IConfigurationRoot Build(ConfigurationSources sources)
     {
@@ -36,11 +53,19 @@ public static class GrokkingConfiguration
     {
         if (!File.Exists(file))
         {
-            throw new OptionsException("--config", $"Configuration file '{file}' does not exist");
+            string problem = Directory.Exists(file) ? "is a directory; name a JSON file" : "does not exist";
+            throw new OptionsException("--config", $"Configuration file '{file}' {problem}");
         }
 
-        using var stream = File.OpenRead(Path.GetFullPath(file));
-        return JsonLayers.Read(stream, file);
+        try
+        {
+            using var stream = File.OpenRead(Path.GetFullPath(file));
+            return JsonLayers.Read(stream, file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OptionsException("--config", $"Configuration file '{file}' cannot be read: {e.Message}");
+        }
     }
 
     public static Profile ResolveProfile(string? value)

@@ -23,16 +23,31 @@ public static class JsonLayers
         return merged;
     }
 
+    /// <summary>
+    /// One layer's JSON. A repeated key or a syntax error is an <see cref="OptionsException"/> naming the file, the key and
+    /// the 1-based line and column: JsonNode would keep one of two equal keys, or fail without naming the file.
+    /// </summary>
     public static JsonNode? Read(Stream stream, string name)
     {
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (JsonText.FirstDuplicateKey(bytes) is { } duplicate)
+        {
+            string key = duplicate.Path.Replace('.', ':');
+            throw new OptionsException(
+                "--config", $"Configuration file '{name}' repeats the key '{key}' at {duplicate.Position}; keep one of the two");
+        }
+
         try
         {
             var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-            return JsonNode.Parse(stream, documentOptions: options);
+            return JsonNode.Parse(bytes, documentOptions: options);
         }
         catch (JsonException e)
         {
-            throw new OptionsException("--config", $"Configuration file '{name}' is not valid JSON: {e.Message}");
+            string at = JsonText.Position(e) is { } position ? $" at {position}" : "";
+            throw new OptionsException("--config", $"Configuration file '{name}' is not valid JSON{at}: {JsonText.Problem(e)}");
         }
     }
 
@@ -58,6 +73,12 @@ public static class JsonLayers
                     into.Remove(stale);
                 }
 
+                // An empty array is a value of its own: without a key the binder would keep the property's default.
+                if (array.Count == 0)
+                {
+                    into[path] = EmptyArray;
+                }
+
                 for (int i = 0; i < array.Count; i++)
                 {
                     Apply(array[i], Join(path, i.ToString(CultureInfo.InvariantCulture)), into);
@@ -74,6 +95,9 @@ public static class JsonLayers
     }
 
     private const string ConfigurationDelimiter = ":";
+
+    /// <summary>How an empty JSON array is flattened, and how --set writes one (Population:WeightDecays=[]).</summary>
+    public const string EmptyArray = "[]";
 
     private static string Join(string path, string key) => path.Length == 0 ? key : path + ConfigurationDelimiter + key;
 }

@@ -127,26 +127,52 @@ public static class OptionsBinder
         }
     }
 
-    /// <summary>An array is either JSON-style children (Key:0, Key:1) or one comma-separated value (--set Key=1,2,3).</summary>
+    /// <summary>
+    /// An array is either JSON-style children (Key:0, Key:1, indices from 0 without a gap) or one comma-separated value
+    /// (--set Key=1,2,3; "[]" is the empty list). An empty value or element is an error, never a shorter list.
+    /// </summary>
     private static List<string>? ReadArray(IConfiguration configuration, string key)
     {
         // A scalar comes from an override layer (defaults only hold JSON arrays), so it replaces the children.
         var section = configuration.GetSection(key);
         if (section.Value is { } csv)
         {
-            return csv.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+            return SplitList(csv, key);
         }
 
-        var children = section.GetChildren().ToList();
-        if (children.Count > 0)
+        var children = section.GetChildren()
+            .Select(c => (Index: int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out int i) ? i : int.MaxValue, c.Value))
+            .OrderBy(c => c.Index)
+            .ToList();
+        for (int i = 0; i < children.Count; i++)
         {
-            return children
-                .OrderBy(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out int i) ? i : int.MaxValue)
-                .Select(c => c.Value ?? "")
-                .ToList();
+            if (children[i].Index != i)
+            {
+                string element = $"{key}:{children[i].Index}";
+                throw OptionsException.InvalidValue(
+                    element,
+                    $"index {children[i].Index} leaves a gap (index {i} is not set); set the list whole ({key}=1,2,3) or index by index from 0");
+            }
         }
 
-        return null;
+        return children.Count > 0 ? children.Select(c => c.Value ?? "").ToList() : null;
+    }
+
+    private static List<string> SplitList(string csv, string key)
+    {
+        if (csv.Trim() == JsonLayers.EmptyArray)
+        {
+            return [];
+        }
+
+        var items = csv.Split(',', StringSplitOptions.TrimEntries).ToList();
+        if (items.Any(i => i.Length == 0))
+        {
+            string problem = items.Count == 1 ? "is an empty list" : "has an empty element";
+            throw OptionsException.InvalidValue(key, $"'{csv}' {problem}; write the values comma-separated (1,2,3), or [] for no value");
+        }
+
+        return items;
     }
 
     private static object Parse(string raw, Type type, string key)

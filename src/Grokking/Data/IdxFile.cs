@@ -32,7 +32,16 @@ public sealed class IdxFile
         bool gzip = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
         file.Position = 0;
         using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
-        return Read(stream, path);
+        try
+        {
+            return Read(stream, path);
+        }
+        catch (InvalidDataException e) when (gzip && !e.Message.StartsWith(path, StringComparison.Ordinal))
+        {
+            // GZipStream's own message ("unsupported compression method", "block type") names no file.
+            throw new InvalidDataException(
+                $"{path}: starts like gzip but does not decompress ({e.Message.TrimEnd('.')}); restore the file from its source", e);
+        }
     }
 
     public static IdxFile Read(Stream stream, string name)

@@ -116,4 +116,20 @@ public class GrokkingConfigurationTests
             Environment.SetEnvironmentVariable("GROKKING__Data__Modulus", null);
         }
     }
+
+    [Theory]
+    [InlineData("{\"a\": 1, \"b\": {\"a\": 2}}", null, null)]
+    [InlineData("[{\"x\": 1}, {\"x\": 2}]", null, null)]
+    [InlineData("{\"l\": [{\"x\": 1, \"X\": 2}]}", "l.X", "line 1, column 17")]
+    [InlineData("// comment\n{\"a\": 1, /* b */ \"a\": 2,}", "a", "line 2, column 18")]
+    [InlineData("{\"é\": \"ü\", \"k\": 1,\n \"o\": {\"k\": 1, \"k\": 2}}", "o.k", "line 2, column 16")]
+    [InlineData("{\"a\": 1, \"a\"", null, null)]
+    [InlineData("{\"é\": 1, \"É\": 2}", "É", "line 1, column 10")]
+    [InlineData("{\"a\": [1, }", null, null)]
+    public void Json_text_finds_the_first_repeated_key_per_object_ignoring_case_with_a_1_based_position(string json, string? path, string? position)
+    {
+        var found = JsonText.FirstDuplicateKey(System.Text.Encoding.UTF8.GetBytes(json));
+
+        found.Should().Be(path is null ? null : (path, position!));
+    }
 }

@@ -11,7 +11,7 @@ public class PopulationOptimizerTests
     /// <summary>A 1-weight, 1-bias linear model per member, weights set by hand, gradient of sum(2 * p) = 2.</summary>
     private static (PopulationMlp Model, PopulationOptimizer Optimizer) Setup(OptimizerKind kind, int warmup = 0)
     {
-        var o = EngineFixtures.Small("Model:Kind=mlp", "Data:Kind=teacherstudent", "Model:Hidden=", $"Optimizer:Name={kind}", "Optimizer:Beta1=0.9", "Optimizer:Beta2=0.999", "Optimizer:Eps=1e-8", $"Optimizer:WarmupSteps={warmup}");
+        var o = EngineFixtures.Small("Model:Kind=mlp", "Data:Kind=teacherstudent", "Model:Hidden=[]", $"Optimizer:Name={kind}", "Optimizer:Beta1=0.9", "Optimizer:Beta2=0.999", "Optimizer:Eps=1e-8", $"Optimizer:WarmupSteps={warmup}");
         var model = new PopulationMlp(2, o.Model, 1, 1);
         model.Load(new Dictionary<string, Tensor>
         {

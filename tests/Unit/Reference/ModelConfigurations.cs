@@ -24,7 +24,7 @@ internal static class ModelConfigurations
         "Model:Kind=mlp|Data:Kind=teacherstudent|Model:Activation=relu",
         "Model:Kind=mlp|Data:Kind=teacherstudent|Model:Activation=tanh",
         "Model:Kind=mlp|Data:Kind=teacherstudent|Model:Activation=tanh|Model:Hidden=7",
-        "Model:Kind=mlp|Data:Kind=teacherstudent|Model:Hidden=",
+        "Model:Kind=mlp|Data:Kind=teacherstudent|Model:Hidden=[]",
     ];
 
     public static TheoryData<string> All => [.. Transformers, .. Mlps];

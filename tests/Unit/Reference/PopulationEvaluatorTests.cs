@@ -12,7 +12,7 @@ public class PopulationEvaluatorTests
     [Fact]
     public void Loss_and_accuracy_of_a_hand_set_linear_model()
     {
-        var o = ReferenceFixtures.Tiny("Model:Kind=mlp", "Data:Kind=teacherstudent", "Model:Hidden=");
+        var o = ReferenceFixtures.Tiny("Model:Kind=mlp", "Data:Kind=teacherstudent", "Model:Hidden=[]");
         using var model = new PopulationMlp(2, o.Model, inputs: 2, outputs: 3, CPU, ScalarType.Float64);
         using var scope = NewDisposeScope();
         model.Load(new Dictionary<string, Tensor>

@@ -23,7 +23,7 @@ public class WarmupTests
     /// <summary>Weight and bias after one optimizer step with index <paramref name="step"/>, both gradients equal to <paramref name="gradient"/>.</summary>
     private static double[] AfterOneStep(OptimizerKind kind, double weightDecay, int warmup, int step, double gradient)
     {
-        var o = ReferenceFixtures.Tiny("Model:Kind=mlp", "Data:Kind=teacherstudent", "Model:Hidden=", $"Optimizer:Name={kind}", $"Optimizer:WarmupSteps={warmup}");
+        var o = ReferenceFixtures.Tiny("Model:Kind=mlp", "Data:Kind=teacherstudent", "Model:Hidden=[]", $"Optimizer:Name={kind}", $"Optimizer:WarmupSteps={warmup}");
         using var model = new PopulationMlp(1, o.Model, inputs: 1, outputs: 1, CPU, ScalarType.Float64);
         using var scope = NewDisposeScope();
         model.Load(new Dictionary<string, Tensor> { ["layers.0.weight"] = tensor(Start[0]).view(1, 1, 1), ["layers.0.bias"] = tensor(Start[1]).view(1, 1) });

@@ -1,0 +1,111 @@
+using Grokking.Configuration;
+
+namespace Grokking.Data;
+
+/// <summary>
+/// Memory a run of these options needs, in bytes, before anything is allocated: the data set (built once, then each
+/// member's train and validation rows), the population's parameters with their gradients and optimizer state, the
+/// activations of one training batch (forward and the copies autograd keeps for backward), and evaluation (a metric
+/// chunk of <see cref="EvaluationRows"/> rows, and the weights and gradients of a landscape path's points evaluated as
+/// one population). An order
+/// of magnitude, not an accounting: it counts the big terms and leaves out libtorch's workspace, so it errs low and a
+/// setting it refuses would not have run (Data:Modulus = 100000 is 10^10 pairs).
+/// </summary>
+public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, long ModelBytes, long ActivationBytes, long EvaluationBytes)
+{
+    /// <summary>Rows one metric evaluation pass takes at once, over all members (PopulationEvaluator's chunk).</summary>
+    public const long EvaluationRows = 32_768;
+
+    /// <summary>Path points evaluated together when Landscape:MaxMembers is 0 (its CPU default).</summary>
+    public const long DefaultPathMembers = 4;
+
+    public long TotalBytes => DataBytes + ModelBytes + ActivationBytes + EvaluationBytes;
+
+    public static ResourceEstimate Of(GrokkingOptions options, long? members = null) => Of(options, members ?? MemberCount(options.Population));
+
+    private static ResourceEstimate Of(GrokkingOptions options, long members)
+    {
+        long floatBytes = options.Model.Precision == Precision.Float64 ? 8 : 4;
+        var (pairs, data) = DataSize(options.Data, members);
+        long parameters = ParameterCount(options.Model, options.Data);
+
+        // Parameters, gradients and up to two optimizer moments (Adam's; SGD with momentum keeps one).
+        long model = Multiply(members, parameters, floatBytes, options.Optimizer.Name == OptimizerKind.Sgd ? 3 : 4);
+        long batch = options.Train.BatchSize > 0 ? Math.Min(options.Train.BatchSize, TrainRows(options.Data, pairs)) : TrainRows(options.Data, pairs);
+        long perRow = ActivationsPerRow(options.Model, options.Data);
+        long activations = Multiply(members, batch, perRow, floatBytes * 2);
+        long pathMembers = options.Landscape.MaxMembers > 0 ? options.Landscape.MaxMembers : DefaultPathMembers;
+        long evaluationRows = Math.Min(EvaluationRows, Multiply(members, pairs, 1, 1));
+        long evaluation = Add(Multiply(evaluationRows, perRow, floatBytes, 1), Multiply(pathMembers, parameters, floatBytes, 2));
+        return new ResourceEstimate(members, pairs, data, model, activations, evaluation);
+    }
+
+    /// <summary>Seeds x TrainFractions x WeightDecays x InitScales x LearningRates, an empty list counting once.</summary>
+    public static long MemberCount(PopulationOptions p) =>
+        Multiply(Math.Max(1, p.Seeds.Length), Math.Max(1, p.TrainFractions?.Length ?? 1), Math.Max(1, p.WeightDecays.Length),
+            Math.Max(1, p.InitScales.Length) * (long)Math.Max(1, p.LearningRates.Length));
+
+    /// <summary>
+    /// Examples in the data set and its bytes. Modular: the dataset's a, b, c arrays and token array (int64) and its
+    /// input and label tensors, built once, then per member a permutation and its train and validation rows
+    /// (SequenceLength + 1 int64 per pair). Vectors: per member its samples' inputs and targets (float32).
+    /// </summary>
+    public static (long Pairs, long Bytes) DataSize(DataOptions data, long members)
+    {
+        const long Int64 = 8;
+        if (data.Kind == DatasetKind.Modular)
+        {
+            long p = data.Modulus;
+            long pairs = p * (data.Operation is ModularOperation.Multiply or ModularOperation.Divide ? p - 1 : p);
+            long tokens = ModularArithmeticDataset.SequenceLengthOf(data.Format);
+            long once = Multiply(pairs, Int64, 3 + (2 * tokens) + 1, 1);
+            return (pairs, Add(once, Multiply(members, pairs, Int64, tokens + 2)));
+        }
+
+        var (inputShape, _, outputs) = PopulationDataFactory.Shape(data);
+        long width = inputShape.Aggregate(1L, (a, b) => a * b) + outputs;
+        long samples = (long)data.TrainSamples + data.TestSamples;
+        return (samples, Multiply(members, samples, width, 4));
+    }
+
+    private static long TrainRows(DataOptions data, long pairs) =>
+        data.Kind == DatasetKind.Modular ? Math.Max(1, (long)Math.Floor(pairs * data.TrainFraction)) : data.TrainSamples;
+
+    /// <summary>One member's parameters: the transformer's embeddings, blocks and unembedding, or the MLP's layers.</summary>
+    public static long ParameterCount(ModelOptions model, DataOptions data)
+    {
+        var (inputShape, vocabulary, outputs) = PopulationDataFactory.Shape(data);
+        if (model.Kind == ModelKind.Transformer)
+        {
+            long d = model.DModel;
+            long block = (4 * d * d) + (2 * d * model.DMlp) + (9 * d) + model.DMlp;
+            return Add(Multiply(vocabulary + inputShape[0], d, 1, 1), Add(Multiply(model.Layers, block, 1, 1), (d + 1) * outputs));
+        }
+
+        long[] widths = [inputShape.Aggregate(1L, (a, b) => a * b), .. model.Hidden.Select(h => (long)h), outputs];
+        return widths.Zip(widths.Skip(1)).Aggregate(0L, (sum, w) => Add(sum, (w.First * w.Second) + w.Second));
+    }
+
+    /// <summary>Floats one example's forward pass keeps: per position and layer the attention's and MLP's outputs.</summary>
+    public static long ActivationsPerRow(ModelOptions model, DataOptions data)
+    {
+        var (inputShape, _, outputs) = PopulationDataFactory.Shape(data);
+        if (model.Kind == ModelKind.Transformer)
+        {
+            long n = inputShape[0];
+            long perLayer = n * ((8L * model.DModel) + (2L * model.DMlp) + (2L * model.Heads * n));
+            return Add(Multiply(model.Layers, perLayer, 1, 1), (n * model.DModel) + (2L * outputs));
+        }
+
+        return inputShape.Aggregate(1L, (a, b) => a * b) + (2 * model.Hidden.Sum(h => (long)h)) + (2L * outputs);
+    }
+
+    /// <summary>A product that saturates at long.MaxValue instead of wrapping (10^10 pairs times members times bytes).</summary>
+    private static long Multiply(long a, long b, long c, long d)
+    {
+        double product = (double)a * b * c * d;
+        return product >= long.MaxValue ? long.MaxValue : (long)product;
+    }
+
+    private static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+}
