@@ -64,7 +64,7 @@ internal static class CheckpointDigests
         long length = new FileInfo(path).Length;
         if (length < covered.Length || (exact && length != covered.Length))
         {
-            return $"{length} bytes; the checkpoint covers {covered.Length}";
+            return $"holds {length} bytes where the checkpoint recorded {(exact ? "" : "at least ")}{covered.Length}";
         }
 
         return FileDigest.OfPrefix(path, covered.Length) == covered.Sha256
