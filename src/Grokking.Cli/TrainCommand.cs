@@ -32,12 +32,50 @@ internal static class TrainCommand
 
     private static int Run(GrokkingOptions options, string? outDir, bool quiet, TextWriter output, TextWriter error)
     {
+        CheckOut(outDir);
         var runtime = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads);
         var members = PopulationSetup.Members(options);
         string runDir = outDir ?? Path.Combine(options.Output.RunsDirectory, $"train-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         var trainer = new PopulationTrainer(options, members, runtime.Device);
         output.WriteLine($"training {members.Count} member(s) on {runtime.DeviceName} -> {runDir}");
+        try
+        {
+            return Train(trainer, members, runDir, quiet, output, error);
+        }
+        catch (RunDirectoryBusyException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return Program.RuntimeFailure;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && Names(e, runDir))
+        {
+            // Disk full, a read-only file system, no permission: every file is replaced atomically, so what was there stays.
+            error.WriteLine($"error: {Path.GetFullPath(runDir)}: cannot write the run ({e.Message}); "
+                + "the files already there are unchanged: free space or make it writable, or choose another --out");
+            return Program.RuntimeFailure;
+        }
+    }
 
+    /// <summary>An empty --out or one naming a file is a usage error (2), found before anything is built or written.</summary>
+    private static void CheckOut(string? outDir)
+    {
+        if (outDir is not null && string.IsNullOrWhiteSpace(outDir))
+        {
+            throw OptionsException.InvalidValue("--out", $"'{outDir}' is empty; name a run directory (a new one, or one to resume)");
+        }
+
+        if (outDir is not null && File.Exists(outDir))
+        {
+            throw OptionsException.InvalidValue("--out", $"'{outDir}' is a file; name a run directory (a new one, or one to resume)");
+        }
+    }
+
+    /// <summary>Whether an I/O failure is the run directory's (not, say, a data file's, which keeps its own message).</summary>
+    private static bool Names(Exception e, string runDir) => e.Message.Contains(Path.GetFullPath(runDir), StringComparison.Ordinal);
+
+    private static int Train(
+        PopulationTrainer trainer, IReadOnlyList<MemberSpec> members, string runDir, bool quiet, TextWriter output, TextWriter error)
+    {
         using var cancel = new CtrlC("saving a checkpoint at the next metric step (run again with the same --out to resume)", error);
         var progress = new ProgressLine(quiet, output);
         var clock = System.Diagnostics.Stopwatch.StartNew();

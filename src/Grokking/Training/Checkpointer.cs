@@ -30,6 +30,7 @@ internal sealed class Checkpointer(RunDirectory run, PopulationModel model, Popu
         }
 
         state["meta.step"] = tensor(new[] { step }); // int64, exact past 2^24 (state files before it hold a float32 step)
+        state[CheckpointDigests.TensorName] = CheckpointDigests.Record(run);
         try
         {
             TensorFile.Save(run.StateFile, state);
@@ -48,6 +49,7 @@ internal sealed class Checkpointer(RunDirectory run, PopulationModel model, Popu
     {
         var state = LoadState();
         long step;
+        Dictionary<string, long>? covered;
         try
         {
             if (!state.TryGetValue("meta.step", out var stored) || stored.numel() != 1)
@@ -56,6 +58,7 @@ internal sealed class Checkpointer(RunDirectory run, PopulationModel model, Popu
             }
 
             step = stored.dtype == ScalarType.Int64 ? stored.item<long>() : (long)stored.item<float>(); // float32 before int64
+            covered = CheckpointDigests.Verify(run, state, Recovery);
             model.Load(Prefixed(state, "param."));
             optimizer.LoadState(Prefixed(state, "opt."));
         }
@@ -67,10 +70,12 @@ internal sealed class Checkpointer(RunDirectory run, PopulationModel model, Popu
             }
         }
 
-        metrics.AddRange(run.ReadMetrics(step));
-        Append(run.ReadStepLosses(model.Members, step), stepLosses);
-        Append(run.ReadStepOutputNorms(model.Members, step), outputNorms);
-        Append(run.ReadStepCosineDistances(model.Members, step), cosines);
+        long? Covered(string file) => covered is not null && covered.TryGetValue(file, out long length) ? length : null;
+        int k = model.Members;
+        metrics.AddRange(run.ReadMetrics(k, step, Covered(run.MetricsJsonl), Recovery));
+        Append(run.ReadStepLosses(k, step, Covered(run.StepLossFile), Recovery), stepLosses);
+        Append(run.ReadStepOutputNorms(k, step, Covered(run.StepOutputNormFile), Recovery), outputNorms);
+        Append(run.ReadStepCosineDistances(k, step, Covered(run.StepCosineDistanceFile), Recovery), cosines);
         return step;
     }
 

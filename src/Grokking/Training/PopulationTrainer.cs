@@ -23,13 +23,34 @@ public sealed class PopulationTrainer
         this.device = device;
     }
 
+    /// <summary>
+    /// Trains in memory, or into <paramref name="runDirectory"/>: locked for the run (<see cref="RunLock"/>), resumed from
+    /// its checkpoint when it has one, and refused when it was started with other settings (<see cref="RunConfiguration"/>),
+    /// checked before any file is written or any model is built.
+    /// </summary>
     public TrainingResult Run(string? runDirectory = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
-        var run = runDirectory is null ? null : new RunDirectory(runDirectory);
+        if (runDirectory is null)
+        {
+            return Train(null, progress, cancel);
+        }
+
+        var run = new RunDirectory(runDirectory);
+        using var runLock = RunLock.Acquire(run);
+        RunConfiguration.Check(run, options);
+        return Train(run, progress, cancel);
+    }
+
+    private TrainingResult Train(RunDirectory? run, IProgress<TrainingProgress>? progress, CancellationToken cancel)
+    {
         using var session = new TrainingSession(options, members, device, run);
 
         // After the session has read a resumed run's state: a run that cannot resume keeps its files as they were.
-        run?.WriteConfiguration(options);
+        if (run is not null)
+        {
+            RunConfiguration.WriteIfStarting(run, options);
+        }
+
         long completed = session.StepLoop(progress, cancel);
         return session.Finish(completed);
     }

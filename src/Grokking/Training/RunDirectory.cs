@@ -30,21 +30,30 @@ public sealed class RunDirectory(string path)
 
     public string MetricsJsonl => System.IO.Path.Combine(Path, "metrics.jsonl");
 
-    private string StepLossFile => System.IO.Path.Combine(Path, "step_loss.csv");
+    public string ConfigurationFile => System.IO.Path.Combine(Path, "config.json");
 
-    private string StepOutputNormFile => System.IO.Path.Combine(Path, "step_output_norm.csv");
+    public string MembersFile => System.IO.Path.Combine(Path, "members.json");
 
-    private string StepCosineDistanceFile => System.IO.Path.Combine(Path, "step_cosine_distance.csv");
+    public string StepLossFile => System.IO.Path.Combine(Path, "step_loss.csv");
+
+    public string StepOutputNormFile => System.IO.Path.Combine(Path, "step_output_norm.csv");
+
+    public string StepCosineDistanceFile => System.IO.Path.Combine(Path, "step_cosine_distance.csv");
+
+    /// <summary>
+    /// The files each checkpoint rewrites whole and that only grow from one checkpoint to the next (the rows up to a step
+    /// are the same bytes each time), with the members list, which never changes: what a checkpoint's record covers.
+    /// events.json is not among them: it is rewritten from the metrics at every checkpoint, not read on resume.
+    /// </summary>
+    public IReadOnlyList<string> CoveredFiles =>
+        [MetricsJsonl, System.IO.Path.Combine(Path, "metrics.csv"), StepLossFile, StepOutputNormFile, StepCosineDistanceFile, MembersFile];
 
     public string WeightsAt(long step) => System.IO.Path.Combine(Checkpoints, $"weights-step{step:D9}.bin");
-
-    public void WriteConfiguration(object options) =>
-        AtomicFile.WriteAllText(System.IO.Path.Combine(Path, "config.json"), JsonSerializer.Serialize(options, Json));
 
     public void WriteProgress(TrainingResult result)
     {
         Directory.CreateDirectory(Path);
-        AtomicFile.WriteAllText(System.IO.Path.Combine(Path, "members.json"), JsonSerializer.Serialize(result.Members, Json));
+        AtomicFile.WriteAllText(MembersFile, JsonSerializer.Serialize(result.Members, Json));
         AtomicFile.WriteAllText(System.IO.Path.Combine(Path, "events.json"), JsonSerializer.Serialize(
             new { result.StepsPerEpoch, result.StepsCompleted, result.Interrupted, Events = result.Events }, Json));
 
@@ -75,12 +84,12 @@ public sealed class RunDirectory(string path)
     /// <summary>A finished run read back from its files (what the run cache serves).</summary>
     public TrainingResult ReadResult()
     {
-        var members = JsonSerializer.Deserialize<List<MemberSpec>>(File.ReadAllText(System.IO.Path.Combine(Path, "members.json")), Json)!;
-        var summary = JsonSerializer.Deserialize<EventsFile>(File.ReadAllText(System.IO.Path.Combine(Path, "events.json")), Json)!;
+        var members = ReadJson<List<MemberSpec>>(MembersFile);
+        var summary = ReadJson<EventsFile>(System.IO.Path.Combine(Path, "events.json"));
         return new TrainingResult
         {
             Members = members,
-            Metrics = ReadMetrics(summary.StepsCompleted),
+            Metrics = ReadMetrics(members.Count, summary.StepsCompleted),
             Events = summary.Events,
             StepLosses = ReadStepLosses(members.Count, summary.StepsCompleted),
             StepOutputNorms = ReadStepOutputNorms(members.Count, summary.StepsCompleted),
@@ -93,23 +102,40 @@ public sealed class RunDirectory(string path)
 
     private sealed record EventsFile(long StepsPerEpoch, long StepsCompleted, bool Interrupted, List<MemberEvents> Events);
 
-    public List<MetricRow> ReadMetrics(long upToStep) => File.Exists(MetricsJsonl)
-        ? File.ReadLines(MetricsJsonl)
-            .Where(l => l.Length > 0)
-            .Select(l => JsonSerializer.Deserialize<MetricRow>(l, Json)!)
-            .Where(m => m.Step <= upToStep)
-            .ToList()
-        : [];
+    /// <summary>A JSON file of the run; one that is missing, does not parse or holds null is damage naming it.</summary>
+    private static T ReadJson<T>(string file)
+        where T : class
+    {
+        if (!File.Exists(file))
+        {
+            throw new DamagedFileException(file, "missing");
+        }
 
-    public List<float[]> ReadStepLosses(int members, long upToStep) => ReadSeries(StepLossFile, members, upToStep);
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(file), Json) ?? throw new DamagedFileException(file, "holds null");
+        }
+        catch (JsonException e)
+        {
+            throw new DamagedFileException(file, JsonErrorText.Of(e));
+        }
+    }
+
+    /// <summary>The members' metric rows up to a step, checked complete (see <see cref="RunSeriesReader"/>).</summary>
+    /// <param name="length">The bytes a checkpoint covers (checked before), or null to read the whole file.</param>
+    public List<MetricRow> ReadMetrics(int members, long upToStep, long? length = null, string? recovery = null) =>
+        RunSeriesReader.Metrics(MetricsJsonl, members, upToStep, length, recovery);
+
+    public List<float[]> ReadStepLosses(int members, long upToStep, long? length = null, string? recovery = null) =>
+        RunSeriesReader.Series(StepLossFile, members, upToStep, length, recovery);
 
     /// <summary>The traced output-layer norms (empty series when the run traced nothing).</summary>
-    public List<float[]> ReadStepOutputNorms(int members, long upToStep) =>
-        File.Exists(StepOutputNormFile) ? ReadSeries(StepOutputNormFile, members, upToStep) : [];
+    public List<float[]> ReadStepOutputNorms(int members, long upToStep, long? length = null, string? recovery = null) =>
+        File.Exists(StepOutputNormFile) ? RunSeriesReader.Series(StepOutputNormFile, members, upToStep, length, recovery) : [];
 
     /// <summary>The traced step cosine distances (empty when the run traced nothing).</summary>
-    public List<float[]> ReadStepCosineDistances(int members, long upToStep) =>
-        File.Exists(StepCosineDistanceFile) ? ReadSeries(StepCosineDistanceFile, members, upToStep) : [];
+    public List<float[]> ReadStepCosineDistances(int members, long upToStep, long? length = null, string? recovery = null) =>
+        File.Exists(StepCosineDistanceFile) ? RunSeriesReader.Series(StepCosineDistanceFile, members, upToStep, length, recovery) : [];
 
     /// <summary>One value per step and member: a "step,member0,member1,..." table.</summary>
     private static void WriteSeries(string file, IReadOnlyList<float[]> series)
@@ -134,28 +160,5 @@ public sealed class RunDirectory(string path)
         }
 
         AtomicFile.WriteAllText(file, text.ToString());
-    }
-
-    private static List<float[]> ReadSeries(string file, int members, long upToStep)
-    {
-        var series = Enumerable.Range(0, members).Select(_ => new List<float>()).ToList();
-        if (File.Exists(file))
-        {
-            foreach (string line in File.ReadLines(file).Skip(1))
-            {
-                var cells = line.Split(',');
-                if (long.Parse(cells[0], CultureInfo.InvariantCulture) > upToStep)
-                {
-                    break;
-                }
-
-                for (int k = 0; k < members; k++)
-                {
-                    series[k].Add(float.Parse(cells[k + 1], CultureInfo.InvariantCulture));
-                }
-            }
-        }
-
-        return series.Select(s => s.ToArray()).ToList();
     }
 }

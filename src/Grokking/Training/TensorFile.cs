@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using Grokking.Runtime;
 using static TorchSharp.torch;
@@ -13,15 +14,21 @@ namespace Grokking.Training;
 /// are all float32 (every float32 run's weights and moments) is written in it byte for byte as before, so existing
 /// caches and trajectories are unaffected.</item>
 /// <item>"GRK2": the same with a type code (one byte, libtorch's ScalarType number) after each name and the data in
-/// that type. Written when some tensor is float64 (a Model:Precision = float64 run, which it keeps exactly) or int64
-/// (step counters, exact past 2^24).</item>
+/// that type, for float64 (a Model:Precision = float64 run, which it keeps exactly) and int64 (step counters, exact past
+/// 2^24).</item>
+/// <item>"GRK3", written for every new file: the GRK2 layout followed by the SHA-256 of everything before it, so that
+/// a flipped byte, which the exact length checks of the older layouts cannot see, is damage too.</item>
 /// </list>
+/// The two older layouts are still read exactly as they always were (lengths checked, no checksum), so existing caches
+/// stay readable.
 /// Other types (bool, narrower integers, half precision) are stored as float32, as they always were.
 /// </summary>
 public static class TensorFile
 {
     private const uint Float32Magic = 0x4B524F47; // "GORK"
     private const uint TypedMagic = 0x324B5247; // "GRK2"
+    private const uint CheckedMagic = 0x334B5247; // "GRK3"
+    private const int ChecksumLength = 32; // SHA-256
 
     // libtorch's limit; a larger rank can only come from a damaged header.
     private const int MaxRank = 64;
@@ -29,34 +36,40 @@ public static class TensorFile
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors)
     {
         var stored = tensors.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (t.Key, t.Value, Type: StoredType(t.Value.dtype))).ToList();
-        bool typed = stored.Any(t => t.Type != ScalarType.Float32);
-        AtomicFile.Write(path, stream =>
+        AtomicFile.Write(path, file =>
         {
-            using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-            w.Write(typed ? TypedMagic : Float32Magic);
-            w.Write(stored.Count);
-            foreach (var (name, tensor, type) in stored)
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using (var hashed = new HashingStream(file, hash))
+            using (var w = new BinaryWriter(hashed, Encoding.UTF8, leaveOpen: true))
             {
-                using var cpu = tensor.detach().to(type).cpu().contiguous();
-                w.Write(name);
-                if (typed)
+                w.Write(CheckedMagic);
+                w.Write(stored.Count);
+                foreach (var (name, tensor, type) in stored)
                 {
-                    w.Write((byte)type);
+                    WriteTensor(w, name, tensor, type);
                 }
-
-                w.Write((int)cpu.dim());
-                foreach (long d in cpu.shape)
-                {
-                    w.Write(d);
-                }
-
-                w.Write(type switch
-                {
-                    ScalarType.Float64 => MemoryMarshal.AsBytes<double>(cpu.data<double>().ToArray()).ToArray(),
-                    ScalarType.Int64 => MemoryMarshal.AsBytes<long>(cpu.data<long>().ToArray()).ToArray(),
-                    _ => MemoryMarshal.AsBytes<float>(cpu.data<float>().ToArray()).ToArray(),
-                });
             }
+
+            file.Write(hash.GetHashAndReset());
+        });
+    }
+
+    private static void WriteTensor(BinaryWriter w, string name, Tensor tensor, ScalarType type)
+    {
+        using var cpu = tensor.detach().to(type).cpu().contiguous();
+        w.Write(name);
+        w.Write((byte)type);
+        w.Write((int)cpu.dim());
+        foreach (long d in cpu.shape)
+        {
+            w.Write(d);
+        }
+
+        w.Write(type switch
+        {
+            ScalarType.Float64 => MemoryMarshal.AsBytes<double>(cpu.data<double>().ToArray()).ToArray(),
+            ScalarType.Int64 => MemoryMarshal.AsBytes<long>(cpu.data<long>().ToArray()).ToArray(),
+            _ => MemoryMarshal.AsBytes<float>(cpu.data<float>().ToArray()).ToArray(),
         });
     }
 
@@ -68,13 +81,58 @@ public static class TensorFile
     public static Dictionary<string, Tensor> Load(string path, Device device)
     {
         using var stream = File.OpenRead(path);
-        using var reader = new ExactReader(stream, path);
+        bool checksumMatches = ChecksumMatches(stream, out bool isChecked);
+        using var reader = new ExactReader(stream, path, isChecked ? stream.Length - ChecksumLength : stream.Length);
         uint magic = reader.UInt32("the header");
-        if (magic != Float32Magic && magic != TypedMagic)
+        if (magic is not (Float32Magic or TypedMagic or CheckedMagic))
         {
-            throw reader.Damaged($"not a tensor file: it starts with 0x{magic:X8}, not \"GORK\" or \"GRK2\"");
+            throw reader.Damaged($"not a tensor file: it starts with 0x{magic:X8}, not \"GORK\", \"GRK2\" or \"GRK3\"");
         }
 
+        // A damaged checked file is read on only to say what is wrong where the layout shows it (cut short, padded).
+        var result = ReadTensors(reader, magic != Float32Magic, device);
+        if (!checksumMatches)
+        {
+            Dispose(result);
+            throw reader.Damaged("content does not match its checksum");
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Whether the file is a checked ("GRK3") one (<paramref name="isChecked"/>) and, if so, whether the SHA-256 of
+    /// everything before its last 32 bytes equals them; true for the older layouts, which carry no checksum.
+    /// </summary>
+    private static bool ChecksumMatches(FileStream stream, out bool isChecked)
+    {
+        var magic = new byte[4];
+        isChecked = stream.Length >= magic.Length + ChecksumLength && stream.Read(magic) == magic.Length
+            && BitConverter.ToUInt32(magic) == CheckedMagic;
+        bool matches = true;
+        if (isChecked)
+        {
+            stream.Position = 0;
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[1 << 16];
+            for (long left = stream.Length - ChecksumLength; left > 0; left -= buffer.Length)
+            {
+                int chunk = (int)Math.Min(buffer.Length, left);
+                stream.ReadExactly(buffer, 0, chunk);
+                hash.AppendData(buffer, 0, chunk);
+            }
+
+            var stored = new byte[ChecksumLength];
+            stream.ReadExactly(stored);
+            matches = hash.GetHashAndReset().AsSpan().SequenceEqual(stored);
+        }
+
+        stream.Position = 0;
+        return matches;
+    }
+
+    private static Dictionary<string, Tensor> ReadTensors(ExactReader reader, bool typed, Device device)
+    {
         int count = reader.Int32("the header");
         if (count < 0)
         {
@@ -86,7 +144,7 @@ public static class TensorFile
         {
             for (int i = 0; i < count; i++)
             {
-                var (name, loaded) = ReadTensor(reader, magic == TypedMagic, i, device);
+                var (name, loaded) = ReadTensor(reader, typed, i, device);
                 if (!result.TryAdd(name, loaded))
                 {
                     loaded.Dispose();
@@ -101,15 +159,19 @@ public static class TensorFile
         }
         catch
         {
-            foreach (var t in result.Values)
-            {
-                t.Dispose();
-            }
-
+            Dispose(result);
             throw;
         }
 
         return result;
+    }
+
+    private static void Dispose(Dictionary<string, Tensor> tensors)
+    {
+        foreach (var t in tensors.Values)
+        {
+            t.Dispose();
+        }
     }
 
     private static (string Name, Tensor Tensor) ReadTensor(ExactReader reader, bool typed, int index, Device device)
@@ -165,11 +227,11 @@ public static class TensorFile
     /// Reads a tensor file front to back, checking before every read that the file still holds the bytes it needs, so
     /// that the message says what was being read and how much was left.
     /// </summary>
-    private sealed class ExactReader(FileStream stream, string path) : IDisposable
+    /// <param name="length">The bytes that hold tensors: a checked file's checksum follows them.</param>
+    private sealed class ExactReader(FileStream stream, string path, long length) : IDisposable
     {
         private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
         private readonly BinaryReader reader = new(stream, Encoding.UTF8, leaveOpen: true);
-        private readonly long length = stream.Length;
         private long position;
 
         public long Left => length - position;

@@ -31,7 +31,7 @@ public class CliFailClosedTests
     [InlineData("cut 1", "truncated: tensor '[^']+' needs \\d+ bytes, \\d+ left")]
     [InlineData("cut 8", "truncated: tensor '[^']+' needs \\d+ bytes, \\d+ left")]
     [InlineData("append", "7 trailing byte\\(s\\) after its \\d+ tensor\\(s\\)")]
-    [InlineData("magic", "not a tensor file: it starts with 0x4B4E554A, not \"GORK\" or \"GRK2\"")]
+    [InlineData("magic", "not a tensor file: it starts with 0x4B4E554A, not \"GORK\", \"GRK2\" or \"GRK3\"")]
     public void Train_that_resumes_from_a_damaged_state_exits_1_with_one_line_naming_it_and_changes_no_file(string damage, string problem)
     {
         string run = Path.Combine(EngineFixtures.TempDirectory(), "run");

@@ -75,7 +75,8 @@ public sealed class StepCounterTests
             }
 
             state["meta.step"] = tensor(new[] { 40f });
-            TensorFile.Save(run.StateFile, state);
+            run.WriteProgress(ResultAt(40)); // a state.bin without a record of its series: they are read whole, to step 40
+            LegacyTensorFile.Save(run.StateFile, state);
             File.ReadAllBytes(run.StateFile).Take(4).Should().Equal("GORK"u8.ToArray(), "an all-float32 state is the old layout");
 
             new Checkpointer(run, model, optimizer, CPU).Resume([], [[], []], [[], []], [[], []]).Should().Be(40);
@@ -128,6 +129,18 @@ public sealed class StepCounterTests
     /// <summary>Read through float64 (exact to 2^53), so the same code reads a float32 or an int64 counter.</summary>
     private static long[] Counts(PopulationOptimizer optimizer) =>
         optimizer.StepsTaken.to_type(ScalarType.Float64).data<double>().Select(c => (long)c).ToArray();
+
+    /// <summary>What a two-member run holds after <paramref name="step"/> steps with one metric step at its end.</summary>
+    private static TrainingResult ResultAt(long step) => new()
+    {
+        Members = [],
+        Metrics = [.. Enumerable.Range(0, 2).Select(m => new MetricRow(step, 1, m, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null))],
+        Events = [],
+        StepLosses = [new float[step], new float[step]],
+        StepsPerEpoch = 1,
+        StepsCompleted = step,
+        Interrupted = false,
+    };
 
     private static TrainingResult EmptyResult(long step) => new()
     {

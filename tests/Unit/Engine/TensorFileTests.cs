@@ -7,8 +7,9 @@ namespace Grokking.Tests.Unit.Engine;
 
 /// <summary>
 /// Checkpoint files keep each tensor's type: a float64 run's weights and moments and a step counter past 2^24 come
-/// back exactly, and a file of float32 tensors is written byte for byte as before (existing caches stay valid). A damaged
-/// file (cut short, padded, another format) is an error naming the file and the damage, never tensors with zeros in it.
+/// back exactly. New files carry a SHA-256 of their content ("GRK3"); files in the two older layouts are read as before
+/// (existing caches stay valid). A damaged file (cut short, padded, another format, a flipped byte) is an error naming
+/// the file and the damage, never tensors with zeros or altered values in them.
 /// </summary>
 public sealed class TensorFileTests
 {
@@ -55,14 +56,59 @@ public sealed class TensorFileTests
     }
 
     [Fact]
-    public void A_file_of_float32_tensors_is_written_in_the_original_format()
+    public void A_new_file_is_the_typed_layout_followed_by_the_sha256_of_everything_before_it()
     {
         string path = Path.Combine(EngineFixtures.TempDirectory(), "f32.bin");
         using var b = tensor(new[] { 1.5f, -2f, 0.25f, 8f }, [2, 2]);
         using var a = tensor(new[] { 3f });
         TensorFile.Save(path, new Dictionary<string, Tensor> { ["b"] = b, ["a"] = a });
 
-        File.ReadAllBytes(path).Should().Equal(OriginalFormat(("a", [1], [3f]), ("b", [2, 2], [1.5f, -2f, 0.25f, 8f])));
+        var bytes = File.ReadAllBytes(path);
+        var content = TypedFormat(("a", [1], [3f]), ("b", [2, 2], [1.5f, -2f, 0.25f, 8f]));
+        bytes.Should().Equal([.. content, .. System.Security.Cryptography.SHA256.HashData(content)]);
+    }
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(40)]
+    [InlineData(-33)]
+    public void A_flipped_byte_anywhere_in_a_new_file_is_damage_naming_the_file(int offset)
+    {
+        string path = TwoTensors("GRK3");
+        var bytes = File.ReadAllBytes(path);
+        int at = offset >= 0 ? offset : bytes.Length + offset; // -33: the last byte of the last tensor's data
+        bytes[at] ^= 0x10;
+        File.WriteAllBytes(path, bytes);
+
+        var act = () => TensorFile.Load(path, CPU);
+
+        act.Should().Throw<DamagedFileException>().Which.Message.Should().StartWith($"{path}: ").And.NotContain("\n");
+    }
+
+    [Fact]
+    public void A_flipped_byte_in_the_data_of_a_new_file_is_a_checksum_mismatch()
+    {
+        string path = TwoTensors("GRK3");
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length - 32 - 2048] ^= 0x01; // the middle of 'w', a float64 whose value changes and still parses
+        File.WriteAllBytes(path, bytes);
+
+        var act = () => TensorFile.Load(path, CPU);
+
+        act.Should().Throw<DamagedFileException>().WithMessage($"{path}: content does not match its checksum");
+    }
+
+    [Theory]
+    [InlineData("GORK")]
+    [InlineData("GRK2")]
+    public void A_file_in_an_older_layout_still_loads_with_its_values(string layout)
+    {
+        string path = TwoTensors(layout);
+
+        var loaded = TensorFile.Load(path, CPU);
+
+        loaded["a"].data<float>().ToArray().Should().Equal(1f, 2f, 3f, 4f);
+        loaded["w"].sum().to_type(ScalarType.Float64).item<double>().Should().Be(layout == "GORK" ? 1024 : 512);
     }
 
     [Fact]
@@ -79,7 +125,10 @@ public sealed class TensorFileTests
     }
 
     /// <summary>A file of each layout whose last tensor, 'w', is 4096 bytes of data: float32 [1024] or float64 [512].</summary>
-    public static TheoryData<string, int> Layouts => new() { { "GORK", 1 }, { "GORK", 8 }, { "GRK2", 1 }, { "GRK2", 8 } };
+    public static TheoryData<string, int> Layouts => new()
+    {
+        { "GORK", 1 }, { "GORK", 8 }, { "GRK2", 1 }, { "GRK2", 8 }, { "GRK3", 1 }, { "GRK3", 8 }, { "GRK3", 40 },
+    };
 
     [Theory]
     [MemberData(nameof(Layouts))]
@@ -99,6 +148,7 @@ public sealed class TensorFileTests
     [Theory]
     [InlineData("GORK")]
     [InlineData("GRK2")]
+    [InlineData("GRK3")]
     public void Bytes_after_the_last_tensor_are_damage_not_padding(string layout)
     {
         string path = TwoTensors(layout);
@@ -120,7 +170,7 @@ public sealed class TensorFileTests
 
         var act = () => TensorFile.Load(path, CPU);
 
-        act.Should().Throw<DamagedFileException>().WithMessage($"{path}: not a tensor file: it starts with 0x4B4E554A, not \"GORK\" or \"GRK2\"");
+        act.Should().Throw<DamagedFileException>().WithMessage($"{path}: not a tensor file: it starts with 0x4B4E554A, not \"GORK\", \"GRK2\" or \"GRK3\"");
     }
 
     [Theory]
@@ -162,13 +212,25 @@ public sealed class TensorFileTests
         act.Should().Throw<DamagedFileException>().WithMessage($"{path}: {problem}");
     }
 
-    /// <summary>'a' (float32 [2, 2]) and 'w' (4096 bytes) in the given layout; the typed one because 'w' is float64.</summary>
+    /// <summary>
+    /// 'a' (float32 [2, 2]) and 'w' (4096 bytes) in the given layout: "GRK3" as TensorFile writes it, the older ones as it
+    /// wrote them ('w' float32 in "GORK", float64 in the typed layouts).
+    /// </summary>
     private static string TwoTensors(string layout)
     {
         string path = Path.Combine(EngineFixtures.TempDirectory(), $"{layout}.bin");
         using var a = tensor(new[] { 1f, 2f, 3f, 4f }, [2, 2]);
         using var w = layout == "GORK" ? ones(1024) : ones(512, dtype: ScalarType.Float64);
-        TensorFile.Save(path, new Dictionary<string, Tensor> { ["a"] = a, ["w"] = w });
+        var tensors = new Dictionary<string, Tensor> { ["a"] = a, ["w"] = w };
+        if (layout == "GRK3")
+        {
+            TensorFile.Save(path, tensors);
+        }
+        else
+        {
+            LegacyTensorFile.Save(path, tensors);
+        }
+
         File.ReadAllBytes(path).Take(4).Should().Equal(Encoding.ASCII.GetBytes(layout), "the file is in the layout the test names");
         TensorFile.Load(path, CPU).Should().HaveCount(2, "the undamaged file reads");
         return path;
@@ -192,6 +254,34 @@ public sealed class TensorFileTests
             foreach (var (name, shape, data) in tensors)
             {
                 w.Write(name);
+                w.Write(shape.Length);
+                foreach (long d in shape)
+                {
+                    w.Write(d);
+                }
+
+                foreach (float x in data)
+                {
+                    w.Write(x);
+                }
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>The typed layout of float32 tensors: "GRK3", count, then per tensor name, type 6 (float32), rank, shape, data.</summary>
+    private static byte[] TypedFormat(params (string Name, long[] Shape, float[] Data)[] tensors)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(0x334B5247u);
+            w.Write(tensors.Length);
+            foreach (var (name, shape, data) in tensors)
+            {
+                w.Write(name);
+                w.Write((byte)ScalarType.Float32);
                 w.Write(shape.Length);
                 foreach (long d in shape)
                 {
