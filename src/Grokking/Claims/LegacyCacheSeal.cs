@@ -36,16 +36,7 @@ public static class LegacyCacheSeal
         string manifest = "manifest already present";
         if (!RunManifest.Exists(dir))
         {
-            string? problem = null;
-            try
-            {
-                problem = (RunFileCheck.FirstProblem(dir) ?? RunFileCheck.IncompleteMetrics(dir))?.Message;
-            }
-            catch (Exception e) when (RunFileCheck.IsParseFailure(e) || e is IOException)
-            {
-                problem = RunFileCheck.Locate(dir, e).Message;
-            }
-
+            string? problem = RunFileCheck.FirstProblem(dir)?.Message;
             if (problem is not null)
             {
                 return $"NOT sealed, {problem} (its next read moves it aside and retrains it)";

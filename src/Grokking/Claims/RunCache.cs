@@ -156,7 +156,7 @@ public sealed class RunCache(string root)
         }
         catch (JsonException e)
         {
-            throw new DamagedFileException(marker, $"not valid JSON ({JsonProblem.Of(e)})");
+            throw new DamagedFileException(marker, $"not valid JSON ({JsonText.Describe(e)})");
         }
 
         return info is { Engine: EngineVersion.Value } && double.IsFinite(info.TrainSeconds)

@@ -22,6 +22,16 @@ public static class JsonText
     public static string? Position(JsonException e) =>
         e.LineNumber is { } line ? $"line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}" : null;
 
+    /// <summary>
+    /// A parse error as a message says it: "line 3, column 7: reason" (1-based), or the reason alone without a position.
+    /// </summary>
+    /// <param name="line">The 1-based line when the text parsed was one line of a larger file (metrics.jsonl).</param>
+    public static string Describe(JsonException e, int? line = null)
+    {
+        string? where = line is { } n ? $"line {n}, column {(e.BytePositionInLine ?? 0) + 1}" : Position(e);
+        return where is null ? Problem(e) : $"{where}: {Problem(e)}";
+    }
+
     /// <summary>A parse error's message without System.Text.Json's 0-based "LineNumber: 0 | BytePositionInLine: 6." and Path.</summary>
     public static string Problem(JsonException e)
     {

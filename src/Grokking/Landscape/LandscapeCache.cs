@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Grokking.Runtime;
 using Grokking.Training;
+using Grokking.Configuration;
 
 namespace Grokking.Landscape;
 
@@ -107,7 +108,7 @@ public sealed class LandscapeCache(string runDirectory)
         }
         catch (JsonException e)
         {
-            throw new DamagedFileException(file, $"its value does not read as {typeof(T).Name} ({JsonProblem.Of(e)})");
+            throw new DamagedFileException(file, $"its value does not read as {typeof(T).Name} ({JsonText.Describe(e)})");
         }
     }
 
@@ -121,7 +122,7 @@ public sealed class LandscapeCache(string runDirectory)
         }
         catch (JsonException e)
         {
-            throw new DamagedFileException(file, $"not valid JSON ({JsonProblem.Of(e)})");
+            throw new DamagedFileException(file, $"not valid JSON ({JsonText.Describe(e)})");
         }
 
         using (document)

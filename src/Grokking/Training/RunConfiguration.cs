@@ -83,7 +83,7 @@ internal static class RunConfiguration
         }
         catch (JsonException e)
         {
-            throw new DamagedFileException(file, JsonErrorText.Of(e), Recovery(run));
+            throw new DamagedFileException(file, JsonText.Describe(e), Recovery(run));
         }
     }
 

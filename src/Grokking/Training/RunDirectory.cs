@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grokking.Runtime;
+using Grokking.Configuration;
 
 namespace Grokking.Training;
 
@@ -85,6 +86,11 @@ public sealed class RunDirectory(string path)
     public TrainingResult ReadResult()
     {
         var members = ReadJson<List<MemberSpec>>(MembersFile);
+        if (members.Count == 0)
+        {
+            throw new DamagedFileException(MembersFile, "lists no members"); // a run always has one; the series need it
+        }
+
         var summary = ReadJson<EventsFile>(System.IO.Path.Combine(Path, "events.json"));
         return new TrainingResult
         {
@@ -117,7 +123,7 @@ public sealed class RunDirectory(string path)
         }
         catch (JsonException e)
         {
-            throw new DamagedFileException(file, JsonErrorText.Of(e));
+            throw new DamagedFileException(file, JsonText.Describe(e));
         }
     }
 

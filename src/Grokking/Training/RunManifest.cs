@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Grokking.Runtime;
+using Grokking.Configuration;
 
 namespace Grokking.Training;
 
@@ -77,7 +78,7 @@ public static class RunManifest
         }
         catch (JsonException e)
         {
-            throw new DamagedFileException(path, $"not a valid manifest ({JsonProblem.Of(e)})");
+            throw new DamagedFileException(path, $"not a valid manifest ({JsonText.Describe(e)})");
         }
 
         if (document?.Files is null || document.Sha256 is null || document.Files.Any(f => f?.Path is null || f.Sha256 is null))

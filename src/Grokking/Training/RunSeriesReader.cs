@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Grokking.Runtime;
+using Grokking.Configuration;
 
 namespace Grokking.Training;
 
@@ -110,7 +111,7 @@ internal static class RunSeriesReader
         }
         catch (JsonException e)
         {
-            throw new DamagedFileException(path, $"not a metric row: {JsonErrorText.Of(e, number)}", recovery);
+            throw new DamagedFileException(path, $"not a metric row: {JsonText.Describe(e, number)}", recovery);
         }
 
         if (row is null || row.Step < 1 || row.Member < 0)

@@ -45,7 +45,7 @@ public sealed class TinyCachedRun
     public static Dictionary<string, string> Digests(string directory) =>
         Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(directory, f))
-            .Where(f => f is not ("complete.json" or "manifest.json") && !f.StartsWith("landscape", StringComparison.Ordinal))
+            .Where(f => f is not ("complete.json" or "manifest.json" or ".lock") && !f.StartsWith("landscape", StringComparison.Ordinal))
             .ToDictionary(f => f, f => FileDigest.Of(Path.Combine(directory, f)));
 
     private static void Copy(string from, string to)
