@@ -20,7 +20,7 @@ internal sealed class GrokkingCommand : RootCommand
             matches nothing, a malformed JSON file, an experiment setting given to verify, a memory estimate over the
             memory available);
             3 a verdict named in verify --fail-on (an ERROR claim outranks it: 1; DATA MISSING exits 0, with its fix;
-            GROKKING_NO_INSTALL=1 stops verify and the tests from installing missing data); 130 interrupted (train).
+            GROKKING_NO_INSTALL=1 stops verify and the tests from installing missing data); 130 interrupted (train, verify).
             Errors are one line naming the file, key or variable (JSON line and column 1-based). verify and baselines
             accept take only Profile, Runtime:*, Output:* and Data:ImagesDirectory (a claim runs with its experiment's
             committed settings).

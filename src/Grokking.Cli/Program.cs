@@ -10,13 +10,16 @@ namespace Grokking.Cli;
 /// The grokking command. Exit codes: 0 done, 1 a runtime failure (I/O, damaged data such as a truncated checkpoint or
 /// an invalid received snapshot, a claim that errored), 2 a bad command line or configuration (an option value, a list
 /// element that matches nothing, a configuration key, a malformed JSON file, a memory estimate over what is available),
-/// 3 (verify) a --fail-on verdict occurred, 130 (train) interrupted.
+/// 3 (verify) a --fail-on verdict occurred, 130 (train, verify) interrupted.
 /// </summary>
 internal static class Program
 {
     public const int RuntimeFailure = 1;
 
     public const int UsageError = 2;
+
+    /// <summary>Ctrl-C: the run checkpointed and the same command resumes it (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 

@@ -70,38 +70,9 @@ internal sealed class SharedOptions
         return options;
     }
 
-    /// <summary>
-    /// The configuration of a command that runs claims (verify, baselines accept): only Profile, Runtime and Output may be
-    /// set. A claim's verdict belongs to its experiment's committed settings for the profile (the runs, the cache keys and
-    /// the baselines all are those settings'), so an experiment key from --set, --config or a variable would be ignored;
-    /// it is refused, naming the key and where it came from, instead of being dropped without a word.
-    /// </summary>
-    public GrokkingOptions LoadForClaims(ParseResult parsed, string command)
-    {
-        var sources = Sources(parsed);
-        var options = GrokkingConfiguration.Load(sources, RepositoryLocator.TryFind());
-        foreach (var (key, origin) in ConfigurationOrigins.Of(sources).All)
-        {
-            string section = key.Split(':')[0];
-            if (!ClaimSections.Contains(section, StringComparer.OrdinalIgnoreCase)
-                && !DataOptions.LocationKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
-            {
-                throw new OptionsException(
-                    key,
-                    $"'{key}' (set by {origin}) does not apply to '{command}': claims run with their experiments' committed settings "
-                    + $"for the profile; allowed here: {AllowedForClaims}; "
-                    + "try other settings with 'grokking train'");
-            }
-        }
-
-        return options;
-    }
-
-    private static string AllowedForClaims =>
-        string.Join(", ", ClaimSections.Select(s => s == "Profile" ? s : s + ":*").Concat(DataOptions.LocationKeys));
-
-    /// <summary>The sections a command that runs claims takes from the configuration.</summary>
-    private static readonly string[] ClaimSections = ["Profile", "Runtime", "Output"];
+    /// <summary>The configuration of a command that runs claims: see <see cref="ClaimSettingsScope"/>.</summary>
+    public GrokkingOptions LoadForClaims(ParseResult parsed, string command) =>
+        ClaimSettingsScope.Load(Sources(parsed), RepositoryLocator.TryFind(), command);
 
     private static Profile? ParseProfile(string value, Action<string> addError)
     {

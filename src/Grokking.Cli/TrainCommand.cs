@@ -96,6 +96,6 @@ internal static class TrainCommand
         output.WriteLine(
             $"{(result.Interrupted ? "interrupted" : "finished")} after {result.StepsCompleted} steps in {seconds:0.0} s "
             + $"({stepsPerSecond:0.0} steps/s, {stepsPerSecond / result.StepsPerEpoch:0.00} epochs/s); {plots.Count} plots in {runDir}");
-        return result.Interrupted ? 130 : 0;
+        return result.Interrupted ? Program.Interrupted : 0;
     }
 }

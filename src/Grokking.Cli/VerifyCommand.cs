@@ -9,7 +9,7 @@ namespace Grokking.Cli;
 /// <summary>
 /// grokking verify: the main job. Runs the selected claims (shared runs come from the cache), writes report/,
 /// prints the summary, and compares each outcome with its baseline (informational here; the claim tests gate on it).
-/// Exit, the first that applies: 1 when a claim is ERROR (its run or analysis failed); 3 when --fail-on names a verdict
+/// Exit, the first that applies: 130 interrupted; 1 when a claim is ERROR (its run or analysis failed); 3 when --fail-on names a verdict
 /// that occurred; 0 otherwise. A claim whose data are missing (DATA MISSING) is no failure: it prints the command that
 /// installs them and leaves the code at 0; it is not compared with its baseline.
 /// </summary>
@@ -74,6 +74,7 @@ internal static class VerifyCommand
             + $"on {runtime.DeviceName} ({runtime.Threads} threads, {runtime.ParallelRuns} run(s) at a time)");
 
         using var cancel = new CtrlC("checkpointing the current run; 'grokking verify' again resumes it", error);
+        bool interrupted = false;
         try
         {
             var progress = new ClaimProgressDisplay(quiet, output);
@@ -83,6 +84,7 @@ internal static class VerifyCommand
         catch (OperationCanceledException)
         {
             error.WriteLine("interrupted; partial report follows");
+            interrupted = true;
         }
 
         var files = Grokking.Report.SuiteReport.Write(suite);
@@ -109,15 +111,21 @@ internal static class VerifyCommand
         }
 
         output.WriteLine($"report: {string.Join(", ", files)}");
-        return ExitCode(suite.OutcomesWithErrors(), failOn);
+        return ExitCode(suite.OutcomesWithErrors(), failOn, interrupted);
     }
 
     /// <summary>
-    /// The exit code of a verify, the first that applies: 1 when a claim is ERROR (a runtime failure outranks a verdict
-    /// gate); 3 when a claim's verdict is named in --fail-on; 0 otherwise. DATA MISSING is no verdict and no failure.
+    /// The exit code of a verify, the first that applies: 130 when Ctrl-C stopped it (the report is partial); 1 when a claim
+    /// is ERROR (a runtime failure outranks a verdict gate); 3 when a claim's verdict is named in --fail-on; 0 otherwise.
+    /// DATA MISSING is no verdict and no failure.
     /// </summary>
-    internal static int ExitCode(IReadOnlyList<ClaimOutcome> outcomes, IReadOnlySet<Verdict> failOn)
+    internal static int ExitCode(IReadOnlyList<ClaimOutcome> outcomes, IReadOnlySet<Verdict> failOn, bool interrupted = false)
     {
+        if (interrupted)
+        {
+            return Program.Interrupted;
+        }
+
         if (outcomes.Any(o => o.Verdict == Verdict.Error))
         {
             return Program.RuntimeFailure;

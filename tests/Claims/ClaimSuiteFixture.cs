@@ -21,7 +21,7 @@ public sealed class ClaimSuiteFixture : IDisposable
         // An empty selection would select every claim (and train all their runs) for a run that verifies none.
         ArgumentOutOfRangeException.ThrowIfZero(selection.Count);
         // Missing data are installed where this user may (DataSupply); the install's output goes to the test log.
-        Suite = new ClaimSuite(ClaimSuiteSettings.From(GrokkingConfiguration.Load()), selection, Console.Out);
+        Suite = new ClaimSuite(ClaimSuiteSettings.From(ClaimSettingsScope.Load(new ConfigurationSources(), RepositoryLocator.Find(), "dotnet test")), selection, Console.Out);
         Suite.StartBackgroundRuns();
     }
 

@@ -71,7 +71,7 @@ public class CliTests
             .And.Contain("GROKKING__Section__Key=value")
             .And.Contain("Exit codes: 0 ok; 1 a runtime failure").And.Contain("2 a usage or configuration error")
             .And.Contain("3 a verdict named in verify --fail-on (an ERROR claim outranks it: 1; DATA MISSING exits 0")
-            .And.Contain("130 interrupted (train)");
+            .And.Contain("130 interrupted (train, verify)");
         foreach (string command in new[] { "verify", "baselines", "info", "train", "bench", "help" })
         {
             stdout.Should().MatchRegex($"(?m)^  {command} ", $"'{command}' is a command");

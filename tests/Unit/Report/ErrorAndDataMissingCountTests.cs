@@ -76,12 +76,15 @@ public class ErrorAndDataMissingCountTests
     [InlineData("refuted,dataMissing", "refuted", 3)]
     [InlineData("dataMissing,confirmed", "inconclusive,refuted", 0)]
     [InlineData("dataMissing", "", 0)]
-    public void Verify_exits_1_for_an_error_before_3_for_a_fail_on_verdict_and_0_for_missing_data(string verdicts, string failOn, int expected)
+    [InlineData("error,refuted", "refuted", 130, true)]
+    [InlineData("confirmed", "", 130, true)]
+    public void Verify_exits_1_for_an_error_before_3_for_a_fail_on_verdict_and_0_for_missing_data(
+        string verdicts, string failOn, int expected, bool interrupted = false)
     {
         var outcomes = verdicts.Split(',').Select(v => Missing with { Verdict = Enum.Parse<Verdict>(v, ignoreCase: true) }).ToList();
         var gate = failOn.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => Enum.Parse<Verdict>(v, ignoreCase: true)).ToHashSet();
 
-        VerifyCommand.ExitCode(outcomes, gate).Should().Be(expected);
+        VerifyCommand.ExitCode(outcomes, gate, interrupted).Should().Be(expected);
     }
 
     // ------------------------------------------------------------------ verify, end to end
