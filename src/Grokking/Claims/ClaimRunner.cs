@@ -142,41 +142,30 @@ public sealed class ClaimRunner(
 
     /// <summary>A claim declared undecidable at this profile: INCONCLUSIVE with its measured reason, nothing trained.</summary>
     private ClaimOutcome Undecidable(ClaimDefinition claim, string why) =>
-        new(
-            claim.Id,
-            claim.Title,
-            claim.Statement,
-            claim.Citation,
+        NotRun(
+            claim,
             Verdict.Inconclusive,
             $"not decidable at {profile.Name} (declared in the claim file, not run): {why}",
-            [],
-            [],
-            claim.SeedRuleDescription,
-            profile,
-            string.Join("; ", claim.AllExperiments.Select(e => $"{e} (not run at {profile.Name})")),
-            ChoicesOf(claim),
-            [],
-            0)
-        {
-            Scope = claim.ScopeKind,
-            ProfileChanges = ProfileChangesOf(claim),
-            RunMinutes = [],
-        };
+            $"not run at {profile.Name}");
 
     /// <summary>A claim whose data are missing: DATA MISSING with what is missing where and the command that installs it.</summary>
     private ClaimOutcome DataMissing(ClaimDefinition claim, DataShortage shortage) =>
+        NotRun(claim, Verdict.DataMissing, $"nothing trained: {shortage.Reason}", "not run: data missing") with { Fix = shortage.Fix };
+
+    /// <summary>An outcome with nothing trained or measured: the claim's description, the reason, no values.</summary>
+    private ClaimOutcome NotRun(ClaimDefinition claim, Verdict verdict, string reason, string experimentNote) =>
         new(
             claim.Id,
             claim.Title,
             claim.Statement,
             claim.Citation,
-            Verdict.DataMissing,
-            $"nothing trained: {shortage.Reason}",
+            verdict,
+            reason,
             [],
             [],
             claim.SeedRuleDescription,
             profile,
-            string.Join("; ", claim.AllExperiments.Select(e => $"{e} (not run: data missing)")),
+            string.Join("; ", claim.AllExperiments.Select(e => $"{e} ({experimentNote})")),
             ChoicesOf(claim),
             [],
             0)
@@ -184,7 +173,6 @@ public sealed class ClaimRunner(
             Scope = claim.ScopeKind,
             ProfileChanges = ProfileChangesOf(claim),
             RunMinutes = [],
-            Fix = shortage.Fix,
         };
 
     /// <summary>
