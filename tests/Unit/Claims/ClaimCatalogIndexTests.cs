@@ -1,4 +1,5 @@
 using Grokking.Claims;
+using Grokking.Tests.Unit.Engine;
 
 namespace Grokking.Tests.Unit.Claims;
 
@@ -82,7 +83,7 @@ public class ClaimCatalogIndexTests
     {
         string dir = Path.Combine(Path.GetTempPath(), "grokking-index-" + Guid.NewGuid().ToString("N"));
         string claims = Path.Combine(RepositoryLocator.Find(), "claims");
-        CopyDirectory(claims, dir);
+        EngineFixtures.CopyDirectory(claims, dir);
         try
         {
             string file = Path.Combine(dir, CatalogIndex.FileName);
@@ -95,16 +96,6 @@ public class ClaimCatalogIndexTests
         finally
         {
             Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (string source in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            string target = Path.Combine(to, Path.GetRelativePath(from, source));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(source, target);
         }
     }
 }

@@ -35,7 +35,7 @@ public sealed class TinyCachedRun
     {
         string root = EngineFixtures.TempDirectory();
         string target = Path.Combine(root, Path.GetFileName(Pristine.Directory));
-        Copy(Pristine.Directory, target);
+        EngineFixtures.CopyDirectory(Pristine.Directory, target);
         return target;
     }
 
@@ -47,15 +47,4 @@ public sealed class TinyCachedRun
             .Select(f => Path.GetRelativePath(directory, f))
             .Where(f => f is not ("complete.json" or "manifest.json" or ".lock") && !f.StartsWith("landscape", StringComparison.Ordinal))
             .ToDictionary(f => f, f => FileDigest.Of(Path.Combine(directory, f)));
-
-    private static void Copy(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            string target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
 }

@@ -200,7 +200,7 @@ public class CliFailClosedTests
         {
             Root = EngineFixtures.TempDirectory();
             File.WriteAllText(Path.Combine(Root, RepositoryLocator.Marker), "");
-            Copy(Path.Combine(repository, "claims"), Path.Combine(Root, "claims"));
+            EngineFixtures.CopyDirectory(Path.Combine(repository, "claims"), Path.Combine(Root, "claims"));
             Directory.CreateDirectory(Path.Combine(Root, "baselines", "smoke"));
             foreach (string id in new[] { "MC-1", "MC-2" })
             {
@@ -218,19 +218,5 @@ public class CliFailClosedTests
         public void Receive(string id, string content) => File.WriteAllText(Path.Combine(Root, "baselines", "smoke", $"{id}.received.json"), content);
 
         public void Dispose() => Directory.SetCurrentDirectory(previous);
-
-        private static void Copy(string from, string to)
-        {
-            Directory.CreateDirectory(to);
-            foreach (string file in Directory.GetFiles(from))
-            {
-                File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-            }
-
-            foreach (string dir in Directory.GetDirectories(from))
-            {
-                Copy(dir, Path.Combine(to, Path.GetFileName(dir)));
-            }
-        }
     }
 }

@@ -344,26 +344,12 @@ public sealed class ConfigFaultCorpusTests
         {
             Root = EngineFixtures.TempDirectory();
             File.WriteAllText(Path.Combine(Root, RepositoryLocator.Marker), "");
-            Copy(Path.Combine(RepositoryLocator.Find(), "claims"), Path.Combine(Root, "claims"));
+            EngineFixtures.CopyDirectory(Path.Combine(RepositoryLocator.Find(), "claims"), Path.Combine(Root, "claims"));
             Directory.SetCurrentDirectory(Root);
         }
 
         public string Root { get; }
 
         public void Dispose() => Directory.SetCurrentDirectory(previous);
-
-        private static void Copy(string from, string to)
-        {
-            Directory.CreateDirectory(to);
-            foreach (string file in Directory.GetFiles(from))
-            {
-                File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-            }
-
-            foreach (string dir in Directory.GetDirectories(from))
-            {
-                Copy(dir, Path.Combine(to, Path.GetFileName(dir)));
-            }
-        }
     }
 }

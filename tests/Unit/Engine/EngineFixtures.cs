@@ -23,4 +23,19 @@ internal static class EngineFixtures
         Directory.CreateDirectory(path);
         return path;
     }
+
+    /// <summary>A copy of a directory tree, empty folders included (a scratch checkout, a cache entry to damage).</summary>
+    public static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        }
+
+        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+        }
+    }
 }
