@@ -28,7 +28,7 @@ internal sealed class SharedOptions
 
     public Option<string[]> Set { get; } = new("--set")
     {
-        Description = "override one key (repeatable), e.g. --set Train:BatchSize=256 (verify, baselines: Runtime:* and Output:* only)",
+        Description = "override one key (repeatable), e.g. --set Train:BatchSize=256 (verify, baselines: Runtime, Output, Data:ImagesDirectory)",
         HelpName = "Section:Key=value",
         Recursive = true,
     };
