@@ -244,44 +244,29 @@ public sealed class TensorFileTests
     }
 
     /// <summary>The float32 layout written from the start: "GORK", count, then per tensor (name order) name, rank, shape, data.</summary>
-    private static byte[] OriginalFormat(params (string Name, long[] Shape, float[] Data)[] tensors)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-        {
-            w.Write(0x4B524F47u);
-            w.Write(tensors.Length);
-            foreach (var (name, shape, data) in tensors)
-            {
-                w.Write(name);
-                w.Write(shape.Length);
-                foreach (long d in shape)
-                {
-                    w.Write(d);
-                }
-
-                foreach (float x in data)
-                {
-                    w.Write(x);
-                }
-            }
-        }
-
-        return stream.ToArray();
-    }
+    private static byte[] OriginalFormat(params (string Name, long[] Shape, float[] Data)[] tensors) =>
+        Layout(0x4B524F47u, typeBytes: false, tensors);
 
     /// <summary>The typed layout of float32 tensors: "GRK3", count, then per tensor name, type 6 (float32), rank, shape, data.</summary>
-    private static byte[] TypedFormat(params (string Name, long[] Shape, float[] Data)[] tensors)
+    private static byte[] TypedFormat(params (string Name, long[] Shape, float[] Data)[] tensors) =>
+        Layout(0x334B5247u, typeBytes: true, tensors);
+
+    /// <summary>Both layouts, written by hand as the format describes them (an independent reference for the reader).</summary>
+    private static byte[] Layout(uint magic, bool typeBytes, (string Name, long[] Shape, float[] Data)[] tensors)
     {
         using var stream = new MemoryStream();
         using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
-            w.Write(0x334B5247u);
+            w.Write(magic);
             w.Write(tensors.Length);
             foreach (var (name, shape, data) in tensors)
             {
                 w.Write(name);
-                w.Write((byte)ScalarType.Float32);
+                if (typeBytes)
+                {
+                    w.Write((byte)ScalarType.Float32);
+                }
+
                 w.Write(shape.Length);
                 foreach (long d in shape)
                 {
