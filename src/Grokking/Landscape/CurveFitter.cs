@@ -16,7 +16,13 @@ namespace Grokking.Landscape;
 /// </summary>
 public static class CurveFitter
 {
-    public static IReadOnlyList<FittedCurve> Fit(LandscapeSetup setup, IReadOnlyList<FitRequest> requests, IProgress<string>? progress = null)
+    /// <param name="membersPerChunk">
+    /// Fits per population model (0: measured by <see cref="FitLayout"/> on this device). Fits are independent and each
+    /// member of a population computes exactly what it would alone, so the layout changes no bit of any fit (tested); it
+    /// only decides speed. Chunks are formed in order of budget, so a fit rarely rides along after its budget is spent.
+    /// </param>
+    public static IReadOnlyList<FittedCurve> Fit(
+        LandscapeSetup setup, IReadOnlyList<FitRequest> requests, IProgress<string>? progress = null, int membersPerChunk = 0)
     {
         if (requests.Count == 0)
         {
@@ -33,9 +39,41 @@ public static class CurveFitter
             throw new ArgumentException("every fit needs a budget of at least one epoch", nameof(requests));
         }
 
+        int chunk = membersPerChunk > 0 ? membersPerChunk : FitLayout.MembersPerChunk(setup, requests);
+        var curves = new FittedCurve[requests.Count];
+        var chunks = Chunks(requests, chunk);
+        for (int c = 0; c < chunks.Count; c++)
+        {
+            var members = chunks[c].Select(i => requests[i]).ToList();
+            string label = chunks.Count == 1 ? "" : $"{c + 1}/{chunks.Count} ";
+            using var fit = new BendFit(setup, members);
+            fit.Train(progress, label);
+            var fitted = fit.Curves();
+            for (int j = 0; j < fitted.Count; j++)
+            {
+                curves[chunks[c][j]] = fitted[j];
+            }
+        }
+
+        return curves;
+    }
+
+    /// <summary>Request indices in chunks of at most <paramref name="size"/>, longest budgets first (stable).</summary>
+    internal static List<int[]> Chunks(IReadOnlyList<FitRequest> requests, int size) =>
+        Enumerable.Range(0, requests.Count)
+            .OrderByDescending(i => requests[i].Epochs)
+            .Chunk(Math.Max(1, size))
+            .ToList();
+
+    /// <summary>
+    /// Seconds per fit-step of <paramref name="requests"/> as one population over <paramref name="steps"/> steps, and the
+    /// bits of the first fit's bend after them (a layout is used only where these bits do not depend on it).
+    /// </summary>
+    internal static (double Seconds, byte[] FirstBend) TimeSteps(LandscapeSetup setup, IReadOnlyList<FitRequest> requests, int steps)
+    {
         using var fit = new BendFit(setup, requests);
-        fit.Train(progress);
-        return fit.Curves();
+        double seconds = fit.Time(steps) / requests.Count;
+        return (seconds, fit.FirstBendBytes());
     }
 
     /// <summary>The fits of one call as one population: the fixed ends, the bends, the schedule of t and budgets.</summary>
@@ -123,17 +161,29 @@ public static class CurveFitter
             return rand(steps, generator: g);
         }).ToArray(), 1).to(setup.Device);
 
-        public void Train(IProgress<string>? progress)
+        public void Train(IProgress<string>? progress, string label = "")
         {
             foreach (var batch in loop.Steps(0, steps))
             {
                 if (progress is not null && batch.Position == 0 && batch.Epoch % 10 == 0)
                 {
-                    progress.Report($"curve fit epoch {batch.Epoch} of {epochs}");
+                    progress.Report($"curve fit {label}epoch {batch.Epoch} of {epochs}");
                 }
 
                 Step(batch);
             }
+        }
+
+        /// <summary>Seconds for the first <paramref name="count"/> steps (a layout measurement; the fit is discarded after).</summary>
+        public double Time(int count)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            foreach (var batch in loop.Steps(0, Math.Min(count, steps)))
+            {
+                Step(batch);
+            }
+
+            return clock.Elapsed.TotalSeconds;
         }
 
         /// <summary>Loads phi(t) of every fit into the model, takes dLoss/dphi on the batch and moves each active bend.</summary>
@@ -167,6 +217,13 @@ public static class CurveFitter
                     bend[p.Name].PlusInPlace(grad.mul_(Broadcast(scale, grad)));
                 }
             }
+        }
+
+        public byte[] FirstBendBytes()
+        {
+            using var scope = NewDisposeScope();
+            var first = cat(names.Select(name => bend[name][0].flatten()).ToArray()).to_type(ScalarType.Float64).cpu();
+            return first.data<double>().ToArray().SelectMany(BitConverter.GetBytes).ToArray();
         }
 
         /// <summary>Each fit's curve through its bend, with the objective of each step of its own budget.</summary>
