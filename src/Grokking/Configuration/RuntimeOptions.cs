@@ -18,4 +18,11 @@ public sealed class RuntimeOptions
     /// </summary>
     [Range(0, 64)]
     public int ParallelRuns { get; set; }
+
+    /// <summary>
+    /// Members of a population stepped together (the rest follow chunk by chunk in lockstep); 0 = the fastest of 1, 2, 4,
+    /// ..., K measured on the run's own model and data at its start. Results are the same bits for every value.
+    /// </summary>
+    [Range(0, 1 << 20)]
+    public int MembersPerChunk { get; set; }
 }

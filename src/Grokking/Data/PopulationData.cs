@@ -92,6 +92,25 @@ public sealed class PopulationData : IDisposable
         return picked.reshape([members, indices.shape[1], .. source.shape[2..]]);
     }
 
+    /// <summary>
+    /// Members [<paramref name="first"/>, first + <paramref name="count"/>) alone: views of this data's tensors, padded
+    /// to the same length as the whole population's (so a chunk of members computes what the whole does for them).
+    /// </summary>
+    public PopulationData ForMembers(int first, int count)
+    {
+        Tensor Part(Tensor t) => t.narrow(0, first, count);
+        return new PopulationData(
+            Task,
+            Part(TrainX),
+            Part(TrainY),
+            Part(ValX),
+            Part(ValY),
+            Classes,
+            CorrectThreshold,
+            TrainWeights is null ? null : Part(TrainWeights),
+            ValWeights is null ? null : Part(ValWeights));
+    }
+
     /// <summary>The same data with floating-point tensors in <paramref name="type"/>; this instance is disposed.</summary>
     public PopulationData WithFloatType(ScalarType type)
     {

@@ -115,6 +115,37 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>
+    /// Makes this model's parameters views of members [<paramref name="first"/>, first + Members) of
+    /// <paramref name="whole"/>'s (a model of the same architecture): a step of this model moves those members of the
+    /// whole, whose metrics and checkpoints read them in place. Gradients stay this model's own.
+    /// </summary>
+    public void ShareMembersOf(PopulationModel whole, int first)
+    {
+        if (whole.all.Count != all.Count || first < 0 || first + Members > whole.Members)
+        {
+            throw new ArgumentException($"members {first}..{first + Members - 1} are not in a population of {whole.Members} of this architecture");
+        }
+
+        using var noGrad = no_grad();
+        for (int i = 0; i < all.Count; i++)
+        {
+            var source = whole.all[i].Value;
+            if (whole.all[i].Name != all[i].Name || !source.shape.AsSpan(1).SequenceEqual(all[i].Value.shape.AsSpan(1)))
+            {
+                throw new ArgumentException($"parameter {all[i].Name} differs from the population's {whole.all[i].Name}");
+            }
+
+            using var members = source.narrow(0, first, Members);
+            // TorchSharp's set_ returns the tensor it was called on (disposing the result would dispose the parameter).
+            var shared = all[i].Value.set_(members);
+            if (!ReferenceEquals(shared, all[i].Value))
+            {
+                shared.Dispose();
+            }
+        }
+    }
+
     /// <summary>A detached copy of every parameter (name -> [K, ...]).</summary>
     public Dictionary<string, Tensor> Snapshot()
     {

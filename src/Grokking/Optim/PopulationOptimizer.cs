@@ -57,6 +57,32 @@ public sealed class PopulationOptimizer : IDisposable
         }
     }
 
+    /// <summary>Views of members [first, first + count) of <paramref name="whole"/>'s tensors: its steps update the whole in place.</summary>
+    private PopulationOptimizer(PopulationModel chunk, PopulationOptimizer whole, int first)
+    {
+        model = chunk;
+        options = whole.options;
+        Tensor Part(Tensor t) => t.narrow(0, first, chunk.Members);
+        learningRates = Part(whole.learningRates);
+        weightDecays = Part(whole.weightDecays);
+        active = Part(whole.active);
+        stepsTaken = Part(whole.stepsTaken);
+        foreach (var (name, m) in whole.firstMoments)
+        {
+            firstMoments[name] = Part(m);
+            secondMoments[name] = Part(whole.secondMoments[name]);
+        }
+
+        initialNorms = whole.initialNorms is null ? null : Part(whole.initialNorms);
+    }
+
+    /// <summary>
+    /// The optimizer of members [<paramref name="first"/>, first + chunk.Members) alone, for <paramref name="chunk"/>
+    /// (whose parameters are those members' of this optimizer's model, <see cref="PopulationModel.ShareMembersOf"/>): its
+    /// state is a view of this one's, so <see cref="State"/>, <see cref="Active"/> and <see cref="StepsTaken"/> here see its steps.
+    /// </summary>
+    public PopulationOptimizer ForMembers(PopulationModel chunk, int first) => new(chunk, this, first);
+
     /// <summary>Per-member learning rates [K] (before warmup and freezing).</summary>
     public Tensor LearningRates => learningRates;
 

@@ -13,10 +13,14 @@ public readonly record struct Minibatch(long Step, long Epoch, long Position, Te
     /// <summary>[K, B] indices of each member's rows of this step (a view of the order), or null in place.</summary>
     public Tensor? Indices() => Order?.narrow(1, First, Size);
 
-    /// <summary>Each member's inputs and labels of this step, [K, B, ...], made in the caller's dispose scope.</summary>
-    public MinibatchRows Rows(PopulationData data)
+    /// <summary>
+    /// Each member's inputs and labels of this step, [K, B, ...], made in the caller's dispose scope; with
+    /// <paramref name="firstMember"/>, <paramref name="data"/> holds members [firstMember, firstMember + data.Members) of the loop's.
+    /// </summary>
+    public MinibatchRows Rows(PopulationData data, int firstMember = 0)
     {
-        var indices = Indices();
+        bool all = Order is null || (firstMember == 0 && data.Members == Order.shape[0]);
+        var indices = all ? Indices() : Indices()!.narrow(0, firstMember, data.Members);
         return indices is null
             ? new MinibatchRows(data.TrainX, data.TrainY, InPlace: true)
             : new MinibatchRows(PopulationData.Gather(data.TrainX, indices), PopulationData.Gather(data.TrainY, indices), InPlace: false);

@@ -22,12 +22,24 @@ internal sealed class StepTracer : IDisposable
     private Tensor[]? before;
 
     public StepTracer(PopulationModel model, long metricsEvery)
+        : this(
+            model,
+            zeros(model.Members, metricsEvery, model.DType, model.Device),
+            zeros(model.Members, metricsEvery, ScalarType.Float64, model.Device))
+    {
+    }
+
+    private StepTracer(PopulationModel model, Tensor outputNorms, Tensor distances)
     {
         this.model = model;
         output = model.Parameters.Single(p => p.Name == model.OutputWeightName);
-        outputNorms = zeros(model.Members, metricsEvery, model.DType, model.Device);
-        distances = zeros(model.Members, metricsEvery, ScalarType.Float64, model.Device);
+        this.outputNorms = outputNorms;
+        this.distances = distances;
     }
+
+    /// <summary>The tracer of members [<paramref name="first"/>, first + chunk.Members) alone, writing into views of this one's buffers.</summary>
+    public StepTracer ForMembers(PopulationModel chunk, int first) =>
+        new(chunk, outputNorms.narrow(0, first, chunk.Members), distances.narrow(0, first, chunk.Members));
 
     /// <summary>Copies the weights the coming step starts from (call inside the step's dispose scope).</summary>
     public void BeforeStep()

@@ -24,6 +24,12 @@ public sealed class TrainingResult
 
     public required bool Interrupted { get; init; }
 
+    /// <summary>
+    /// Members stepped together in training (<see cref="MemberChunkLayout"/>); 0 for a run read from files. Results do
+    /// not depend on it.
+    /// </summary>
+    public int MembersPerChunk { get; init; }
+
     public double EpochOf(long step) => (double)step / StepsPerEpoch;
 
     public IEnumerable<MetricRow> MetricsOf(int member) => Metrics.Where(m => m.Member == member);

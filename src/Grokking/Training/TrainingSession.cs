@@ -9,7 +9,9 @@ namespace Grokking.Training;
 
 /// <summary>
 /// One call of <see cref="PopulationTrainer.Run"/>, in its phases: setup (model, data, optimizer and the state of a
-/// resumed run), the step loop, the metric steps (metrics, events, checkpoints, progress) and the finish.
+/// resumed run), the step loop, the metric steps (metrics, events, checkpoints, progress) and the finish. Steps run
+/// in chunks of members (<see cref="MemberChunks"/>, sized by <see cref="MemberChunkLayout"/>); everything else reads
+/// the whole population, whose tensors the chunks update in place.
 /// </summary>
 internal sealed class TrainingSession : IDisposable
 {
@@ -35,6 +37,7 @@ internal sealed class TrainingSession : IDisposable
     // Per-step values stay on the device between metric steps: the step losses here, the traces in the tracer.
     private readonly Tensor lossBuffer;
     private readonly StepTracer? tracer;
+    private readonly MemberChunks chunks;
     private readonly Stopwatch clock;
     private bool interrupted;
     private bool eventsAtPreviousMetricStep;
@@ -68,6 +71,8 @@ internal sealed class TrainingSession : IDisposable
 
             lossBuffer = zeros(k, metricsEvery, device: device);
             tracer = options.Train.StepTraces ? new StepTracer(model, metricsEvery) : null;
+            int membersPerChunk = MemberChunkLayout.Choose(options, data, device, totalSteps - start);
+            chunks = new MemberChunks(membersPerChunk, options, model, optimizer, data, tracer, lossBuffer);
             clock = Stopwatch.StartNew();
         }
         catch
@@ -85,7 +90,7 @@ internal sealed class TrainingSession : IDisposable
         {
             long done = batch.Step + 1;
             bool metricStep = done % metricsEvery == 0 || done == totalSteps;
-            var gradSquares = Step(batch, metricStep);
+            var gradSquares = chunks.Step(batch, metricStep, recorder.Invariant);
             if (metricStep && AtMetricStep(done, gradSquares!, progress, cancel))
             {
                 return done;
@@ -106,41 +111,6 @@ internal sealed class TrainingSession : IDisposable
         }
 
         return result;
-    }
-
-    /// <summary>One optimizer step on the batch.</summary>
-    /// <returns>
-    /// At a metric step, [3, K]: the squared norms of the gradient, of its scale-invariant part and of the scale-invariant
-    /// weights; else null.
-    /// </returns>
-    private Tensor? Step(Minibatch batch, bool metricStep)
-    {
-        Tensor? gradSquares = null;
-        using var scope = NewDisposeScope();
-        var rows = batch.Rows(data);
-        var output = model.forward(rows.X);
-        var perExample = LossFunctions.PerExample(output, rows.Y, data.Task);
-        var loss = rows.Mean(data, perExample);
-        optimizer.ZeroGrad();
-        loss.sum().backward();
-        var gradSquare = model.SquaredGradNorm();
-        using (no_grad())
-        {
-            lossBuffer.select(1, batch.Step % metricsEvery).copy_(loss.detach());
-        }
-
-        if (metricStep)
-        {
-            // Norms at the weights the gradient was taken at (before the step), so the effective gradient norm pairs them.
-            Tensor[] norms = [gradSquare, model.SquaredGradNorm(recorder.Invariant), model.SquaredNorm(recorder.Invariant)];
-            gradSquares = stack(norms).MoveToOuterDisposeScope();
-        }
-
-        // A member whose loss or gradient is not finite is frozen before this step touches it.
-        tracer?.BeforeStep();
-        optimizer.Step(batch.Step, loss.detach().isfinite().logical_and_(gradSquare.isfinite()));
-        tracer?.AfterStep(batch.Step);
-        return gradSquares;
     }
 
     /// <summary>
@@ -219,6 +189,7 @@ internal sealed class TrainingSession : IDisposable
         StepsPerEpoch = loop.StepsPerEpoch,
         StepsCompleted = completed,
         Interrupted = interrupted,
+        MembersPerChunk = chunks.MembersPerChunk,
     };
 
     private static List<List<float>> PerMember(int k) => Enumerable.Range(0, k).Select(_ => new List<float>()).ToList();
@@ -226,6 +197,7 @@ internal sealed class TrainingSession : IDisposable
     // Null-tolerant: the constructor calls it when setup fails half-way.
     public void Dispose()
     {
+        chunks?.Dispose();
         tracer?.Dispose();
         lossBuffer?.Dispose();
         optimizer?.Dispose();
