@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Grokking.Claims;
 using Grokking.Claims.Baselines;
+using Grokking.Claims.Scheduling;
 using Grokking.Configuration;
 
 namespace Grokking.Cli;
@@ -48,6 +49,16 @@ internal static class BaselinesCommand
         else if (named.Count == 0)
         {
             output.WriteLine($"nothing to accept: no *.received.json in {folder}");
+        }
+
+        // The costs that verify measured order the next suite's work (lanes longest first) and project its minutes.
+        string report = Path.IsPathRooted(options.Output.ReportDirectory)
+            ? options.Output.ReportDirectory
+            : Path.Combine(RepositoryLocator.Find(), options.Output.ReportDirectory);
+        string costs = RunCosts.PathIn(store.Root, options.Profile);
+        if (RunCosts.Record(Path.Combine(report, RunCosts.FileName), costs, options.Profile, store.ShownAs(costs)) is { } recorded)
+        {
+            output.WriteLine(recorded);
         }
 
         // The index of claims is part of what the repository records about them; a new claim file shows up there here.

@@ -50,7 +50,9 @@ public sealed class ClaimSuite
     /// <summary>The cores the suite's lanes and foreground share (<see cref="CoreBudget"/>).</summary>
     public CoreBudget Budget { get; }
 
-    /// <summary>The recorded costs (baselines/&lt;profile&gt;/costs.json) that order the work; none when <see cref="CostsWarning"/> says why.</summary>
+    /// <summary>
+    /// The recorded costs (baselines/&lt;profile&gt;/costs.json) that order the work; none when <see cref="CostsWarning"/> says why.
+    /// </summary>
     public RunCosts Costs { get; }
 
     public string? CostsWarning { get; }

@@ -33,6 +33,18 @@ public sealed class CoreBudget
 
     public int PerWorker { get; }
 
+    /// <summary>Workers waiting for tokens now (tests).</summary>
+    internal int Waiting
+    {
+        get
+        {
+            lock (sync)
+            {
+                return waiting.Count;
+            }
+        }
+    }
+
     /// <summary>How many workers can compute at once.</summary>
     public int Workers => Capacity / PerWorker;
 

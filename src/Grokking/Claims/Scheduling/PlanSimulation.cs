@@ -40,6 +40,7 @@ internal sealed class PlanSimulation
     public double Run()
     {
         asking.AddRange(Enumerable.Range(0, lanes.Length));
+        Grant(); // the lanes take their first runs before the foreground looks for its first claim's
         Advance();
         while (true)
         {

@@ -26,10 +26,12 @@ public sealed record RunCosts(
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // a note's apostrophes stay readable
     };
 
     /// <summary>No recorded cost: every run is unknown and keeps its catalog place.</summary>
-    public static RunCosts None(Profile profile) => new(profile.Name, "", new Dictionary<string, RecordedCost>(), new Dictionary<string, RecordedCost>());
+    public static RunCosts None(Profile profile) =>
+        new(profile.Name, "", new Dictionary<string, RecordedCost>(), new Dictionary<string, RecordedCost>());
 
     /// <summary>Where a profile's committed costs are: baselines/&lt;profile&gt;/costs.json.</summary>
     public static string PathIn(string baselinesDirectory, Profile profile) => Path.Combine(baselinesDirectory, profile.Name, FileName);
@@ -102,7 +104,8 @@ public sealed record RunCosts(
         Claims = Merged(Claims, measured.Claims),
     };
 
-    private static Dictionary<string, RecordedCost> Merged(IReadOnlyDictionary<string, RecordedCost> old, IReadOnlyDictionary<string, RecordedCost> now)
+    private static Dictionary<string, RecordedCost> Merged(
+        IReadOnlyDictionary<string, RecordedCost> old, IReadOnlyDictionary<string, RecordedCost> now)
     {
         var merged = old.ToDictionary();
         foreach (var (name, cost) in now)
@@ -111,6 +114,31 @@ public sealed record RunCosts(
         }
 
         return merged;
+    }
+
+    /// <summary>
+    /// Records the costs a verify measured (<paramref name="measuredPath"/>, its report folder's costs.json) into the
+    /// profile's committed file (<paramref name="recordedPath"/>), keeping the entries it did not measure; returns what it
+    /// did, in one line. An unreadable measured file changes nothing and says so; a missing one (no verify ran) changes
+    /// nothing silently (null).
+    /// </summary>
+    /// <param name="shownAs">How the line names the recorded file (baselines/ci/costs.json); the path when null.</param>
+    public static string? Record(string measuredPath, string recordedPath, Profile profile, string? shownAs = null)
+    {
+        if (!File.Exists(measuredPath))
+        {
+            return null;
+        }
+
+        var (measured, warning) = Load(measuredPath, profile);
+        if (warning is not null)
+        {
+            return $"recorded costs unchanged: {warning.Replace(": the suite runs in catalog order", "", StringComparison.Ordinal)}";
+        }
+
+        var (recorded, _) = Load(recordedPath, profile);
+        recorded.Merge(measured).Save(recordedPath);
+        return $"recorded the costs of {measured.Experiments.Count} experiment(s) and {measured.Claims.Count} claim(s) into {shownAs ?? recordedPath}";
     }
 
     /// <summary>

@@ -64,8 +64,12 @@ public sealed record SuiteProjection(double Seconds, IReadOnlyList<TimelineSpan>
     public static IReadOnlyList<(string Id, IReadOnlyList<string> Runs)> ClaimsWithRuns(IEnumerable<ClaimDefinition> claims, ClaimRunner runner) =>
         [.. claims.Select(c => (c.Id, (IReadOnlyList<string>)[.. runner.TrainedRuns(c).Select(r => r.Experiment)]))];
 
-    /// <summary>The per-lane timeline in one line per worker ("lane 1: mc-two-inits 0-15.0, ..."), minutes.</summary>
+    /// <summary>
+    /// The timeline in one line per worker ("lane 1: train mc-two-inits 0.0-15.0, ..."), minutes; work under half a minute
+    /// is left out (the foreground's many short analyses).
+    /// </summary>
     public IEnumerable<string> TimelineLines() =>
-        Timeline.GroupBy(s => s.Worker).Select(g => $"{g.Key}: " + string.Join(", ", g.Select(s =>
+        Timeline.Where(s => s.Finish - s.Start >= 30).OrderBy(s => s.Worker, StringComparer.Ordinal).ThenBy(s => s.Start)
+            .GroupBy(s => s.Worker).Select(g => $"{g.Key}: " + string.Join(", ", g.Select(s =>
             string.Create(CultureInfo.InvariantCulture, $"{s.Work} {s.Start / 60:0.0}-{s.Finish / 60:0.0}"))));
 }
