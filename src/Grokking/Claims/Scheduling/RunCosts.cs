@@ -138,7 +138,8 @@ public sealed record RunCosts(
 
         var (recorded, _) = Load(recordedPath, profile);
         recorded.Merge(measured).Save(recordedPath);
-        return $"recorded the costs of {measured.Experiments.Count} experiment(s) and {measured.Claims.Count} claim(s) into {shownAs ?? recordedPath}";
+        return $"recorded the costs of {measured.Experiments.Count} experiment(s) and {measured.Claims.Count} claim(s) "
+            + $"into {shownAs ?? recordedPath}";
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Grokking.Claims;
 using Grokking.Claims.Scheduling;
 using Grokking.Configuration;
+using Grokking.Tests.Unit.Engine;
 using static Grokking.Tests.Unit.Claims.Scheduling.LanePlanTests;
 
 namespace Grokking.Tests.Unit.Claims.Scheduling;
@@ -71,6 +72,7 @@ public class SuiteProjectionTests
     public void The_committed_costs_are_read_and_project_the_whole_suite_on_the_cores_it_shares(string profile)
     {
         ProfileNames.TryParse(profile, out var p).Should().BeTrue();
+        EngineFixtures.Small(); // the runtime first: TorchSharp is loaded through its compatibility step, never directly
         string root = RepositoryLocator.Find();
 
         var (projection, warning) = SuiteProjection.ForRepository(root, p, new RuntimeOptions(), TorchSharp.torch.CPU, cores: 2);
