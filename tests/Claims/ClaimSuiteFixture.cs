@@ -14,6 +14,8 @@ namespace Grokking.Tests.Claims;
 /// </summary>
 public sealed class ClaimSuiteFixture : IDisposable
 {
+    private readonly PlannedVerification verification;
+
     /// <param name="selection">
     /// The ids of the claim tests this run executes (a filtered 'dotnet test' runs fewer), given by
     /// <see cref="ClaimTestFramework"/>: their runs start training on the suite's background lanes at once.
@@ -27,8 +29,6 @@ public sealed class ClaimSuiteFixture : IDisposable
         Suite.StartBackgroundRuns();
         verification = new PlannedVerification(Suite);
     }
-
-    private readonly PlannedVerification verification;
 
     public ClaimSuite Suite { get; }
 
