@@ -22,7 +22,8 @@ internal static class BaselinesCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         ids.CompletionSources.Add(ClaimIdCompletions.List);
-        var accept = new Command("accept", "accept received snapshots as baselines/<profile>/<ID>.verified.json") { ids };
+        string what = "accept received snapshots as baselines/<profile>/<ID>.verified.json; record report/costs.json in its costs.json";
+        var accept = new Command("accept", what) { ids };
         accept.SetAction(parsed => Accept(
             shared.LoadForClaims(parsed, "baselines accept"), parsed.GetValue(ids) ?? [], parsed.InvocationConfiguration.Output));
         return new Command("baselines", "manage the accepted outcomes that 'verify' and the claim tests compare with") { accept };

@@ -60,8 +60,9 @@ public sealed record RunCosts(
             string? problem = Problem(costs, profile);
             return problem is null ? (costs!, null) : (None(profile), $"recorded costs ignored ({path}: {problem}): {fallback}");
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever is wrong with it, a cost file is advice: the suite runs without it rather than not at all.
             string problem = e is JsonException json ? JsonText.Describe(json) : e.Message;
             return (None(profile), $"recorded costs ignored ({path}: {problem}): {fallback}");
         }
