@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Grokking.Claims;
 using Grokking.Claims.Baselines;
+using Grokking.Claims.Scheduling;
 using Grokking.Configuration;
 
 namespace Grokking.Cli;
@@ -21,7 +22,8 @@ internal static class BaselinesCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         ids.CompletionSources.Add(ClaimIdCompletions.List);
-        var accept = new Command("accept", "accept received snapshots as baselines/<profile>/<ID>.verified.json") { ids };
+        string what = "accept received snapshots as baselines/<profile>/<ID>.verified.json; record report/costs.json in its costs.json";
+        var accept = new Command("accept", what) { ids };
         accept.SetAction(parsed => Accept(
             shared.LoadForClaims(parsed, "baselines accept"), parsed.GetValue(ids) ?? [], parsed.InvocationConfiguration.Output));
         return new Command("baselines", "manage the accepted outcomes that 'verify' and the claim tests compare with") { accept };
@@ -48,6 +50,16 @@ internal static class BaselinesCommand
         else if (named.Count == 0)
         {
             output.WriteLine($"nothing to accept: no *.received.json in {folder}");
+        }
+
+        // The costs that verify measured order the next suite's work (lanes longest first) and project its minutes.
+        string report = Path.IsPathRooted(options.Output.ReportDirectory)
+            ? options.Output.ReportDirectory
+            : Path.Combine(RepositoryLocator.Find(), options.Output.ReportDirectory);
+        string costs = RunCosts.PathIn(store.Root, options.Profile);
+        if (RunCosts.Record(Path.Combine(report, RunCosts.FileName), costs, options.Profile, store.ShownAs(costs)) is { } recorded)
+        {
+            output.WriteLine(recorded);
         }
 
         // The index of claims is part of what the repository records about them; a new claim file shows up there here.

@@ -61,6 +61,28 @@ internal static class BenchCommand
         output.WriteLine(
             $"path of {pathPoints} points (losses, errors, stochastic gradient norm): {batchedPath.Seconds:0.00} s in populations "
             + $"({batchedPath.Name}) vs {pointByPoint.Seconds:0.00} s one point at a time -> {pointByPoint.Seconds / batchedPath.Seconds:0.00}x");
+        ProjectSuite(options, runtime, output);
         return 0;
+    }
+
+    /// <summary>The suite's minutes projected from the recorded costs (issue 27), and what is left of the 45 it may take.</summary>
+    private static void ProjectSuite(GrokkingOptions options, RuntimeInfo runtime, TextWriter output)
+    {
+        var (projection, warning) = Grokking.Claims.Scheduling.SuiteProjection.ForRepository(
+            Grokking.Claims.RepositoryLocator.Find(), options.Profile, options.Runtime, runtime.Device, Environment.ProcessorCount);
+        if (warning is not null)
+        {
+            output.WriteLine($"projected {options.Profile.Name} suite: none ({warning})");
+            return;
+        }
+
+        output.WriteLine(
+            $"projected {options.Profile.Name} suite (claims, from baselines/{options.Profile.Name}/costs.json): {projection.Minutes:0.0} min on "
+            + $"{projection.Lanes} lane(s), {projection.Workers} busy thread(s) at most; minutes left of 45: {45 - projection.Minutes:0.0}"
+            + (projection.Unknown.Count > 0 ? $" ({projection.Unknown.Count} without a recorded cost, counted as 0)" : ""));
+        foreach (string line in projection.TimelineLines())
+        {
+            output.WriteLine($"  {line}");
+        }
     }
 }

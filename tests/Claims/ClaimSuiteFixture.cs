@@ -1,4 +1,5 @@
 using Grokking.Claims;
+using Grokking.Claims.Scheduling;
 using Grokking.Claims.Contracts;
 using Grokking.Configuration;
 
@@ -8,10 +9,13 @@ namespace Grokking.Tests.Claims;
 /// One claim suite for the claim tests of a test run: the profile comes from configuration (ci by default,
 /// GROKKING__Profile=paper on a GPU runner), the suite selects the claims the run verifies, its runs are shared
 /// through its run cache, and the report is written when the last claim test has run — the same report
-/// 'grokking verify' writes.
+/// 'grokking verify' writes. The claims are verified as 'grokking verify' verifies them, in the suite's plan order (the
+/// claims whose runs are predicted ready first) on one foreground thread; each test waits for its own claim's outcome.
 /// </summary>
 public sealed class ClaimSuiteFixture : IDisposable
 {
+    private readonly PlannedVerification verification;
+
     /// <param name="selection">
     /// The ids of the claim tests this run executes (a filtered 'dotnet test' runs fewer), given by
     /// <see cref="ClaimTestFramework"/>: their runs start training on the suite's background lanes at once.
@@ -23,6 +27,7 @@ public sealed class ClaimSuiteFixture : IDisposable
         // Missing data are installed where this user may (DataSupply); the install's output goes to the test log.
         Suite = new ClaimSuite(ClaimSuiteSettings.From(ClaimSettingsScope.Load(new ConfigurationSources(), RepositoryLocator.Find(), "dotnet test")), selection, Console.Out);
         Suite.StartBackgroundRuns();
+        verification = new PlannedVerification(Suite);
     }
 
     public ClaimSuite Suite { get; }
@@ -34,7 +39,7 @@ public sealed class ClaimSuiteFixture : IDisposable
     /// </summary>
     public void Check(string id)
     {
-        var outcome = Suite.Verify(id);
+        var outcome = verification.Outcome(id);
         if (outcome.Verdict == Verdict.DataMissing)
         {
             throw new ClaimSkipException($"{id} DATA MISSING: {outcome.Reason}; to fix: {outcome.Fix}");
@@ -51,6 +56,7 @@ public sealed class ClaimSuiteFixture : IDisposable
 
     public void Dispose()
     {
+        verification.WaitAll();
         if (Suite.Outcomes.Count > 0 || Suite.Errors.Count > 0)
         {
             Grokking.Report.SuiteReport.Write(Suite);

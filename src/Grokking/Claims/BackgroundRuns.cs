@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Grokking.Claims.Contracts;
+using Grokking.Claims.Scheduling;
 using Grokking.Configuration;
 
 namespace Grokking.Claims;
@@ -8,7 +9,9 @@ namespace Grokking.Claims;
 /// <summary>
 /// Trains the runs of a claim selection on side-by-side lanes while the claims are verified one at a time. A claim
 /// that needs a run a lane is training waits for it through the run cache; a lane skips a run already asked for.
-/// A failed run is left to the claim that needs it, which retries it and reports the error.
+/// A failed run is left to the claim that needs it, which retries it and reports the error. The lanes take the runs
+/// longest recorded cost first (<see cref="LanePlan"/>; catalog order without costs), and train each holding the cores
+/// of the run cache's budget (<see cref="RunCache.Budget"/>).
 /// </summary>
 public static class BackgroundRuns
 {
@@ -17,17 +20,20 @@ public static class BackgroundRuns
         IReadOnlyList<ClaimDefinition> claims,
         int lanes,
         IProgress<ClaimProgress>? progress,
-        CancellationToken cancel)
+        CancellationToken cancel,
+        RunCosts? costs = null)
     {
         if (lanes < 2)
         {
             return;
         }
 
-        var runs = claims
+        var distinct = claims
             .SelectMany(runner.TrainedRuns)
             .DistinctBy(r => (r.Experiment, RunCache.KeyOf(r.Options)))
             .ToList();
+        var order = LanePlan.Order([.. distinct.Select(r => r.Experiment)], costs ?? RunCosts.None(Profile.Ci));
+        var runs = distinct.OrderBy(r => IndexIn(order, r.Experiment)).ToList();
         var queue = new ConcurrentQueue<(string Experiment, GrokkingOptions Options)>(runs);
         for (int lane = 0; lane < lanes; lane++)
         {
@@ -39,6 +45,19 @@ public static class BackgroundRuns
             };
             thread.Start();
         }
+    }
+
+    private static int IndexIn(IReadOnlyList<string> order, string experiment)
+    {
+        for (int i = 0; i < order.Count; i++)
+        {
+            if (order[i] == experiment)
+            {
+                return i;
+            }
+        }
+
+        return order.Count;
     }
 
     private static void Drain(

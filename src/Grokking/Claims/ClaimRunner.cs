@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grokking.Claims.Analyses;
 using Grokking.Configuration;
+using Grokking.Runtime;
 using Grokking.Training;
 using TorchSharp;
 using Grokking.Claims.Contracts;
@@ -23,11 +24,16 @@ public sealed class ClaimRunner(
 {
     private const string NotTrained = "not trained";
 
+    /// <param name="seat">
+    /// The foreground's core (<see cref="CoreSeat"/>), kept across claims by the suite: taken for the analysis, left
+    /// before waiting for a run another caller trains. Null: a seat of the cache's budget for this claim alone.
+    /// </param>
     public ClaimOutcome Verify(
         ClaimDefinition claim,
         IProgress<ClaimProgress>? progress = null,
         int index = 0,
         int count = 1,
+        CoreSeat? seat = null,
         CancellationToken cancel = default)
     {
         string? declared = DeclaredUndecidable(claim);
@@ -42,20 +48,33 @@ public sealed class ClaimRunner(
             return DataMissing(claim, shortage);
         }
 
+        using var own = seat is null ? new CoreSeat(cache.Budget) : null;
+        return Analysed(claim, declared, sharers, new Step(progress, index, count), seat ?? own!, cancel);
+    }
+
+    /// <summary>
+    /// Every run the claim reads first (waiting, when a lane trains one, without a core), then its analysis and control
+    /// on the foreground's core: the busy threads never outnumber the cores, and a run the foreground waits for can
+    /// always get one.
+    /// </summary>
+    private ClaimOutcome Analysed(ClaimDefinition claim, string? declared, List<string> sharers, Step step, CoreSeat seat, CancellationToken cancel)
+    {
         var clock = Stopwatch.StartNew();
         var analysis = AnalysisRegistry.Get(claim.Analysis);
-        var log = progress is null
+        var log = step.Progress is null
             ? null
-            : new Relay<string>(phase => progress.Report(new ClaimProgress(claim.Id, index, count, phase, null)));
+            : new Relay<string>(phase => step.Progress.Report(new ClaimProgress(claim.Id, step.Index, step.Count, phase, null)));
         var runs = claim.AllExperiments
-            .Select(name => Run(claim, catalog.Experiments[name], analysis.Trains, progress, index, count, cancel))
+            .Select(name => Run(claim, catalog.Experiments[name], analysis.Trains, step, seat, cancel))
             .ToList();
+        seat.Take(cancel);
+        var computing = Stopwatch.StartNew();
         var contexts = runs.Select(run => ContextOf(claim, run, log)).ToList();
         var context = contexts[0] with { Companions = contexts.Skip(1).ToDictionary(c => c.Experiment) };
-        progress?.Report(new ClaimProgress(claim.Id, index, count, "analysis", null));
+        step.Report(claim, "analysis");
         var analysed = analysis.Analyze(context);
         var ruleVerdict = analysed.Verdict;
-        progress?.Report(new ClaimProgress(claim.Id, index, count, "control", null));
+        step.Report(claim, "control");
         var (result, control) = ControlCheck.Apply(analysis, context, analysed);
         if (declared is not null)
         {
@@ -67,7 +86,14 @@ public sealed class ClaimRunner(
             Control = control,
             RuleVerdict = ruleVerdict,
             Recovered = RecoveredIn(runs),
+            AnalysisSeconds = computing.Elapsed.TotalSeconds,
         };
+    }
+
+    /// <summary>Where a claim's progress goes: the reporter and the claim's place in the suite.</summary>
+    private sealed record Step(IProgress<ClaimProgress>? Progress, int Index, int Count)
+    {
+        public void Report(ClaimDefinition claim, string phase) => Progress?.Report(new ClaimProgress(claim.Id, Index, Count, phase, null));
     }
 
     private ClaimContext ContextOf(ClaimDefinition claim, CachedRun run, IProgress<string>? log) =>
@@ -253,14 +279,7 @@ public sealed class ClaimRunner(
     public bool TrainInBackground(string experiment, GrokkingOptions options, CancellationToken cancel) =>
         cache.TrainIfUnrequested(experiment, options, device, cancel);
 
-    private CachedRun Run(
-        ClaimDefinition claim,
-        ExperimentDefinition experiment,
-        bool train,
-        IProgress<ClaimProgress>? progress,
-        int index,
-        int count,
-        CancellationToken cancel)
+    private CachedRun Run(ClaimDefinition claim, ExperimentDefinition experiment, bool train, Step step, CoreSeat seat, CancellationToken cancel)
     {
         var options = Resolve(experiment);
         if (!train)
@@ -272,19 +291,19 @@ public sealed class ClaimRunner(
                 Members = members,
                 Metrics = [],
                 Events = [.. members.Select(m => MemberEvents.None(m.Index))],
-                StepLosses = [],
                 StepsPerEpoch = 1,
+                StepLosses = [],
                 StepsCompleted = 0,
                 Interrupted = false,
             };
             return new CachedRun(experiment.Name, NotTrained, "", options, empty, FromCache: false, TrainSeconds: 0);
         }
 
-        progress?.Report(new ClaimProgress(claim.Id, index, count, $"run {experiment.Name}", null));
-        var trainingProgress = progress is null
+        step.Report(claim, $"run {experiment.Name}");
+        var trainingProgress = step.Progress is null
             ? null
-            : new Relay<TrainingProgress>(p => progress.Report(new ClaimProgress(claim.Id, index, count, "training", p)));
-        return cache.GetOrTrain(experiment.Name, options, device, trainingProgress, cancel);
+            : new Relay<TrainingProgress>(p => step.Progress.Report(new ClaimProgress(claim.Id, step.Index, step.Count, "training", p)));
+        return cache.GetOrTrain(experiment.Name, options, device, trainingProgress, seat.Leave, cancel);
     }
 
     private static string Describe(CachedRun run) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Grokking.Claims.Baselines;
+using Grokking.Claims.Scheduling;
 using Grokking.Runtime;
 using Grokking.Claims.Contracts;
 
@@ -19,6 +20,7 @@ public sealed class ClaimSuite
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
     private readonly ClaimRunner runner;
+    private readonly Lazy<SuiteProjection> projection;
 
     /// <param name="settings">Where the suite reads claims and writes runs and the report.</param>
     /// <param name="patterns">The claims it is to verify: ids or patterns such as "MC-*" (all claims when null or empty).</param>
@@ -30,10 +32,49 @@ public sealed class ClaimSuite
         Catalog = ClaimCatalog.Load(settings.ClaimsDirectory);
         Selection = Catalog.Select(patterns);
         Baselines = new BaselineStore(settings.BaselinesDirectory);
-        Runs = new RunCache(settings.CacheDirectory);
+        Budget = CoreBudget.For(settings.Runtime.Threads, RuntimeInfo.Threads, RuntimeInfo.ParallelRuns, Environment.ProcessorCount);
+        Runs = new RunCache(settings.CacheDirectory) { Budget = Budget };
         var data = new DataSupply(settings.RepositoryRoot, settings.DataLocations, log);
         runner = new ClaimRunner(Catalog, Runs, settings.Profile, RuntimeInfo.Device, settings.ReportDirectory, settings.Runtime, data);
+        (Costs, CostsWarning) = RunCosts.Load(RunCosts.PathIn(settings.BaselinesDirectory, settings.Profile), settings.Profile);
+        if (CostsWarning is not null)
+        {
+            log?.WriteLine($"warning: {CostsWarning}");
+        }
+
+        // Lazy: the runs a claim trains depend on its data, which the suite installs first (StartBackgroundRuns).
+        projection = new Lazy<SuiteProjection>(() => SuiteProjection.Project(
+            SuiteProjection.ClaimsWithRuns(Selection, runner), Costs, RuntimeInfo.ParallelRuns, Budget.Workers));
     }
+
+    /// <summary>The cores the suite's lanes and foreground share (<see cref="CoreBudget"/>).</summary>
+    public CoreBudget Budget { get; }
+
+    /// <summary>
+    /// The recorded costs (baselines/&lt;profile&gt;/costs.json) that order the work; none when <see cref="CostsWarning"/> says why.
+    /// </summary>
+    public RunCosts Costs { get; }
+
+    public string? CostsWarning { get; }
+
+    /// <summary>The suite's schedule projected from <see cref="Costs"/>: its minutes, and the lanes' timeline.</summary>
+    public SuiteProjection Projection => projection.Value;
+
+    /// <summary>
+    /// The <see cref="Selection"/> in the order the foreground verifies it: by the predicted finish of the runs each claim
+    /// reads (the lanes' plan from <see cref="Costs"/>), ties in catalog order — catalog order when no cost is recorded.
+    /// </summary>
+    public IReadOnlyList<ClaimDefinition> PlanOrder()
+    {
+        var claims = SuiteProjection.ClaimsWithRuns(Selection, runner);
+        var plan = LanePlan.Of([.. claims.SelectMany(c => c.Runs).Distinct(StringComparer.Ordinal)], Costs, RuntimeInfo.ParallelRuns);
+        var order = plan.ByReadiness(claims, c => c.Runs).Select(c => c.Id).ToList();
+        return [.. order.Select(Catalog.Get)];
+    }
+
+    /// <summary>What this suite measured, for baselines/&lt;profile&gt;/costs.json (<see cref="RunCosts.Measured"/>).</summary>
+    public RunCosts MeasuredCosts() =>
+        RunCosts.Measured(Settings.Profile, OutcomesWithErrors(), RuntimeInfo.Threads, DateOnly.FromDateTime(DateTime.UtcNow));
 
     public ClaimSuiteSettings Settings { get; }
 
@@ -72,11 +113,13 @@ public sealed class ClaimSuite
     }
 
     /// <summary>Verifies one claim; an exception becomes a <see cref="ClaimError"/> and is rethrown.</summary>
-    public ClaimOutcome Verify(string id, IProgress<ClaimProgress>? progress = null, int index = 0, int count = 1, CancellationToken cancel = default)
+    /// <param name="seat">The foreground's core, kept across the claims of one loop (see <see cref="ClaimRunner.Verify"/>).</param>
+    public ClaimOutcome Verify(
+        string id, IProgress<ClaimProgress>? progress = null, int index = 0, int count = 1, CoreSeat? seat = null, CancellationToken cancel = default)
     {
         try
         {
-            var outcome = runner.Verify(Catalog.Get(id), progress, index, count, cancel);
+            var outcome = runner.Verify(Catalog.Get(id), progress, index, count, seat, cancel);
             lock (gate)
             {
                 outcomes.RemoveAll(o => o.Id == id);
@@ -111,20 +154,21 @@ public sealed class ClaimSuite
             runner.ShortageOf(claim);
         }
 
-        BackgroundRuns.Start(runner, Selection, RuntimeInfo.ParallelRuns, progress, cancel);
+        BackgroundRuns.Start(runner, Selection, RuntimeInfo.ParallelRuns, progress, cancel, Costs);
     }
 
-    /// <summary>Verifies the <see cref="Selection"/> in catalog order, collecting errors instead of stopping.</summary>
+    /// <summary>Verifies the <see cref="Selection"/> in <see cref="PlanOrder"/>, collecting errors instead of stopping.</summary>
     public void VerifyAll(IProgress<ClaimProgress>? progress = null, CancellationToken cancel = default)
     {
-        var selected = Selection;
         StartBackgroundRuns(progress, cancel);
+        var selected = PlanOrder();
+        using var seat = new CoreSeat(Budget);
         for (int i = 0; i < selected.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();
             try
             {
-                Verify(selected[i].Id, progress, i, selected.Count, cancel);
+                Verify(selected[i].Id, progress, i, selected.Count, seat, cancel);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -31,6 +31,12 @@ public sealed class RunCache(string root)
 
     public string Root { get; } = Path.GetFullPath(root);
 
+    /// <summary>
+    /// The cores training may use: a run holds its worker's tokens while it trains (not while it waits for a lock, loads
+    /// or is waited for), so lanes and the foreground's analyses never oversubscribe the cores. Unlimited by default.
+    /// </summary>
+    public CoreBudget Budget { get; init; } = CoreBudget.Unlimited;
+
     /// <param name="device">"cpu" or "cuda": a CUDA run is not a CPU run (other kernels, other rounding).</param>
     public static string KeyOf(GrokkingOptions options, string device = "cpu")
     {
@@ -54,22 +60,39 @@ public sealed class RunCache(string root)
     public string DirectoryOf(string experiment, GrokkingOptions options, string device = "cpu") =>
         Path.Combine(Root, $"{experiment}-{KeyOf(options, device)}");
 
+    /// <param name="beforeWaiting">
+    /// Called before the caller waits for a run another caller is training: the foreground gives its core back there
+    /// (see <see cref="CoreSeat"/>), so that the trainer can have it.
+    /// </param>
     public CachedRun GetOrTrain(
         string experiment,
         GrokkingOptions options,
         torch.Device device,
         IProgress<TrainingProgress>? progress = null,
+        Action? beforeWaiting = null,
         CancellationToken cancel = default) =>
-        GetOrTrain(DirectoryFor(experiment, options, device), experiment, options, device, progress, cancel);
+        GetOrTrain(DirectoryFor(experiment, options, device), experiment, options, device, progress, beforeWaiting, cancel);
 
     private string DirectoryFor(string experiment, GrokkingOptions options, torch.Device device) =>
         DirectoryOf(experiment, options, device.type == DeviceType.CUDA ? "cuda" : "cpu");
 
     private CachedRun GetOrTrain(
-        string dir, string experiment, GrokkingOptions options, torch.Device device, IProgress<TrainingProgress>? progress, CancellationToken cancel)
+        string dir,
+        string experiment,
+        GrokkingOptions options,
+        torch.Device device,
+        IProgress<TrainingProgress>? progress,
+        Action? beforeWaiting,
+        CancellationToken cancel)
     {
-        var lazy = requested.GetOrAdd(dir, _ => new Lazy<CachedRun>(
-            () => TrainOrLoad(experiment, options, dir, device, progress, cancel), LazyThreadSafetyMode.ExecutionAndPublication));
+        var mine = new Lazy<CachedRun>(
+            () => TrainOrLoad(experiment, options, dir, device, progress, Budget, cancel), LazyThreadSafetyMode.ExecutionAndPublication);
+        var lazy = requested.GetOrAdd(dir, mine);
+        if (!ReferenceEquals(lazy, mine) && !lazy.IsValueCreated)
+        {
+            beforeWaiting?.Invoke();
+        }
+
         try
         {
             return lazy.Value;
@@ -93,7 +116,7 @@ public sealed class RunCache(string root)
             return false;
         }
 
-        GetOrTrain(dir, experiment, options, device, progress: null, cancel);
+        GetOrTrain(dir, experiment, options, device, progress: null, beforeWaiting: null, cancel);
         return true;
     }
 
@@ -109,6 +132,7 @@ public sealed class RunCache(string root)
         string dir,
         torch.Device device,
         IProgress<TrainingProgress>? progress,
+        CoreBudget budget,
         CancellationToken cancel)
     {
         Directory.CreateDirectory(dir);
@@ -118,7 +142,7 @@ public sealed class RunCache(string root)
         {
             return File.Exists(Path.Combine(dir, CompleteMarker))
                 ? Load(experiment, options, dir)
-                : Train(experiment, options, dir, device, progress, cancel);
+                : Train(experiment, options, dir, device, progress, budget, cancel);
         }
         catch (DamagedFileException damage) when (Inside(dir, damage.FilePath))
         {
@@ -126,7 +150,7 @@ public sealed class RunCache(string root)
         }
 
         Directory.CreateDirectory(dir);
-        return Train(experiment, options, dir, device, progress, cancel) with { Recovered = [recovery] };
+        return Train(experiment, options, dir, device, progress, budget, cancel) with { Recovered = [recovery] };
     }
 
     /// <summary>A finished entry: its marker parsed, every file checked against the manifest, then its result read.</summary>
@@ -166,9 +190,16 @@ public sealed class RunCache(string root)
 
     /// <summary>Trains the run (resuming an unfinished entry), then seals it: manifest first, the completion marker last.</summary>
     private static CachedRun Train(
-        string experiment, GrokkingOptions options, string dir, torch.Device device, IProgress<TrainingProgress>? progress, CancellationToken cancel)
+        string experiment,
+        GrokkingOptions options,
+        string dir,
+        torch.Device device,
+        IProgress<TrainingProgress>? progress,
+        CoreBudget budget,
+        CancellationToken cancel)
     {
         bool resuming = Directory.EnumerateFileSystemEntries(dir).Any();
+        using var cores = budget.Hold(cancel); // the clock starts once the cores are ours: the recorded cost excludes the wait
         var clock = Stopwatch.StartNew();
         TrainingResult result;
         try

@@ -48,6 +48,7 @@ internal static class HtmlReportRenderer
             $"<a href=\"#{Anchor(o.Id)}\">{H(o.Id)}</a>", H(o.Title), HtmlVerdict(o), H(ScopeName(o.Scope)), H(ControlCell(o)),
             H(KeyMeasured(o)), H(SeedsCell(o)), Seconds(o.Seconds),
         }));
+        html.Append("<p>").Append(H(SuiteMinutesLine(document.Environment))).AppendLine("</p>");
         html.Append("<p>").Append(H(ExperimentsCaption)).AppendLine("</p>");
         AppendTable(html, ExperimentHeaders, document.Experiments.Select(r => ExperimentCells(r).Select(H).ToArray()));
 

@@ -26,6 +26,7 @@ internal static class MarkdownReportRenderer
             SeedsCell(o), Seconds(o.Seconds),
         }));
 
+        md.AppendLine(MdText(SuiteMinutesLine(document.Environment))).AppendLine();
         md.AppendLine(ExperimentsCaption).AppendLine();
         AppendTable(md, ExperimentHeaders, document.Experiments.Select(r => ExperimentCells(r).Select(MdCell).ToArray()));
 

@@ -17,4 +17,10 @@ public sealed record ReportEnvironment(
 {
     /// <summary>Runs trained side by side; per-experiment minutes are then wall time on a share of the cores.</summary>
     public int ParallelRuns { get; init; } = 1;
+
+    /// <summary>
+    /// The suite's seconds projected before it ran from the recorded costs (baselines/&lt;profile&gt;/costs.json, see
+    /// Claims.Scheduling.SuiteProjection), beside the measured <see cref="Seconds"/>; null when no cost was recorded.
+    /// </summary>
+    public double? ProjectedSeconds { get; init; }
 }

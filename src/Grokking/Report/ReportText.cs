@@ -47,6 +47,13 @@ internal static class ReportText
         $"commit {ShortCommit(e.GitCommit)}",
         $"duration {Duration(e.Seconds)}");
 
+    /// <summary>The suite's measured minutes beside those projected from the recorded costs (issue 27).</summary>
+    public static string SuiteMinutesLine(ReportEnvironment e) =>
+        $"Suite: {Minutes(e.Seconds / 60)} min measured · "
+        + (e.ProjectedSeconds is { } projected
+            ? $"{Minutes(projected / 60)} min projected from the recorded costs (baselines/{e.Profile.Name}/costs.json)"
+            : $"no projection (no recorded costs in baselines/{e.Profile.Name}/costs.json)");
+
     public static string EnvironmentDetails(ReportEnvironment e) => string.Join(" · ",
         $"machine {e.Machine}",
         $"started {e.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC",

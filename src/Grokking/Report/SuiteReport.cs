@@ -1,4 +1,5 @@
 using Grokking.Claims;
+using Grokking.Claims.Scheduling;
 
 namespace Grokking.Report;
 
@@ -21,7 +22,13 @@ public static class SuiteReport
             suite.Elapsed.TotalSeconds)
         {
             ParallelRuns = runtime.ParallelRuns,
+            ProjectedSeconds = suite.CostsWarning is null ? suite.Projection.Seconds : null,
         };
-        return ClaimReport.Write(suite.Settings.ReportDirectory, environment, suite.OutcomesWithErrors());
+        var files = ClaimReport.Write(suite.Settings.ReportDirectory, environment, suite.OutcomesWithErrors());
+
+        // What this suite measured, beside the report: 'grokking baselines accept' records it in baselines/<profile>/costs.json.
+        string costs = Path.Combine(suite.Settings.ReportDirectory, RunCosts.FileName);
+        suite.MeasuredCosts().Save(costs);
+        return [.. files, costs];
     }
 }

@@ -54,6 +54,12 @@ public sealed record ClaimOutcome(
     /// <summary>Minutes the claim's runs took to train, together (0 when served from the cache of an earlier process).</summary>
     public double TrainMinutes { get; init; }
 
+    /// <summary>
+    /// Seconds the claim's analysis and control computed, waiting for its runs excluded (<see cref="Seconds"/> includes the
+    /// wait): the claim's recorded cost (Claims.Scheduling.RunCosts); 0 when nothing was analysed.
+    /// </summary>
+    public double AnalysisSeconds { get; init; }
+
     /// <summary>Training minutes per experiment the claim read (its own, then its companions); empty for error outcomes.</summary>
     public IReadOnlyList<KeyValuePair<string, double>> RunMinutes { get; init; } = [];
 
