@@ -10,7 +10,7 @@ namespace Grokking.Tests.Unit.Training;
 /// bits, or the thread count would have to be part of the run's cache key (a 2-core CI machine trains each run on one
 /// thread; a larger machine gives each lane more). Checked on the three model families the claims train.
 /// </summary>
-[Collection(ThreadCountCollection.Name)]
+[Collection(SingleThreadCollection.Name)]
 public sealed class ThreadCountInvarianceTests
 {
     public static TheoryData<string> Families => new()
@@ -62,11 +62,4 @@ public sealed class ThreadCountInvarianceTests
             "Train:Steps=20", "Train:MetricsEvery=10", "Population:Seeds:0=0", "Population:TrainFractions:0=0.3",
             "Population:TrainFractions:1=0.9"),
     };
-}
-
-/// <summary>The thread count is process-wide: tests that change it do not run beside other tests of this collection.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ThreadCountCollection
-{
-    public const string Name = "thread count";
 }
