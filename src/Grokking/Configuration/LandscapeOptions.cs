@@ -28,9 +28,10 @@ public sealed class LandscapeOptions
     public double FitLearningRate { get; set; }
 
     /// <summary>
-    /// Path points evaluated together in one population model; 0 = by device: 4 on a CPU (measured with
-    /// <c>grokking bench</c>: beyond a few members the population's activations leave the cache and a 61-point
-    /// path got 3.6x slower than point by point), 128 on a GPU.
+    /// Path points evaluated together in one population model; 0 = measured on the first path of a setup in the
+    /// process (1, 2, 4, ... while the seconds per point fall; at most 16 on a CPU, where beyond a few members the
+    /// population's activations leave the cache, 128 on a GPU). Speed only: a point's values are the same bits for
+    /// every value.
     /// </summary>
     [Range(0, 100_000)]
     public int MaxMembers { get; set; }

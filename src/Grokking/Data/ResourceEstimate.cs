@@ -16,8 +16,8 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
     /// <summary>Rows one metric evaluation pass takes at once, over all members (PopulationEvaluator's chunk).</summary>
     public const long EvaluationRows = 32_768;
 
-    /// <summary>Path points evaluated together when Landscape:MaxMembers is 0 (its CPU default).</summary>
-    public const long DefaultPathMembers = 4;
+    /// <summary>Path points evaluated together when Landscape:MaxMembers is 0: the most a CPU's measured layout takes.</summary>
+    public const long DefaultPathMembers = 16;
 
     public long TotalBytes => DataBytes + ModelBytes + ActivationBytes + EvaluationBytes;
 

@@ -8,8 +8,8 @@ namespace Grokking.Landscape;
 
 /// <summary>
 /// Measures path evaluation on a configuration's model: a straight segment of N points evaluated in populations of
-/// <see cref="LandscapeSetup.MembersPerChunk"/> (Landscape:MaxMembers, or the device's default), against the same N
-/// points evaluated one model at a time. Steps = points evaluated.
+/// Landscape:MaxMembers points, or as many as <see cref="PathChunkLayout"/> measured on a first (untimed) evaluation,
+/// against the same N points evaluated one model at a time. Steps = points evaluated.
 /// </summary>
 public static class LandscapeBenchmark
 {
@@ -26,8 +26,9 @@ public static class LandscapeBenchmark
             Options = new LandscapeOptions { Points = points, MaxMembers = options.Landscape.MaxMembers },
         };
         var single = batched with { Options = new LandscapeOptions { Points = points, MaxMembers = 1 } };
-        PathEvaluator.Evaluate(single with { Options = new LandscapeOptions { Points = 2, MaxMembers = 2 } }, [path]); // warm-up
-        var inPopulations = Time($"path {points}/{batched.MembersPerChunk}", points, () => PathEvaluator.Evaluate(batched, [path]));
+        PathEvaluator.Evaluate(batched, [path]); // warm-up, and the measurement of the points per model when not fixed
+        int members = batched.FixedMembersPerChunk ?? EvaluationLayout.Find(PathChunkLayout.Kind, PathChunkLayout.Key(batched, gradNorm: true)) ?? 0;
+        var inPopulations = Time($"path {points}/{members}", points, () => PathEvaluator.Evaluate(batched, [path]));
         var pointByPoint = Time($"{points} x 1 pt", points, () => PathEvaluator.Evaluate(single, [path]));
         return (inPopulations, pointByPoint);
     }

@@ -32,8 +32,15 @@ public sealed record LandscapeSetup(
         return copy;
     }
 
-    /// <summary>Path points per population model: Landscape:MaxMembers, or the device's default when it is 0.</summary>
-    public int MembersPerChunk => Options.MaxMembers > 0 ? Options.MaxMembers : Device.type == TorchSharp.DeviceType.CUDA ? 128 : 4;
+    /// <summary>Path points per population model when Landscape:MaxMembers fixes it; null: measured (<see cref="PathChunkLayout"/>).</summary>
+    public int? FixedMembersPerChunk => Options.MaxMembers > 0 ? Options.MaxMembers : null;
+
+    /// <summary>
+    /// The points per model of the engine before measured layouts (4 on a CPU, 128 on a GPU), which still fixes the
+    /// numerics: points are materialized in groups of this many and a split is summed in blocks of
+    /// <see cref="PopulationEvaluator.SumRows"/> of it, so every layout gives a point the same bits.
+    /// </summary>
+    public int NumericsMembers => Device.type == TorchSharp.DeviceType.CUDA ? 128 : 4;
 
     public double FitLearningRate => Options.FitLearningRate > 0 ? Options.FitLearningRate : LearningRate;
 }

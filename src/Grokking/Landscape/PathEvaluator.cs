@@ -9,8 +9,8 @@ namespace Grokking.Landscape;
 /// <summary>
 /// Evaluates paths as populations: every t-point of every path is one member of a population model, so a whole
 /// 61-point path (or a set of paths) costs about one evaluation pass of a 61-member population, not 61 passes.
-/// Points are materialized as coefficients [N, A] times stacked anchors [A, P], per parameter; at most
-/// <see cref="LandscapeSetup.MembersPerChunk"/> points share one model.
+/// Points are materialized as coefficients [N, A] times stacked anchors [A, P], per parameter; the points per model
+/// are measured (<see cref="PathChunkLayout"/>) and never change a point's value.
 /// </summary>
 public static class PathEvaluator
 {
@@ -34,18 +34,17 @@ public static class PathEvaluator
     {
         var work = paths.SelectMany((p, i) => grids[i].Select(t => (Path: i, T: t))).ToList();
         var results = new PathPoint[work.Count];
-        int chunk = setup.MembersPerChunk;
-        for (int start = 0; start < work.Count; start += chunk)
+        int reported = 0;
+        PathChunkLayout.Walk(setup, gradNorm, work.Count, (start, count) =>
         {
-            var part = work.Skip(start).Take(chunk).ToList();
-            if (progress is not null && (start / chunk) % Math.Max(1, work.Count / chunk / 10) == 0)
+            if (progress is not null && start >= reported)
             {
-                progress.Report($"path points {start + 1}-{start + part.Count} of {work.Count}"); // about every tenth chunk
+                progress.Report($"path points {start + 1}-{start + count} of {work.Count}"); // about every tenth of the work
+                reported = start + Math.Max(1, work.Count / 10);
             }
 
-            var points = EvaluateChunk(setup, paths, part, gradNorm);
-            points.CopyTo(results, start);
-        }
+            EvaluateChunk(setup, paths, work, start, count, gradNorm).CopyTo(results, start);
+        });
 
         int offset = 0;
         var evaluations = new List<PathEvaluation>();
@@ -89,10 +88,11 @@ public static class PathEvaluator
     }
 
     private static PathPoint[] EvaluateChunk(
-        LandscapeSetup setup, IReadOnlyList<WeightPath> paths, List<(int Path, double T)> points, bool withGradNorm)
+        LandscapeSetup setup, IReadOnlyList<WeightPath> paths, List<(int Path, double T)> work, int start, int count, bool withGradNorm)
     {
-        int n = points.Count;
-        var state = Materialize(paths, points);
+        int n = count;
+        var points = work.GetRange(start, count);
+        var state = MaterializeInGroups(paths, work, start, count, setup.NumericsMembers);
         try
         {
             var seeds = points.Select(p => paths[p.Path].Seed).ToArray();
@@ -100,8 +100,12 @@ public static class PathEvaluator
             using var data = PopulationDataFactory.Create(setup.Data, seeds, setup.Device, model.DType);
             model.Load(state);
             using var scope = NewDisposeScope();
-            var train = PopulationEvaluator.Evaluate(model, data.TrainX, data.TrainY, data);
-            var val = PopulationEvaluator.Evaluate(model, data.ValX, data.ValY, data);
+            // Passes of the former chunk for this many members (bounded activations); the chunk's size is what is measured
+            // here, and a measured rows per pass for every member count would time itself inside that measurement.
+            long sumRows = PopulationEvaluator.SumRows(setup.NumericsMembers);
+            long rowsPerPass = Math.Min(sumRows, PopulationEvaluator.SumRows(n));
+            var train = PopulationEvaluator.Evaluate(model, data.TrainX, data.TrainY, data, null, null, sumRows, rowsPerPass);
+            var val = PopulationEvaluator.Evaluate(model, data.ValX, data.ValY, data, null, null, sumRows, rowsPerPass);
             var normSq = model.SquaredNorm();
             var gradNorm = withGradNorm ? MeanStochasticGradNorm.Compute(model, data, setup.BatchSize) : full_like(normSq, double.NaN);
             var l2 = normSq.Times(setup.WeightDecay / 2);
@@ -125,6 +129,38 @@ public static class PathEvaluator
         finally
         {
             foreach (var t in state.Values)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The weights of work[start, start + count): each point is materialized with the others of its group of
+    /// <paramref name="group"/> consecutive work points (the matmul's rounding depends on its row count), so it gets
+    /// the same bits in every chunk that holds it.
+    /// </summary>
+    private static Dictionary<string, Tensor> MaterializeInGroups(
+        IReadOnlyList<WeightPath> paths, List<(int Path, double T)> work, int start, int count, int group)
+    {
+        int first = start / group * group;
+        int last = Math.Min(work.Count, (start + count + group - 1) / group * group);
+        var groups = new List<Dictionary<string, Tensor>>();
+        for (int g = first; g < last; g += group)
+        {
+            groups.Add(Materialize(paths, work.GetRange(g, Math.Min(group, work.Count - g))));
+        }
+
+        try
+        {
+            return groups[0].Keys.ToDictionary(
+                name => name,
+                name => cat(groups.Select(g => g[name]).ToList(), 0).narrow(0, start - first, count).clone(),
+                StringComparer.Ordinal);
+        }
+        finally
+        {
+            foreach (var t in groups.SelectMany(g => g.Values))
             {
                 t.Dispose();
             }
