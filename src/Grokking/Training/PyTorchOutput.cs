@@ -108,7 +108,7 @@ public static class PyTorchOutput
         string? torch = f.Text("torch");
         string? blas = f.Text("blas");
         long? members = f.Count("members"), steps = f.Count("steps"), perEpoch = f.Count("steps_per_epoch"), epochs = f.Count("epochs");
-        long? threads = f.Count("threads");
+        long? threads = f.Count("threads"), repeats = f.Count("repeats");
         double? seconds = f.Positive("seconds"), stepRate = f.Positive("steps_per_s"), epochRate = f.Positive("epochs_per_s");
         var setup = SetupFields.ToDictionary(name => name, name => f.Count(name) ?? 0);
         if (f.Missing.Count > 0)
@@ -122,7 +122,7 @@ public static class PyTorchOutput
         }
 
         string? mismatch = Inconsistency(steps!.Value, perEpoch!.Value, epochs!.Value, seconds!.Value, stepRate!.Value, epochRate!.Value)
-            ?? SetupMismatch(setup, request, mode == PyTorchMeasurement.Eager ? 1 : request.Members, members!.Value, threads!.Value);
+            ?? SetupMismatch(setup, request, mode == PyTorchMeasurement.Eager, members!.Value, threads!.Value, repeats!.Value);
         if (mismatch is not null)
         {
             return mismatch;
@@ -139,14 +139,17 @@ public static class PyTorchOutput
         : !Close(epochs / seconds, epochRate) ? $"epochs_per_s {epochRate} is not epochs / seconds = {epochs / seconds}"
         : null;
 
-    private static string? SetupMismatch(Dictionary<string, long> setup, PyTorchRequest r, int wantedMembers, long members, long threads)
+    private static string? SetupMismatch(
+        Dictionary<string, long> setup, PyTorchRequest r, bool eager, long members, long threads, long repeats)
     {
+        setup = new Dictionary<string, long>(setup) { ["members"] = members, ["threads"] = threads, ["repeats"] = repeats };
         (string Name, long Wanted)[] wanted =
         [
-            ("members", wantedMembers), ("threads", r.Threads), ("d_model", r.DModel), ("d_mlp", r.DMlp), ("layers", r.Layers),
+            ("members", eager ? 1 : r.Members), ("repeats", eager ? r.Repeats : 1), ("threads", r.Threads),
+            ("d_model", r.DModel), ("d_mlp", r.DMlp), ("layers", r.Layers),
             ("heads", r.Heads), ("batch", r.Batch), ("modulus", r.Modulus), ("epochs", r.Epochs),
         ];
-        var other = wanted.FirstOrDefault(s => (s.Name == "members" ? members : s.Name == "threads" ? threads : setup[s.Name]) != s.Wanted);
+        var other = wanted.FirstOrDefault(s => setup[s.Name] != s.Wanted);
         return other.Name is null ? null : $"{other.Name} is not the requested {other.Wanted}";
     }
 

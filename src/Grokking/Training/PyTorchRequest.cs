@@ -9,13 +9,14 @@ namespace Grokking.Training;
 /// </summary>
 public sealed record PyTorchRequest(
     int DModel, int DMlp, int Layers, int Heads, int Batch, int Modulus, ModularOperation Operation, bool EqualsToken,
-    double TrainFraction, double LearningRate, double WeightDecay, int Epochs, int Members, int Threads)
+    double TrainFraction, double LearningRate, double WeightDecay, int Epochs, int Members, int Threads, int Repeats = 1)
 {
-    public static PyTorchRequest Of(GrokkingOptions o, int members, int epochs, int threads) => new(
+    /// <param name="repeats">Timed runs of the eager model, the fastest reported (the population runs once).</param>
+    public static PyTorchRequest Of(GrokkingOptions o, int members, int epochs, int threads, int repeats = 1) => new(
         o.Model.DModel, o.Model.DMlp, o.Model.Layers, o.Model.Heads,
         MinibatchLoop.EffectiveBatchSize(o.Train.BatchSize, Data.PopulationDataFactory.TrainCount(o.Data)),
         o.Data.Modulus, o.Data.Operation, o.Data.Format == SequenceFormat.EqualsToken, o.Data.TrainFraction,
-        o.Optimizer.LearningRate, o.Optimizer.WeightDecay, epochs, members, threads);
+        o.Optimizer.LearningRate, o.Optimizer.WeightDecay, epochs, members, threads, repeats);
 
     /// <summary>
     /// Why the script cannot run this setup (it writes only the MC/Omnigrok model: a transformer without normalization,
@@ -52,6 +53,7 @@ public sealed record PyTorchRequest(
             "--layers", Layers.ToString(inv), "--heads", Heads.ToString(inv), "--batch", Batch.ToString(inv),
             "--lr", LearningRate.ToString("R", inv), "--weight-decay", WeightDecay.ToString("R", inv),
             "--epochs", Epochs.ToString(inv), "--members", Members.ToString(inv), "--threads", Threads.ToString(inv),
+            "--repeats", Repeats.ToString(inv),
         };
         if (EqualsToken)
         {

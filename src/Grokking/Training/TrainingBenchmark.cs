@@ -12,7 +12,10 @@ namespace Grokking.Training;
 /// </summary>
 public static class TrainingBenchmark
 {
-    /// <summary><paramref name="runs"/> separate runs of one member each, one after another (what a population replaces).</summary>
+    /// <summary>
+    /// <paramref name="runs"/> separate runs of one member each, one after another (what a population replaces); steps/s and
+    /// epochs/s are the population's equivalent (all runs' epochs done per second).
+    /// </summary>
     public static BenchmarkResult Sequential(GrokkingOptions options, int runs, int epochs, Device device, int metricsEvery = 0)
     {
         var clock = Stopwatch.StartNew();
@@ -25,9 +28,10 @@ public static class TrainingBenchmark
             flops += single.GflopPerSecond * single.Seconds;
         }
 
+        // Counted as the population it replaces: one run's steps and epochs, so its rates read against train K=runs.
         double seconds = clock.Elapsed.TotalSeconds;
-        double perRun = steps / (double)runs;
-        return new BenchmarkResult($"{runs} x K=1", runs, steps, seconds, steps / seconds, steps / seconds / (perRun / epochs), flops / seconds);
+        long perRun = steps / runs;
+        return new BenchmarkResult($"{runs} x K=1", runs, perRun, seconds, perRun / seconds, epochs / seconds, flops / seconds);
     }
 
     /// <summary>

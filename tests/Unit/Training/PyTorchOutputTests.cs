@@ -15,7 +15,8 @@ public sealed class PyTorchOutputTests
     private static string Line(string mode = "eager", int members = 1, string batching = "none", double seconds = 2.0, int dModel = 64) =>
         "{\"batch\": 512, \"batching\": \"" + batching + "\", \"blas\": \"openblas-pthread/libblas.so.3\", \"d_mlp\": 256, "
         + $"\"d_model\": {dModel}, \"epochs\": 20, \"epochs_per_s\": {20 / seconds:R}, \"heads\": 4, \"layers\": 1, \"members\": {members}, "
-        + $"\"mode\": \"{mode}\", \"modulus\": 97, \"schema\": \"grokking-bench-pytorch/1\", \"seconds\": {seconds:R}, \"steps\": 160, "
+        + $"\"mode\": \"{mode}\", \"modulus\": 97, \"repeats\": 1, \"schema\": \"grokking-bench-pytorch/1\", "
+        + $"\"seconds\": {seconds:R}, \"steps\": 160, "
         + $"\"steps_per_epoch\": 8, \"steps_per_s\": {160 / seconds:R}, \"threads\": 1, \"torch\": \"1.13.0a0\"" + "}";
 
     private static string Good => Line() + "\n" + Line("vmap", 8, "functorch", seconds: 16.0) + "\n";
@@ -54,6 +55,7 @@ public sealed class PyTorchOutputTests
     [InlineData("\"torch\": \"1.13.0a0\"", "\"torch\": 113", "missing or invalid: torch")]
     [InlineData("\"d_model\": 64", "\"d_model\": 128", "d_model is not the requested 64")]
     [InlineData("\"threads\": 1", "\"threads\": 2", "threads is not the requested 1")]
+    [InlineData("\"repeats\": 1", "\"repeats\": 3", "repeats is not the requested 1")]
     [InlineData("\"mode\": \"eager\"", "\"mode\": \"jit\"", "unknown mode 'jit'")]
     [InlineData("grokking-bench-pytorch/1", "grokking-bench-pytorch/2", "schema is not grokking-bench-pytorch/1")]
     public void A_line_with_a_wrong_field_is_not_trusted_and_says_which(string field, string replacement, string reason)
@@ -123,7 +125,7 @@ public sealed class PyTorchOutputTests
 
         string.Join(' ', request.Arguments()).Should().Be(
             "--modulus 23 --operation add --train-fraction 0.4 --d-model 32 --d-mlp 64 --layers 1 --heads 4 --batch 64 "
-            + "--lr 0.1 --weight-decay 0.001 --epochs 20 --members 8 --threads 2 --equals-token");
+            + "--lr 0.1 --weight-decay 0.001 --epochs 20 --members 8 --threads 2 --repeats 1 --equals-token");
         PyTorchRequest.Unsupported(o, cpu: true).Should().BeNull();
         PyTorchRequest.Unsupported(Engine.EngineFixtures.Small("Model:Norm=layernorm"), cpu: true).Should().Contain("Model:Norm = LayerNorm");
     }
