@@ -110,11 +110,14 @@ internal sealed class BenchSection(GrokkingOptions options, BenchSettings settin
         double gflopPerStep = engine.GflopPerSecond / engine.StepsPerSecond;
         var row = new BenchmarkResult(
             measured.Label, measured.Members, measured.Steps, measured.Seconds, measured.StepsPerSecond, measured.EpochsPerSecond,
-            gflopPerStep * measured.StepsPerSecond);
+            gflopPerStep * measured.StepsPerSecond, measured.CpuSeconds);
         table.Row(row, roofline);
+        // Per CPU-second too: both ran the same epochs, and their CPU time moves less with a shared machine's load.
         double ratio = engine.EpochsPerSecond / measured.EpochsPerSecond;
+        double cpuRatio = measured.CpuSeconds / engine.CpuSeconds;
         output.WriteLine(string.Create(
-            CultureInfo.InvariantCulture, $"  -> engine {engine.Name}: {engine.EpochsPerSecond:0.00} epochs/s = {ratio:0.00}x {measured.Label}"));
+            CultureInfo.InvariantCulture,
+            $"  -> engine {engine.Name}: {engine.EpochsPerSecond:0.00} epochs/s = {ratio:0.00}x {measured.Label} ({cpuRatio:0.00}x per CPU-second)"));
     }
 
     /// <summary>Where a step's time goes for K = 1 and K = n, at the configured metric and checkpoint cadences.</summary>

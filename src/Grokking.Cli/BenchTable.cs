@@ -7,7 +7,7 @@ namespace Grokking.Cli;
 internal sealed class BenchTable(TextWriter output)
 {
     public void Header() =>
-        output.WriteLine($"{"measurement",-34} {"steps/s",10} {"epochs/s",10} {"GFLOP/s",9} {"roofline",9} {"seconds",8}");
+        output.WriteLine($"{"measurement",-34} {"steps/s",10} {"epochs/s",10} {"GFLOP/s",9} {"roofline",9} {"seconds",8} {"cpu s",8}");
 
     /// <param name="roofline">The matmul roofline of the row's population size, or null for a row without one.</param>
     public void Row(BenchmarkResult r, BenchmarkResult? roofline)
@@ -16,7 +16,8 @@ internal sealed class BenchTable(TextWriter output)
         string epochs = r.EpochsPerSecond > 0 ? r.EpochsPerSecond.ToString("0.00", inv) : "-";
         string gflops = r.GflopPerSecond > 0 ? r.GflopPerSecond.ToString("0.00", inv) : "-";
         string share = roofline is null ? "-" : RooflinePercent(r, roofline).ToString("0.0", inv) + "%";
-        output.WriteLine(string.Create(inv, $"{r.Name,-34} {r.StepsPerSecond,10:0.0} {epochs,10} {gflops,9} {share,9} {r.Seconds,8:0.00}"));
+        string cpu = r.CpuSeconds > 0 ? r.CpuSeconds.ToString("0.00", inv) : "-";
+        output.WriteLine(string.Create(inv, $"{r.Name,-34} {r.StepsPerSecond,10:0.0} {epochs,10} {gflops,9} {share,9} {r.Seconds,8:0.00} {cpu,8}"));
     }
 
     /// <summary>Achieved GFLOP/s as a percentage of the roofline's.</summary>

@@ -6,7 +6,7 @@ namespace Grokking.Training;
 /// </summary>
 public sealed record PyTorchMeasurement(
     string Mode, string Batching, int Members, long Steps, double Seconds, double StepsPerSecond, double EpochsPerSecond,
-    string TorchVersion, int Threads, string Blas)
+    double CpuSeconds, string TorchVersion, int Threads, string Blas)
 {
     public const string Eager = "eager";
     public const string Vmap = "vmap";

@@ -110,6 +110,7 @@ public static class PyTorchOutput
         long? members = f.Count("members"), steps = f.Count("steps"), perEpoch = f.Count("steps_per_epoch"), epochs = f.Count("epochs");
         long? threads = f.Count("threads"), repeats = f.Count("repeats");
         double? seconds = f.Positive("seconds"), stepRate = f.Positive("steps_per_s"), epochRate = f.Positive("epochs_per_s");
+        double? cpu = f.Positive("cpu_seconds");
         var setup = SetupFields.ToDictionary(name => name, name => f.Count(name) ?? 0);
         if (f.Missing.Count > 0)
         {
@@ -129,7 +130,8 @@ public static class PyTorchOutput
         }
 
         measurement = new PyTorchMeasurement(
-            mode, batching!, (int)members!.Value, steps.Value, seconds.Value, stepRate.Value, epochRate.Value, torch!, (int)threads!.Value, blas!);
+            mode, batching!, (int)members!.Value, steps.Value, seconds.Value, stepRate.Value, epochRate.Value, cpu!.Value, torch!,
+            (int)threads!.Value, blas!);
         return null;
     }
 

@@ -20,18 +20,19 @@ public static class TrainingBenchmark
     {
         var clock = Stopwatch.StartNew();
         long steps = 0;
-        double flops = 0;
+        double flops = 0, cpu = 0;
         for (int r = 0; r < runs; r++)
         {
             var single = Train(options, 1, epochs, device, seedOffset: r, metricsEvery);
             steps += single.Steps;
             flops += single.GflopPerSecond * single.Seconds;
+            cpu += single.CpuSeconds;
         }
 
         // Counted as the population it replaces: one run's steps and epochs, so its rates read against train K=runs.
         double seconds = clock.Elapsed.TotalSeconds;
         long perRun = steps / runs;
-        return new BenchmarkResult($"{runs} x K=1", runs, perRun, seconds, perRun / seconds, epochs / seconds, flops / seconds);
+        return new BenchmarkResult($"{runs} x K=1", runs, perRun, seconds, perRun / seconds, epochs / seconds, flops / seconds, cpu);
     }
 
     /// <summary>
@@ -52,13 +53,15 @@ public static class TrainingBenchmark
         o.Train.StochasticGradientNorm &= metricsEvery > 0;
         o.Train.StepTraces &= metricsEvery > 0;
         var trainer = new PopulationTrainer(o, PopulationSetup.Members(o), device);
+        double cpu = BenchmarkResult.ProcessCpuSeconds();
         var clock = Stopwatch.StartNew();
         var result = trainer.Run();
         double seconds = clock.Elapsed.TotalSeconds;
+        cpu = BenchmarkResult.ProcessCpuSeconds() - cpu;
         long steps = result.StepsCompleted;
         double flops = 3.0 * ForwardFlopsPerExample(o) * batch * members * steps;
         return new BenchmarkResult(
-            $"train K={members}", members, steps, seconds, steps / seconds, steps / seconds / result.StepsPerEpoch, flops / seconds / 1e9);
+            $"train K={members}", members, steps, seconds, steps / seconds, steps / seconds / result.StepsPerEpoch, flops / seconds / 1e9, cpu);
     }
 
     /// <summary>

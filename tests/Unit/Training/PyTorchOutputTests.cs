@@ -13,7 +13,8 @@ public sealed class PyTorchOutputTests
         new(64, 256, 1, 4, 512, 97, ModularOperation.Multiply, false, 0.4, 0.1, 0.001, 20, 8, 1);
 
     private static string Line(string mode = "eager", int members = 1, string batching = "none", double seconds = 2.0, int dModel = 64) =>
-        "{\"batch\": 512, \"batching\": \"" + batching + "\", \"blas\": \"openblas-pthread/libblas.so.3\", \"d_mlp\": 256, "
+        "{\"batch\": 512, \"batching\": \"" + batching + "\", \"blas\": \"openblas-pthread/libblas.so.3\", \"cpu_seconds\": 1.5, "
+        + "\"d_mlp\": 256, "
         + $"\"d_model\": {dModel}, \"epochs\": 20, \"epochs_per_s\": {20 / seconds:R}, \"heads\": 4, \"layers\": 1, \"members\": {members}, "
         + $"\"mode\": \"{mode}\", \"modulus\": 97, \"repeats\": 1, \"schema\": \"grokking-bench-pytorch/1\", "
         + $"\"seconds\": {seconds:R}, \"steps\": 160, "
@@ -52,6 +53,7 @@ public sealed class PyTorchOutputTests
     [InlineData("\"steps\": 160", "\"steps\": 150", "steps 150 is not 20 epochs of 8")]
     [InlineData("\"seconds\": 2,", "\"seconds\": -2,", "missing or invalid: seconds")]
     [InlineData("\"threads\": 1", "\"threads\": 1.5", "missing or invalid: threads")]
+    [InlineData("\"cpu_seconds\": 1.5", "\"cpu_seconds\": \"1.5\"", "missing or invalid: cpu_seconds")]
     [InlineData("\"torch\": \"1.13.0a0\"", "\"torch\": 113", "missing or invalid: torch")]
     [InlineData("\"d_model\": 64", "\"d_model\": 128", "d_model is not the requested 64")]
     [InlineData("\"threads\": 1", "\"threads\": 2", "threads is not the requested 1")]
