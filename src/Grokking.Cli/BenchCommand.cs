@@ -1,14 +1,18 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Grokking.Configuration;
 using Grokking.Data;
-using Grokking.Landscape;
 using Grokking.Runtime;
 using Grokking.Training;
 
 namespace Grokking.Cli;
 
-/// <summary>grokking bench: engine throughput for K = 1 and K = n, the population speed-up, and bmm GFLOP/s as reference.</summary>
+/// <summary>
+/// grokking bench: for each model width, engine throughput for K = 1 and K = n against the matmul roofline of the model's
+/// own step, the population and path speed-ups, the same training in PyTorch (eager and vmap) where PyTorch is installed,
+/// and where a step's time goes.
+/// </summary>
 internal static class BenchCommand
 {
     public static Command Create(SharedOptions shared)
@@ -16,51 +20,58 @@ internal static class BenchCommand
         var members = OptionRules.PositiveInt("--members", "N", 8, "population size N compared with K = 1");
         var points = OptionRules.PositiveInt("--path-points", "P", 61, "points of the straight segment evaluated as one population vs one at a time");
 
-        // The profile's training budget (thousands of epochs) would make every row an hour long; the bench
-        // measures rates, so its own default budget keeps the whole command to about a minute on 2 cores.
-        var epochs = OptionRules.PositiveInt("--epochs", "E", 20, "epochs per measurement (the default takes about a minute in all on 2 cores)");
+        // The profile's training budget (thousands of epochs) would make every row an hour long; the bench measures
+        // rates, so its own default budget keeps the whole command (two widths) to about 2-3 minutes on 2 cores.
+        var epochs = OptionRules.PositiveInt("--epochs", "E", 20, "epochs per measurement (the default takes about 2-3 minutes in all on 2 cores)");
+        var widths = new Option<int[]>("--dmodels")
+        {
+            Description = "transformer widths measured, d_mlp keeping Model:DMlp/Model:DModel (64: the ci models; 128: the paper's)",
+            HelpName = "D,D",
+            DefaultValueFactory = _ => [64, 128],
+            CustomParser = ParseWidths,
+        };
+        var withMetrics = new Option<bool>("--with-metrics")
+        {
+            Description = "train with Train:MetricsEvery as configured (default: metrics off, one evaluation at the end, as PyTorch's rows)",
+        };
+        var python = new Option<string?>("--python")
+        {
+            Description = "the Python that runs tools/bench-pytorch.py (default: python3, else /usr/bin/python3, whichever imports torch)",
+            HelpName = "PATH",
+        };
 
-        var command = new Command("bench", "steps/s, epochs/s and GFLOP/s for K = 1 and K = N members vs a plain bmm") { members, epochs, points };
+        var command = new Command("bench", "steps/s, epochs/s and GFLOP/s for K = 1 and K = N vs the matmul roofline and PyTorch, and a step profile")
+        {
+            members, epochs, points, widths, withMetrics, python,
+        };
         command.SetAction(parsed => Run(
-            shared.Load(parsed), parsed.GetValue(members), parsed.GetValue(epochs), parsed.GetValue(points), parsed.InvocationConfiguration.Output));
+            shared.Load(parsed),
+            new BenchSettings(
+                parsed.GetValue(members), parsed.GetValue(epochs), parsed.GetValue(points), parsed.GetValue(widths)!,
+                parsed.GetValue(withMetrics), parsed.GetValue(python)),
+            parsed.InvocationConfiguration.Output));
         return command;
     }
 
-    private static int Run(GrokkingOptions options, int population, int epochs, int pathPoints, TextWriter output)
+    private static int Run(GrokkingOptions options, BenchSettings settings, TextWriter output)
     {
-        ResourceGuard.Check(options, AvailableMemory.Read(), "bench", population);
+        ResourceGuard.Check(options, AvailableMemory.Read(), "bench", settings.Members);
         var runtime = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads);
-        string model = TrainingBenchmark.Describe(options.Model);
-        string data = options.Data.Kind.ToString().ToLowerInvariant();
-        string batch = options.Train.BatchSize == 0 ? "full" : options.Train.BatchSize.ToString(CultureInfo.CurrentCulture);
+        var d = options.Data;
+        string data = d.Kind == DatasetKind.Modular
+            ? $"modular {d.Operation.ToString().ToLowerInvariant()} p{d.Modulus} {d.Format.ToString().ToLowerInvariant()}"
+            : d.Kind.ToString().ToLowerInvariant();
+        string batch = options.Train.BatchSize == 0 ? "full" : options.Train.BatchSize.ToString(CultureInfo.InvariantCulture);
+        string metrics = settings.WithMetrics ? $"metrics every {options.Train.MetricsEvery} steps" : "metrics off (one evaluation at the end)";
         output.WriteLine(
-            $"device {runtime.DeviceName}, {runtime.Threads} threads; {epochs} epochs per measurement; {model}, data {data}, batch {batch}, "
-            + $"metrics every {options.Train.MetricsEvery} steps");
-        TrainingBenchmark.Train(options, 1, Math.Max(2, epochs / 10), runtime.Device); // warm-up: JIT, allocator, thread pool
-        var rows = new List<BenchmarkResult>
+            $"device {runtime.DeviceName}, {runtime.Threads} threads; {settings.Epochs} epochs per measurement; data {data}, batch {batch}; "
+            + $"training rows: {metrics}");
+        string? python = runtime.Device.type == TorchSharp.DeviceType.CPU ? PyTorchReference.FindInterpreter(settings.Interpreters) : null;
+        foreach (var model in BenchSection.Models(options, settings.DModels))
         {
-            TrainingBenchmark.Train(options, 1, epochs, runtime.Device),
-            TrainingBenchmark.Train(options, population, epochs, runtime.Device),
-            TrainingBenchmark.Sequential(options, population, epochs, runtime.Device),
-            TrainingBenchmark.Matmul(options, 1, runtime.Device),
-            TrainingBenchmark.Matmul(options, population, runtime.Device),
-        };
-        var (batchedPath, pointByPoint) = LandscapeBenchmark.Path(options, pathPoints, runtime.Device);
-        rows.Add(batchedPath);
-        rows.Add(pointByPoint);
-        output.WriteLine($"{"measurement",-14} {"steps/s",10} {"epochs/s",10} {"GFLOP/s",9} {"seconds",8}");
-        foreach (var r in rows)
-        {
-            string epochsPerSecond = r.EpochsPerSecond > 0 ? r.EpochsPerSecond.ToString("0.00", CultureInfo.InvariantCulture) : "-";
-            output.WriteLine($"{r.Name,-14} {r.StepsPerSecond,10:0.0} {epochsPerSecond,10} {r.GflopPerSecond,9:0.00} {r.Seconds,8:0.00}");
+            new BenchSection(model, settings, runtime, python, output).Run();
         }
 
-        output.WriteLine(
-            $"population of {population}: {rows[1].Seconds:0.00} s vs {rows[2].Seconds:0.00} s for {population} runs one after another, "
-            + $"measured -> speed-up {rows[2].Seconds / rows[1].Seconds:0.00}x");
-        output.WriteLine(
-            $"path of {pathPoints} points (losses, errors, stochastic gradient norm): {batchedPath.Seconds:0.00} s in populations "
-            + $"({batchedPath.Name}) vs {pointByPoint.Seconds:0.00} s one point at a time -> {pointByPoint.Seconds / batchedPath.Seconds:0.00}x");
         ProjectSuite(options, runtime, output);
         return 0;
     }
@@ -84,5 +95,23 @@ internal static class BenchCommand
         {
             output.WriteLine($"  {line}");
         }
+    }
+
+    private static int[] ParseWidths(ArgumentResult result)
+    {
+        const string Allowed = "integers >= 1, comma-separated, e.g. 64,128";
+        var widths = new List<int>();
+        foreach (string item in OptionRules.CommaSeparated(result, "--dmodels", Allowed))
+        {
+            if (!int.TryParse(item, NumberStyles.Integer, CultureInfo.InvariantCulture, out int width) || width < 1)
+            {
+                result.AddError($"Invalid value for '--dmodels': '{item}'; allowed: {Allowed}");
+                return [];
+            }
+
+            widths.Add(width);
+        }
+
+        return widths.ToArray();
     }
 }

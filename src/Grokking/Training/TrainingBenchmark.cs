@@ -7,77 +7,120 @@ namespace Grokking.Training;
 
 /// <summary>
 /// Measures the trainer on a configuration: K = 1 and K = n in one process, the population speed-up over n
-/// sequential runs, and a plain batched matmul's GFLOP/s as the ceiling the engine is compared with.
-/// FLOPs of a training step are estimated as 3x the forward's matmul FLOPs (backward ~ 2x forward).
+/// sequential runs, the matmul roofline of the model's own step (the ceiling the engine is compared with), and where a
+/// step's time goes. FLOPs of a training step are counted as 3x the forward's (backward ~ 2x forward).
 /// </summary>
 public static class TrainingBenchmark
 {
-    /// <summary><paramref name="runs"/> separate runs of one member each, one after another (what a population replaces).</summary>
-    public static BenchmarkResult Sequential(GrokkingOptions options, int runs, int epochs, Device device)
+    /// <summary>
+    /// <paramref name="runs"/> separate runs of one member each, one after another (what a population replaces); steps/s and
+    /// epochs/s are the population's equivalent (all runs' epochs done per second).
+    /// </summary>
+    public static BenchmarkResult Sequential(GrokkingOptions options, int runs, int epochs, Device device, int metricsEvery = 0)
     {
         var clock = Stopwatch.StartNew();
         long steps = 0;
-        double flops = 0;
+        double flops = 0, cpu = 0;
         for (int r = 0; r < runs; r++)
         {
-            var single = Train(options, 1, epochs, device, seedOffset: r);
+            var single = Train(options, 1, epochs, device, seedOffset: r, metricsEvery);
             steps += single.Steps;
             flops += single.GflopPerSecond * single.Seconds;
+            cpu += single.CpuSeconds;
         }
 
+        // Counted as the population it replaces: one run's steps and epochs, so its rates read against train K=runs.
         double seconds = clock.Elapsed.TotalSeconds;
-        double perRun = steps / (double)runs;
-        return new BenchmarkResult($"{runs} x K=1", runs, steps, seconds, steps / seconds, steps / seconds / (perRun / epochs), flops / seconds);
+        long perRun = steps / runs;
+        return new BenchmarkResult($"{runs} x K=1", runs, perRun, seconds, perRun / seconds, epochs / seconds, flops / seconds, cpu);
     }
 
-    public static BenchmarkResult Train(GrokkingOptions options, int members, int epochs, Device device, int seedOffset = 0)
+    /// <summary>
+    /// K = <paramref name="members"/> (seeds from <paramref name="seedOffset"/>) trained for <paramref name="epochs"/> epochs by
+    /// the trainer, timed from its setup to its end. <paramref name="metricsEvery"/> 0 = metrics off: one metric step, the
+    /// trainer's last, and no stochastic gradient norm pass; else Train:MetricsEvery as given, with the options' pass.
+    /// </summary>
+    public static BenchmarkResult Train(GrokkingOptions options, int members, int epochs, Device device, int seedOffset = 0, int metricsEvery = 0)
     {
-        var o = Clone(options);
-        o.Population.Seeds = Enumerable.Range(seedOffset, members).ToArray();
-        o.Population.WeightDecays = [];
-        o.Population.InitScales = [];
-        o.Population.LearningRates = [];
+        var o = Population(options, members, seedOffset);
         o.Train.Epochs = epochs;
         o.Train.Steps = 0;
         o.Train.CheckpointEvery = 0;
         o.Train.StopMarginSteps = -1;
+        int batch = MinibatchLoop.EffectiveBatchSize(o.Train.BatchSize, Data.PopulationDataFactory.TrainCount(o.Data));
+        long stepsPerEpoch = (Data.PopulationDataFactory.TrainCount(o.Data) + batch - 1) / batch;
+        o.Train.MetricsEvery = metricsEvery > 0 ? metricsEvery : (int)Math.Max(1, Math.Min(int.MaxValue, epochs * stepsPerEpoch));
+        o.Train.StochasticGradientNorm &= metricsEvery > 0;
+        o.Train.StepTraces &= metricsEvery > 0;
         var trainer = new PopulationTrainer(o, PopulationSetup.Members(o), device);
+        double cpu = BenchmarkResult.ProcessCpuSeconds();
         var clock = Stopwatch.StartNew();
         var result = trainer.Run();
         double seconds = clock.Elapsed.TotalSeconds;
+        cpu = BenchmarkResult.ProcessCpuSeconds() - cpu;
         long steps = result.StepsCompleted;
-        int batch = MinibatchLoop.EffectiveBatchSize(o.Train.BatchSize, Data.PopulationDataFactory.TrainCount(o.Data));
         double flops = 3.0 * ForwardFlopsPerExample(o) * batch * members * steps;
         return new BenchmarkResult(
-            $"train K={members}", members, steps, seconds, steps / seconds, steps / seconds / result.StepsPerEpoch, flops / seconds / 1e9);
+            $"train K={members}", members, steps, seconds, steps / seconds, steps / seconds / result.StepsPerEpoch, flops / seconds / 1e9, cpu);
     }
 
-    /// <summary>GFLOP/s of torch.bmm at the shapes of the MLP block (the engine's largest matmuls).</summary>
-    public static BenchmarkResult Matmul(GrokkingOptions options, int members, Device device, double seconds = 1.0)
+    /// <summary>
+    /// The matmul roofline of a training step: GFLOP/s of torch.bmm over K members at exactly the step's matmul shapes
+    /// (<see cref="ModelMatmuls.TrainingStep"/>, forward and backward, at the full batch), run back to back for about
+    /// <paramref name="seconds"/> in five bursts, the fastest burst's rate kept: a ceiling is what the CPU can do, and on a
+    /// shared machine a single long burst measures the neighbours too. Training reaches it only if every other op were free.
+    /// </summary>
+    public static BenchmarkResult Roofline(GrokkingOptions options, int members, Device device, double seconds = 0.5)
     {
-        long rows = Math.Min(options.Train.BatchSize == 0 ? 4096 : options.Train.BatchSize, 4096) * 2L;
-        using var a = randn([members, rows, options.Model.DModel], device: device);
-        using var b = randn([members, options.Model.DModel, options.Model.DMlp], device: device);
-        using (var warm = a.bmm(b))
+        const int Bursts = 5;
+        int batch = MinibatchLoop.EffectiveBatchSize(options.Train.BatchSize, Data.PopulationDataFactory.TrainCount(options.Data));
+        var shapes = ModelMatmuls.TrainingStep(options, batch);
+        var operands = shapes
+            .Select(s => (A: randn([members, s.Rows, s.Inner], device: device), B: randn([members, s.Inner, s.Cols], device: device)))
+            .ToList();
+        try
         {
+            RunMatmuls(operands, device); // warm-up
+            var (iterations, elapsed) = Enumerable.Range(0, Bursts)
+                .Select(_ => Burst(operands, device, seconds / Bursts))
+                .MaxBy(b => b.Iterations / b.Seconds);
+            double flops = members * shapes.Sum(s => s.Flops) * iterations;
+            return new BenchmarkResult($"roofline K={members}", members, iterations, elapsed, iterations / elapsed, 0, flops / elapsed / 1e9);
         }
+        finally
+        {
+            operands.ForEach(o => { o.A.Dispose(); o.B.Dispose(); });
+        }
+    }
 
+    /// <summary>Where a step's time goes for K = <paramref name="members"/> (<see cref="StepProfiler"/>), at the options' cadences.</summary>
+    public static StepProfile Profile(GrokkingOptions options, int members, int steps, int repeats, Device device) =>
+        StepProfiler.Measure(options, members, steps, repeats, device);
+
+    private static (long Iterations, double Seconds) Burst(List<(Tensor A, Tensor B)> operands, Device device, double seconds)
+    {
         var clock = Stopwatch.StartNew();
         long iterations = 0;
         while (clock.Elapsed.TotalSeconds < seconds)
         {
-            using var c = a.bmm(b);
-            if (device.type == DeviceType.CUDA)
-            {
-                cuda.synchronize();
-            }
-
+            RunMatmuls(operands, device);
             iterations++;
         }
 
-        double elapsed = clock.Elapsed.TotalSeconds;
-        double flops = 2.0 * members * rows * options.Model.DModel * options.Model.DMlp * iterations;
-        return new BenchmarkResult($"bmm K={members}", members, iterations, elapsed, iterations / elapsed, 0, flops / elapsed / 1e9);
+        return (iterations, clock.Elapsed.TotalSeconds);
+    }
+
+    private static void RunMatmuls(List<(Tensor A, Tensor B)> operands, Device device)
+    {
+        foreach (var (a, b) in operands)
+        {
+            using var c = a.bmm(b);
+        }
+
+        if (device.type == DeviceType.CUDA)
+        {
+            cuda.synchronize();
+        }
     }
 
     /// <summary>Matmul FLOPs of one forward pass of one example, counted for each model kind by its own formula.</summary>
@@ -120,6 +163,27 @@ public static class TrainingBenchmark
 
     private static ArgumentOutOfRangeException UnknownKind(ModelKind kind) =>
         new(nameof(kind), kind, $"Model:Kind = {kind} has no FLOP count or description in the bench; add one for the new kind");
+
+    /// <summary>The options with the transformer at width <paramref name="dModel"/>, its MLP keeping Model:DMlp / Model:DModel.</summary>
+    public static GrokkingOptions WithWidth(GrokkingOptions options, int dModel)
+    {
+        var o = Clone(options);
+        o.Model.DMlp = (int)Math.Max(1, Math.Round((double)dModel * options.Model.DMlp / options.Model.DModel));
+        o.Model.DModel = dModel;
+        return o;
+    }
+
+    /// <summary>The options as a population of seeds offset .. offset + members - 1 with no hyperparameter sweep.</summary>
+    public static GrokkingOptions Population(GrokkingOptions options, int members, int seedOffset)
+    {
+        var o = Clone(options);
+        o.Population.Seeds = Enumerable.Range(seedOffset, members).ToArray();
+        o.Population.WeightDecays = [];
+        o.Population.InitScales = [];
+        o.Population.LearningRates = [];
+        o.Population.TrainFractions = null;
+        return o;
+    }
 
     private static GrokkingOptions Clone(GrokkingOptions o) =>
         System.Text.Json.JsonSerializer.Deserialize<GrokkingOptions>(
