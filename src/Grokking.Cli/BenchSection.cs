@@ -74,7 +74,8 @@ internal sealed class BenchSection(GrokkingOptions options, BenchSettings settin
         }
 
         var population = TrainingBenchmark.Population(options, k, 0);
-        output.WriteLine($"members per chunk, measured: {MemberChunkLayout.Measure(population, PopulationSetup.Members(population), runtime.Device)}");
+        var timings = MemberChunkLayout.Measure(population, PopulationSetup.Members(population), runtime.Device);
+        output.WriteLine($"members per chunk, measured: {timings}");
     }
 
     /// <summary>The same training in PyTorch, eager and through vmap, with the engine's speed over it; or why there is none.</summary>
