@@ -37,11 +37,21 @@ public sealed class EvaluationLayoutTests
             long block = sumRows > 0 ? sumRows : PopulationEvaluator.SumRows(3);
             n.Should().BeGreaterThan(sumRows > 0 ? 2 * block : 64, "several passes, and several sum blocks where asked");
             var before = EvaluationBeforeLayouts(model, x, y, data, null, null, block);
-            foreach (long rows in new[] { 64, 100, 257, 1000, n, 0 })
+            // An MLP's passes are not measured (a wider MLP's forward rounds differently with its row count: og-images at ci):
+            // it evaluates a block in one pass, and the default evaluation must be exactly that.
+            long[] passes = kind == "mlp" ? [block] : [64, 100, 257, 1000, n, 0];
+            foreach (long rows in passes)
             {
                 var metrics = PopulationEvaluator.Evaluate(model, x, y, data, null, null, block, rows);
                 Bits(metrics.Loss).Should().Equal(Bits(before.Loss), $"loss with {rows} rows per pass");
                 Bits(metrics.Accuracy).Should().Equal(Bits(before.Accuracy), $"accuracy with {rows} rows per pass");
+            }
+
+            if (sumRows == 0)
+            {
+                var chosen = PopulationEvaluator.Evaluate(model, x, y, data);
+                Bits(chosen.Loss).Should().Equal(Bits(before.Loss), "the default evaluation's loss");
+                Bits(chosen.Accuracy).Should().Equal(Bits(before.Accuracy), "the default evaluation's accuracy");
             }
         }
     }
