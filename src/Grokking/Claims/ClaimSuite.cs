@@ -64,12 +64,14 @@ public sealed class ClaimSuite
     /// The <see cref="Selection"/> in the order the foreground verifies it: by the predicted finish of the runs each claim
     /// reads (the lanes' plan from <see cref="Costs"/>), ties in catalog order — catalog order when no cost is recorded.
     /// </summary>
-    public IReadOnlyList<ClaimDefinition> PlanOrder()
+    public IReadOnlyList<ClaimDefinition> PlanOrder() => [.. PlanReadiness().Select(c => Catalog.Get(c.Id))];
+
+    /// <summary>Each claim with the second its runs are predicted ready under the lane plan, in plan order.</summary>
+    public IReadOnlyList<(string Id, double ReadyAt)> PlanReadiness()
     {
         var claims = SuiteProjection.ClaimsWithRuns(Selection, runner);
         var plan = LanePlan.Of([.. claims.SelectMany(c => c.Runs).Distinct(StringComparer.Ordinal)], Costs, RuntimeInfo.ParallelRuns);
-        var order = plan.ByReadiness(claims, c => c.Runs).Select(c => c.Id).ToList();
-        return [.. order.Select(Catalog.Get)];
+        return [.. plan.ByReadiness(claims, c => c.Runs).Select(c => (c.Id, plan.ReadyAt(c.Runs)))];
     }
 
     /// <summary>What this suite measured, for baselines/&lt;profile&gt;/costs.json (<see cref="RunCosts.Measured"/>).</summary>
