@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Grokking.Training;
 using static TorchSharp.torch;
 
 namespace Grokking.Landscape;
@@ -14,10 +14,7 @@ public static class FitLayout
 {
     private const int WarmupSteps = 2;
     private const int TimedSteps = 6;
-    private static readonly ConcurrentDictionary<string, int> Chosen = new();
-
-    /// <summary>The choices made in this process so far, by model and fit count ('grokking bench' prints them).</summary>
-    public static IReadOnlyDictionary<string, int> Choices => Chosen;
+    private const string Kind = "fits per population";
 
     public static int MembersPerChunk(LandscapeSetup setup, IReadOnlyList<FitRequest> requests)
     {
@@ -28,7 +25,7 @@ public static class FitLayout
 
         return setup.Device.type == TorchSharp.DeviceType.CUDA
             ? requests.Count
-            : Chosen.GetOrAdd(Key(setup, requests.Count), _ => Measure(setup, requests));
+            : EvaluationLayout.Choose(Kind, Key(setup, requests.Count), () => Measure(setup, requests));
     }
 
     /// <summary>
@@ -37,10 +34,9 @@ public static class FitLayout
     /// where a population size changes them (small MLPs, whose batched BLAS path differs), every fit stays in one
     /// population, the layout the fitter always had.
     /// </summary>
-    private static int Measure(LandscapeSetup setup, IReadOnlyList<FitRequest> requests)
+    private static LayoutChoice Measure(LandscapeSetup setup, IReadOnlyList<FitRequest> requests)
     {
-        int best = 1;
-        double bestSeconds = double.PositiveInfinity;
+        var timings = new List<(int Size, double SecondsPerItem)>();
         byte[]? alone = null;
         for (int size = 1; ; size = Math.Min(size * 2, requests.Count))
         {
@@ -48,19 +44,17 @@ public static class FitLayout
             CurveFitter.TimeSteps(setup, sample, WarmupSteps);
             var (seconds, bend) = CurveFitter.TimeSteps(setup, sample, TimedSteps);
             alone ??= bend;
+            timings.Add((size, seconds));
             if (!bend.AsSpan().SequenceEqual(alone))
             {
-                return requests.Count;
-            }
-
-            if (seconds <= bestSeconds)
-            {
-                (best, bestSeconds) = (size, seconds);
+                return new LayoutChoice(Kind, Key(setup, requests.Count) + " (bits depend on the population size)", requests.Count, timings);
             }
 
             if (size == requests.Count)
             {
-                return best;
+                // Least time per fit-step; ties go to the larger population.
+                int best = timings.OrderBy(t => t.SecondsPerItem).ThenByDescending(t => t.Size).First().Size;
+                return new LayoutChoice(Kind, Key(setup, requests.Count), best, timings);
             }
         }
     }

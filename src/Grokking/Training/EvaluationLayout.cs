@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Grokking.Training;
 
 /// <summary>One measured layout: the sizes tried, seconds per item of each, and the one kept.</summary>
-/// <param name="Kind">What is chunked: "rows per pass" (a split's evaluation) or "points per model" (a path's).</param>
+/// <param name="Kind">What is chunked: "rows per pass" (a split's evaluation), "points per model" (a path's) or "fits per population".</param>
 /// <param name="Key">The model shape, member count, device and threads it was measured for.</param>
 public sealed record LayoutChoice(string Kind, string Key, int Chosen, IReadOnlyList<(int Size, double SecondsPerItem)> Timings)
 {
