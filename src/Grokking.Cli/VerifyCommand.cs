@@ -37,12 +37,29 @@ internal static class VerifyCommand
         failOn.CompletionSources.Clear();
         failOn.CompletionSources.Add(OptionRules.Names(FailOnAllowed).ToArray());
         var noProgress = new Option<bool>("--no-progress") { Description = "no progress lines (phases, live training line)" };
+        var plan = new Option<bool>("--plan")
+        {
+            Description = "train nothing: print each run's measured step, projected minutes on this device and the roofline's floor",
+        };
+        var record = new Option<bool>("--record")
+        {
+            Description = "with --plan: write the projected minutes into the experiment files (projected.<profile>)",
+        };
 
         var command = new Command("verify", "the main job: verify the claims, write report/ (md, html, json, figures)")
         {
-            claims, failOn, noProgress,
+            claims, failOn, noProgress, plan, record,
         };
-        command.SetAction(parsed => Run(
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(record) && !result.GetValue(plan))
+            {
+                result.AddError("Invalid value for '--record': it records what --plan measures; add --plan");
+            }
+        });
+        command.SetAction(parsed => parsed.GetValue(plan)
+            ? Plan(shared.LoadForClaims(parsed, "verify"), parsed.GetValue(claims), parsed.GetValue(record), parsed.InvocationConfiguration.Output)
+            : Run(
             shared.LoadForClaims(parsed, "verify"),
             parsed.GetValue(claims) is { Length: > 0 } patterns ? patterns : null,
             [.. parsed.GetValue(failOn) ?? []],
@@ -62,6 +79,33 @@ internal static class VerifyCommand
             var options = ExperimentResolver.Resolve(suite.Catalog.Experiments[name], profile);
             ResourceGuard.Check(options, available, $"experiment '{name}' at profile {profile.Name}");
         }
+    }
+
+    /// <summary>
+    /// verify --plan: the selection's runs measured briefly and projected (<see cref="Grokking.Claims.Scheduling.ExperimentPlan"/>);
+    /// nothing is trained, and nothing written but, with --record, the projections in the experiment files.
+    /// </summary>
+    private static int Plan(GrokkingOptions options, string[]? patterns, bool record, TextWriter output)
+    {
+        var suite = new ClaimSuite(ClaimSuiteSettings.From(options), patterns is { Length: > 0 } ? patterns : null, output);
+        CheckResources(suite);
+        var runtime = suite.RuntimeInfo;
+        output.WriteLine($"plan for profile {suite.Settings.Profile.Name} on {runtime.DeviceName} ({runtime.Threads} thread(s) a run, "
+            + $"{runtime.ParallelRuns} run(s) at a time): each run's step measured on a sample of its members, nothing trained");
+        var plan = Grokking.Claims.Scheduling.ExperimentPlan.For(suite, output.WriteLine);
+        foreach (string line in plan.Lines(suite.Settings.Profile.Name, runtime.ParallelRuns))
+        {
+            output.WriteLine(line);
+        }
+
+        if (record)
+        {
+            var files = Grokking.Claims.Scheduling.ProjectionRecorder.Record(
+                plan, suite.Settings.ClaimsDirectory, suite.Settings.Profile.Name, runtime.DeviceName);
+            output.WriteLine($"recorded projected.{suite.Settings.Profile.Name} in {string.Join(", ", files.Select(Path.GetFileName))}");
+        }
+
+        return 0;
     }
 
     private static int Run(GrokkingOptions options, string[]? patterns, HashSet<Verdict> failOn, bool quiet, TextWriter output, TextWriter error)

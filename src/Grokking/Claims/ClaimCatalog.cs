@@ -119,6 +119,17 @@ public sealed partial class ClaimCatalog
                 experiment.File, "name", $"is '{experiment.Name}' but the file is named '{expected}'");
         }
 
+        foreach (var (profile, cost) in experiment.Projected)
+        {
+            static bool Minutes(double m) => double.IsFinite(m) && m >= 0;
+            bool valid = Minutes(cost.CpuMinutes) && Minutes(cost.RooflineMinutes);
+            if (!ProfileNames.TryParse(profile, out _) || !valid)
+            {
+                throw new ClaimDefinitionException(
+                    experiment.File, $"projected.{profile}", $"needs a profile ({string.Join(", ", ProfileNames.All)}) and minutes >= 0");
+            }
+        }
+
         foreach (string profile in experiment.Profiles.Keys)
         {
             // ProfileNames, not Enum.TryParse: the enum parser would also take "1" as a profile.

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grokking.Claims.Baselines;
 using Grokking.Claims.Scheduling;
+using Grokking.Configuration;
 using Grokking.Runtime;
 using Grokking.Claims.Contracts;
 
@@ -73,6 +74,13 @@ public sealed class ClaimSuite
         var plan = LanePlan.Of([.. claims.SelectMany(c => c.Runs).Distinct(StringComparer.Ordinal)], Costs, RuntimeInfo.ParallelRuns);
         return [.. plan.ByReadiness(claims, c => c.Runs).Select(c => (c.Id, plan.ReadyAt(c.Runs)))];
     }
+
+    /// <summary>
+    /// Each run the <see cref="Selection"/> trains (once, in catalog order) with its options at this profile; runs whose
+    /// data are missing and the models analyses build themselves are not among them.
+    /// </summary>
+    public IReadOnlyList<(string Experiment, GrokkingOptions Options)> TrainedRuns() =>
+        [.. Selection.SelectMany(runner.TrainedRuns).DistinctBy(r => r.Experiment, StringComparer.Ordinal)];
 
     /// <summary>What this suite measured, for baselines/&lt;profile&gt;/costs.json (<see cref="RunCosts.Measured"/>).</summary>
     public RunCosts MeasuredCosts() =>

@@ -73,6 +73,28 @@ public sealed class RunCache(string root)
         CancellationToken cancel = default) =>
         GetOrTrain(DirectoryFor(experiment, options, device), experiment, options, device, progress, beforeWaiting, cancel);
 
+    /// <summary>
+    /// The finished run of these options, checked as a claim reads it; null when the cache has none, or only a damaged
+    /// one (which a verify would retrain). Reads only: nothing is trained, locked or repaired.
+    /// </summary>
+    public CachedRun? Finished(string experiment, GrokkingOptions options, torch.Device device)
+    {
+        string dir = DirectoryFor(experiment, options, device);
+        if (!File.Exists(Path.Combine(dir, CompleteMarker)))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Load(experiment, options, dir);
+        }
+        catch (Exception e) when (e is DamagedFileException or IOException)
+        {
+            return null;
+        }
+    }
+
     private string DirectoryFor(string experiment, GrokkingOptions options, torch.Device device) =>
         DirectoryOf(experiment, options, device.type == DeviceType.CUDA ? "cuda" : "cpu");
 

@@ -31,6 +31,18 @@ public static class ModelMatmuls
     public static IReadOnlyList<MatmulShape> TrainingStep(GrokkingOptions o, long batch) =>
         Forward(o, batch).SelectMany(f => new[] { f, new MatmulShape(f.Rows, f.Cols, f.Inner), new MatmulShape(f.Inner, f.Rows, f.Cols) }).ToList();
 
+    /// <summary>
+    /// One member's matmul FLOPs per average step at the options' cadences: the training step on a minibatch of
+    /// <paramref name="batchRows"/>, and every Train:MetricsEvery steps the evaluation's forward over both splits and, with
+    /// the stochastic gradient norm on, a forward and backward over the training set (its minibatches hold its rows once).
+    /// </summary>
+    public static double MemberStepFlops(GrokkingOptions o, long batchRows, long trainRows, long valRows)
+    {
+        static double Sum(IEnumerable<MatmulShape> shapes) => shapes.Sum(s => s.Flops);
+        double metric = Sum(Forward(o, trainRows + valRows)) + (o.Train.StochasticGradientNorm ? Sum(TrainingStep(o, trainRows)) : 0);
+        return Sum(TrainingStep(o, batchRows)) + (o.Train.MetricsEvery > 0 ? metric / o.Train.MetricsEvery : 0);
+    }
+
     private static List<MatmulShape> MlpForward(long inputs, int[] hidden, int outputs, long batch)
     {
         long[] widths = [inputs, .. hidden.Select(h => (long)h), outputs];

@@ -16,6 +16,15 @@ public sealed record ProfilePhase(string Name, double MsPerCall, long Every)
 /// <summary>Where one training step's time goes for a population of <see cref="Members"/>: its phases, amortized per step.</summary>
 public sealed record StepProfile(int Members, IReadOnlyList<ProfilePhase> Phases)
 {
+    /// <summary>Rows of each member's training set (padded: the largest fraction's), validation set and minibatch.</summary>
+    public long TrainRows { get; init; }
+
+    public long ValRows { get; init; }
+
+    public long BatchRows { get; init; }
+
+    public long StepsPerEpoch { get; init; }
+
     /// <summary>The average step: every phase the setup runs, each at its cadence.</summary>
     public double MsPerStep => Phases.Sum(p => p.MsPerStep);
 

@@ -48,11 +48,14 @@ internal sealed class StepProfiler : IDisposable
     /// Profiles the first member seeds of <paramref name="options"/>' population as K = <paramref name="members"/>: a few
     /// untimed steps, <paramref name="steps"/> timed ones, then each metric-step phase <paramref name="repeats"/> times.
     /// </summary>
-    public static StepProfile Measure(GrokkingOptions options, int members, int steps, int repeats, Device device)
+    public static StepProfile Measure(GrokkingOptions options, int members, int steps, int repeats, Device device) =>
+        Measure(options, [.. Enumerable.Range(0, members)
+            .Select(m => new MemberSpec(m, m, options.Optimizer.LearningRate, options.Optimizer.WeightDecay, options.Model.InitScale))],
+            steps, repeats, device);
+
+    /// <summary>The profile of exactly <paramref name="population"/> (a sample of a run's members: their fractions pad the data as there).</summary>
+    public static StepProfile Measure(GrokkingOptions options, IReadOnlyList<MemberSpec> population, int steps, int repeats, Device device)
     {
-        var population = Enumerable.Range(0, members)
-            .Select(m => new MemberSpec(m, m, options.Optimizer.LearningRate, options.Optimizer.WeightDecay, options.Model.InitScale))
-            .ToList();
         using var profiler = new StepProfiler(options, population, device);
         const int WarmUp = 2;
         profiler.Steps(0, WarmUp);
@@ -60,7 +63,13 @@ internal sealed class StepProfiler : IDisposable
         profiler.Steps(WarmUp, WarmUp + steps);
         var phases = StepPhases.Select((name, i) => new ProfilePhase(name, profiler.stepMs[i] / steps, 1)).ToList();
         phases.AddRange(profiler.MetricStep(WarmUp + steps, repeats));
-        return new StepProfile(members, phases);
+        return new StepProfile(population.Count, phases)
+        {
+            TrainRows = profiler.data.TrainCount,
+            ValRows = profiler.data.ValCount,
+            BatchRows = profiler.loop.BatchSize,
+            StepsPerEpoch = profiler.loop.StepsPerEpoch,
+        };
     }
 
     private void Steps(long from, long to)

@@ -435,6 +435,20 @@ public class ClaimCatalogTests
             .Which.Field.Should().Be($"profiles.{key}");
     }
 
+    [Theory]
+    [InlineData("huge", "1.5")]
+    [InlineData("paper", "-1")]
+    public void A_projected_cost_needs_a_profile_and_minutes_that_are_not_negative(string key, string minutes)
+    {
+        string cost = $$"""{ "cpuMinutes": {{minutes}}, "rooflineMinutes": 1, "steps": 10, "earlyStop": false, "sampledMembers": 1, "measured": "d", "engine": "e", "device": "cpu" }""";
+        string odd = $$"""{ "name": "odd", "description": "o", "projected": { "{{key}}": {{cost}} } }""";
+
+        var act = () => ClaimCatalog.Load(WithExperiment(Write(Claim()), odd));
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage("*odd.json*")
+            .Which.Field.Should().Be($"projected.{key}");
+    }
+
     [Fact]
     public void An_experiment_profile_key_is_read_ignoring_case()
     {

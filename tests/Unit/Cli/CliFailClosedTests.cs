@@ -93,6 +93,36 @@ public class CliFailClosedTests
         Directory.Exists(cache).Should().BeFalse();
     }
 
+    [Fact]
+    public void Verify_plan_measures_the_selections_runs_and_trains_writes_and_caches_nothing()
+    {
+        string dir = EngineFixtures.TempDirectory();
+        string report = Path.Combine(dir, "report");
+        string cache = Path.Combine(dir, "cache");
+
+        var (code, stdout, stderr) = Run(
+            "verify", "--plan", "--claims", "PB-1", "--profile", "smoke",
+            "--set", $"Output:ReportDirectory={report}", "--set", $"Output:CacheDirectory={cache}");
+
+        code.Should().Be(0, stderr);
+        // PB-1 reads the one- and two-layer arms; each gets a measured row, then the totals and what the table leaves out.
+        var rows = stdout.Split('\n').Where(l => l.StartsWith("pb-", StringComparison.Ordinal)).ToList();
+        rows.Select(r => r.Split(' ')[0]).Should().BeEquivalentTo("pb-layernorm", "pb-layernorm-2");
+        stdout.Should().Contain("total: projected").And.Contain("at the roofline").And.Contain("not in the table: the claims' analyses");
+        Directory.Exists(report).Should().BeFalse("a plan writes no report");
+        Directory.Exists(cache).Should().BeFalse("a plan trains nothing");
+    }
+
+    [Fact]
+    public void Verify_record_without_plan_exits_2_before_anything_runs()
+    {
+        var (code, stdout, stderr) = Run("verify", "--record", "--profile", "smoke");
+
+        code.Should().Be(2);
+        stdout.Should().BeEmpty();
+        stderr.Trim().Should().Be("error: Invalid value for '--record': it records what --plan measures; add --plan (see 'grokking verify --help')");
+    }
+
     // ------------------------------------------------------------------ baselines accept
 
     [Theory]

@@ -45,4 +45,20 @@ public sealed class ModelMatmulsTests
         step.Should().HaveCount(9);
         step.Sum(s => s.Flops).Should().Be(3 * 10 * TrainingBenchmark.ForwardFlopsPerExample(o));
     }
+
+    [Fact]
+    public void A_members_average_step_adds_the_metric_steps_evaluation_and_gradient_norm_pass_at_their_cadence()
+    {
+        // MLP 5 -> 3 -> 5 (the teacher-student task), batch 4, 10 train and 6 validation rows, metrics every 2 steps.
+        var o = EngineFixtures.Small("Model:Kind=mlp", "Data:Kind=teacherstudent", "Model:Hidden=3", "Train:MetricsEvery=2");
+        // Forward FLOPs per row: 2 (5 * 3 + 3 * 5) = 60 (the teacher's 5 outputs); a training row costs three times that.
+        double training = 3 * 60 * 4;
+        double evaluation = 60 * (10 + 6);
+
+        ModelMatmuls.MemberStepFlops(o, 4, 10, 6).Should().Be(training + (evaluation / 2));
+        o.Train.StochasticGradientNorm = true;
+        ModelMatmuls.MemberStepFlops(o, 4, 10, 6).Should().Be(training + ((evaluation + (3 * 60 * 10)) / 2));
+        o.Train.MetricsEvery = 0;
+        ModelMatmuls.MemberStepFlops(o, 4, 10, 6).Should().Be(training);
+    }
 }

@@ -20,6 +20,12 @@ public sealed class ExperimentDefinition
     /// <summary>Layers for smoke / ci / paper: sizes and budgets only, never the shape of the experiment.</summary>
     public Dictionary<string, System.Text.Json.Nodes.JsonObject> Profiles { get; set; } = [];
 
+    /// <summary>
+    /// Training minutes per profile, projected from a short measured run ('grokking verify --plan --record'): what a profile
+    /// not yet run would cost, read by the report where a verdict is missing.
+    /// </summary>
+    public Dictionary<string, ProjectedCost> Projected { get; set; } = [];
+
     /// <summary>Data the experiment reads from outside the repository; null when it generates its own (most do).</summary>
     public DataRequirement? Data { get; set; }
 
