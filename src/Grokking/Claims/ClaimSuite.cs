@@ -82,6 +82,10 @@ public sealed class ClaimSuite
     public IReadOnlyList<(string Experiment, GrokkingOptions Options)> TrainedRuns() =>
         [.. Selection.SelectMany(runner.TrainedRuns).DistinctBy(r => r.Experiment, StringComparer.Ordinal)];
 
+    /// <summary>The committed ci and paper verdicts of the claims this suite has outcomes for, side by side.</summary>
+    public IReadOnlyList<ProfileAgreement> Agreement() =>
+        ProfileAgreement.Of(Catalog, OutcomesWithErrors().Select(o => o.Id), Baselines);
+
     /// <summary>What this suite measured, for baselines/&lt;profile&gt;/costs.json (<see cref="RunCosts.Measured"/>).</summary>
     public RunCosts MeasuredCosts() =>
         RunCosts.Measured(Settings.Profile, OutcomesWithErrors(), RuntimeInfo.Threads, DateOnly.FromDateTime(DateTime.UtcNow));

@@ -16,13 +16,18 @@ public static class ClaimReport
 
     /// <summary>Writes report.md, report.html and report.json into <paramref name="directory"/>.</summary>
     /// <remarks>Figure paths in the outcomes are relative to <paramref name="directory"/>.</remarks>
-    public static IReadOnlyList<string> Write(string directory, ReportEnvironment environment, IReadOnlyList<ClaimOutcome> outcomes)
+    /// <param name="agreement">The claims' committed ci and paper verdicts (issue 28); none: the section is left out.</param>
+    public static IReadOnlyList<string> Write(
+        string directory,
+        ReportEnvironment environment,
+        IReadOnlyList<ClaimOutcome> outcomes,
+        IReadOnlyList<Claims.ProfileAgreement>? agreement = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(outcomes);
 
-        var document = new ReportDocument(environment, outcomes);
+        var document = new ReportDocument(environment, outcomes, agreement);
         string markdown = Path.Combine(directory, MarkdownFile);
         string html = Path.Combine(directory, HtmlFile);
         string json = Path.Combine(directory, JsonFile);

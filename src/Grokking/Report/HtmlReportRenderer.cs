@@ -48,6 +48,12 @@ internal static class HtmlReportRenderer
             $"<a href=\"#{Anchor(o.Id)}\">{H(o.Id)}</a>", H(o.Title), HtmlVerdict(o), H(ScopeName(o.Scope)), H(ControlCell(o)),
             H(KeyMeasured(o)), H(SeedsCell(o)), Seconds(o.Seconds),
         }));
+        if (document.Agreement.Count > 0)
+        {
+            html.Append("<p>").Append(H(AgreementCaption)).AppendLine("</p>");
+            AppendTable(html, AgreementHeaders, document.Agreement.Select(a => AgreementCells(a).Select(H).ToArray()));
+        }
+
         html.Append("<p>").Append(H(SuiteMinutesLine(document.Environment))).AppendLine("</p>");
         html.Append("<p>").Append(H(ExperimentsCaption)).AppendLine("</p>");
         AppendTable(html, ExperimentHeaders, document.Experiments.Select(r => ExperimentCells(r).Select(H).ToArray()));

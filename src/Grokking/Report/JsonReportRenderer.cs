@@ -23,12 +23,13 @@ internal static class JsonReportRenderer
     {
         ArgumentNullException.ThrowIfNull(document);
         return JsonSerializer.Serialize(
-            new Payload(SchemaVersion, document.Environment, document.Counts, document.Controls, document.Claims), Options);
+            new Payload(SchemaVersion, document.Environment, document.Counts, document.Controls, document.Claims, document.Agreement), Options);
     }
 
     /// <summary>
     /// report.json's schema version (ReportSchema.md): 2 added the audit (issue 25) — controls, scope, comparisons; 3 (issue
-    /// 26) counts errors and missing data apart (summary.error, summary.dataMissing; verdicts error and dataMissing; fix).
+    /// 26) counts errors and missing data apart (summary.error, summary.dataMissing; verdicts error and dataMissing; fix). Added
+    /// within 3, with ReportSchema.md: agreement (issue 28), each claim's committed ci and paper verdicts side by side.
     /// </summary>
     public const int SchemaVersion = 3;
 
@@ -37,5 +38,10 @@ internal static class JsonReportRenderer
     /// experiment minutes, derivable from the claims) is not added to it in passing.
     /// </summary>
     private sealed record Payload(
-        int SchemaVersion, ReportEnvironment Environment, ReportCounts Summary, ControlCounts Controls, IReadOnlyList<ClaimOutcome> Claims);
+        int SchemaVersion,
+        ReportEnvironment Environment,
+        ReportCounts Summary,
+        ControlCounts Controls,
+        IReadOnlyList<ClaimOutcome> Claims,
+        IReadOnlyList<Claims.ProfileAgreement> Agreement);
 }

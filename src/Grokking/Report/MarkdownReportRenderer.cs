@@ -26,6 +26,12 @@ internal static class MarkdownReportRenderer
             SeedsCell(o), Seconds(o.Seconds),
         }));
 
+        if (document.Agreement.Count > 0)
+        {
+            md.AppendLine(MdText(AgreementCaption)).AppendLine();
+            AppendTable(md, AgreementHeaders, document.Agreement.Select(a => AgreementCells(a).Select(MdCell).ToArray()));
+        }
+
         md.AppendLine(MdText(SuiteMinutesLine(document.Environment))).AppendLine();
         md.AppendLine(ExperimentsCaption).AppendLine();
         AppendTable(md, ExperimentHeaders, document.Experiments.Select(r => ExperimentCells(r).Select(MdCell).ToArray()));

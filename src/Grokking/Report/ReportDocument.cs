@@ -7,7 +7,8 @@ namespace Grokking.Report;
 /// </summary>
 internal sealed class ReportDocument
 {
-    public ReportDocument(ReportEnvironment environment, IReadOnlyList<ClaimOutcome> claims)
+    public ReportDocument(
+        ReportEnvironment environment, IReadOnlyList<ClaimOutcome> claims, IReadOnlyList<Claims.ProfileAgreement>? agreement = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(claims);
@@ -17,7 +18,11 @@ internal sealed class ReportDocument
         Counts = ReportCounts.Of(claims);
         Controls = ControlCounts.Of(claims);
         Experiments = ExperimentMinutes.Of(claims);
+        Agreement = agreement ?? [];
     }
+
+    /// <summary>The committed ci and paper verdicts of the claims (empty when the writer had no baselines to read).</summary>
+    public IReadOnlyList<Claims.ProfileAgreement> Agreement { get; }
 
     public ReportEnvironment Environment { get; }
 

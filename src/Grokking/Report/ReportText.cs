@@ -21,6 +21,21 @@ internal static class ReportText
 
     public static IReadOnlyList<string> ExperimentHeaders { get; } = ["Experiment", "Training minutes", "Claims"];
 
+    public const string AgreementCaption =
+        "ci and paper, from the committed baselines (the ci layer must reach the paper setup's verdict: a disagreement is its defect):";
+
+    public static IReadOnlyList<string> AgreementHeaders { get; } = ["Claim", "ci", "paper", "paper made with", "Agree"];
+
+    /// <summary>One claim's row: each verdict, or why it is missing; the paper baseline's engine and day; agree, DISAGREE or —.</summary>
+    public static string[] AgreementCells(Grokking.Claims.ProfileAgreement a) =>
+    [
+        a.Id,
+        a.Ci is { } ci ? Badge(ci) : a.CiMissing ?? Absent,
+        a.Paper is { } paper ? Badge(paper) : a.PaperMissing ?? Absent,
+        a.PaperMade is { } made ? $"{made.Engine}, {made.Date}" : a.Paper is null ? Absent : "not recorded (before provenance)",
+        a.Agrees switch { true => "agrees", false => "DISAGREES", null => Absent },
+    ];
+
     public static IReadOnlyList<string> MeasuredHeaders { get; } = ["Name", "Measured", "Paper", "Unit", "Tolerance", "Per seed"];
 
     public static string Badge(Verdict verdict) => verdict switch

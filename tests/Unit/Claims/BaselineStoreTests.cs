@@ -113,7 +113,7 @@ public class BaselineStoreTests
         { ",\n      \"refuteAt\": 0.05", "", "'comparisons[0]' has no field 'refuteAt'" },
     };
 
-    private const string AllowedFields = "id, profile, verdict, ruleVerdict, scope, control, metrics, comparisons";
+    private const string AllowedFields = "id, profile, verdict, ruleVerdict, scope, control, metrics, comparisons, made";
 
     [Theory]
     [MemberData(nameof(BrokenReceivedFiles))]
@@ -216,6 +216,22 @@ public class BaselineStoreTests
         read.Comparisons[0].Worst.Should().BeNull();
         read.Comparisons[1].Worst.Should().Be(0.3);
         read.Control.Should().Be(new BaselineControl("shuffled-labels", Verdict.Inconclusive));
+    }
+
+    [Fact]
+    public void The_engine_and_day_that_made_a_baseline_round_trip_and_are_never_compared()
+    {
+        var store = new BaselineStore(Temp());
+        var made = Audited(Verdict.Refuted, 700) with { Made = new BaselineProvenance("engine-old", "2026-01-02") };
+        Write(store, made);
+
+        store.ReadVerified(Profile.Ci, "MC-1").Made.Should().Be(new BaselineProvenance("engine-old", "2026-01-02"));
+        store.Compare(Audited(Verdict.Refuted, 700) with { Made = BaselineProvenance.Now() }).Matches.Should().BeTrue();
+        store.Compare(Audited(Verdict.Refuted, 700)).Matches.Should().BeTrue("a file written before provenance was recorded still matches");
+        File.WriteAllText(store.VerifiedPath(Profile.Ci, "MC-1"), File.ReadAllText(store.VerifiedPath(Profile.Ci, "MC-1"))
+            .Replace("2026-01-02", "yesterday", StringComparison.Ordinal));
+        store.Compare(Audited(Verdict.Refuted, 700)).Differences.Should().ContainSingle()
+            .Which.Should().Contain("'made' needs an engine and a date (yyyy-MM-dd)");
     }
 
     [Fact]

@@ -86,5 +86,12 @@ internal static class ReportFixtures
 
     public static IReadOnlyList<ClaimOutcome> Outcomes { get; } = [Confirmed, Refuted];
 
-    public static ReportDocument Document() => new(Environment, Outcomes);
+    /// <summary>The two claims' committed verdicts: one agreeing pair with its provenance, one paper baseline not yet made.</summary>
+    public static IReadOnlyList<Grokking.Claims.ProfileAgreement> Agreement { get; } =
+    [
+        new(Confirmed.Id, Verdict.Confirmed, null, Verdict.Confirmed, null, new("engine-test", "2026-01-02")),
+        new(Refuted.Id, null, "no ci baseline", null, "no paper baseline yet (needs a GPU: x training projected 300.0 CPU-hours on cpu)", null),
+    ];
+
+    public static ReportDocument Document() => new(Environment, Outcomes, Agreement);
 }

@@ -20,6 +20,7 @@ internal static class BaselineFile
     private static readonly string[] LegacySnapshotFields = ["id", "profile", "verdict", "metrics"];
     private static readonly string[] MetricFields = ["key", "name", "value", "tolerance"];
     private static readonly string[] ControlFields = ["name", "verdict"];
+    private static readonly string[] ProvenanceFields = ["engine", "date"];
 
     private static readonly string[] ComparisonFields =
     [
@@ -49,13 +50,14 @@ internal static class BaselineFile
     public static BaselineSnapshot Read(string path, string shownAs, string id, Profile profile)
     {
         using var document = Parse(path, shownAs);
-        var root = Identified(document, SnapshotFields, shownAs, id, profile);
+        var root = Identified(document, SnapshotFields, shownAs, id, profile, optional: "made");
         return new BaselineSnapshot(id, profile, ReadVerdict(root, "verdict", shownAs), ReadMetrics(root["metrics"], shownAs))
         {
             RuleVerdict = ReadVerdict(root, "ruleVerdict", shownAs),
             Scope = Choice(root, "scope", Scopes, shownAs),
             Control = ReadControl(root["control"], shownAs),
             Comparisons = ReadComparisons(root["comparisons"], shownAs),
+            Made = root.TryGetValue("made", out var made) ? ReadProvenance(made, shownAs) : null,
         };
     }
 
@@ -87,9 +89,10 @@ internal static class BaselineFile
     }
 
     /// <summary>The root's fields (exactly <paramref name="fields"/>), its id and profile those of the file's name and folder.</summary>
-    private static Dictionary<string, JsonElement> Identified(JsonDocument document, string[] fields, string shownAs, string id, Profile profile)
+    private static Dictionary<string, JsonElement> Identified(
+        JsonDocument document, string[] fields, string shownAs, string id, Profile profile, string? optional = null)
     {
-        var root = Fields(document.RootElement, "the file", fields, shownAs);
+        var root = Fields(document.RootElement, "the file", fields, shownAs, optional);
         string storedId = Text(root, "id", shownAs);
         if (storedId != id)
         {
@@ -115,6 +118,17 @@ internal static class BaselineFile
             ? Enum.Parse<Verdict>(known)
             : throw new DamagedFileException(
                 shownAs, $"'{FieldPath(parent, name)}' is '{verdict}'; allowed: {string.Join(", ", names.Select(n => n.ToLowerInvariant()))}");
+    }
+
+    /// <summary>The engine and day that made the outcome: both non-empty strings.</summary>
+    private static BaselineProvenance ReadProvenance(JsonElement made, string shownAs)
+    {
+        var fields = Fields(made, "'made'", ProvenanceFields, shownAs);
+        string engine = Text(fields, "engine", shownAs, "made");
+        string date = Text(fields, "date", shownAs, "made");
+        return engine.Length > 0 && DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+            ? new BaselineProvenance(engine, date)
+            : throw new DamagedFileException(shownAs, "'made' needs an engine and a date (yyyy-MM-dd)");
     }
 
     /// <summary>The control's name and verdict, or null: a claim without a control (or whose control did not run).</summary>
@@ -232,7 +246,9 @@ internal static class BaselineFile
     }
 
     /// <summary>An object's fields, each of <paramref name="expected"/> exactly once and no other.</summary>
-    private static Dictionary<string, JsonElement> Fields(JsonElement element, string what, string[] expected, string shownAs)
+    /// <param name="optional">One more field the object may have (or lack).</param>
+    private static Dictionary<string, JsonElement> Fields(
+        JsonElement element, string what, string[] expected, string shownAs, string? optional = null)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -242,9 +258,10 @@ internal static class BaselineFile
         var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
-            if (!expected.Contains(property.Name, StringComparer.Ordinal))
+            if (!expected.Contains(property.Name, StringComparer.Ordinal) && property.Name != optional)
             {
-                throw new DamagedFileException(shownAs, $"{what} has an unknown field '{property.Name}'; allowed: {string.Join(", ", expected)}");
+                string allowed = string.Join(", ", optional is null ? expected : [.. expected, optional]);
+                throw new DamagedFileException(shownAs, $"{what} has an unknown field '{property.Name}'; allowed: {allowed}");
             }
 
             if (!fields.TryAdd(property.Name, property.Value))

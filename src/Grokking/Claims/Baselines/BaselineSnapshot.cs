@@ -34,6 +34,14 @@ public sealed record BaselineSnapshot(
     public IReadOnlyList<PinnedComparison> Comparisons { get; init; } = [];
 
     /// <summary>
+    /// The engine and day that made the outcome (provenance, never compared); null in files written before it was
+    /// recorded. The report's agreement column shows it beside a committed verdict.
+    /// </summary>
+    [JsonPropertyOrder(6)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BaselineProvenance? Made { get; init; }
+
+    /// <summary>
     /// The claim's baseline tolerance when the snapshot was made from an outcome (not written: the verified file keeps
     /// a tolerance per metric, and comparisons are compared with the tolerance of the claim as it is now).
     /// </summary>
@@ -51,6 +59,7 @@ public sealed record BaselineSnapshot(
         Control = outcome.Control is { } control ? new BaselineControl(control.Name, control.Verdict) : null,
         Comparisons = outcome.Comparisons.Select(PinnedComparison.Of).ToList(),
         Tolerance = tolerance,
+        Made = BaselineProvenance.Now(),
     };
 
     /// <summary>

@@ -1,0 +1,58 @@
+using Grokking.Claims;
+using Grokking.Claims.Baselines;
+using Grokking.Claims.Contracts;
+using Grokking.Configuration;
+using Grokking.Tests.Unit.Engine;
+
+namespace Grokking.Tests.Unit.Claims;
+
+/// <summary>The committed ci and paper verdicts side by side, read from a baselines folder.</summary>
+public class ProfileAgreementTests
+{
+    private static readonly ClaimCatalog Catalog = ClaimCatalog.Load(Path.Combine(RepositoryLocator.Find(), "claims"));
+
+    private static BaselineStore Store(params (Profile Profile, string Id, Verdict Verdict, BaselineProvenance? Made)[] files)
+    {
+        var store = new BaselineStore(EngineFixtures.TempDirectory());
+        foreach (var (profile, id, verdict, made) in files)
+        {
+            var snapshot = new BaselineSnapshot(id, profile, verdict, [new BaselineMetric("m", "m", 1, 0.1)]) { Made = made };
+            store.Compare(snapshot);
+            store.Accept(profile, [id]);
+        }
+
+        return store;
+    }
+
+    [Fact]
+    public void Equal_verdicts_agree_different_ones_disagree_and_a_missing_one_leaves_it_open()
+    {
+        var made = new BaselineProvenance("engine-x", "2026-01-02");
+        var store = Store(
+            (Profile.Ci, "OG-4", Verdict.Refuted, null), (Profile.Paper, "OG-4", Verdict.Refuted, made),
+            (Profile.Ci, "OG-5", Verdict.Inconclusive, null), (Profile.Paper, "OG-5", Verdict.Confirmed, null),
+            (Profile.Ci, "PG-1", Verdict.Inconclusive, null));
+
+        var rows = ProfileAgreement.Of(Catalog, ["OG-4", "OG-5", "PG-1"], store);
+
+        rows[0].Should().Be(new ProfileAgreement("OG-4", Verdict.Refuted, null, Verdict.Refuted, null, made));
+        rows[0].Agrees.Should().BeTrue();
+        rows[1].Agrees.Should().BeFalse();
+        rows[1].PaperMade.Should().BeNull("a baseline written before provenance has none");
+        rows[2].Agrees.Should().BeNull();
+        rows[2].PaperMissing.Should().StartWith("no paper baseline yet (needs a GPU: pg-fractions training projected");
+    }
+
+    [Fact]
+    public void A_damaged_baseline_is_named_never_read_as_a_verdict()
+    {
+        var store = Store((Profile.Ci, "OG-4", Verdict.Refuted, null), (Profile.Paper, "OG-4", Verdict.Refuted, null));
+        File.WriteAllText(store.VerifiedPath(Profile.Paper, "OG-4"), "{ not json");
+
+        var row = ProfileAgreement.Of(Catalog, ["OG-4"], store).Single();
+
+        row.Paper.Should().BeNull();
+        row.PaperMissing.Should().StartWith("damaged paper baseline:").And.Contain("not JSON");
+        row.Agrees.Should().BeNull();
+    }
+}
