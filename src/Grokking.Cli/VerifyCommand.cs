@@ -41,6 +41,10 @@ internal static class VerifyCommand
         {
             Description = "train nothing: print each run's measured step, projected minutes on this device and the roofline's floor",
         };
+        var variants = new Option<bool>("--variants")
+        {
+            Description = "re-run the claims under each alternative their experiments declare at the profile (not part of the default suite)",
+        };
         var record = new Option<bool>("--record")
         {
             Description = "with --plan: write the projected minutes into the experiment files (projected.<profile>)",
@@ -48,16 +52,14 @@ internal static class VerifyCommand
 
         var command = new Command("verify", "the main job: verify the claims, write report/ (md, html, json, figures)")
         {
-            claims, failOn, noProgress, plan, record,
+            claims, failOn, noProgress, plan, record, variants,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(record) && !result.GetValue(plan))
-            {
-                result.AddError("Invalid value for '--record': it records what --plan measures; add --plan");
-            }
-        });
-        command.SetAction(parsed => parsed.GetValue(plan)
+        command.Validators.Add(result => ExclusiveModes(result, plan, record, variants));
+        command.SetAction(parsed => parsed.GetValue(variants)
+            ? VerifyVariants.Run(
+                shared.LoadForClaims(parsed, "verify"), parsed.GetValue(claims) is { Length: > 0 } p ? p : null, parsed.GetValue(noProgress),
+                parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error)
+            : parsed.GetValue(plan)
             ? Plan(shared.LoadForClaims(parsed, "verify"), parsed.GetValue(claims), parsed.GetValue(record), parsed.InvocationConfiguration.Output)
             : Run(
             shared.LoadForClaims(parsed, "verify"),
@@ -67,6 +69,21 @@ internal static class VerifyCommand
             parsed.InvocationConfiguration.Output,
             parsed.InvocationConfiguration.Error));
         return command;
+    }
+
+    /// <summary>--record only records a --plan; --variants runs what --plan would only measure.</summary>
+    private static void ExclusiveModes(
+        System.CommandLine.Parsing.CommandResult result, Option<bool> plan, Option<bool> record, Option<bool> variants)
+    {
+        if (result.GetValue(record) && !result.GetValue(plan))
+        {
+            result.AddError("Invalid value for '--record': it records what --plan measures; add --plan");
+        }
+
+        if (result.GetValue(variants) && result.GetValue(plan))
+        {
+            result.AddError("Invalid value for '--variants': it runs the alternatives, --plan runs nothing; use one");
+        }
     }
 
     /// <summary>Every experiment the selection runs, at the profile, held against the memory the process has (exit 2 before any run).</summary>

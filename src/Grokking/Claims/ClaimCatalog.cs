@@ -103,6 +103,7 @@ public sealed partial class ClaimCatalog
         foreach (var experiment in experiments.Values)
         {
             ValidateData(experiment);
+            VariantValidator.Validate(experiment);
         }
 
         return experiments;

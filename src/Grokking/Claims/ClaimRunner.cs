@@ -20,7 +20,8 @@ public sealed class ClaimRunner(
     torch.Device device,
     string reportDirectory,
     RuntimeOptions? runtime = null,
-    DataSupply? data = null)
+    DataSupply? data = null,
+    VariantChoice? variant = null)
 {
     private const string NotTrained = "not trained";
 
@@ -273,7 +274,8 @@ public sealed class ClaimRunner(
 
     /// <summary>The experiment for this runner's profile, its runtime and the caller's data location.</summary>
     private GrokkingOptions Resolve(ExperimentDefinition experiment) =>
-        ExperimentResolver.Resolve(experiment, profile, runtime, data?.Locations);
+        ExperimentResolver.Resolve(
+            experiment, profile, runtime, data?.Locations, variant?.LayerFor(experiment, profile));
 
     /// <summary>Trains a run for the background lanes (see <see cref="RunCache.TrainIfUnrequested"/>).</summary>
     public bool TrainInBackground(string experiment, GrokkingOptions options, CancellationToken cancel) =>

@@ -36,7 +36,8 @@ public sealed class ClaimSuite
         Budget = CoreBudget.For(settings.Runtime.Threads, RuntimeInfo.Threads, RuntimeInfo.ParallelRuns, Environment.ProcessorCount);
         Runs = new RunCache(settings.CacheDirectory) { Budget = Budget };
         var data = new DataSupply(settings.RepositoryRoot, settings.DataLocations, log);
-        runner = new ClaimRunner(Catalog, Runs, settings.Profile, RuntimeInfo.Device, settings.ReportDirectory, settings.Runtime, data);
+        runner = new ClaimRunner(
+            Catalog, Runs, settings.Profile, RuntimeInfo.Device, settings.ReportDirectory, settings.Runtime, data, settings.Variant);
         (Costs, CostsWarning) = RunCosts.Load(RunCosts.PathIn(settings.BaselinesDirectory, settings.Profile), settings.Profile);
         if (CostsWarning is not null)
         {

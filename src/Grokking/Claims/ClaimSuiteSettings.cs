@@ -20,6 +20,9 @@ public sealed record ClaimSuiteSettings(
     /// </summary>
     public IReadOnlyDictionary<string, string?> DataLocations { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>An alternative the suite's runs of one experiment are resolved under ('verify --variants'); null: none.</summary>
+    public VariantChoice? Variant { get; init; }
+
     public static ClaimSuiteSettings From(GrokkingOptions options, string? repositoryRoot = null)
     {
         string root = repositoryRoot ?? RepositoryLocator.Find();
@@ -34,5 +37,26 @@ public sealed record ClaimSuiteSettings(
         {
             DataLocations = JsonLayers.Merge([data]),
         };
+    }
+}
+
+/// <summary>One declared alternative of one experiment (<see cref="Contracts.ExperimentVariant"/>).</summary>
+public sealed record VariantChoice(string Experiment, Contracts.ExperimentVariant Variant)
+{
+    /// <summary>
+    /// Its layer for <paramref name="experiment"/> at <paramref name="profile"/>: the variant's own when the experiment is the
+    /// one that declares it or extends it (an arm of the setup); null otherwise, or where it declares no layer for the profile.
+    /// </summary>
+    public System.Text.Json.Nodes.JsonObject? LayerFor(Contracts.ExperimentDefinition experiment, Profile profile)
+    {
+        for (var e = experiment; e is not null; e = e.Base)
+        {
+            if (e.Name == Experiment)
+            {
+                return Variant.Layers.FirstOrDefault(l => ProfileNames.TryParse(l.Key, out var p) && p == profile).Value;
+            }
+        }
+
+        return null;
     }
 }

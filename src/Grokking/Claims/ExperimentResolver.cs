@@ -45,8 +45,13 @@ public static class ExperimentResolver
     /// The caller's settings: the one named by the experiment's data requirement (<see cref="DataRequirement.Key"/>), when
     /// present, says where its data are on this machine and is applied last; no other key is read.
     /// </param>
+    /// <param name="variant">An alternative's layer (<see cref="ExperimentVariant.Layer"/>), applied after the profile's.</param>
     public static GrokkingOptions Resolve(
-        ExperimentDefinition experiment, Profile profile, RuntimeOptions? runtime = null, IReadOnlyDictionary<string, string?>? locations = null)
+        ExperimentDefinition experiment,
+        Profile profile,
+        RuntimeOptions? runtime = null,
+        IReadOnlyDictionary<string, string?>? locations = null,
+        System.Text.Json.Nodes.JsonObject? variant = null)
     {
         string key = profile.Name;
         var chain = new List<ExperimentDefinition>();
@@ -61,6 +66,7 @@ public static class ExperimentResolver
         };
         layers.AddRange(chain.Select(e => e.Options));
         layers.AddRange(chain.Select(e => ProfileLayer(e, key)));
+        layers.Add(variant);
         var merged = JsonLayers.Merge(layers);
         merged["Profile"] = key;
         if (experiment.DataOrBase is { } data && locations?.GetValueOrDefault(data.Key) is { } location)

@@ -449,6 +449,34 @@ public class ClaimCatalogTests
             .Which.Field.Should().Be($"projected.{key}");
     }
 
+    [Theory]
+    [InlineData("""{ "name": "Bad Name", "choice": "c", "reason": "r", "layers": { "ci": { "Train": { "Epochs": 3 } } } }""", "variants[0].name")]
+    [InlineData("""{ "name": "a", "choice": "", "reason": "r", "layers": { "ci": { "Train": { "Epochs": 3 } } } }""", "variants[0].choice")]
+    [InlineData("""{ "name": "a", "choice": "c", "reason": " ", "layers": { "ci": { "Train": { "Epochs": 3 } } } }""", "variants[0].reason")]
+    [InlineData("""{ "name": "a", "choice": "c", "reason": "r", "layers": {} }""", "variants[0].layers")]
+    [InlineData("""{ "name": "a", "choice": "c", "reason": "r", "layers": { "huge": { "Train": { "Epochs": 3 } } } }""", "variants[0].layers.huge")]
+    [InlineData("""{ "name": "a", "choice": "c", "reason": "r", "layers": { "ci": {} } }""", "variants[0].layers.ci")]
+    [InlineData("""{ "name": "a", "choice": "c", "reason": "r", "layers": { "ci": { "Train": { "Epochz": 3 } } } }""", "variants[0].layers.ci")]
+    public void A_variant_is_named_explained_and_resolves_at_each_profile_it_declares(string variant, string field)
+    {
+        string odd = $$"""{ "name": "odd", "description": "o", "variants": [ {{variant}} ] }""";
+
+        var act = () => ClaimCatalog.Load(WithExperiment(Write(Claim()), odd));
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage("*odd.json*").Which.Field.Should().Be(field);
+    }
+
+    [Fact]
+    public void A_variant_name_is_declared_once_per_experiment()
+    {
+        const string Variant = """{ "name": "a", "choice": "c", "reason": "r", "layers": { "ci": { "Train": { "Epochs": 3 } } } }""";
+        string twice = $$"""{ "name": "odd", "description": "o", "variants": [ {{Variant}}, {{Variant}} ] }""";
+
+        var act = () => ClaimCatalog.Load(WithExperiment(Write(Claim()), twice));
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage("*'a' is declared twice*").Which.Field.Should().Be("variants[1].name");
+    }
+
     [Fact]
     public void An_experiment_profile_key_is_read_ignoring_case()
     {

@@ -123,6 +123,36 @@ public class CliFailClosedTests
         stderr.Trim().Should().Be("error: Invalid value for '--record': it records what --plan measures; add --plan (see 'grokking verify --help')");
     }
 
+    [Fact]
+    public void Verify_variants_reruns_the_claims_under_each_declared_alternative_and_says_whether_each_verdict_holds()
+    {
+        string dir = EngineFixtures.TempDirectory();
+        string report = Path.Combine(dir, "report");
+        string cache = Path.Combine(dir, "cache");
+
+        var (code, stdout, stderr) = Run(
+            "verify", "--variants", "--claims", "MC-1", "--profile", "smoke", "--no-progress",
+            "--set", $"Output:ReportDirectory={report}", "--set", $"Output:CacheDirectory={cache}");
+
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain("variant mc-grokking/train-fraction-0.3 (MC's train fraction (0.4, borrowed from PB)): MC-1")
+            .And.Contain("MC-1: holds under all alternatives (train-fraction-0.3)");
+        File.ReadAllText(Path.Combine(report, "variants.json")).Should().Contain("\"effect\": \"holds\"");
+        File.Exists(Path.Combine(report, "variants", "mc-grokking", "train-fraction-0.3", "report.md")).Should().BeTrue();
+        // The alternative's run is its own cache entry, trained at its train fraction.
+        string config = File.ReadAllText(Directory.GetFiles(cache, "config.json", SearchOption.AllDirectories).Single());
+        config.Should().Contain("\"TrainFraction\": 0.3");
+    }
+
+    [Fact]
+    public void Verify_variants_with_plan_exits_2()
+    {
+        var (code, _, stderr) = Run("verify", "--variants", "--plan", "--profile", "smoke");
+
+        code.Should().Be(2);
+        stderr.Should().Contain("Invalid value for '--variants'");
+    }
+
     // ------------------------------------------------------------------ baselines accept
 
     [Theory]

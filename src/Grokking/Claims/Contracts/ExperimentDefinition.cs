@@ -26,6 +26,9 @@ public sealed class ExperimentDefinition
     /// </summary>
     public Dictionary<string, ProjectedCost> Projected { get; set; } = [];
 
+    /// <summary>Alternatives to the choices above, re-run by 'grokking verify --variants' (none by default).</summary>
+    public List<ExperimentVariant> Variants { get; set; } = [];
+
     /// <summary>Data the experiment reads from outside the repository; null when it generates its own (most do).</summary>
     public DataRequirement? Data { get; set; }
 

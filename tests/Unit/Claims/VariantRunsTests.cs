@@ -1,0 +1,81 @@
+using Grokking.Claims;
+using Grokking.Claims.Contracts;
+using Grokking.Configuration;
+
+namespace Grokking.Tests.Unit.Claims;
+
+/// <summary>verify --variants: which runs an alternative changes, and how a claim's verdict fares under it.</summary>
+public class VariantRunsTests
+{
+    private static readonly ClaimCatalog Catalog = ClaimCatalog.Load(Path.Combine(RepositoryLocator.Find(), "claims"));
+
+    private static VariantChoice Choice(string experiment, string variant) =>
+        new(experiment, Catalog.Experiments[experiment].Variants.Single(v => v.Name == variant));
+
+    [Fact]
+    public void A_variant_changes_its_experiment_and_the_arms_extending_it_and_only_at_the_profiles_it_declares()
+    {
+        var width = Choice("pb-layernorm", "width-128");
+
+        foreach (string arm in new[] { "pb-layernorm", "pb-layernorm-2", "pb-no-norm" })
+        {
+            var options = ExperimentResolver.Resolve(Catalog.Experiments[arm], Profile.Ci, variant: width.LayerFor(Catalog.Experiments[arm], Profile.Ci));
+            options.Model.DModel.Should().Be(128, arm);
+            ExperimentResolver.Resolve(Catalog.Experiments[arm], Profile.Ci).Model.DModel.Should().Be(64, "without the variant, the ci layer");
+        }
+
+        width.LayerFor(Catalog.Experiments["mc-grokking"], Profile.Ci).Should().BeNull("another setup");
+        width.LayerFor(Catalog.Experiments["pb-layernorm"], Profile.Smoke).Should().BeNull("no layer declared at smoke");
+    }
+
+    [Fact]
+    public void The_variant_layer_comes_last_so_it_overrides_the_profiles_budget()
+    {
+        var fraction = Choice("mc-grokking", "train-fraction-0.3");
+        var experiment = Catalog.Experiments["mc-grokking"];
+
+        var options = ExperimentResolver.Resolve(experiment, Profile.Ci, variant: fraction.LayerFor(experiment, Profile.Ci));
+
+        options.Data.TrainFraction.Should().Be(0.3);
+        options.Train.Epochs.Should().Be(3600, "the same 21,600 SGD steps at 6 minibatches an epoch");
+        options.Model.DModel.Should().Be(64, "everything else is the ci layer");
+    }
+
+    [Fact]
+    public void The_plan_pairs_each_alternative_at_the_profile_with_the_selected_claims_that_read_its_runs()
+    {
+        var plan = VariantRuns.Plan(Catalog, Catalog.Select(["PB-1", "MC-6"]), Profile.Ci);
+
+        plan.Select(p => $"{p.Choice.Experiment}/{p.Choice.Variant.Name}: {string.Join(",", p.Claims)}").Should().Equal(
+            "mc-two-inits/train-fraction-0.3: MC-6", "mc-two-inits/width-128: MC-6", "pb-layernorm/width-128: PB-1");
+        VariantRuns.Plan(Catalog, Catalog.Select(["PB-1"]), Profile.Paper).Should().BeEmpty("no alternative is declared at paper");
+    }
+
+    [Theory]
+    [InlineData(Verdict.Refuted, Verdict.Refuted, VariantEffect.Holds)]
+    [InlineData(Verdict.Refuted, Verdict.Confirmed, VariantEffect.Flips)]
+    [InlineData(Verdict.Confirmed, Verdict.Inconclusive, VariantEffect.Undecided)]
+    [InlineData(Verdict.Confirmed, Verdict.Error, VariantEffect.Undecided)]
+    [InlineData(null, Verdict.Confirmed, VariantEffect.Undecided)]
+    public void A_flip_is_a_decided_verdict_against_a_decided_one_and_an_undecided_run_is_no_flip(
+        Verdict? committed, Verdict verdict, VariantEffect effect)
+    {
+        new VariantOutcome("e", "v", "c", "X-1", committed, verdict).Effect.Should().Be(effect);
+    }
+
+    [Fact]
+    public void The_summary_says_holds_under_all_or_names_each_alternative_that_moved_the_verdict()
+    {
+        VariantOutcome[] outcomes =
+        [
+            new("e", "a", "choice A", "X-1", Verdict.Refuted, Verdict.Refuted),
+            new("e", "b", "choice B", "X-1", Verdict.Refuted, Verdict.Refuted),
+            new("e", "a", "choice A", "X-2", Verdict.Refuted, Verdict.Confirmed),
+            new("e", "b", "choice B", "X-2", Verdict.Refuted, Verdict.Inconclusive),
+        ];
+
+        VariantRuns.Summary(outcomes).Should().Equal(
+            "X-1: holds under all alternatives (a, b)",
+            "X-2: flips under choice A = a (REFUTED -> CONFIRMED); undecided under choice B = b (REFUTED -> INCONCLUSIVE)");
+    }
+}
