@@ -22,7 +22,8 @@ internal static class BaselinesCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         ids.CompletionSources.Add(ClaimIdCompletions.List);
-        string what = "accept received snapshots as baselines/<profile>/<ID>.verified.json; record report/costs.json in its costs.json";
+        string what = "accept received snapshots as baselines/<profile>/<ID>.verified.json; record report/costs.json and "
+            + "report/variants.json in its costs.json and variants.json";
         var accept = new Command("accept", what) { ids };
         accept.SetAction(parsed => Accept(
             shared.LoadForClaims(parsed, "baselines accept"), parsed.GetValue(ids) ?? [], parsed.InvocationConfiguration.Output));
@@ -60,6 +61,13 @@ internal static class BaselinesCommand
         if (RunCosts.Record(Path.Combine(report, RunCosts.FileName), costs, options.Profile, store.ShownAs(costs)) is { } recorded)
         {
             output.WriteLine(recorded);
+        }
+
+        // What verify --variants found, committed like the baselines and shown by every report of the profile.
+        string variants = Path.Combine(store.Root, options.Profile.Name, VariantRuns.FileName);
+        if (VariantRuns.Record(Path.Combine(report, VariantRuns.FileName), variants, options.Profile, store.ShownAs(variants)) is { } line)
+        {
+            output.WriteLine(line);
         }
 
         // The index of claims is part of what the repository records about them; a new claim file shows up there here.

@@ -41,7 +41,7 @@ internal static class VerifyVariants
                 choice.Variant.Choice,
                 o.Id,
                 VariantRuns.Committed(baselines, settings.Profile, o.Id),
-                o.Verdict)));
+                o.Verdict) { Made = Claims.Baselines.BaselineProvenance.Now() }));
         }
 
         foreach (string line in VariantRuns.Summary(outcomes))

@@ -29,6 +29,7 @@ public sealed class ClaimSuite
     public ClaimSuite(ClaimSuiteSettings settings, IReadOnlyCollection<string>? patterns = null, TextWriter? log = null)
     {
         Settings = settings;
+        this.log = log;
         RuntimeInfo = TorchRuntime.Initialize(settings.Runtime.Device, settings.Runtime.Threads, settings.Runtime.ParallelRuns);
         Catalog = ClaimCatalog.Load(settings.ClaimsDirectory);
         Selection = Catalog.Select(patterns);
@@ -48,6 +49,8 @@ public sealed class ClaimSuite
         projection = new Lazy<SuiteProjection>(() => SuiteProjection.Project(
             SuiteProjection.ClaimsWithRuns(Selection, runner), Costs, RuntimeInfo.ParallelRuns, Budget.Workers));
     }
+
+    private readonly TextWriter? log;
 
     /// <summary>The cores the suite's lanes and foreground share (<see cref="CoreBudget"/>).</summary>
     public CoreBudget Budget { get; }
@@ -86,6 +89,22 @@ public sealed class ClaimSuite
     /// <summary>The committed ci and paper verdicts of the claims this suite has outcomes for, side by side.</summary>
     public IReadOnlyList<ProfileAgreement> Agreement() =>
         ProfileAgreement.Of(Catalog, OutcomesWithErrors().Select(o => o.Id), Baselines);
+
+    /// <summary>
+    /// The committed outcomes of verify --variants (baselines/&lt;profile&gt;/variants.json) for the claims this suite has
+    /// outcomes for; none when the file is absent, or damaged (then one warning goes to the log).
+    /// </summary>
+    public IReadOnlyList<VariantOutcome> CommittedVariants()
+    {
+        var (outcomes, warning) = VariantRuns.Load(Path.Combine(Baselines.Root, Settings.Profile.Name, VariantRuns.FileName), Settings.Profile);
+        if (warning is not null)
+        {
+            log?.WriteLine($"warning: {warning}");
+        }
+
+        var ids = OutcomesWithErrors().Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
+        return [.. outcomes.Where(o => ids.Contains(o.Claim))];
+    }
 
     /// <summary>What this suite measured, for baselines/&lt;profile&gt;/costs.json (<see cref="RunCosts.Measured"/>).</summary>
     public RunCosts MeasuredCosts() =>

@@ -20,6 +20,14 @@ public enum VariantEffect
 /// <summary>One claim verified under one alternative, beside its committed verdict at the profile (null when none).</summary>
 public sealed record VariantOutcome(string Experiment, string Variant, string Choice, string Claim, Verdict? Committed, Verdict Verdict)
 {
+    /// <summary>The engine and day that verified it under the alternative.</summary>
+    public BaselineProvenance? Made { get; init; }
+
+    /// <summary>Its key in a variants file: one outcome per claim, experiment and alternative.</summary>
+    [JsonIgnore]
+    public string Key => $"{Claim}|{Experiment}|{Variant}";
+
+    [JsonIgnore]
     public VariantEffect Effect =>
         Verdict == Committed ? VariantEffect.Holds
         : Committed is null || Verdict is not (Verdict.Confirmed or Verdict.Refuted) ? VariantEffect.Undecided
@@ -78,9 +86,55 @@ public static class VariantRuns
         });
 
     public static void Save(string path, Profile profile, IReadOnlyList<VariantOutcome> outcomes) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { Profile = profile.Name, Outcomes = outcomes.Select(Row) }, Json));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new VariantFile(profile.Name, [.. outcomes]), Json));
 
-    private static object Row(VariantOutcome o) => new { o.Experiment, o.Variant, o.Choice, o.Claim, o.Committed, o.Verdict, o.Effect };
+    /// <summary>The outcomes of a variants file of <paramref name="profile"/>; empty with a one-line warning when damaged.</summary>
+    public static (IReadOnlyList<VariantOutcome> Outcomes, string? Warning) Load(string path, Profile profile)
+    {
+        if (!File.Exists(path))
+        {
+            return ([], null);
+        }
+
+        try
+        {
+            var file = JsonSerializer.Deserialize<VariantFile>(File.ReadAllText(path), Strict);
+            return file is not null && file.Profile == profile.Name && file.Outcomes.All(o => o is { Claim.Length: > 0, Variant.Length: > 0 })
+                ? (file.Outcomes, null)
+                : ([], $"{path}: not a {profile.Name} variants file");
+        }
+        catch (JsonException e)
+        {
+            return ([], $"{path}: not a variants file ({JsonText.Describe(e)})");
+        }
+    }
+
+    /// <summary>
+    /// Records a verify --variants' outcomes (report/variants.json) into the profile's committed file, replacing those of
+    /// the same claim, experiment and alternative and keeping the rest; one line says what it did (null: nothing to record).
+    /// </summary>
+    public static string? Record(string measuredPath, string recordedPath, Profile profile, string shownAs)
+    {
+        var (measured, warning) = Load(measuredPath, profile);
+        if (warning is not null || measured.Count == 0)
+        {
+            return warning is null ? null : $"recorded variants unchanged: {warning}";
+        }
+
+        var (recorded, _) = Load(recordedPath, profile);
+        var keys = measured.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+        Save(recordedPath, profile, [.. recorded.Where(o => !keys.Contains(o.Key)), .. measured]);
+        return $"recorded {measured.Count} variant outcome(s) into {shownAs}";
+    }
+
+    private static readonly JsonSerializerOptions Strict = new(Json)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+    };
+
+    private sealed record VariantFile(string Profile, IReadOnlyList<VariantOutcome> Outcomes);
 
     private static string Moved(VariantOutcome o)
     {

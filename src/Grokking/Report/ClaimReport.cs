@@ -21,13 +21,14 @@ public static class ClaimReport
         string directory,
         ReportEnvironment environment,
         IReadOnlyList<ClaimOutcome> outcomes,
-        IReadOnlyList<Claims.ProfileAgreement>? agreement = null)
+        IReadOnlyList<Claims.ProfileAgreement>? agreement = null,
+        IReadOnlyList<Claims.VariantOutcome>? variants = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(outcomes);
 
-        var document = new ReportDocument(environment, outcomes, agreement);
+        var document = new ReportDocument(environment, outcomes, agreement) { Variants = variants ?? [] };
         string markdown = Path.Combine(directory, MarkdownFile);
         string html = Path.Combine(directory, HtmlFile);
         string json = Path.Combine(directory, JsonFile);

@@ -54,6 +54,12 @@ internal static class HtmlReportRenderer
             AppendTable(html, AgreementHeaders, document.Agreement.Select(a => AgreementCells(a).Select(H).ToArray()));
         }
 
+        if (document.Variants.Count > 0)
+        {
+            html.Append("<p>").Append(H(VariantsCaption)).AppendLine("</p>");
+            AppendTable(html, VariantHeaders, document.Variants.Select(v => VariantCells(v).Select(H).ToArray()));
+        }
+
         html.Append("<p>").Append(H(SuiteMinutesLine(document.Environment))).AppendLine("</p>");
         html.Append("<p>").Append(H(ExperimentsCaption)).AppendLine("</p>");
         AppendTable(html, ExperimentHeaders, document.Experiments.Select(r => ExperimentCells(r).Select(H).ToArray()));

@@ -23,13 +23,15 @@ internal static class JsonReportRenderer
     {
         ArgumentNullException.ThrowIfNull(document);
         return JsonSerializer.Serialize(
-            new Payload(SchemaVersion, document.Environment, document.Counts, document.Controls, document.Claims, document.Agreement), Options);
+            new Payload(
+                SchemaVersion, document.Environment, document.Counts, document.Controls, document.Claims, document.Agreement, document.Variants),
+            Options);
     }
 
     /// <summary>
     /// report.json's schema version (ReportSchema.md): 2 added the audit (issue 25) — controls, scope, comparisons; 3 (issue
     /// 26) counts errors and missing data apart (summary.error, summary.dataMissing; verdicts error and dataMissing; fix). Added
-    /// within 3, with ReportSchema.md: agreement (issue 28), each claim's committed ci and paper verdicts side by side.
+    /// within 3, with ReportSchema.md (issue 28): agreement, each claim's committed ci and paper verdicts side by side; variants.
     /// </summary>
     public const int SchemaVersion = 3;
 
@@ -43,5 +45,6 @@ internal static class JsonReportRenderer
         ReportCounts Summary,
         ControlCounts Controls,
         IReadOnlyList<ClaimOutcome> Claims,
-        IReadOnlyList<Claims.ProfileAgreement> Agreement);
+        IReadOnlyList<Claims.ProfileAgreement> Agreement,
+        IReadOnlyList<Claims.VariantOutcome> Variants);
 }

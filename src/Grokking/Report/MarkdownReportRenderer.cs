@@ -32,6 +32,12 @@ internal static class MarkdownReportRenderer
             AppendTable(md, AgreementHeaders, document.Agreement.Select(a => AgreementCells(a).Select(MdCell).ToArray()));
         }
 
+        if (document.Variants.Count > 0)
+        {
+            md.AppendLine(MdText(VariantsCaption)).AppendLine();
+            AppendTable(md, VariantHeaders, document.Variants.Select(v => VariantCells(v).Select(MdCell).ToArray()));
+        }
+
         md.AppendLine(MdText(SuiteMinutesLine(document.Environment))).AppendLine();
         md.AppendLine(ExperimentsCaption).AppendLine();
         AppendTable(md, ExperimentHeaders, document.Experiments.Select(r => ExperimentCells(r).Select(MdCell).ToArray()));

@@ -21,6 +21,9 @@ internal sealed class ReportDocument
         Agreement = agreement ?? [];
     }
 
+    /// <summary>The committed outcomes of verify --variants for these claims at the report's profile (empty: none).</summary>
+    public IReadOnlyList<Claims.VariantOutcome> Variants { get; init; } = [];
+
     /// <summary>The committed ci and paper verdicts of the claims (empty when the writer had no baselines to read).</summary>
     public IReadOnlyList<Claims.ProfileAgreement> Agreement { get; }
 

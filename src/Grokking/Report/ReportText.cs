@@ -21,6 +21,21 @@ internal static class ReportText
 
     public static IReadOnlyList<string> ExperimentHeaders { get; } = ["Experiment", "Training minutes", "Claims"];
 
+    public const string VariantsCaption =
+        "Open choices: the committed outcomes of 'verify --variants' at this profile (a flip means the verdict rests on that choice):";
+
+    public static IReadOnlyList<string> VariantHeaders { get; } = ["Claim", "Alternative", "Committed", "Under it", "Effect", "Made with"];
+
+    public static string[] VariantCells(Grokking.Claims.VariantOutcome o) =>
+    [
+        o.Claim,
+        $"{o.Choice} = {o.Variant} ({o.Experiment})",
+        o.Committed is { } committed ? Badge(committed) : Absent,
+        Badge(o.Verdict),
+        o.Effect switch { Grokking.Claims.VariantEffect.Holds => "holds", Grokking.Claims.VariantEffect.Flips => "FLIPS", _ => "undecided" },
+        o.Made is { } made ? $"{made.Engine}, {made.Date}" : Absent,
+    ];
+
     public const string AgreementCaption =
         "ci and paper, from the committed baselines (the ci layer must reach the paper setup's verdict: a disagreement is its defect):";
 

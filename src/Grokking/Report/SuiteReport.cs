@@ -24,7 +24,8 @@ public static class SuiteReport
             ParallelRuns = runtime.ParallelRuns,
             ProjectedSeconds = suite.CostsWarning is null ? suite.Projection.Seconds : null,
         };
-        var files = ClaimReport.Write(suite.Settings.ReportDirectory, environment, suite.OutcomesWithErrors(), suite.Agreement());
+        var files = ClaimReport.Write(
+            suite.Settings.ReportDirectory, environment, suite.OutcomesWithErrors(), suite.Agreement(), suite.CommittedVariants());
 
         // What this suite measured, beside the report: 'grokking baselines accept' records it in baselines/<profile>/costs.json.
         string costs = Path.Combine(suite.Settings.ReportDirectory, RunCosts.FileName);

@@ -78,4 +78,41 @@ public class VariantRunsTests
             "X-1: holds under all alternatives (a, b)",
             "X-2: flips under choice A = a (REFUTED -> CONFIRMED); undecided under choice B = b (REFUTED -> INCONCLUSIVE)");
     }
+
+    [Fact]
+    public void Recording_replaces_the_outcomes_of_the_same_claim_and_alternative_and_keeps_the_others()
+    {
+        string dir = Grokking.Tests.Unit.Engine.EngineFixtures.TempDirectory();
+        string measured = Path.Combine(dir, "measured.json");
+        string recorded = Path.Combine(dir, "recorded.json");
+        VariantRuns.Save(recorded, Profile.Ci, [new("e", "a", "c", "X-1", Verdict.Refuted, Verdict.Refuted), new("e", "b", "c", "X-1", null, Verdict.Refuted)]);
+        VariantRuns.Save(measured, Profile.Ci, [new("e", "a", "c", "X-1", Verdict.Refuted, Verdict.Confirmed) { Made = new("engine-x", "2026-01-02") }]);
+
+        VariantRuns.Record(measured, recorded, Profile.Ci, "baselines/ci/variants.json")
+            .Should().Be("recorded 1 variant outcome(s) into baselines/ci/variants.json");
+
+        var (outcomes, warning) = VariantRuns.Load(recorded, Profile.Ci);
+        warning.Should().BeNull();
+        outcomes.Select(o => $"{o.Variant}:{o.Verdict}").Should().Equal("b:Refuted", "a:Confirmed");
+        outcomes[1].Made.Should().Be(new Grokking.Claims.Baselines.BaselineProvenance("engine-x", "2026-01-02"));
+        VariantRuns.Record(Path.Combine(dir, "absent.json"), recorded, Profile.Ci, "x").Should().BeNull("no verify --variants ran");
+    }
+
+    [Theory]
+    [InlineData("{ not json")]
+    [InlineData("""{ "profile": "ci", "outcomes": [ { "claim": "X-1" } ] }""")]
+    [InlineData("""{ "profile": "paper", "outcomes": [] }""")]
+    [InlineData("""{ "profile": "ci", "outcomes": [], "extra": 1 }""")]
+    public void A_damaged_variants_file_is_one_warning_and_no_outcome_never_a_guess(string text)
+    {
+        string path = Path.Combine(Grokking.Tests.Unit.Engine.EngineFixtures.TempDirectory(), "variants.json");
+        File.WriteAllText(path, text);
+
+        var (outcomes, warning) = VariantRuns.Load(path, Profile.Ci);
+
+        outcomes.Should().BeEmpty();
+        warning.Should().StartWith(path);
+        VariantRuns.Record(path, path + ".recorded", Profile.Ci, "x").Should().StartWith("recorded variants unchanged: ");
+        File.Exists(path + ".recorded").Should().BeFalse();
+    }
 }

@@ -137,7 +137,7 @@ public class CliFailClosedTests
         code.Should().Be(0, stderr);
         stdout.Should().Contain("variant mc-grokking/train-fraction-0.3 (MC's train fraction (0.4, borrowed from PB)): MC-1")
             .And.Contain("MC-1: holds under all alternatives (train-fraction-0.3)");
-        File.ReadAllText(Path.Combine(report, "variants.json")).Should().Contain("\"effect\": \"holds\"");
+        File.ReadAllText(Path.Combine(report, "variants.json")).Should().Contain("\"variant\": \"train-fraction-0.3\"");
         File.Exists(Path.Combine(report, "variants", "mc-grokking", "train-fraction-0.3", "report.md")).Should().BeTrue();
         // The alternative's run is its own cache entry, trained at its train fraction.
         string config = File.ReadAllText(Directory.GetFiles(cache, "config.json", SearchOption.AllDirectories).Single());

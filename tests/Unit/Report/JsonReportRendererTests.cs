@@ -33,11 +33,11 @@ public sealed class JsonReportRendererTests
     }
 
     [Fact]
-    public void Writes_only_schema_version_environment_summary_controls_claims_and_agreement()
+    public void Writes_only_schema_version_environment_summary_controls_claims_agreement_and_variants()
     {
         using var document = JsonDocument.Parse(JsonReportRenderer.Render(ReportFixtures.Document()));
 
-        document.RootElement.EnumerateObject().Select(p => p.Name).Should().Equal("schemaVersion", "environment", "summary", "controls", "claims", "agreement");
+        document.RootElement.EnumerateObject().Select(p => p.Name).Should().Equal("schemaVersion", "environment", "summary", "controls", "claims", "agreement", "variants");
         document.RootElement.GetProperty("controls").GetProperty("refuted").GetInt32().Should().Be(1);
         document.RootElement.GetProperty("controls").GetProperty("missing").GetInt32().Should().Be(1);
         document.RootElement.GetProperty("claims")[0].GetProperty("verdict").GetString().Should().Be("confirmed");

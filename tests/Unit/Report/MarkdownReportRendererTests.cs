@@ -36,6 +36,14 @@ public sealed class MarkdownReportRendererTests
     }
 
     [Fact]
+    public void The_variants_table_shows_each_alternative_with_its_effect_on_the_committed_verdict()
+    {
+        _markdown.Should().Contain("| Claim | Alternative | Committed | Under it | Effect | Made with |\n")
+            .And.Contain("| MC_1 | the learning rate = lr-0.01 (modular-addition) | CONFIRMED | CONFIRMED | holds | engine-test, 2026-01-03 |\n")
+            .And.Contain("| MC_1 | the width = width-128 (modular-addition) | — | REFUTED | undecided | — |\n");
+    }
+
+    [Fact]
     public void Claim_section_has_measured_table_seeds_divergence_and_setup_lines()
     {
         _markdown.Should().Contain("| val_acc | 0.9912 | 1 | — | >= 0.95 | 0.99, 0.992 |\n")

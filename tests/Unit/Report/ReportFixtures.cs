@@ -93,5 +93,15 @@ internal static class ReportFixtures
         new(Refuted.Id, null, "no ci baseline", null, "no paper baseline yet (needs a GPU: x training projected 300.0 CPU-hours on cpu)", null),
     ];
 
-    public static ReportDocument Document() => new(Environment, Outcomes, Agreement);
+    /// <summary>The first claim under two alternatives: one holds (with its provenance), one flips it.</summary>
+    public static IReadOnlyList<Grokking.Claims.VariantOutcome> Variants { get; } =
+    [
+        new("modular-addition", "lr-0.01", "the learning rate", Confirmed.Id, Verdict.Confirmed, Verdict.Confirmed)
+        {
+            Made = new("engine-test", "2026-01-03"),
+        },
+        new("modular-addition", "width-128", "the width", Confirmed.Id, null, Verdict.Refuted),
+    ];
+
+    public static ReportDocument Document() => new(Environment, Outcomes, Agreement) { Variants = Variants };
 }
