@@ -322,6 +322,42 @@ public class BaselineStoreTests
         comparison.Flip.RefuteAt.Should().BeApproximately(0.31, 1e-12);
     }
 
+    [Fact]
+    public void At_paper_a_numbers_tolerance_is_at_least_its_seed_spread_recorded_beside_it_and_verdicts_stay_exact()
+    {
+        // Per-seed values 100, 200, 300: mean 200, sample SD 100 - wider than the claim's 10 % of the median 200 (20).
+        var comparison = Grokking.Claims.Toolkit.Thresholds.Universal(
+            new("worst", "worst seed"), [100, 200, 300], Relation.AtLeast, 50, 1);
+        ClaimOutcome At(Profile profile) => new(
+            "MC-1", "t", "s", new ClaimSource("p", "1", null), Verdict.Confirmed, "r",
+            [new MeasuredValue("grok step", 200, PerSeed: [100, 200, 300], Key: "grok")], [1, 2, 3], "median", profile, "e", [], [], 1)
+        {
+            Comparisons = [comparison],
+        };
+        var tolerance = new BaselineTolerance(0.1, 0.02, "r");
+
+        var paper = BaselineSnapshot.From(At(Profile.Paper), tolerance);
+        var ci = BaselineSnapshot.From(At(Profile.Ci), tolerance);
+
+        paper.Metrics[0].Should().Be(new BaselineMetric("grok", "grok step", 200, 100) { SeedSpread = 100 });
+        paper.Comparisons[0].SeedSpread.Should().Be(100);
+        ci.Metrics[0].Should().Be(new BaselineMetric("grok", "grok step", 200, 20));
+        ci.Comparisons[0].SeedSpread.Should().BeNull();
+
+        var store = new BaselineStore(Temp());
+        Write(store, paper);
+        store.ReadVerified(Profile.Paper, "MC-1").Metrics[0].SeedSpread.Should().Be(100);
+        var moved = BaselineSnapshot.From(At(Profile.Paper), tolerance) with
+        {
+            Metrics = [paper.Metrics[0] with { Value = 290 }],
+            Comparisons = [paper.Comparisons[0] with { Estimate = paper.Comparisons[0].Estimate + 90 }],
+        };
+        store.Compare(moved).Matches.Should().BeTrue("within the seed spread on another device");
+        store.Compare(moved with { Comparisons = [moved.Comparisons[0] with { Verdict = Verdict.Refuted }] }).Differences
+            .Should().ContainSingle().Which.Should().Contain("verdict: accepted CONFIRMED, now REFUTED");
+        BaselineMetric.SpreadOf([1, double.NaN]).Should().BeNull("one finite value has no spread");
+    }
+
     /// <summary>Set to 1 to have the committed-baselines test rewrite files of the format before issue 25 first.</summary>
     private const string UpgradeVariable = "GROKKING_UPGRADE_LEGACY_BASELINES";
 

@@ -171,7 +171,7 @@ internal static class BaselineFile
 
     private static PinnedComparison ReadComparison(JsonElement element, string at, string shownAs)
     {
-        var f = Fields(element, $"'{at}'", ComparisonFields, shownAs);
+        var f = Fields(element, $"'{at}'", ComparisonFields, shownAs, optional: "seedSpread");
         double Value(string name) => Number(f[name], $"{at}.{name}", shownAs, namedLiterals: true);
         string relation = Text(f, "relation", shownAs, at);
         if (!RelationSymbols.Contains(relation, StringComparer.Ordinal))
@@ -193,7 +193,22 @@ internal static class BaselineFile
             Text(f, "key", shownAs, at), Text(f, "quantity", shownAs, at), relation, Value("threshold"), scope, Value("estimate"),
             Value("low"), Value("high"), Choice(f, "interval", Intervals, shownAs, at), worst,
             resolution >= 0 ? resolution : throw new DamagedFileException(shownAs, $"'{at}.resolution' is negative; a resolution is >= 0"),
-            ReadVerdict(f, "verdict", shownAs, at), Value("confirmAt"), Value("refuteAt"), SeedsNeeded(f["seedsNeeded"], at, shownAs));
+            ReadVerdict(f, "verdict", shownAs, at), Value("confirmAt"), Value("refuteAt"), SeedsNeeded(f["seedsNeeded"], at, shownAs))
+        {
+            SeedSpread = Spread(f, at, shownAs),
+        };
+    }
+
+    /// <summary>The optional seed spread of a metric or comparison (paper baselines): a finite number >= 0.</summary>
+    private static double? Spread(Dictionary<string, JsonElement> fields, string at, string shownAs)
+    {
+        if (!fields.TryGetValue("seedSpread", out var element))
+        {
+            return null;
+        }
+
+        double spread = Number(element, $"{at}.seedSpread", shownAs, namedLiterals: false);
+        return spread >= 0 ? spread : throw new DamagedFileException(shownAs, $"'{at}.seedSpread' is negative; a spread is >= 0");
     }
 
     private static int? SeedsNeeded(JsonElement element, string at, string shownAs) =>
@@ -223,7 +238,7 @@ internal static class BaselineFile
         foreach (var (element, index) in metrics.EnumerateArray().Select((m, i) => (m, i)))
         {
             string at = $"metrics[{index}]";
-            var fields = Fields(element, $"'{at}'", MetricFields, shownAs);
+            var fields = Fields(element, $"'{at}'", MetricFields, shownAs, optional: "seedSpread");
             string key = Text(fields, "key", shownAs, at);
             if (key.Length == 0 || read.Any(m => m.Key == key))
             {
@@ -239,7 +254,7 @@ internal static class BaselineFile
 
             // A value may be NaN or infinite (a measurement the run could not make), written as "NaN" or "Infinity".
             double value = Number(fields["value"], $"{at}.value", shownAs, namedLiterals: true);
-            read.Add(new BaselineMetric(key, Text(fields, "name", shownAs, at), value, tolerance));
+            read.Add(new BaselineMetric(key, Text(fields, "name", shownAs, at), value, tolerance) { SeedSpread = Spread(fields, at, shownAs) });
         }
 
         return read;

@@ -52,15 +52,28 @@ public sealed record BaselineSnapshot(
         outcome.Id,
         outcome.Profile,
         outcome.Verdict,
-        outcome.Measured.Select(m => new BaselineMetric(m.Key, m.Name, m.Value, Allowed(m.Value, tolerance))).ToList())
+        outcome.Measured.Select(m => Pinned(m, outcome.Profile, tolerance)).ToList())
     {
         RuleVerdict = outcome.RuleVerdict,
         Scope = outcome.Scope,
         Control = outcome.Control is { } control ? new BaselineControl(control.Name, control.Verdict) : null,
-        Comparisons = outcome.Comparisons.Select(PinnedComparison.Of).ToList(),
+        Comparisons = outcome.Comparisons.Select(c => PinnedComparison.Of(c) with
+        {
+            SeedSpread = outcome.Profile == Profile.Paper ? BaselineMetric.SpreadOf(c.PerSeed) : null,
+        }).ToList(),
         Tolerance = tolerance,
         Made = BaselineProvenance.Now(),
     };
+
+    /// <summary>
+    /// A measured value with its tolerance: the claim's, and at the paper profile at least the value's seed spread
+    /// (<see cref="BaselineMetric.SeedSpread"/>), recorded beside it.
+    /// </summary>
+    private static BaselineMetric Pinned(MeasuredValue m, Profile profile, BaselineTolerance tolerance)
+    {
+        double? spread = profile == Profile.Paper ? BaselineMetric.SpreadOf(m.PerSeed) : null;
+        return new BaselineMetric(m.Key, m.Name, m.Value, Math.Max(Allowed(m.Value, tolerance), spread ?? 0)) { SeedSpread = spread };
+    }
 
     /// <summary>
     /// max(absolute, relative x |value|); a missing (NaN) or infinite value only matches itself, so its tolerance is the
@@ -95,6 +108,13 @@ public sealed record PinnedComparison(
     double RefuteAt,
     int? SeedsNeeded)
 {
+    /// <summary>
+    /// At the paper profile, the standard deviation of the per-seed values: the numbers may move by that much on another
+    /// device (never the verdict). Null elsewhere.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? SeedSpread { get; init; }
+
     public static PinnedComparison Of(Comparison c) => new(
         c.Key,
         c.Quantity,

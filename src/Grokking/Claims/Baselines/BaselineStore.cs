@@ -195,7 +195,8 @@ public sealed class BaselineStore(string baselinesDirectory)
                 ("low", accepted.Low, now.Low), ("high", accepted.High, now.High), ("worst", accepted.Worst ?? double.NaN, now.Worst ?? double.NaN),
             })
             {
-                double tolerance = received.Tolerance is { } t ? BaselineSnapshot.Allowed(was, t) : 0;
+                double claim = received.Tolerance is { } t ? BaselineSnapshot.Allowed(was, t) : 0;
+                double tolerance = Math.Max(claim, accepted.SeedSpread ?? 0);
                 if (!Within(new BaselineMetric(accepted.Key, field, was, tolerance), @is))
                 {
                     differences.Add($"comparison '{accepted.Key}' ({accepted.Quantity}) {field}: accepted {F(was)} ± {F(tolerance)}, now {F(@is)}");
