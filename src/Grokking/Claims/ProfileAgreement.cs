@@ -16,18 +16,38 @@ namespace Grokking.Claims;
 public sealed record ProfileAgreement(
     string Id, Verdict? Ci, string? CiMissing, Verdict? Paper, string? PaperMissing, BaselineProvenance? PaperMade)
 {
+    /// <summary>
+    /// The training minutes of the claim's experiments at paper on one lane: recorded by finished paper runs
+    /// (baselines/paper/costs.json) when every experiment has a record, else projected (projected.paper); null when neither.
+    /// </summary>
+    public double? PaperMinutes { get; init; }
+
+    /// <summary>True when <see cref="PaperMinutes"/> were recorded by finished runs, false when projected.</summary>
+    public bool PaperMinutesRecorded { get; init; }
+
     /// <summary>True when both verdicts exist and are equal, false when they differ, null when one is missing.</summary>
     public bool? Agrees => Ci is { } ci && Paper is { } paper ? ci == paper : null;
 
-    public static IReadOnlyList<ProfileAgreement> Of(ClaimCatalog catalog, IEnumerable<string> ids, BaselineStore baselines) =>
-        [.. ids.Select(id => Of(catalog, catalog.Get(id), baselines))];
+    public static IReadOnlyList<ProfileAgreement> Of(ClaimCatalog catalog, IEnumerable<string> ids, BaselineStore baselines)
+    {
+        var (costs, _) = Scheduling.RunCosts.Load(Scheduling.RunCosts.PathIn(baselines.Root, Profile.Paper), Profile.Paper);
+        return [.. ids.Select(id => Of(catalog, catalog.Get(id), baselines, costs))];
+    }
 
-    private static ProfileAgreement Of(ClaimCatalog catalog, ClaimDefinition claim, BaselineStore baselines)
+    private static ProfileAgreement Of(ClaimCatalog catalog, ClaimDefinition claim, BaselineStore baselines, Scheduling.RunCosts costs)
     {
         var (ci, ciMissing) = Read(baselines, Profile.Ci, claim.Id);
         var (paper, paperMissing) = Read(baselines, Profile.Paper, claim.Id);
         paperMissing = paper is null ? MissingBaseline.Reason(claim, catalog, baselines, Profile.Paper) ?? paperMissing : null;
-        return new ProfileAgreement(claim.Id, ci?.Verdict, ciMissing, paper?.Verdict, paperMissing, paper?.Made);
+        var experiments = claim.AllExperiments.ToList();
+        var recorded = experiments.Select(costs.TrainingSeconds).ToList();
+        var projected = experiments.Select(e => catalog.Experiments[e].Projected.GetValueOrDefault(Profile.Paper.Name)?.CpuMinutes).ToList();
+        bool isRecorded = recorded.All(s => s is not null);
+        return new ProfileAgreement(claim.Id, ci?.Verdict, ciMissing, paper?.Verdict, paperMissing, paper?.Made)
+        {
+            PaperMinutes = isRecorded ? recorded.Sum(s => s!.Value) / 60 : projected.All(m => m is not null) ? projected.Sum(m => m!.Value) : null,
+            PaperMinutesRecorded = isRecorded,
+        };
     }
 
     /// <summary>The committed snapshot, or why there is none (absent, or damaged: named, never read as a verdict).</summary>

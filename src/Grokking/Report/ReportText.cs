@@ -39,7 +39,7 @@ internal static class ReportText
     public const string AgreementCaption =
         "ci and paper, from the committed baselines (the ci layer must reach the paper setup's verdict: a disagreement is its defect):";
 
-    public static IReadOnlyList<string> AgreementHeaders { get; } = ["Claim", "ci", "paper", "paper made with", "Agree"];
+    public static IReadOnlyList<string> AgreementHeaders { get; } = ["Claim", "ci", "paper", "paper made with", "Agree", "Paper minutes"];
 
     /// <summary>One claim's row: each verdict, or why it is missing; the paper baseline's engine and day; agree, DISAGREE or —.</summary>
     public static string[] AgreementCells(Grokking.Claims.ProfileAgreement a) =>
@@ -49,6 +49,7 @@ internal static class ReportText
         a.Paper is { } paper ? Badge(paper) : a.PaperMissing ?? Absent,
         a.PaperMade is { } made ? $"{made.Engine}, {made.Date}" : a.Paper is null ? Absent : "not recorded (before provenance)",
         a.Agrees switch { true => "agrees", false => "DISAGREES", null => Absent },
+        a.PaperMinutes is { } minutes ? $"{Minutes(minutes)} {(a.PaperMinutesRecorded ? "recorded" : "projected")}" : Absent,
     ];
 
     public static IReadOnlyList<string> MeasuredHeaders { get; } = ["Name", "Measured", "Paper", "Unit", "Tolerance", "Per seed"];

@@ -35,12 +35,34 @@ public class ProfileAgreementTests
 
         var rows = ProfileAgreement.Of(Catalog, ["OG-4", "OG-5", "PG-1"], store);
 
-        rows[0].Should().Be(new ProfileAgreement("OG-4", Verdict.Refuted, null, Verdict.Refuted, null, made));
+        (rows[0] with { PaperMinutes = null }).Should().Be(new ProfileAgreement("OG-4", Verdict.Refuted, null, Verdict.Refuted, null, made));
         rows[0].Agrees.Should().BeTrue();
         rows[1].Agrees.Should().BeFalse();
         rows[1].PaperMade.Should().BeNull("a baseline written before provenance has none");
         rows[2].Agrees.Should().BeNull();
         rows[2].PaperMissing.Should().StartWith("no paper baseline yet (needs a GPU: pg-fractions training projected");
+        rows[2].PaperMinutes.Should().Be(Catalog.Experiments["pg-fractions"].Projected["paper"].CpuMinutes);
+        rows[2].PaperMinutesRecorded.Should().BeFalse("no paper costs are recorded in this folder");
+    }
+
+    [Fact]
+    public void Paper_minutes_are_the_recorded_ones_once_every_experiment_of_the_claim_has_a_finished_paper_run()
+    {
+        var store = Store((Profile.Ci, "OG-6", Verdict.Refuted, null));
+        var costs = Grokking.Claims.Scheduling.RunCosts.None(Profile.Paper);
+        var measured = costs with
+        {
+            Experiments = new Dictionary<string, Grokking.Claims.Scheduling.RecordedCost>
+            {
+                ["og-images"] = new(3000, "engine-x", new DateOnly(2026, 1, 2)),
+            },
+        };
+        measured.Save(Grokking.Claims.Scheduling.RunCosts.PathIn(store.Root, Profile.Paper));
+
+        var row = ProfileAgreement.Of(Catalog, ["OG-6"], store).Single();
+
+        row.PaperMinutes.Should().Be(50);
+        row.PaperMinutesRecorded.Should().BeTrue();
     }
 
     [Fact]

@@ -28,9 +28,9 @@ public sealed class MarkdownReportRendererTests
     [Fact]
     public void The_agreement_table_shows_each_committed_verdict_or_why_it_is_missing_with_the_paper_provenance()
     {
-        _markdown.Should().Contain("| Claim | ci | paper | paper made with | Agree |\n")
-            .And.Contain("| MC_1 | CONFIRMED | CONFIRMED | engine-test, 2026-01-02 | agrees |\n")
-            .And.Contain("| WN_2 | no ci baseline | no paper baseline yet (needs a GPU: x training projected 300.0 CPU-hours on cpu) | — | — |\n");
+        _markdown.Should().Contain("| Claim | ci | paper | paper made with | Agree | Paper minutes |\n")
+            .And.Contain("| MC_1 | CONFIRMED | CONFIRMED | engine-test, 2026-01-02 | agrees | 134.2 recorded |\n")
+            .And.Contain("| WN_2 | no ci baseline | no paper baseline yet (needs a GPU: x training projected 300.0 CPU-hours on cpu) | — | — | — |\n");
         MarkdownReportRenderer.Render(new ReportDocument(ReportFixtures.Environment, ReportFixtures.Outcomes))
             .Should().NotContain("paper made with", "a report written without baselines leaves the section out");
     }

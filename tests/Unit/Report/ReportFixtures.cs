@@ -89,7 +89,10 @@ internal static class ReportFixtures
     /// <summary>The two claims' committed verdicts: one agreeing pair with its provenance, one paper baseline not yet made.</summary>
     public static IReadOnlyList<Grokking.Claims.ProfileAgreement> Agreement { get; } =
     [
-        new(Confirmed.Id, Verdict.Confirmed, null, Verdict.Confirmed, null, new("engine-test", "2026-01-02")),
+        new(Confirmed.Id, Verdict.Confirmed, null, Verdict.Confirmed, null, new("engine-test", "2026-01-02"))
+        {
+            PaperMinutes = 134.25, PaperMinutesRecorded = true,
+        },
         new(Refuted.Id, null, "no ci baseline", null, "no paper baseline yet (needs a GPU: x training projected 300.0 CPU-hours on cpu)", null),
     ];
 
