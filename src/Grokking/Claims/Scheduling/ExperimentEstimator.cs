@@ -18,12 +18,21 @@ public static class ExperimentEstimator
 
     private const int TimedSteps = 3;
 
+    /// <summary>A population step projected under this many milliseconds is measured whole rather than scaled from a sample.</summary>
+    public const double CheapStepMs = 1000;
+
     /// <param name="finishedSteps">The steps a finished run of these options took (the cache's); null: the budget's.</param>
+    /// <param name="cheapStepMs">See <see cref="CheapStepMs"/> (tests pin the choice instead of timing it).</param>
     public static ExperimentEstimate Estimate(
-        string experiment, GrokkingOptions options, torch.Device device, double? recordedSeconds, long? finishedSteps = null)
+        string experiment,
+        GrokkingOptions options,
+        torch.Device device,
+        double? recordedSeconds,
+        long? finishedSteps = null,
+        double cheapStepMs = CheapStepMs)
     {
         var members = PopulationSetup.Members(options);
-        var (profile, sampled) = Profile(options, members, device);
+        var (profile, sampled) = Profile(options, members, device, cheapStepMs);
         var train = options.Train;
         long budget = train.Steps > 0 ? train.Steps : train.Epochs * profile.StepsPerEpoch;
         long steps = finishedSteps ?? budget;
@@ -47,13 +56,13 @@ public static class ExperimentEstimator
     /// the population's), or of every member where that is cheap: a small model's per-op overhead is shared by its
     /// population, so scaling a sample by members would overstate it.
     /// </summary>
-    private static (StepProfile Profile, int Sampled) Profile(GrokkingOptions options, IReadOnlyList<MemberSpec> members, torch.Device device)
+    private static (StepProfile Profile, int Sampled) Profile(
+        GrokkingOptions options, IReadOnlyList<MemberSpec> members, torch.Device device, double cheapStepMs)
     {
-        const double CheapStepMs = 1000;
         var sample = members.OrderByDescending(m => double.IsNaN(m.TrainFraction) ? 0 : m.TrainFraction)
             .Take(SampleMembers).Select((m, i) => m with { Index = i }).ToList();
         var profile = StepProfiler.Measure(options, sample, TimedSteps, repeats: 1, device);
-        if (sample.Count == members.Count || profile.MsPerStep * members.Count / sample.Count > CheapStepMs)
+        if (sample.Count == members.Count || profile.MsPerStep * members.Count / sample.Count > cheapStepMs)
         {
             return (profile, sample.Count);
         }

@@ -49,11 +49,15 @@ public class ExperimentPlanTests
     {
         var options = EngineFixtures.Small("Train:Steps=300", "Population:Seeds=0,1,2,3,4,5", "Train:StopMarginSteps=10");
 
-        var budget = ExperimentEstimator.Estimate("tiny", options, torch.CPU, recordedSeconds: null);
+        var budget = ExperimentEstimator.Estimate("tiny", options, torch.CPU, recordedSeconds: null, cheapStepMs: double.MaxValue);
         var finished = ExperimentEstimator.Estimate("tiny", options, torch.CPU, recordedSeconds: 12, finishedSteps: 100);
+        var sampled = ExperimentEstimator.Estimate("tiny", options, torch.CPU, recordedSeconds: null, cheapStepMs: 0);
 
-        // Six members of a 32-wide model step in milliseconds: measured all together, not scaled from a sample.
+        // A cheap step is measured with every member; a dear one on a sample of four, scaled by members (the choice is
+        // pinned here, not timed: a loaded machine would move a timed threshold).
         budget.SampledMembers.Should().Be(6);
+        sampled.SampledMembers.Should().Be(ExperimentEstimator.SampleMembers);
+        sampled.Gflop.Should().BeApproximately(budget.Gflop, 1e-12, "the FLOPs count every member either way");
         budget.Steps.Should().Be(300);
         budget.EarlyStop.Should().BeTrue();
         budget.MsPerStep.Should().BePositive();
