@@ -238,11 +238,21 @@ public sealed class RunCache(string root)
             throw new OperationCanceledException($"training of {experiment} was interrupted; the next run resumes from {dir}");
         }
 
-        double seconds = clock.Elapsed.TotalSeconds;
+        double seconds = CostOf(clock.Elapsed.TotalSeconds, result.ResumedFrom, result.StepsCompleted);
         RunManifest.Seal(dir);
         var complete = new CompleteInfo(EngineVersion.Value, seconds, DateTimeOffset.UtcNow);
         AtomicFile.WriteAllText(Path.Combine(dir, CompleteMarker), JsonSerializer.Serialize(complete, RunDirectory.Json));
         return new CachedRun(experiment, Path.GetFileName(dir), dir, options, result, FromCache: false, seconds);
+    }
+
+    /// <summary>
+    /// A run's training seconds, its recorded cost: a run resumed from a checkpoint trained only its last part in this
+    /// session, so its cost is this session's rate over all its steps (the earlier sessions' clocks died with them).
+    /// </summary>
+    public static double CostOf(double seconds, long resumedFrom, long completed)
+    {
+        long trained = completed - resumedFrom;
+        return resumedFrom > 0 && trained > 0 ? seconds * completed / trained : seconds;
     }
 
     private static bool Inside(string dir, string path)

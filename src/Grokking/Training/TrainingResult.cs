@@ -22,6 +22,9 @@ public sealed class TrainingResult
 
     public required long StepsCompleted { get; init; }
 
+    /// <summary>The step this session started from: 0, or a resumed run's checkpoint (run files do not keep it).</summary>
+    public long ResumedFrom { get; init; }
+
     public required bool Interrupted { get; init; }
 
     /// <summary>

@@ -188,6 +188,7 @@ internal sealed class TrainingSession : IDisposable
         StepCosineDistances = tracer is null ? [] : cosines.Select(s => s.ToArray()).ToList(),
         StepsPerEpoch = loop.StepsPerEpoch,
         StepsCompleted = completed,
+        ResumedFrom = start,
         Interrupted = interrupted,
         MembersPerChunk = chunks.MembersPerChunk,
     };

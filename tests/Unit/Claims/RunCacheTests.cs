@@ -21,6 +21,16 @@ public class RunCacheTests
         File.Exists(Path.Combine(runs[0].Directory, "complete.json")).Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData(10, 9000, 10000, 100)]
+    [InlineData(10, 0, 10000, 10)]
+    [InlineData(10, 10000, 10000, 10)]
+    public void A_resumed_runs_cost_is_this_sessions_rate_over_all_its_steps(double seconds, long resumedFrom, long completed, double cost)
+    {
+        // 1,000 steps in 10 s after resuming at 9,000: the whole run costs 100 s; a run that had nothing left keeps its seconds.
+        RunCache.CostOf(seconds, resumedFrom, completed).Should().Be(cost);
+    }
+
     [Fact]
     public void A_background_lane_skips_a_run_already_asked_for_and_trains_one_that_is_not()
     {

@@ -133,6 +133,8 @@ public class PopulationTrainerTests
         var resumed = new PopulationTrainer(o, PopulationSetup.Members(o), torch.CPU).Run(broken);
 
         resumed.StepsCompleted.Should().Be(200);
+        first.ResumedFrom.Should().Be(0);
+        resumed.ResumedFrom.Should().Be(first.StepsCompleted, "an interrupted run checkpoints where it stopped");
         resumed.Metrics.Select(m => (m.Step, m.Member)).Should().Equal(reference.Metrics.Select(m => (m.Step, m.Member)));
         for (int i = 0; i < reference.Metrics.Count; i++)
         {
