@@ -51,7 +51,7 @@ public sealed record ProfileAgreement(
     }
 
     /// <summary>The committed snapshot, or why there is none (absent, or damaged: named, never read as a verdict).</summary>
-    private static (BaselineSnapshot? Snapshot, string? Missing) Read(BaselineStore baselines, Profile profile, string id)
+    internal static (BaselineSnapshot? Snapshot, string? Missing) Read(BaselineStore baselines, Profile profile, string id)
     {
         if (!File.Exists(baselines.VerifiedPath(profile, id)))
         {

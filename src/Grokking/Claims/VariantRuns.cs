@@ -63,17 +63,8 @@ public static class VariantRuns
     ];
 
     /// <summary>The committed verdict of a claim at the profile; null when there is none or it cannot be read.</summary>
-    public static Verdict? Committed(BaselineStore baselines, Profile profile, string id)
-    {
-        try
-        {
-            return File.Exists(baselines.VerifiedPath(profile, id)) ? baselines.ReadVerified(profile, id).Verdict : null;
-        }
-        catch (DamagedFileException)
-        {
-            return null;
-        }
-    }
+    public static Verdict? Committed(BaselineStore baselines, Profile profile, string id) =>
+        ProfileAgreement.Read(baselines, profile, id).Snapshot?.Verdict;
 
     /// <summary>One line per claim: holds under all alternatives, or each alternative that flips or leaves it undecided.</summary>
     public static IEnumerable<string> Summary(IReadOnlyList<VariantOutcome> outcomes) =>
