@@ -16,6 +16,10 @@ public static class MissingBaseline
     /// <summary>A day of one core: longer runs wait for a GPU (the PG sweep's hundreds of CPU-hours do).</summary>
     public const double CpuAffordableMinutes = 24 * 60;
 
+    /// <summary>The recorded projection of each of the claim's experiments at the profile (null where none was recorded).</summary>
+    public static IReadOnlyList<ProjectedCost?> Projections(ClaimDefinition claim, ClaimCatalog catalog, Profile profile) =>
+        [.. claim.AllExperiments.Select(e => catalog.Experiments[e].Projected.GetValueOrDefault(profile.Name))];
+
     /// <summary>The reason, or null when the baseline exists or the profile requires one.</summary>
     public static string? Reason(ClaimDefinition claim, ClaimCatalog catalog, BaselineStore baselines, Profile profile)
     {
@@ -25,7 +29,7 @@ public static class MissingBaseline
         }
 
         var experiments = claim.AllExperiments.ToList();
-        var projected = experiments.Select(e => catalog.Experiments[e].Projected.GetValueOrDefault(profile.Name)).ToList();
+        var projected = Projections(claim, catalog, profile);
         if (projected.Any(p => p is null))
         {
             return $"no {profile.Name} baseline yet (not yet run; no projected cost recorded: "

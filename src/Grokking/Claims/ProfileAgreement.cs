@@ -39,9 +39,8 @@ public sealed record ProfileAgreement(
         var (ci, ciMissing) = Read(baselines, Profile.Ci, claim.Id);
         var (paper, paperMissing) = Read(baselines, Profile.Paper, claim.Id);
         paperMissing = paper is null ? MissingBaseline.Reason(claim, catalog, baselines, Profile.Paper) ?? paperMissing : null;
-        var experiments = claim.AllExperiments.ToList();
-        var recorded = experiments.Select(costs.TrainingSeconds).ToList();
-        var projected = experiments.Select(e => catalog.Experiments[e].Projected.GetValueOrDefault(Profile.Paper.Name)?.CpuMinutes).ToList();
+        var recorded = claim.AllExperiments.Select(costs.TrainingSeconds).ToList();
+        var projected = MissingBaseline.Projections(claim, catalog, Profile.Paper).Select(p => p?.CpuMinutes).ToList();
         bool isRecorded = recorded.All(s => s is not null);
         return new ProfileAgreement(claim.Id, ci?.Verdict, ciMissing, paper?.Verdict, paperMissing, paper?.Made)
         {
