@@ -86,13 +86,21 @@ internal static class VerifyCommand
         }
     }
 
-    /// <summary>Every experiment the selection runs, at the profile, held against the memory the process has (exit 2 before any run).</summary>
+    /// <summary>
+    /// Every experiment the selection runs, at the profile, held against the memory the process has (exit 2 before any
+    /// run). One whose data are missing runs nothing (its claims are DATA MISSING), so it needs no memory.
+    /// </summary>
     private static void CheckResources(ClaimSuite suite)
     {
         var available = AvailableMemory.Read();
         var profile = suite.Settings.Profile;
         foreach (string name in suite.Selection.SelectMany(c => c.AllExperiments).Distinct(StringComparer.Ordinal))
         {
+            if (suite.DataShortageOf(name) is not null)
+            {
+                continue;
+            }
+
             var options = ExperimentResolver.Resolve(suite.Catalog.Experiments[name], profile);
             ResourceGuard.Check(options, available, $"experiment '{name}' at profile {profile.Name}");
         }

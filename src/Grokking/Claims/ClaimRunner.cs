@@ -272,6 +272,9 @@ public sealed class ClaimRunner(
                 .Select(e => data.Check(e, Resolve(e)))
                 .FirstOrDefault(s => s is not null);
 
+    /// <summary>What the experiment lacks of its data on this machine (after trying to obtain them); null when nothing.</summary>
+    public DataShortage? ShortageOf(ExperimentDefinition experiment) => data?.Check(experiment, Resolve(experiment));
+
     /// <summary>The experiment for this runner's profile, its runtime and the caller's data location.</summary>
     private GrokkingOptions Resolve(ExperimentDefinition experiment) =>
         ExperimentResolver.Resolve(

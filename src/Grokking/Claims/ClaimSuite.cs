@@ -86,6 +86,9 @@ public sealed class ClaimSuite
     public IReadOnlyList<(string Experiment, GrokkingOptions Options)> TrainedRuns() =>
         [.. Selection.SelectMany(runner.TrainedRuns).DistinctBy(r => r.Experiment, StringComparer.Ordinal)];
 
+    /// <summary>What the named experiment lacks of its data here; null when it has them or declares none.</summary>
+    public DataShortage? DataShortageOf(string experiment) => runner.ShortageOf(Catalog.Experiments[experiment]);
+
     /// <summary>The committed ci and paper verdicts of the claims this suite has outcomes for, side by side.</summary>
     public IReadOnlyList<ProfileAgreement> Agreement() =>
         ProfileAgreement.Of(Catalog, OutcomesWithErrors().Select(o => o.Id), Baselines);

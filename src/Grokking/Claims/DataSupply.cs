@@ -36,6 +36,11 @@ public sealed class DataSupply(string repositoryRoot, IReadOnlyDictionary<string
         }
 
         string directory = DirectoryOf(data, options);
+        if (directory.Length == 0)
+        {
+            return new DataShortage(experiment.Name, $"{experiment.Name} needs data that no package holds: {data.Key} is not set", data.Fix);
+        }
+
         string? missing = Missing(data, directory);
         if (missing is null)
         {
@@ -43,7 +48,11 @@ public sealed class DataSupply(string repositoryRoot, IReadOnlyDictionary<string
         }
 
         string attempt;
-        if (PathsEqual(directory, data.Directory))
+        if (data.UserSupplied)
+        {
+            attempt = "no package installs them";
+        }
+        else if (PathsEqual(directory, data.Directory))
         {
             attempt = Obtain(data.Package);
             missing = Missing(data, directory);
@@ -64,7 +73,15 @@ public sealed class DataSupply(string repositoryRoot, IReadOnlyDictionary<string
     public static string? Missing(DataRequirement data, string directory)
     {
         string? absent = data.Files.FirstOrDefault(f => !File.Exists(Path.Combine(directory, f)) && !File.Exists(Path.Combine(directory, f + ".gz")));
-        return absent is null ? null : $"'{directory}' to hold {absent} (or {absent}.gz)";
+        if (absent is not null)
+        {
+            return $"'{directory}' to hold {absent} (or {absent}.gz)";
+        }
+
+        bool Present(string path) => File.Exists(Path.Combine(directory, path)) || System.IO.Directory.Exists(Path.Combine(directory, path));
+        return data.AnyOf.Count == 0 || data.AnyOf.Any(set => set.All(Present))
+            ? null
+            : $"'{directory}' to hold one of: {string.Join("; or ", data.AnyOf.Select(set => string.Join(", ", set)))}";
     }
 
     /// <summary>The directory the options name under the requirement's key; the package's when they leave it unset.</summary>

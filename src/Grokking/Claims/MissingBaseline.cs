@@ -30,6 +30,12 @@ public static class MissingBaseline
 
         var experiments = claim.AllExperiments.ToList();
         var projected = Projections(claim, catalog, profile);
+        if (experiments.Select(e => catalog.Experiments[e].DataOrBase).FirstOrDefault(d => d is { UserSupplied: true }) is { } data)
+        {
+            // Nothing here can run or even time them: the data are the user's to bring.
+            return $"no {profile.Name} baseline yet (needs data the user brings: {data.Key}; see the claim's experiment file)";
+        }
+
         if (projected.Any(p => p is null))
         {
             return $"no {profile.Name} baseline yet (not yet run; no projected cost recorded: "

@@ -59,13 +59,45 @@ public sealed class DataOptions
     public const string DefaultImagesDirectory = "/usr/share/datasets/fashion-mnist";
 
     /// <summary>
+    /// Reviews (Kind = reviews): a directory holding Kaggle's "IMDB Dataset.csv" (what Omnigrok's code reads) or the
+    /// Stanford aclImdb tree. No default: the data are the user's to bring.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ReviewsDirectory { get; set; }
+
+    /// <summary>Molecules (Kind = molecules): a directory holding QM9's gdb9.sdf, gdb9.sdf.csv and uncharacterized.txt.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? MoleculesDirectory { get; set; }
+
+    /// <summary>Reviews: the number of most frequent training words kept as tokens (0 when unused, out of the run key).</summary>
+    [Range(0, 1_000_000)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Vocabulary { get; set; }
+
+    /// <summary>Reviews: tokens per review after padding or cutting (0 when unused, out of the run key).</summary>
+    [Range(0, 100_000)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int SequenceLength { get; set; }
+
+    /// <summary>
     /// Keys that say where input data lie on this machine, not what is trained: a command that runs claims takes them
     /// (the data set is the same wherever it is kept).
     /// </summary>
-    public static readonly IReadOnlyList<string> LocationKeys = ["Data:ImagesDirectory"];
+    public static readonly IReadOnlyList<string> LocationKeys = ["Data:ImagesDirectory", "Data:ReviewsDirectory", "Data:MoleculesDirectory"];
 
     [JsonIgnore]
     public string ImagesDirectoryOrDefault => ImagesDirectory ?? DefaultImagesDirectory;
+
+    /// <summary>The data set a verdict is about, as the report names it: the images' name, IMDb, QM9, or the synthetic task.</summary>
+    [JsonIgnore]
+    public string DataSetName => Kind switch
+    {
+        DatasetKind.Images => ImagesNameOrDefault,
+        DatasetKind.Reviews => "IMDb reviews",
+        DatasetKind.Molecules => "QM9 molecules",
+        DatasetKind.TeacherStudent => "teacher-student data",
+        _ => "modular arithmetic",
+    };
 
     [JsonIgnore]
     public string ImagesNameOrDefault => ImagesName ?? (ImagesDirectory is null ? "Fashion-MNIST" : Path.GetFileName(ImagesDirectory.TrimEnd('/')));

@@ -13,4 +13,17 @@ public enum DatasetKind
     /// subset of Data:TrainSamples and the first Data:TestSamples test images.
     /// </summary>
     Images,
+
+    /// <summary>
+    /// Movie reviews labelled positive or negative (IMDb, Maas et al. 2011) from Data:ReviewsDirectory, tokenized as
+    /// Omnigrok's IMDb experiment does (Data:Vocabulary most frequent words, padded to Data:SequenceLength): each member
+    /// draws Data:TrainSamples + Data:TestSamples reviews and splits them stratified by label.
+    /// </summary>
+    Reviews,
+
+    /// <summary>
+    /// Molecular graphs with their isotropic polarizability (QM9, Ramakrishnan et al. 2014) from Data:MoleculesDirectory:
+    /// the first Data:TrainSamples + Data:TestSamples molecules, split at random per member (Omnigrok's QM9 experiment).
+    /// </summary>
+    Molecules,
 }

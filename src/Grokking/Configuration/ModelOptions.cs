@@ -38,6 +38,14 @@ public sealed class ModelOptions : ICrossValidated
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool WithoutBiases { get; set; }
 
+    /// <summary>
+    /// Token embedding width of the LSTM (Kind = lstm; its hidden width is DModel, its depth Layers). Zero, and out of
+    /// the serialized options, for the other kinds.
+    /// </summary>
+    [Range(0, 65_536)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Embedding { get; set; }
+
     public Initialization Init { get; set; } = Initialization.PyTorchDefault;
 
     /// <summary>The initialization multiplied by this factor (Omnigrok's alpha).</summary>
@@ -83,9 +91,39 @@ public sealed class ModelOptions : ICrossValidated
                 + "WithoutBiases = false");
         }
 
+        foreach (var problem in RecurrentAndGraphProblems())
+        {
+            yield return problem;
+        }
+
         if (Hidden.Any(h => h < 1))
         {
             yield return ("Hidden", "every hidden width must be at least 1");
+        }
+    }
+
+    /// <summary>The LSTM and the GCNN are built as their papers' code builds them: no normalization, PyTorch's initialization.</summary>
+    private IEnumerable<(string Key, string Message)> RecurrentAndGraphProblems()
+    {
+        if (Kind is not (ModelKind.Lstm or ModelKind.Gcnn))
+        {
+            yield break;
+        }
+
+        string kind = Kind.ToString().ToLowerInvariant();
+        if (Norm != Normalization.None || Init != Initialization.PyTorchDefault || Positions != PositionEncoding.Learned || WithoutBiases)
+        {
+            yield return ("Model", $"Kind = {kind} takes Norm = none, Init = pytorchdefault and no transformer options");
+        }
+
+        if (Kind == ModelKind.Lstm && Embedding < 1)
+        {
+            yield return ("Embedding", $"{Embedding}; Kind = lstm needs an embedding width of at least 1");
+        }
+
+        if (Kind == ModelKind.Gcnn && Hidden.Length == 0)
+        {
+            yield return ("Hidden", "Kind = gcnn needs at least one graph-convolution width");
         }
     }
 }

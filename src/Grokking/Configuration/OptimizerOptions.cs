@@ -33,4 +33,12 @@ public sealed class OptimizerOptions
     /// (Omnigrok's constrained training, OG-5: the norm stays at alpha times the standard one).
     /// </summary>
     public bool ConstrainNorm { get; set; }
+
+    /// <summary>
+    /// When above 0, each member's gradient is scaled to at most this L2 norm before the step (PyTorch's
+    /// clip_grad_norm_, as Omnigrok's LSTM code clips at 5). Out of the serialized options at 0, so no run key moved.
+    /// </summary>
+    [Range(0.0, 1e6)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public double ClipGradNorm { get; set; }
 }

@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 namespace Grokking.Configuration;
 
 /// <summary>
-/// The members of a population: the cartesian product Seeds x WeightDecays x InitScales x LearningRates.
+/// The members of a population: the cartesian product Seeds x WeightDecays x InitScales x LearningRates (weight decays
+/// and init scales as pairs instead when <see cref="Paired"/>).
 /// An empty list means "the single value from Optimizer / Model".
 /// </summary>
 public sealed class PopulationOptions : ICrossValidated
@@ -15,6 +16,13 @@ public sealed class PopulationOptions : ICrossValidated
     public double[] InitScales { get; set; } = [];
 
     public double[] LearningRates { get; set; } = [];
+
+    /// <summary>
+    /// True: WeightDecays[i] goes with InitScales[i] (pairs, not their product), for experiments whose arms differ in both
+    /// (Omnigrok's IMDb runs: alpha 6 with weight decay 1 against alpha 1 without). Out of the serialized options when false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Paired { get; set; }
 
     /// <summary>
     /// Train fractions swept within one population (OG-7, PG-1): each member splits the data at its own fraction;
@@ -44,6 +52,12 @@ public sealed class PopulationOptions : ICrossValidated
         if (TrainFractions is { } fractions && (fractions.Length == 0 || fractions.Any(f => !(f > 0 && f < 1))))
         {
             yield return ("TrainFractions", "train fractions must lie in (0, 1); leave the key out for Data:TrainFraction");
+        }
+
+        if (Paired && WeightDecays.Length != InitScales.Length)
+        {
+            yield return ("Paired",
+                $"pairs weight decays with init scales: both lists need the same length ({WeightDecays.Length} and {InitScales.Length})");
         }
 
         if (LearningRates.Any(a => a < 0 || !double.IsFinite(a)))

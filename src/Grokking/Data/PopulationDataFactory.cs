@@ -21,6 +21,8 @@ public static class PopulationDataFactory
             DatasetKind.Modular => Modular(options, seeds, device, trainFractions),
             DatasetKind.TeacherStudent => TeacherStudentDataset.Create(options, seeds, device),
             DatasetKind.Images => ImageDataset.Create(options, seeds, device),
+            DatasetKind.Reviews => ReviewDataset.Create(options, seeds, device),
+            DatasetKind.Molecules => MoleculeDataset.Create(options, seeds, device),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "unknown Data:Kind"),
         };
         return floatType == ScalarType.Float32 ? data : data.WithFloatType(floatType);
@@ -39,6 +41,18 @@ public static class PopulationDataFactory
             return (ImageDataset.InputShape, 0, ImageDataset.Classes);
         }
 
+        if (options.Kind == DatasetKind.Reviews)
+        {
+            // Token 0 pads; the vocabulary's words are 1..Vocabulary.
+            return ([options.SequenceLength], options.Vocabulary + 1, ReviewDataset.Classes);
+        }
+
+        if (options.Kind == DatasetKind.Molecules)
+        {
+            // The data set's largest molecule: estimates made before the data are read (the run pads to its own largest).
+            return (MoleculeDataset.InputShape(MoleculeDataset.MaxAtoms), 0, 1);
+        }
+
         return (
             [ModularArithmeticDataset.SequenceLengthOf(options.Format)],
             ModularArithmeticDataset.VocabularySizeOf(options.Format, options.Modulus),
@@ -48,7 +62,7 @@ public static class PopulationDataFactory
     /// <summary>Number of training examples each member gets (the split rounds down, at least one of each).</summary>
     public static int TrainCount(DataOptions options)
     {
-        if (options.Kind is DatasetKind.TeacherStudent or DatasetKind.Images)
+        if (options.Kind is not DatasetKind.Modular)
         {
             return options.TrainSamples;
         }

@@ -35,14 +35,25 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
         long perRow = ActivationsPerRow(options.Model, options.Data);
         long activations = Multiply(members, batch, perRow, floatBytes * 2);
         long pathMembers = options.Landscape.MaxMembers > 0 ? options.Landscape.MaxMembers : DefaultPathMembers;
-        long evaluationRows = Math.Min(EvaluationRows, Multiply(members, pairs, 1, 1));
+        long evaluationRows = Math.Min(EvaluationRows, Multiply(members, Math.Min(pairs, PassRows(options, floatBytes)), 1, 1));
         long evaluation = Add(Multiply(evaluationRows, perRow, floatBytes, 1), Multiply(pathMembers, parameters, floatBytes, 2));
         return new ResourceEstimate(members, pairs, data, model, activations, evaluation);
     }
 
-    /// <summary>Seeds x TrainFractions x WeightDecays x InitScales x LearningRates, an empty list counting once.</summary>
+    /// <summary>Rows per member one evaluation pass takes: all, but for the LSTM (<see cref="RecurrentPassRows"/>).</summary>
+    private static long PassRows(GrokkingOptions options, long floatBytes) => options.Model.Kind == ModelKind.Lstm
+        ? RecurrentPassRows(options.Data.SequenceLength, options.Model.DModel, floatBytes)
+        : long.MaxValue;
+
+    /// <summary>
+    /// A recurrent pass keeps every step's gate inputs ([steps x rows, 4 x hidden] floats) until its recurrence is done:
+    /// rows per member are held to about 64 MiB of them (32 reviews at 500 steps and width 256).
+    /// </summary>
+    public static long RecurrentPassRows(long steps, long hidden, long floatBytes) => Math.Max(1, (64L << 20) / (steps * 4 * hidden * floatBytes));
+
+    /// <summary>Seeds x TrainFractions x WeightDecays x InitScales x LearningRates, an empty list counting once (paired: one list).</summary>
     public static long MemberCount(PopulationOptions p) =>
-        Multiply(Math.Max(1, p.Seeds.Length), Math.Max(1, p.TrainFractions?.Length ?? 1), Math.Max(1, p.WeightDecays.Length),
+        Multiply(Math.Max(1, p.Seeds.Length), Math.Max(1, p.TrainFractions?.Length ?? 1), p.Paired ? 1 : Math.Max(1, p.WeightDecays.Length),
             Math.Max(1, p.InitScales.Length) * (long)Math.Max(1, p.LearningRates.Length));
 
     /// <summary>
@@ -82,6 +93,11 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
             return Add(Multiply(vocabulary + inputShape[0], d, 1, 1), Add(Multiply(model.Layers, block, 1, 1), (d + 1) * outputs));
         }
 
+        if (model.Kind is ModelKind.Lstm or ModelKind.Gcnn)
+        {
+            return model.Kind == ModelKind.Lstm ? LstmParameters(model, vocabulary) : GcnnParameters(model);
+        }
+
         long[] widths = [inputShape.Aggregate(1L, (a, b) => a * b), .. model.Hidden.Select(h => (long)h), outputs];
         return widths.Zip(widths.Skip(1)).Aggregate(0L, (sum, w) => Add(sum, (w.First * w.Second) + w.Second));
     }
@@ -97,7 +113,39 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
             return Add(Multiply(model.Layers, perLayer, 1, 1), (n * model.DModel) + (2L * outputs));
         }
 
+        if (model.Kind == ModelKind.Lstm)
+        {
+            // Per time step: the embedding, and per layer its four gates, cell, tanh(cell) and hidden state.
+            return Multiply(inputShape[0], model.Embedding + (7L * model.Layers * model.DModel), 1, 1);
+        }
+
+        if (model.Kind == ModelKind.Gcnn)
+        {
+            // Per atom: the packed row, each layer's per-type aggregates and its output before and after the ReLU.
+            long atoms = inputShape[0];
+            long[] widths = [Qm9Molecules.FeatureCount, .. model.Hidden.Select(h => (long)h)];
+            return Multiply(atoms, inputShape[1] + widths.Zip(widths.Skip(1)).Sum(w => (MoleculeGraphs.BondTypes * w.First) + (2 * w.Second)), 1, 1);
+        }
+
         return inputShape.Aggregate(1L, (a, b) => a * b) + (2 * model.Hidden.Sum(h => (long)h)) + (2L * outputs);
+    }
+
+    /// <summary>Embedding, per layer the input and recurrent weights with both biases, and the read-out.</summary>
+    private static long LstmParameters(ModelOptions model, long vocabulary)
+    {
+        long h = model.DModel;
+        long layers = Enumerable.Range(0, model.Layers).Sum(l => ((l == 0 ? model.Embedding : h) * 4 * h) + (4 * h * h) + (8 * h));
+        return (vocabulary * model.Embedding) + layers + h + 1;
+    }
+
+    /// <summary>Per convolution its edge network (4 -> DMlp -> in x out), root weight and bias; then the head.</summary>
+    private static long GcnnParameters(ModelOptions model)
+    {
+        long e = MoleculeGraphs.BondTypes;
+        long hidden = model.DMlp;
+        long[] widths = [Qm9Molecules.FeatureCount, .. model.Hidden.Select(w => (long)w)];
+        long convolutions = widths.Zip(widths.Skip(1)).Sum(w => (e * hidden) + hidden + ((hidden + 2) * w.First * w.Second) + w.Second);
+        return convolutions + (widths[^1] * hidden) + hidden + hidden + 1;
     }
 
     /// <summary>A product that saturates at long.MaxValue instead of wrapping (10^10 pairs times members times bytes).</summary>

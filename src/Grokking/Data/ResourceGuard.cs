@@ -40,8 +40,13 @@ public static class ResourceGuard
         ? "Data:Modulus, Population:Seeds (members)"
         : "Data:TrainSamples, Data:TestSamples, Population:Seeds (members)";
 
-    private static string ModelKeys(ModelOptions model) =>
-        model.Kind == ModelKind.Transformer ? "Model:DModel, Model:DMlp, Model:Layers" : "Model:Hidden";
+    private static string ModelKeys(ModelOptions model) => model.Kind switch
+    {
+        ModelKind.Transformer => "Model:DModel, Model:DMlp, Model:Layers",
+        ModelKind.Lstm => "Model:DModel, Model:Embedding, Model:Layers",
+        ModelKind.Gcnn => "Model:Hidden, Model:DMlp",
+        _ => "Model:Hidden",
+    };
 
     /// <summary>Bytes in binary units, three significant digits ("412 GiB").</summary>
     public static string Format(long bytes)

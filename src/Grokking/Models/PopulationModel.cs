@@ -46,6 +46,13 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
     /// <summary>The weight of the layer that writes the outputs (PG's "last-layer weight norm" reads it).</summary>
     public abstract string OutputWeightName { get; }
 
+    /// <summary>
+    /// The most rows per member one evaluation pass may take: a bound on memory for models whose activations per row are
+    /// large (the LSTM keeps every step's gate inputs of a pass), none for the others.
+    /// </summary>
+    /// <param name="inputs">The split's inputs [K, N, ...]: their row shape sets the activations per row.</param>
+    public virtual long MaxEvaluationRows(Tensor inputs) => long.MaxValue;
+
     /// <summary>True when some parameters feed a normalization layer (their scale does not change predictions).</summary>
     public bool HasScaleInvariantParameters => all.Any(p => p.ScaleInvariant);
 

@@ -19,8 +19,20 @@ public static class PopulationModelFactory
                 "Model:Kind", "transformer needs Data:Kind = modular (token inputs); use mlp"),
             ModelKind.Mlp when data.Kind == DatasetKind.Modular => throw OptionsException.InvalidValue(
                 "Model:Kind", "mlp needs vector inputs; use transformer for Data:Kind = modular"),
+            ModelKind.Lstm when data.Kind == DatasetKind.Reviews =>
+                new PopulationLstm(members, vocabulary, model.Embedding, model.DModel, model.Layers, device, type),
+            ModelKind.Gcnn when data.Kind == DatasetKind.Molecules => new PopulationGcnn(
+                members, Qm9Molecules.FeatureCount, MoleculeGraphs.BondTypes, model.Hidden, model.DMlp, model.DMlp, device, type),
+            ModelKind.Lstm => throw Mismatch("lstm", "Data:Kind", "reviews"),
+            ModelKind.Gcnn => throw Mismatch("gcnn", "Data:Kind", "molecules"),
+            _ when data.Kind == DatasetKind.Reviews => throw Mismatch("Data:Kind = reviews", "Model:Kind", "lstm"),
+            _ when data.Kind == DatasetKind.Molecules => throw Mismatch("Data:Kind = molecules", "Model:Kind", "gcnn"),
             ModelKind.Mlp => new PopulationMlp(members, model, (int)inputShape.Aggregate(1L, (a, b) => a * b), outputs, device, type),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
     }
+
+    /// <summary>A model kind and a data kind that only go with each other's partner: the error names the key to change.</summary>
+    private static OptionsException Mismatch(string kind, string key, string needed) =>
+        OptionsException.InvalidValue("Model:Kind", $"{kind} needs {key} = {needed}");
 }

@@ -106,7 +106,8 @@ public sealed class PopulationOptimizer : IDisposable
 
     /// <param name="step">0-based index of this optimizer step (warmup, Adam's bias correction).</param>
     /// <param name="healthy">[K] bool, false for members whose loss or gradient is not finite at this step: they are frozen before it.</param>
-    public void Step(long step, Tensor? healthy = null)
+    /// <param name="gradSquare">[K] each member's squared gradient norm, needed when Optimizer:ClipGradNorm is set.</param>
+    public void Step(long step, Tensor? healthy = null, Tensor? gradSquare = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -114,6 +115,8 @@ public sealed class PopulationOptimizer : IDisposable
         {
             active.mul_(healthy.to_type(ScalarType.Float32));
         }
+
+        ClipGradients(gradSquare);
 
         var frozen = active.EqualTo(0);
         double warm = options.WarmupSteps > 0 ? Math.Min(1.0, (double)step / options.WarmupSteps) : 1.0;
@@ -161,6 +164,29 @@ public sealed class PopulationOptimizer : IDisposable
             {
                 p.Value.mul_(scale.view(Broadcast(p.Value)));
             }
+        }
+    }
+
+    /// <summary>
+    /// Scales each member's gradient by min(1, clip / (norm + 1e-6)), PyTorch's clip_grad_norm_ over all of a member's
+    /// parameters; a member's own norm only, since members are separate models.
+    /// </summary>
+    private void ClipGradients(Tensor? gradSquare)
+    {
+        if (options.ClipGradNorm <= 0)
+        {
+            return;
+        }
+
+        if (gradSquare is null)
+        {
+            throw new ArgumentNullException(nameof(gradSquare), "Optimizer:ClipGradNorm needs each member's gradient norm");
+        }
+
+        var coefficient = gradSquare.sqrt().PlusInPlace(1e-6).reciprocal_().mul_(options.ClipGradNorm).clamp_max_(1.0);
+        foreach (var p in model.Parameters)
+        {
+            p.Value.grad?.mul_(coefficient.view(Broadcast(p.Value)));
         }
     }
 

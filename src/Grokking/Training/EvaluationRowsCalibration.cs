@@ -24,9 +24,15 @@ public static class EvaluationRowsCalibration
     public static long RowsPerPass(PopulationModel model, Tensor inputs, Tensor labels, PopulationData data)
     {
         long n = inputs.shape[1];
-        if (n <= Candidates[0])
+        long cap = model.MaxEvaluationRows(inputs);
+        if (n <= Math.Min(Candidates[0], cap))
         {
             return n;
+        }
+
+        if (cap <= Candidates[0])
+        {
+            return cap;
         }
 
         string key = Key(model, inputs);
@@ -41,7 +47,8 @@ public static class EvaluationRowsCalibration
     private static LayoutChoice Measure(string key, PopulationModel model, Tensor inputs, Tensor labels, PopulationData data)
     {
         long n = inputs.shape[1];
-        var sizes = Candidates.Where(r => r < n).Select(r => (long)r).Append(Math.Min(n, Candidates[^1])).Distinct().ToList();
+        long largest = Math.Min(n, Math.Min(Candidates[^1], model.MaxEvaluationRows(inputs)));
+        var sizes = Candidates.Where(r => r < largest).Select(r => (long)r).Append(largest).Distinct().ToList();
         var best = sizes.ToDictionary(r => r, _ => double.PositiveInfinity);
         using var noGrad = no_grad();
         Time(model, inputs, labels, data, sizes[0], sizes[0]); // warm-up: the first pass allocates

@@ -54,7 +54,7 @@ internal sealed class MemberChunk(
 
         // A member whose loss or gradient is not finite is frozen before this step touches it.
         tracer?.BeforeStep();
-        optimizer.Step(batch.Step, loss.detach().isfinite().logical_and_(gradSquare.isfinite()));
+        optimizer.Step(batch.Step, loss.detach().isfinite().logical_and_(gradSquare.isfinite()), gradSquare);
         tracer?.AfterStep(batch.Step);
         return gradSquares;
     }

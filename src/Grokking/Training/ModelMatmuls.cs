@@ -23,6 +23,8 @@ public static class ModelMatmuls
         {
             ModelKind.Mlp => MlpForward(shape.Aggregate(1L, (x, y) => x * y), o.Model.Hidden, outputs, batch),
             ModelKind.Transformer => TransformerForward(o.Model, shape[0], outputs, batch),
+            ModelKind.Lstm => LstmForward(o.Model, shape[0], batch),
+            ModelKind.Gcnn => GcnnForward(o.Model, shape[0], batch),
             _ => throw new ArgumentOutOfRangeException(nameof(o), o.Model.Kind, $"Model:Kind = {o.Model.Kind} has no matmul shapes in the bench"),
         };
     }
@@ -68,6 +70,46 @@ public static class ModelMatmuls
         }
 
         shapes.Add(new MatmulShape(batch, m.DModel, outputs));
+        return shapes;
+    }
+
+    /// <summary>
+    /// Per layer the input projection of all n steps at once and the n recurrent products (counted as one shape of the
+    /// same FLOPs), then the read-out of the last step (one logit: the other is a constant zero).
+    /// </summary>
+    private static List<MatmulShape> LstmForward(ModelOptions m, long n, long batch)
+    {
+        var shapes = new List<MatmulShape>();
+        for (int layer = 0; layer < m.Layers; layer++)
+        {
+            shapes.Add(new MatmulShape(batch * n, layer == 0 ? m.Embedding : m.DModel, 4L * m.DModel));
+            shapes.Add(new MatmulShape(batch * n, m.DModel, 4L * m.DModel));
+        }
+
+        shapes.Add(new MatmulShape(batch, m.DModel, 1));
+        return shapes;
+    }
+
+    /// <summary>
+    /// Per convolution: the edge network on the four bond types, the per-type neighbour sums (adjacency x states), their
+    /// transform by the type's weights and the root weight; then the head on the pooled states.
+    /// </summary>
+    private static List<MatmulShape> GcnnForward(ModelOptions m, long atoms, long batch)
+    {
+        const long types = Data.MoleculeGraphs.BondTypes;
+        var shapes = new List<MatmulShape>();
+        long[] widths = [Data.Qm9Molecules.FeatureCount, .. m.Hidden.Select(h => (long)h)];
+        foreach (var (input, output) in widths.Zip(widths.Skip(1)))
+        {
+            shapes.Add(new MatmulShape(types, types, m.DMlp));
+            shapes.Add(new MatmulShape(types, m.DMlp, input * output));
+            shapes.Add(new MatmulShape(batch * types * atoms, atoms, input));
+            shapes.Add(new MatmulShape(batch * atoms, types * input, output));
+            shapes.Add(new MatmulShape(batch * atoms, input, output));
+        }
+
+        shapes.Add(new MatmulShape(batch, widths[^1], m.DMlp));
+        shapes.Add(new MatmulShape(batch, m.DMlp, 1));
         return shapes;
     }
 }

@@ -22,14 +22,11 @@ public static class PopulationSetup
         {
             foreach (double fraction in fractions)
             {
-                foreach (double wd in wds)
+                foreach (var (wd, alpha) in DecaysAndScales(p, wds, alphas))
                 {
-                    foreach (double alpha in alphas)
+                    foreach (double lr in lrs)
                     {
-                        foreach (double lr in lrs)
-                        {
-                            members.Add(new MemberSpec(members.Count, seed, lr, wd, alpha, fraction));
-                        }
+                        members.Add(new MemberSpec(members.Count, seed, lr, wd, alpha, fraction));
                     }
                 }
             }
@@ -37,6 +34,10 @@ public static class PopulationSetup
 
         return members;
     }
+
+    /// <summary>Weight decay and init scale of each arm: their product, or index by index when Population:Paired.</summary>
+    private static IEnumerable<(double Wd, double Alpha)> DecaysAndScales(PopulationOptions p, double[] wds, double[] alphas) =>
+        p.Paired ? wds.Zip(alphas) : wds.SelectMany(wd => alphas.Select(alpha => (wd, alpha)));
 
     /// <summary>Checks that depend on the dataset's size (which the option binder does not know).</summary>
     public static void Validate(GrokkingOptions options)
@@ -59,6 +60,12 @@ public static class PopulationSetup
                 throw OptionsException.InvalidValue(
                     "Train:BatchSize", $"{options.Train.BatchSize}; members with different train fractions need full-batch training (allowed: 0)");
             }
+        }
+
+        if (options.Data.Kind == DatasetKind.Reviews && (options.Data.Vocabulary < 1 || options.Data.SequenceLength < 1))
+        {
+            string key = options.Data.Vocabulary < 1 ? "Data:Vocabulary" : "Data:SequenceLength";
+            throw OptionsException.InvalidValue(key, "0; Data:Kind = reviews needs a vocabulary and a sequence length of at least 1");
         }
 
         int train = PopulationDataFactory.TrainCount(options.Data);

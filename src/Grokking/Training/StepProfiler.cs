@@ -93,9 +93,10 @@ internal sealed class StepProfiler : IDisposable
             loss.sum().backward();
             return true;
         });
+        Tensor? gradSquare = null;
         var healthy = Time(4, () =>
         {
-            var gradSquare = model.SquaredGradNorm();
+            gradSquare = model.SquaredGradNorm();
             using (no_grad())
             {
                 lossBuffer.select(1, batch.Step % options.Train.MetricsEvery).copy_(loss.detach());
@@ -105,7 +106,7 @@ internal sealed class StepProfiler : IDisposable
         });
         Time(5, () =>
         {
-            optimizer.Step(batch.Step, healthy);
+            optimizer.Step(batch.Step, healthy, gradSquare);
             return true;
         });
         Time(6, () =>

@@ -59,7 +59,7 @@ public class DataRequirementTests
     {
         using var checkout = new ImageCheckout();
         var experiment = JsonNode.Parse(File.ReadAllText(checkout.ExperimentFile))!.AsObject();
-        experiment["data"]!["package"] = "";
+        experiment["data"]!["package"] = "Fake Images";
         File.WriteAllText(checkout.ExperimentFile, experiment.ToJsonString());
         var before = ImageCheckout.Digests(checkout.Root);
         using var stdout = new StringWriter();
@@ -69,7 +69,7 @@ public class DataRequirementTests
 
         code.Should().Be(2);
         stderr.ToString().Trim().Should().Be(
-            $"error: {Path.Combine("claims", "experiments", "img.json")}: 'data.package' '' is not a Debian package name "
+            $"error: {Path.Combine("claims", "experiments", "img.json")}: 'data.package' 'Fake Images' is not a Debian package name "
             + "(lower-case letters, digits, '-', '.', '+')");
         ImageCheckout.Now(before).Should().Equal(before);
     }
@@ -95,6 +95,44 @@ public class DataRequirementTests
             .And.Contain("Data:ImagesDirectory points away from /usr/share/datasets/fashion-mnist");
         suite.Errors.Should().BeEmpty("missing data are no error");
         Directory.Exists(Path.Combine(dir, "cache")).Should().BeFalse("nothing trained");
+    }
+
+    [Theory]
+    [InlineData("OG-8", "Data:ReviewsDirectory", "IMDB Dataset.csv")]
+    [InlineData("OG-9", "Data:MoleculesDirectory", "gdb9.sdf")]
+    public void User_data_left_unset_is_data_missing_with_one_line_naming_the_key_and_trains_nothing(string id, string key, string file)
+    {
+        string dir = EngineFixtures.TempDirectory();
+        var settings = new ClaimSuiteSettings(
+            Repository, Profile.Smoke, new RuntimeOptions { Device = DeviceChoice.Cpu }, Path.Combine(dir, "report"), Path.Combine(dir, "cache"));
+        var suite = new ClaimSuite(settings, [id]);
+
+        var outcome = suite.Verify(id);
+
+        outcome.Verdict.Should().Be(Verdict.DataMissing);
+        outcome.Reason.Should().Contain($"{key} is not set").And.NotContain(Environment.NewLine);
+        outcome.Fix.Should().Contain(file).And.Contain(key).And.NotContain(Environment.NewLine);
+        suite.Errors.Should().BeEmpty("missing data are no error");
+        Directory.Exists(Path.Combine(dir, "cache")).Should().BeFalse("nothing trained");
+    }
+
+    [Fact]
+    public void Reviews_in_neither_layout_are_data_missing_naming_both_layouts_and_no_install_runs()
+    {
+        string dir = EngineFixtures.TempDirectory();
+        string reviews = Path.Combine(dir, "reviews");
+        Directory.CreateDirectory(Path.Combine(reviews, "aclImdb", "train", "pos"));
+        var settings = new ClaimSuiteSettings(
+            Repository, Profile.Smoke, new RuntimeOptions { Device = DeviceChoice.Cpu }, Path.Combine(dir, "report"), Path.Combine(dir, "cache"))
+        {
+            DataLocations = new Dictionary<string, string?> { ["Data:ReviewsDirectory"] = reviews },
+        };
+
+        var outcome = new ClaimSuite(settings, ["OG-8"]).Verify("OG-8");
+
+        outcome.Verdict.Should().Be(Verdict.DataMissing);
+        outcome.Reason.Should().Contain($"'{reviews}' to hold one of: IMDB Dataset.csv; or aclImdb/train/pos, aclImdb/train/neg")
+            .And.Contain("no package installs them");
     }
 
     [Fact]

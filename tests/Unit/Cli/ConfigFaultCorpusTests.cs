@@ -212,7 +212,7 @@ public sealed class ConfigFaultCorpusTests
 
         error.Should().Be(
             $"error: {message}: claims run with their experiments' committed settings for the profile; "
-            + "allowed here: Profile, Runtime:*, Output:*, Data:ImagesDirectory; try other settings with 'grokking train'");
+            + "allowed here: Profile, Runtime:*, Output:*, Data:ImagesDirectory, Data:ReviewsDirectory, Data:MoleculesDirectory; try other settings with 'grokking train'");
         Directory.Exists(Path.Combine(dir, "report")).Should().BeFalse();
     }
 

@@ -112,7 +112,10 @@ public sealed class ResourceGuardTests
             foreach (var profile in Enum.GetValues<Profile>())
             {
                 var options = ExperimentResolver.Resolve(experiment, profile);
-                var budget = new AvailableMemory(profile == Profile.Paper ? 64L << 30 : 4L << 30, "test");
+                // Data the user brings (og-imdb) are nowhere a ci machine is: their ci layer is the paper setup, decided
+                // where the data and a GPU are, so they are held to the paper's budget.
+                bool small = profile != Profile.Paper && experiment.DataOrBase is not { UserSupplied: true };
+                var budget = new AvailableMemory(small ? 4L << 30 : 64L << 30, "test");
                 // Check throws when the estimate is over the budget; at this writing the largest are og-modular at ci
                 // (1.44 GiB) and pg-fractions at paper (18.8 GiB: 21 members trained full-batch).
                 var estimate = ResourceGuard.Check(options, budget, $"{experiment.Name} at {profile.Name}");

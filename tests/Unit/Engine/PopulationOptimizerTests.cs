@@ -9,9 +9,11 @@ namespace Grokking.Tests.Unit.Engine;
 public class PopulationOptimizerTests
 {
     /// <summary>A 1-weight, 1-bias linear model per member, weights set by hand, gradient of sum(2 * p) = 2.</summary>
-    private static (PopulationMlp Model, PopulationOptimizer Optimizer) Setup(OptimizerKind kind, int warmup = 0)
+    private static (PopulationMlp Model, PopulationOptimizer Optimizer) Setup(OptimizerKind kind, int warmup = 0, double clip = 0)
     {
-        var o = EngineFixtures.Small("Model:Kind=mlp", "Data:Kind=teacherstudent", "Model:Hidden=[]", $"Optimizer:Name={kind}", "Optimizer:Beta1=0.9", "Optimizer:Beta2=0.999", "Optimizer:Eps=1e-8", $"Optimizer:WarmupSteps={warmup}");
+        var o = EngineFixtures.Small(
+            "Model:Kind=mlp", "Data:Kind=teacherstudent", "Model:Hidden=[]", $"Optimizer:Name={kind}", "Optimizer:Beta1=0.9", "Optimizer:Beta2=0.999",
+            "Optimizer:Eps=1e-8", $"Optimizer:WarmupSteps={warmup}", $"Optimizer:ClipGradNorm={clip.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         var model = new PopulationMlp(2, o.Model, 1, 1);
         model.Load(new Dictionary<string, Tensor>
         {
@@ -38,6 +40,33 @@ public class PopulationOptimizerTests
         optimizer.Step(0);
 
         // p' = p - lr (g + wd p); member 0: lr 0.1, wd 0.5; member 1: lr 0.2, wd 0.
+        Weights(model).Should().Equal(new[] { 1 - (0.1f * (2 + 0.5f)), -2 - (0.2f * 2), 0.5f - (0.1f * (2 + 0.25f)), 3 - (0.2f * 2) }, (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
+    [Fact]
+    public void Clipping_scales_each_members_gradient_to_the_norm_by_its_own_norm()
+    {
+        // Every gradient entry is 2, so each member's norm is 2 sqrt(2); clipped at 1 each entry becomes 1/sqrt(2) (less
+        // PyTorch's 1e-6 guard), whatever the other member's norm.
+        var (model, optimizer) = Setup(OptimizerKind.Sgd, clip: 1);
+        using var gradSquare = model.SquaredGradNorm();
+        optimizer.Step(0, gradSquare: gradSquare);
+
+        double g = 2 / ((2 * Math.Sqrt(2)) + 1e-6);
+        Weights(model).Should().Equal(
+            new[] { 1 - (0.1f * (g + 0.5f)), -2 - (0.2f * g), 0.5f - (0.1f * (g + 0.25f)), 3 - (0.2f * g) }.Select(v => (float)v),
+            (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
+    [Fact]
+    public void A_gradient_under_the_clip_norm_is_left_alone_and_clipping_without_norms_is_refused()
+    {
+        var (model, optimizer) = Setup(OptimizerKind.Sgd, clip: 10);
+        var act = () => optimizer.Step(0);
+        act.Should().Throw<ArgumentNullException>().WithMessage("*ClipGradNorm*");
+
+        using var gradSquare = model.SquaredGradNorm();
+        optimizer.Step(0, gradSquare: gradSquare);
         Weights(model).Should().Equal(new[] { 1 - (0.1f * (2 + 0.5f)), -2 - (0.2f * 2), 0.5f - (0.1f * (2 + 0.25f)), 3 - (0.2f * 2) }, (a, b) => Math.Abs(a - b) < 1e-6);
     }
 

@@ -17,8 +17,21 @@ public sealed class DataRequirement
     /// <summary>File names that must be in the directory, each as named or gzipped (name.gz).</summary>
     public List<string> Files { get; set; } = [];
 
-    /// <summary>The Debian package that installs the files into <see cref="Directory"/>.</summary>
+    /// <summary>
+    /// Alternative layouts of data the user brings (IMDb as Kaggle's CSV or as the aclImdb tree): the data are there when
+    /// every path of one set exists in the directory, as a file or a directory. Empty: <see cref="Files"/> decide alone.
+    /// </summary>
+    public List<List<string>> AnyOf { get; set; } = [];
+
+    /// <summary>
+    /// The Debian package that installs the files into <see cref="Directory"/>; empty for data no package holds (IMDb,
+    /// QM9), which the user brings and names with <see cref="Key"/>.
+    /// </summary>
     public string Package { get; set; } = "";
+
+    /// <summary>True when no package installs the data: only the user can supply them.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool UserSupplied => Package.Length == 0;
 
     /// <summary>The one command that installs them, printed beside a DATA MISSING claim.</summary>
     public string Fix { get; set; } = "";
@@ -31,14 +44,29 @@ public sealed class DataRequirement
             return "data.key: must name an option as Section:Key, e.g. Data:ImagesDirectory";
         }
 
-        if (!Path.IsPathRooted(Directory))
+        if (!(UserSupplied && Directory.Length == 0) && !Path.IsPathRooted(Directory))
         {
             return $"data.directory: '{Directory}' must be an absolute path (where the package installs the files)";
         }
 
-        if (Files.Count == 0 || Files.Any(f => string.IsNullOrWhiteSpace(f) || f.Contains('/', StringComparison.Ordinal)))
+        if (Files.Any(f => string.IsNullOrWhiteSpace(f) || f.Contains('/', StringComparison.Ordinal)))
         {
-            return "data.files: must list at least one file name, without directories";
+            return "data.files: file names without directories";
+        }
+
+        if (Files.Count == 0 && AnyOf.Count == 0)
+        {
+            return "data.files: must list at least one file name (or data.anyOf the layouts one of which must be there)";
+        }
+
+        if (AnyOf.Any(set => set.Count == 0 || set.Any(string.IsNullOrWhiteSpace)))
+        {
+            return "data.anyOf: every layout lists at least one path";
+        }
+
+        if (UserSupplied)
+        {
+            return Fix.Contains(Key, StringComparison.Ordinal) ? null : $"data.fix: '{Fix}' must say where to put the data, naming {Key}";
         }
 
         if (string.IsNullOrWhiteSpace(Package) || !Package.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.' or '+'))

@@ -57,7 +57,10 @@ public sealed record SuiteProjection(double Seconds, IReadOnlyList<TimelineSpan>
         int lanes = Runtime.TorchRuntime.ParallelRunsFor(runtime.ParallelRuns, cuda, cores);
         int threads = runtime.Threads > 0 ? runtime.Threads : Math.Max(1, cores / lanes);
         var budget = Runtime.CoreBudget.For(runtime.Threads, threads, lanes, cores);
-        return (Project(ClaimsWithRuns(catalog.Claims, runner), costs, lanes, budget.Workers), warning);
+        // Claims on data the user brings (no package installs them) run nothing until a location is set, which a
+        // repository's projection has not: they are DATA MISSING, costing nothing.
+        var runnable = catalog.Claims.Where(c => !c.AllExperiments.Any(e => catalog.Experiments[e].DataOrBase is { UserSupplied: true }));
+        return (Project(ClaimsWithRuns(runnable, runner), costs, lanes, budget.Workers), warning);
     }
 
     /// <summary>The claims with the experiments each trains (none when its analysis builds its own models), in the given order.</summary>

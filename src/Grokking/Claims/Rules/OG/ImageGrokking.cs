@@ -6,7 +6,8 @@ using Grokking.Claims.Toolkit;
 namespace Grokking.Claims.Rules.OG;
 
 /// <summary>
-/// OG-6 (Omnigrok Fig. 3d): on images with a small training set, a large initialization (<c>largeInit</c>) groks — train
+/// OG-6 (Omnigrok Fig. 3d), and OG-8 (Fig. 4d) on reviews by the same rule: on images with a small training set, a
+/// large initialization (<c>largeInit</c>) groks — train
 /// accuracy reaches ~100% (<c>fitLevel</c>) long before test accuracy rises — while the standard one (<c>standardInit</c>)
 /// does not — test accuracy rises with train accuracy. Test accuracy on such data never nears 100%, so "rises" is
 /// read relative to the run: the first step at which test accuracy reaches <c>riseShare</c> of its maximum over the
@@ -57,7 +58,7 @@ public sealed class ImageGrokking : ClaimAnalysis<ImageGrokking.Parameters>
 
     private static AnalysisResult Run(ClaimContext context, Parameters p, double grokking, double fast, bool figures)
     {
-        string dataSet = context.Options?.Data.ImagesNameOrDefault ?? "images";
+        string dataSet = context.Options?.Data.DataSetName ?? "images";
         var readings = Measure(context, p);
         var seeds = readings.Keys.Select(k => k.Seed).Distinct().Order().ToList();
         double cadence = MemberSeries.Cadence(context.Result);
@@ -70,26 +71,15 @@ public sealed class ImageGrokking : ClaimAnalysis<ImageGrokking.Parameters>
         };
     }
 
-    private static Dictionary<(double Alpha, long Seed), Reading> Measure(ClaimContext context, Parameters p)
-    {
-        var readings = new Dictionary<(double Alpha, long Seed), Reading>();
-        foreach (var group in context.Members.GroupBy(m => m.Seed).OrderBy(g => g.Key))
+    private static Dictionary<(double Alpha, long Seed), Reading> Measure(ClaimContext context, Parameters p) =>
+        new InitializationPair(p.LargeInit, p.StandardInit).Read(context, (rows, diverged) =>
         {
-            foreach (double alpha in new[] { p.LargeInit, p.StandardInit })
-            {
-                var m = group.FirstOrDefault(x => Math.Abs(x.InitScale - alpha) < 1e-12)
-                    ?? throw new InvalidOperationException($"{context.Claim.Id}: the run has no member with seed {group.Key} and alpha {alpha}");
-                var rows = MemberSeries.RowsBeforeDivergence(context.Result, m.Index);
-                double maxTest = rows.Length == 0 ? double.NaN : rows.Max(r => r.ValAccuracy);
-                // Test accuracy on such data never nears 100%, so its rise is read against the member's own maximum.
-                double fit = rows.FirstOrDefault(r => r.TrainAccuracy >= p.FitLevel) is { } f ? f.Step : double.NaN;
-                double rise = rows.FirstOrDefault(r => r.ValAccuracy >= p.RiseShare * maxTest) is { } g ? g.Step : double.NaN;
-                readings[(alpha, group.Key)] = new Reading(fit, rise, maxTest, context.Result.Events[m.Index].Diverged);
-            }
-        }
-
-        return readings;
-    }
+            double maxTest = rows.Length == 0 ? double.NaN : rows.Max(r => r.ValAccuracy);
+            // Test accuracy on such data never nears 100%, so its rise is read against the member's own maximum.
+            double fit = rows.FirstOrDefault(r => r.TrainAccuracy >= p.FitLevel) is { } f ? f.Step : double.NaN;
+            double rise = rows.FirstOrDefault(r => r.ValAccuracy >= p.RiseShare * maxTest) is { } g ? g.Step : double.NaN;
+            return new Reading(fit, rise, maxTest, diverged);
+        });
 
     /// <summary>
     /// The delays of the grokking and the fast initialization against <c>grokkingDelay</c>, and the grokking one's ceiling
