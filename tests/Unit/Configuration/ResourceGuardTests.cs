@@ -51,11 +51,22 @@ public sealed class ResourceGuardTests
         ResourceEstimate.DataSize(data, 3).Should().Be((200L, 3 * 200 * 10 * 4L));
     }
 
+    private const string Lstm =
+        "Model:Kind=lstm|Data:Kind=reviews|Data:Vocabulary=1000|Data:SequenceLength=500|Model:Embedding=64|Model:DModel=256|Model:Layers=2";
+
+    private const string Gcnn = "Model:Kind=gcnn|Data:Kind=molecules|Model:Hidden=32,16|Model:DMlp=32";
+
     [Theory]
     [InlineData("Model:Kind=transformer", 223_457L)]
     [InlineData("Model:Kind=mlp|Data:Kind=teacherstudent", 11_205L)]
+    [InlineData(Lstm, 920_385L)]
+    [InlineData(Gcnn, 30_321L)]
     public void Parameter_counts_match_hand_computed_sizes(string overrides, long expected)
     {
+        // LSTM, V = 1,000 words + padding, E 64, H 256, 2 layers: embedding 1,001 x 64 = 64,064; layer 0 64 x 1,024 + 256 x 1,024
+        // + 2 x 1,024 = 329,728; layer 1 256 x 1,024 x 2 + 2,048 = 526,336; read-out 257. GCNN (NNConv 11 -> 32 -> 16, edge
+        // nets 4 -> 32 -> in x out, head 16 -> 32 -> 1): 160 + 33 x 352 + 352 + 32 = 12,160; 160 + 33 x 512 + 512 + 16 = 17,584;
+        // 16 x 32 + 32 + 32 + 1 = 577.
         // Transformer, d = 128, MLP 512, one layer, p = 97: embeddings (97 + 2) x 128 = 12,672; block 4 x 128^2 + 2 x 128 x 512
         // + 9 x 128 + 512 = 198,272; unembedding (128 + 1) x 97 = 12,513. MLP 5 -> 100 -> 100 -> 5 with biases: 600 + 10,100 + 505.
         var o = Options(["Profile=ci", .. overrides.Split('|')]);
@@ -67,6 +78,8 @@ public sealed class ResourceGuardTests
     [InlineData("Model:Kind=transformer|Model:Layers=2|Model:DModel=64|Model:DMlp=256|Data:Format=fivetoken|Model:Norm=layernorm")]
     [InlineData("Model:Kind=mlp|Data:Kind=teacherstudent")]
     [InlineData("Model:Kind=mlp|Data:Kind=teacherstudent|Model:Hidden=200,50,20")]
+    [InlineData(Lstm)]
+    [InlineData(Gcnn)]
     public void The_parameter_estimate_is_within_5_percent_of_the_model_the_engine_builds(string overrides)
     {
         TorchRuntime.Initialize(DeviceChoice.Cpu);
