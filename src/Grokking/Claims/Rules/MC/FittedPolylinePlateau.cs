@@ -34,9 +34,7 @@ public sealed class FittedPolylinePlateau : ClaimAnalysis<FittedPolylinePlateau.
         var land = new GrokkingLandscape(context, limits.Point2);
         var segments = land.SegmentsFromPoint1ToPoint2();
         var ready = land.WithBothPoints;
-        var specs = ready.Select(m => new PathSpec(PathKind.Polyline, [m.AtPoint1, m.AtPoint2], $"seed {m.Spec.Seed} polyline")).ToList();
-        var study = land.Fit("polyline-p1-p2", specs);
-        var polylines = ready.Select((m, i) => (m.Spec.Index, study.Curves[i])).ToDictionary(x => x.Index, x => x.Item2);
+        var polylines = land.PolylinesFromPoint1ToPoint2();
 
         // The segments in the order of the polylines (members with both points), each beside its polyline in the figure.
         var shown = ready

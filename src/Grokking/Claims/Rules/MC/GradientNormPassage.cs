@@ -54,10 +54,7 @@ public sealed class GradientNormPassage : ClaimAnalysis<GradientNormPassage.Para
     private static (GrokkingLandscape Land, IReadOnlyDictionary<int, PathEvaluation> Curves) Curves(ClaimContext context, Parameters p)
     {
         var land = new GrokkingLandscape(context, p.Point2);
-        var ready = land.WithBothPoints;
-        var specs = ready.Select(m => new PathSpec(PathKind.Polyline, [m.AtPoint1, m.AtPoint2], $"seed {m.Spec.Seed} polyline")).ToList();
-        var study = land.Fit("polyline-p1-p2", specs);
-        return (land, ready.Select((m, i) => (m.Spec.Index, study.Curves[i])).ToDictionary(x => x.Index, x => x.Item2));
+        return (land, land.PolylinesFromPoint1ToPoint2());
     }
 
     private static AnalysisResult Decide(

@@ -120,6 +120,18 @@ public sealed class GrokkingLandscape
         FromPoint1ToPoint2("segment-p1-p2", PathKind.Segment, m => [m.AtPoint1, m.AtPoint2]);
 
     /// <summary>
+    /// The one-bend polyline (Def. 3) fitted from point 1 to the robust point 2 of every member that has both, by member
+    /// index (MC-5, MC-9: one fit, cached under one name).
+    /// </summary>
+    public IReadOnlyDictionary<int, PathEvaluation> PolylinesFromPoint1ToPoint2()
+    {
+        var ready = WithBothPoints;
+        var specs = ready.Select(m => new PathSpec(PathKind.Polyline, [m.AtPoint1, m.AtPoint2], $"seed {m.Spec.Seed} polyline")).ToList();
+        var study = Fit("polyline-p1-p2", specs);
+        return ready.Select((m, i) => (m.Spec.Index, Curve: study.Curves[i])).ToDictionary(x => x.Index, x => x.Curve);
+    }
+
+    /// <summary>
     /// The chain from point 1 through the periodic snapshots to the robust point 2 of every member that has both
     /// (MC-4, GV-1, GV-3).
     /// </summary>
