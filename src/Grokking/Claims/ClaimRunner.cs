@@ -81,6 +81,10 @@ public sealed class ClaimRunner(
         {
             result = Declared(result, declared, sharers);
         }
+        else if (claim.OutOfRegimeAt.GetValueOrDefault(profile.Name) is { } regime)
+        {
+            result = OutOfRegime(result, profile, regime);
+        }
 
         return Outcome(claim, result, context, contexts, runs, clock.Elapsed.TotalSeconds) with
         {
@@ -233,6 +237,18 @@ public sealed class ClaimRunner(
                 + "the declaration is out of date)";
         return result with { Reason = reason };
     }
+
+    /// <summary>
+    /// The result of a claim whose setup at this profile is declared out of the paper's regime: INCONCLUSIVE whatever the
+    /// rule found, with the rule's own verdict and reason kept beside the declared one, so the report shows what the
+    /// reduced setup measured without letting it stand for the paper's claim.
+    /// </summary>
+    internal static AnalysisResult OutOfRegime(AnalysisResult result, Profile profile, string declared) => result with
+    {
+        Verdict = Verdict.Inconclusive,
+        Reason = $"out of the paper's regime at {profile.Name} (declared in the claim file), so not decided here; "
+            + $"the rule measured {result.Verdict.ToString().ToUpperInvariant()}: {result.Reason}. Declared reason: {declared}",
+    };
 
     /// <summary>
     /// The reason the claim file gives why this profile cannot decide the claim; null when it can. The file's

@@ -133,6 +133,22 @@ public sealed class ClaimValidator(
         Require(control.Reason.Trim().Length > 0, "control.reason", "is missing: why the rule must refute the control");
     }
 
+    private void ValidateOutOfRegime()
+    {
+        foreach (var (profile, reason) in claim.OutOfRegimeAt)
+        {
+            Require(
+                UndecidableProfiles.Contains(profile, StringComparer.Ordinal),
+                $"outOfRegimeAt.{profile}",
+                $"names no profile that may be out of the paper's regime (allowed: {string.Join(", ", UndecidableProfiles)}; "
+                + $"the {Profile.Paper.Name} profile is the paper's setup)");
+            Require(!claim.UndecidableAt.ContainsKey(profile), $"outOfRegimeAt.{profile}",
+                "is also declared in undecidableAt: a profile that trains nothing has no regime to be out of; keep one");
+            Require(reason.Trim().Length > 0, $"outOfRegimeAt.{profile}",
+                "needs the measured reason the setup there sits in another regime than the paper's");
+        }
+    }
+
     private void ValidateUndecidable()
     {
         foreach (var (profile, reason) in claim.UndecidableAt)
@@ -146,6 +162,7 @@ public sealed class ClaimValidator(
                 "needs the measured reason no affordable setup decides the claim there");
         }
 
+        ValidateOutOfRegime();
         foreach (string companion in claim.Companions)
         {
             Require(experiments.ContainsKey(companion) && companion != claim.Experiment, "companions",

@@ -28,6 +28,13 @@ public sealed record ProfileAgreement(
     /// <summary>True when both verdicts exist and are equal, false when they differ, null when one is missing.</summary>
     public bool? Agrees => Ci is { } ci && Paper is { } paper ? ci == paper : null;
 
+    /// <summary>
+    /// How the claim file declares the ci layer unable to reach the paper's verdict ("undecidable" or "out of regime"),
+    /// with its measured reason in the file; null when it declares nothing. A differing verdict so declared is the
+    /// answer issue 28 asks for (the defect measured and written down), not an unexplained disagreement.
+    /// </summary>
+    public string? CiDeclared { get; init; }
+
     public static IReadOnlyList<ProfileAgreement> Of(ClaimCatalog catalog, IEnumerable<string> ids, BaselineStore baselines)
     {
         var (costs, _) = Scheduling.RunCosts.Load(Scheduling.RunCosts.PathIn(baselines.Root, Profile.Paper), Profile.Paper);
@@ -46,8 +53,14 @@ public sealed record ProfileAgreement(
         {
             PaperMinutes = isRecorded ? recorded.Sum(s => s!.Value) / 60 : projected.All(m => m is not null) ? projected.Sum(m => m!.Value) : null,
             PaperMinutesRecorded = isRecorded,
+            CiDeclared = DeclarationAt(claim, Profile.Ci),
         };
     }
+
+    private static string? DeclarationAt(ClaimDefinition claim, Profile profile) =>
+        claim.UndecidableAt.ContainsKey(profile.Name) ? "undecidable"
+        : claim.OutOfRegimeAt.ContainsKey(profile.Name) ? "out of regime"
+        : null;
 
     /// <summary>The committed snapshot, or why there is none (absent, or damaged: named, never read as a verdict).</summary>
     internal static (BaselineSnapshot? Snapshot, string? Missing) Read(BaselineStore baselines, Profile profile, string id)

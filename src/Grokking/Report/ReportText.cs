@@ -48,9 +48,18 @@ internal static class ReportText
         a.Ci is { } ci ? Badge(ci) : a.CiMissing ?? Absent,
         a.Paper is { } paper ? Badge(paper) : a.PaperMissing ?? Absent,
         a.PaperMade is { } made ? $"{made.Engine}, {made.Date}" : a.Paper is null ? Absent : "not recorded (before provenance)",
-        a.Agrees switch { true => "agrees", false => "DISAGREES", null => Absent },
+        AgreementCell(a),
         a.PaperMinutes is { } minutes ? $"{Minutes(minutes)} {(a.PaperMinutesRecorded ? "recorded" : "projected")}" : Absent,
     ];
+
+    /// <summary>agrees; DISAGREES; or, where the claim file declares the ci layer undecidable or out of regime, that.</summary>
+    private static string AgreementCell(Grokking.Claims.ProfileAgreement a) => a.Agrees switch
+    {
+        true => "agrees",
+        false when a.CiDeclared is { } declared => $"differs: ci declared {declared} (claim file)",
+        false => "DISAGREES",
+        null => Absent,
+    };
 
     public static IReadOnlyList<string> MeasuredHeaders { get; } = ["Name", "Measured", "Paper", "Unit", "Tolerance", "Per seed"];
 

@@ -252,6 +252,67 @@ public class ClaimCatalogTests
     }
 
     [Theory]
+    [InlineData("{ \"ci\": \"measured: point 1 at 28-56 % validation accuracy, the paper's at 8-23 %\" }", null)]
+    [InlineData("{ \"paper\": \"d 64\" }", "*'outOfRegimeAt.paper' names no profile that may be out of the paper's regime*")]
+    [InlineData("{ \"ci\": \"\" }", "*'outOfRegimeAt.ci' needs the measured reason*")]
+    public void A_claim_may_declare_its_ci_layer_out_of_the_papers_regime_with_the_measured_reason(string regime, string? message)
+    {
+        var act = () => ClaimCatalog.Load(Write(Claim(baseline: $", \"outOfRegimeAt\": {regime}")));
+
+        if (message is null)
+        {
+            act().Claims[0].OutOfRegimeAt.Should().ContainKey("ci");
+        }
+        else
+        {
+            act.Should().Throw<ClaimDefinitionException>().WithMessage("*MC-1.json*").WithMessage(message);
+        }
+    }
+
+    [Fact]
+    public void A_profile_cannot_be_both_undecidable_and_out_of_regime()
+    {
+        string both = ", \"undecidableAt\": { \"ci\": \"2 h\" }, \"outOfRegimeAt\": { \"ci\": \"d 64\" }";
+
+        var act = () => ClaimCatalog.Load(Write(Claim(baseline: both)));
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage("*'outOfRegimeAt.ci' is also declared in undecidableAt*");
+    }
+
+    [Fact]
+    public void A_claim_out_of_regime_at_the_profile_trains_and_reports_its_numbers_but_is_inconclusive()
+    {
+        Grokking.Runtime.TorchRuntime.Initialize(Grokking.Runtime.DeviceChoice.Cpu);
+        string dir = Write(Claim(baseline: ", \"outOfRegimeAt\": { \"ci\": \"measured: d 64 memorizes less\" }"));
+        var catalog = ClaimCatalog.Load(dir);
+        var runner = new ClaimRunner(catalog, new RunCache(Path.Combine(dir, "cache")), Grokking.Configuration.Profile.Ci, TorchSharp.torch.CPU, Path.Combine(dir, "report"));
+
+        var outcome = runner.Verify(catalog.Claims[0]);
+
+        outcome.Verdict.Should().Be(Verdict.Inconclusive);
+        outcome.Reason.Should().StartWith("out of the paper's regime at ci (declared in the claim file), so not decided here; the rule measured ")
+            .And.EndWith("Declared reason: measured: d 64 memorizes less");
+        outcome.Measured.Should().NotBeEmpty("the run's numbers are reported");
+        runner.TrainedRuns(catalog.Claims[0]).Select(r => r.Experiment).Should().Equal(["tiny"]);
+    }
+
+    [Theory]
+    [InlineData(Verdict.Confirmed, "CONFIRMED")]
+    [InlineData(Verdict.Refuted, "REFUTED")]
+    public void A_decisive_result_out_of_regime_becomes_inconclusive_and_keeps_what_the_rule_found(Verdict measured, string badge)
+    {
+        var comparison = Grokking.Claims.Toolkit.Thresholds.Typical(new Quantity("ratio", "end / start"), [0.1, 0.12, 0.11], Relation.AtMost, 0.2);
+        var result = new Grokking.Claims.Analyses.AnalysisResult(measured, "ratio 0.11 <= 0.2", [], []) { Comparisons = [comparison] };
+
+        var declared = ClaimRunner.OutOfRegime(result, Grokking.Configuration.Profile.Ci, "d 64 is another regime");
+
+        declared.Verdict.Should().Be(Verdict.Inconclusive);
+        declared.Reason.Should().Be($"out of the paper's regime at ci (declared in the claim file), so not decided here; the rule measured {badge}: "
+            + "ratio 0.11 <= 0.2. Declared reason: d 64 is another regime");
+        declared.Comparisons.Should().Equal([comparison], "the measured comparison stays in the record");
+    }
+
+    [Theory]
     [InlineData("{ \"papers\": [], \"baselineTolerance\": { \"relative\": 0.1, \"absolute\": 0, \"reason\": \"r\" } }", "*catalog.json*'papers' is empty*")]
     [InlineData("{ \"papers\": [ { \"prefix\": \"MC\", \"document\": \"000.txt\", \"title\": \"t\", \"authors\": [\"a\"], \"whereToFind\": \"w\" } ] }", "*catalog.json*'baselineTolerance' is missing*")]
     public void A_bad_catalog_names_the_file_and_the_field(string catalog, string message)

@@ -35,10 +35,12 @@ public class ProfileAgreementTests
 
         var rows = ProfileAgreement.Of(Catalog, ["OG-4", "OG-5", "PG-1"], store);
 
-        (rows[0] with { PaperMinutes = null }).Should().Be(new ProfileAgreement("OG-4", Verdict.Refuted, null, Verdict.Refuted, null, made));
+        (rows[0] with { PaperMinutes = null, CiDeclared = null })
+            .Should().Be(new ProfileAgreement("OG-4", Verdict.Refuted, null, Verdict.Refuted, null, made));
         rows[0].Agrees.Should().BeTrue();
         rows[1].Agrees.Should().BeFalse();
         rows[1].PaperMade.Should().BeNull("a baseline written before provenance has none");
+        rows[1].CiDeclared.Should().Be("undecidable", "OG-5's file declares its ci layer undecidable");
         rows[2].Agrees.Should().BeNull();
         rows[2].PaperMissing.Should().StartWith("no paper baseline yet (needs a GPU: pg-fractions training projected");
         rows[2].PaperMinutes.Should().Be(Catalog.Experiments["pg-fractions"].Projected["paper"].CpuMinutes);
@@ -76,5 +78,17 @@ public class ProfileAgreementTests
         row.Paper.Should().BeNull();
         row.PaperMissing.Should().StartWith("damaged paper baseline:").And.Contain("not JSON");
         row.Agrees.Should().BeNull();
+    }
+
+    [Fact]
+    public void A_ci_layer_the_claim_file_declares_out_of_regime_or_undecidable_is_named_and_none_otherwise()
+    {
+        var store = Store(
+            (Profile.Ci, "MC-1", Verdict.Inconclusive, null), (Profile.Paper, "MC-1", Verdict.Inconclusive, null),
+            (Profile.Ci, "MC-2", Verdict.Confirmed, null), (Profile.Paper, "MC-2", Verdict.Confirmed, null));
+
+        var rows = ProfileAgreement.Of(Catalog, ["MC-1", "MC-2", "OG-4"], store);
+
+        rows.Select(r => r.CiDeclared).Should().Equal(["out of regime", null, "undecidable"]);
     }
 }

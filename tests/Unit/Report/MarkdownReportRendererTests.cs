@@ -1,3 +1,4 @@
+using Grokking.Claims.Contracts;
 using Grokking.Report;
 
 namespace Grokking.Tests.Unit.Report;
@@ -33,6 +34,18 @@ public sealed class MarkdownReportRendererTests
             .And.Contain("| WN_2 | no ci baseline | no paper baseline yet (needs a GPU: x training projected 300.0 CPU-hours on cpu) | — | — | — |\n");
         MarkdownReportRenderer.Render(new ReportDocument(ReportFixtures.Environment, ReportFixtures.Outcomes))
             .Should().NotContain("paper made with", "a report written without baselines leaves the section out");
+    }
+
+    [Theory]
+    [InlineData(Verdict.Inconclusive, "out of regime", "differs: ci declared out of regime (claim file)")]
+    [InlineData(Verdict.Inconclusive, null, "DISAGREES")]
+    [InlineData(Verdict.Confirmed, "out of regime", "agrees")]
+    public void A_differing_ci_verdict_reads_as_declared_only_where_the_claim_file_declares_it(Verdict ci, string? declared, string cell)
+    {
+        var row = new Grokking.Claims.ProfileAgreement("MC_1", ci, null, Verdict.Confirmed, null, null) { CiDeclared = declared };
+        var document = new ReportDocument(ReportFixtures.Environment, ReportFixtures.Outcomes, [row]);
+
+        MarkdownReportRenderer.Render(document).Should().Contain($"| MC_1 | {ReportText.Badge(ci)} | CONFIRMED | not recorded (before provenance) | {cell} | — |\n");
     }
 
     [Fact]

@@ -96,6 +96,15 @@ public sealed class ClaimDefinition
     /// </summary>
     public Dictionary<string, string> UndecidableAt { get; set; } = [];
 
+    /// <summary>
+    /// Profiles whose reduced setup was measured to sit in another regime than the paper's for this claim (issue 28: a
+    /// disagreement is the ci layer's defect), each with the measured reason. There the claim's runs train and its rule
+    /// is applied, so the report shows what they measure, but the verdict is INCONCLUSIVE: a decision made outside the
+    /// paper's regime is not evidence about the paper's claim. Cannot name the paper profile, nor a profile that
+    /// <see cref="UndecidableAt"/> names.
+    /// </summary>
+    public Dictionary<string, string> OutOfRegimeAt { get; set; } = [];
+
     /// <summary>Choices specific to this claim (where the paper is silent), reported before the experiment's.</summary>
     public List<string> Choices { get; set; } = [];
 
