@@ -28,9 +28,9 @@ public class PlannedVerificationTests
         order.Should().BeEquivalentTo(suite.Selection.Select(c => c.Id));
         order.Should().NotEqual(suite.Selection.Select(c => c.Id), "the recorded costs reorder the catalog");
 
-        // PB-5, OG-4 and OG-5 train nothing at ci (ready at once); after them, whatever the recorded costs say, a claim's
-        // runs are never predicted ready later than those of the claim after it.
-        order.Take(3).Should().Equal("PB-5", "OG-4", "OG-5");
+        // MC-10, PB-5, OG-4 and OG-5 train nothing at ci (ready at once); after them, whatever the recorded costs say, a
+        // claim's runs are never predicted ready later than those of the claim after it.
+        order.Take(4).Should().Equal("MC-10", "PB-5", "OG-4", "OG-5");
         var readiness = suite.PlanReadiness();
         readiness.Select(c => c.Id).Should().Equal(order);
         readiness.Select(c => c.ReadyAt).Should().BeInAscendingOrder("claims are verified in order of predicted readiness");
