@@ -35,12 +35,14 @@ internal sealed class StepProfiler : IDisposable
         this.members = members;
         var seeds = members.Select(m => m.Seed).ToArray();
         model = PopulationModelFactory.Create(members.Count, options.Model, options.Data, device);
-        data = PopulationDataFactory.Create(options.Data, seeds, device, model.DType, [.. members.Select(m => m.TrainFraction)]);
+        data = PopulationDataFactory.Create(options.Data, seeds, device, model.DType, [.. members.Select(m => m.TrainFraction)],
+            MemberSpec.SweptSamples(members));
         model.Initialize(seeds, members.Select(m => m.InitScale).ToArray());
         optimizer = new PopulationOptimizer(
             model, options.Optimizer, members.Select(m => m.LearningRate).ToArray(), members.Select(m => m.WeightDecay).ToArray());
         recorder = new MetricRecorder(model, data, optimizer, options.Train.BatchSize, stochasticGradNorm: false);
-        loop = new MinibatchLoop(data.TrainCount, options.Train.BatchSize, seeds, device, shuffleFullBatch: false);
+        loop = new MinibatchLoop(
+            data.TrainCount, options.Train.BatchSize, seeds, device, shuffleFullBatch: false, data.MemberTrainCounts());
         lossBuffer = zeros(members.Count, options.Train.MetricsEvery, device: device);
     }
 
