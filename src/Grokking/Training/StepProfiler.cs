@@ -125,7 +125,9 @@ internal sealed class StepProfiler : IDisposable
         int every = train.MetricsEvery;
         using var gradSquares = Mean(repeats, MetricNorms, out double normsMs);
         double recordMs = MeanMs(repeats, () => recorder.Record(done, loop.StepsPerEpoch, gradSquares).ToList());
-        double stochasticMs = MeanMs(repeats, StochasticGradNorm);
+        // The pass is defined full batch only for padded sets (a training-size sweep with minibatches never takes it).
+        bool defined = !data.IsPadded || loop.InPlace || train.StochasticGradientNorm;
+        double stochasticMs = defined ? MeanMs(repeats, StochasticGradNorm) : 0;
         double checkpointMs = CheckpointMs(done, repeats);
         return
         [
