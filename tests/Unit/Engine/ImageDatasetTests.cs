@@ -38,7 +38,7 @@ public class ImageDatasetTests
     }
 
     /// <summary>Image i of a split has every pixel equal to (i * 7) mod 256, and label i mod 10.</summary>
-    private static string IdxDirectory(int train, int test, bool gzip)
+    internal static string IdxDirectory(int train, int test, bool gzip)
     {
         string dir = EngineFixtures.TempDirectory();
         foreach (var (split, n) in new[] { ("train", train), ("t10k", test) })

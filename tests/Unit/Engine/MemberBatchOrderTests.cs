@@ -146,4 +146,37 @@ public sealed class MemberBatchOrderTests
         JsonSerializer.Serialize(plain.Population, RunDirectory.Json).Should().NotContain("TrainSamples");
         JsonSerializer.Serialize(PopulationSetup.Members(plain)[0], RunDirectory.Json).Should().NotContain("TrainSamples");
     }
+
+    [Fact]
+    public void A_member_of_a_size_sweep_trains_as_a_run_of_its_size_alone()
+    {
+        // The reference is the shared loop of one member with n = 40 and B = 30 (batches of 30 and 10); in the sweep
+        // [40, 100] the same member takes its own batches beside a 100-image member, padded and weighted. The same
+        // rows, the same initialization and optimizer give the same trajectory up to the summation order of the mean.
+        string dir = ImageDatasetTests.IdxDirectory(train: 120, test: 10, gzip: false);
+        string[] common =
+        [
+            "Data:Kind=images", $"Data:ImagesDirectory={dir}", "Model:Kind=mlp", "Model:Hidden=8,8", "Model:Activation=relu",
+            "Model:Init=pytorchdefault", "Data:TestSamples=10", "Optimizer:Name=adamw", "Optimizer:LearningRate=0.01",
+            "Optimizer:WeightDecay=0.01", "Train:BatchSize=30", "Train:Steps=12", "Train:MetricsEvery=4", "Population:Seeds=3",
+        ];
+        var alone = EngineFixtures.Small([.. common, "Data:TrainSamples=40"]);
+        var swept = EngineFixtures.Small([.. common, "Data:TrainSamples=40", "Population:TrainSamples=40,100"]);
+
+        var one = new PopulationTrainer(alone, PopulationSetup.Members(alone), CPU).Run();
+        var two = new PopulationTrainer(swept, PopulationSetup.Members(swept), CPU).Run();
+
+        two.StepLosses[0].Should().HaveCount(12);
+        for (int step = 0; step < 12; step++)
+        {
+            two.StepLosses[0][step].Should().BeApproximately(one.StepLosses[0][step], 1e-4f * Math.Max(1, one.StepLosses[0][step]), $"step {step}");
+        }
+
+        var rowsOne = one.Metrics.Where(r => r.Member == 0).ToList();
+        var rowsTwo = two.Metrics.Where(r => r.Member == 0).ToList();
+        rowsTwo.Select(r => r.Step).Should().Equal(rowsOne.Select(r => r.Step));
+        rowsTwo.Zip(rowsOne).Should().OnlyContain(p => Math.Abs(p.First.TrainLoss - p.Second.TrainLoss) <= 1e-4 * Math.Max(1, p.Second.TrainLoss)
+            && p.First.TrainAccuracy == p.Second.TrainAccuracy, "the train metrics count the member's own 40 images only");
+        two.StepLosses[1].Should().NotEqual(two.StepLosses[0], "the 100-image member reads other batches");
+    }
 }
