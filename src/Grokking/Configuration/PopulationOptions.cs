@@ -32,6 +32,15 @@ public sealed class PopulationOptions : ICrossValidated
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double[]? TrainFractions { get; set; }
 
+    /// <summary>
+    /// Training-set sizes swept within one population of sampled data (Data:Kind = images; OG-11): each member trains on
+    /// the first n of its seed's random draw of training images, so one seed's sets are nested; unset = Data:TrainSamples
+    /// for every member. Minibatches are drawn per member from its own set (a set smaller than Train:BatchSize is one
+    /// whole batch). Unset stays out of the serialized options, so existing run keys did not change.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int[]? TrainSamples { get; set; }
+
     public IEnumerable<(string Key, string Message)> Validate()
     {
         if (Seeds.Length == 0)
@@ -52,6 +61,16 @@ public sealed class PopulationOptions : ICrossValidated
         if (TrainFractions is { } fractions && (fractions.Length == 0 || fractions.Any(f => !(f > 0 && f < 1))))
         {
             yield return ("TrainFractions", "train fractions must lie in (0, 1); leave the key out for Data:TrainFraction");
+        }
+
+        if (TrainSamples is { } sizes && (sizes.Length == 0 || sizes.Any(n => n < 1)))
+        {
+            yield return ("TrainSamples", "training-set sizes must be at least 1; leave the key out for Data:TrainSamples");
+        }
+
+        if (TrainSamples is not null && TrainFractions is not null)
+        {
+            yield return ("TrainSamples", "sweeps sizes of sampled data; Population:TrainFractions sweeps splits of modular data: set one");
         }
 
         if (Paired && WeightDecays.Length != InitScales.Length)

@@ -18,29 +18,40 @@ public static class ImageDataset
 
     public static long[] InputShape => [Side * Side];
 
-    public static PopulationData Create(DataOptions options, IReadOnlyList<long> seeds, Device device)
+    /// <param name="trainSamples">
+    /// Per member its own number of training images (Population:TrainSamples), or null for Data:TrainSamples each. Sizes
+    /// that differ are padded to the largest with weight-0 copies of the member's first image (as a fraction sweep's
+    /// sets are); member k's images are the first n_k of its seed's draw, so one seed's sets are nested.
+    /// </param>
+    public static PopulationData Create(DataOptions options, IReadOnlyList<long> seeds, Device device, IReadOnlyList<int>? trainSamples = null)
     {
         using var scope = NewDisposeScope();
         var (trainImages, trainLabels) = Load(options, "train");
         var (testImages, testLabels) = Load(options, "t10k");
         int nTrain = (int)trainImages.shape[0];
         int nTest = (int)testImages.shape[0];
-        CheckSamples(options, "TrainSamples", options.TrainSamples, nTrain, "training");
+        int[] sizes = [.. seeds.Select((_, k) => trainSamples is { } n && n[k] > 0 ? n[k] : options.TrainSamples)];
+        int largest = sizes.Max();
+        CheckSamples(options, trainSamples is null ? "TrainSamples" : "Population:TrainSamples", largest, nTrain, "training");
         CheckSamples(options, "TestSamples", options.TestSamples, nTest, "test");
+        bool padded = sizes.Distinct().Count() > 1;
 
-        var subsets = seeds.Select(seed =>
+        var subsets = seeds.Select((seed, k) =>
         {
             using var g = SeedStreams.Generator(options.SplitSeed >= 0 ? options.SplitSeed : seed, SeedStreams.Split);
-            return randperm(nTrain, generator: g)[..options.TrainSamples];
+            var own = randperm(nTrain, generator: g)[..sizes[k]];
+            return padded ? cat([own, own[..1].expand(largest - sizes[k])]) : own;
         }).ToArray();
         using var picked = stack(subsets);
         int k = seeds.Count;
-        var trainX = trainImages.index_select(0, picked.reshape(-1)).reshape(k, options.TrainSamples, Side * Side);
-        var trainY = trainLabels.index_select(0, picked.reshape(-1)).reshape(k, options.TrainSamples);
+        var trainX = trainImages.index_select(0, picked.reshape(-1)).reshape(k, largest, Side * Side);
+        var trainY = trainLabels.index_select(0, picked.reshape(-1)).reshape(k, largest);
         var testX = testImages[..options.TestSamples].reshape(1, options.TestSamples, Side * Side).expand(k, -1, -1).contiguous();
         var testY = testLabels[..options.TestSamples].reshape(1, options.TestSamples).expand(k, -1).contiguous();
         Tensor Keep(Tensor t) => t.to(device).MoveToOuterDisposeScope();
-        return new PopulationData(TaskKind.OneHotRegression, Keep(trainX), Keep(trainY), Keep(testX), Keep(testY), Classes);
+        Tensor? weights = padded ? Keep(stack(sizes.Select(n => cat([ones(n), zeros(largest - n)])).ToArray())) : null;
+        return new PopulationData(
+            TaskKind.OneHotRegression, Keep(trainX), Keep(trainY), Keep(testX), Keep(testY), Classes, trainWeights: weights);
     }
 
     private static void CheckSamples(DataOptions options, string key, int requested, int available, string split)
@@ -48,7 +59,8 @@ public static class ImageDataset
         if (requested > available)
         {
             throw OptionsException.InvalidValue(
-                $"Data:{key}", $"{requested}; {options.ImagesNameOrDefault} has {available} {split} images (allowed: 1..{available})");
+                key.Contains(':') ? key : $"Data:{key}",
+                $"{requested}; {options.ImagesNameOrDefault} has {available} {split} images (allowed: 1..{available})");
         }
     }
 

@@ -53,6 +53,18 @@ public sealed class PopulationData : IDisposable
 
     public Tensor? ValSizes { get; }
 
+    /// <summary>Each member's number of training rows when they differ (read to the host once), else null.</summary>
+    public int[]? MemberTrainCounts()
+    {
+        if (TrainSizes is null)
+        {
+            return null;
+        }
+
+        using var scope = NewDisposeScope();
+        return [.. TrainSizes.to_type(ScalarType.Int32).cpu().data<int>()];
+    }
+
     /// <summary>True when members have training sets of different sizes (padded rows carry weight 0).</summary>
     public bool IsPadded => TrainWeights is not null;
 

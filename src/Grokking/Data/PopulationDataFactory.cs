@@ -9,18 +9,20 @@ public static class PopulationDataFactory
 {
     /// <param name="floatType">Type of floating-point inputs and targets: the model's (Model:Precision).</param>
     /// <param name="trainFractions">Per member, its own train fraction (Population:TrainFractions; NaN = Data:TrainFraction), or null.</param>
+    /// <param name="trainSamples">Per member, its own number of training images (Population:TrainSamples), or null.</param>
     public static PopulationData Create(
         DataOptions options,
         IReadOnlyList<long> seeds,
         Device device,
         ScalarType floatType = ScalarType.Float32,
-        IReadOnlyList<double>? trainFractions = null)
+        IReadOnlyList<double>? trainFractions = null,
+        IReadOnlyList<int>? trainSamples = null)
     {
         var data = options.Kind switch
         {
             DatasetKind.Modular => Modular(options, seeds, device, trainFractions),
             DatasetKind.TeacherStudent => TeacherStudentDataset.Create(options, seeds, device),
-            DatasetKind.Images => ImageDataset.Create(options, seeds, device),
+            DatasetKind.Images => ImageDataset.Create(options, seeds, device, trainSamples),
             DatasetKind.Reviews => ReviewDataset.Create(options, seeds, device),
             DatasetKind.Molecules => MoleculeDataset.Create(options, seeds, device),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "unknown Data:Kind"),

@@ -26,12 +26,13 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
     private static ResourceEstimate Of(GrokkingOptions options, long members)
     {
         long floatBytes = options.Model.Precision == Precision.Float64 ? 8 : 4;
-        var (pairs, data) = DataSize(options.Data, members);
+        var (pairs, data) = DataSize(options.Data, members, options.Population.TrainSamples?.Max());
         long parameters = ParameterCount(options.Model, options.Data);
 
         // Parameters, gradients and up to two optimizer moments (Adam's; SGD with momentum keeps one).
         long model = Multiply(members, parameters, floatBytes, options.Optimizer.Name == OptimizerKind.Sgd ? 3 : 4);
-        long batch = options.Train.BatchSize > 0 ? Math.Min(options.Train.BatchSize, TrainRows(options.Data, pairs)) : TrainRows(options.Data, pairs);
+        long rows = options.Population.TrainSamples?.Max() ?? TrainRows(options.Data, pairs);
+        long batch = options.Train.BatchSize > 0 ? Math.Min(options.Train.BatchSize, rows) : rows;
         long perRow = ActivationsPerRow(options.Model, options.Data);
         long activations = Multiply(members, batch, perRow, floatBytes * 2);
         long pathMembers = options.Landscape.MaxMembers > 0 ? options.Landscape.MaxMembers : DefaultPathMembers;
@@ -51,9 +52,15 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
     /// </summary>
     public static long RecurrentPassRows(long steps, long hidden, long floatBytes) => Math.Max(1, (64L << 20) / (steps * 4 * hidden * floatBytes));
 
-    /// <summary>Seeds x TrainFractions x WeightDecays x InitScales x LearningRates, an empty list counting once (paired: one list).</summary>
+    /// <summary>
+    /// Seeds x TrainFractions x TrainSamples x WeightDecays x InitScales x LearningRates, an empty list counting once
+    /// (paired: one list).
+    /// </summary>
     public static long MemberCount(PopulationOptions p) =>
-        Multiply(Math.Max(1, p.Seeds.Length), Math.Max(1, p.TrainFractions?.Length ?? 1), p.Paired ? 1 : Math.Max(1, p.WeightDecays.Length),
+        Multiply(
+            Math.Max(1, p.Seeds.Length),
+            Math.Max(1, p.TrainFractions?.Length ?? 1) * (long)Math.Max(1, p.TrainSamples?.Length ?? 1),
+            p.Paired ? 1 : Math.Max(1, p.WeightDecays.Length),
             Math.Max(1, p.InitScales.Length) * (long)Math.Max(1, p.LearningRates.Length));
 
     /// <summary>
@@ -61,7 +68,8 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
     /// input and label tensors, built once, then per member a permutation and its train and validation rows
     /// (SequenceLength + 1 int64 per pair). Vectors: per member its samples' inputs and targets (float32).
     /// </summary>
-    public static (long Pairs, long Bytes) DataSize(DataOptions data, long members)
+    /// <param name="sweptSamples">The largest size of a training-size sweep (every member's rows are padded to it), or null.</param>
+    public static (long Pairs, long Bytes) DataSize(DataOptions data, long members, int? sweptSamples = null)
     {
         const long Int64 = 8;
         if (data.Kind == DatasetKind.Modular)
@@ -75,7 +83,7 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
 
         var (inputShape, _, outputs) = PopulationDataFactory.Shape(data);
         long width = inputShape.Aggregate(1L, (a, b) => a * b) + outputs;
-        long samples = (long)data.TrainSamples + data.TestSamples;
+        long samples = (long)(sweptSamples ?? data.TrainSamples) + data.TestSamples;
         return (samples, Multiply(members, samples, width, 4));
     }
 

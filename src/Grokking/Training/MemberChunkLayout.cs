@@ -58,7 +58,8 @@ public static class MemberChunkLayout
     public static MemberChunkTimings Measure(GrokkingOptions options, IReadOnlyList<MemberSpec> members, Device device)
     {
         long[] seeds = [.. members.Select(m => m.Seed)];
-        using var data = PopulationDataFactory.Create(options.Data, seeds, device, options.Model.DType, [.. members.Select(m => m.TrainFraction)]);
+        using var data = PopulationDataFactory.Create(options.Data, seeds, device, options.Model.DType, [.. members.Select(m => m.TrainFraction)],
+            MemberSpec.SweptSamples(members));
         var timings = Measure(options, data, device);
         Chosen[KeyOf(options, data.Members, device)] = timings.Best;
         return timings;

@@ -35,7 +35,8 @@ internal sealed class MemberChunkTrial : IDisposable
             model, o, [.. Enumerable.Repeat(o.LearningRate, k)], [.. Enumerable.Repeat(o.WeightDecay, k)]);
         tracer = options.Train.StepTraces ? new StepTracer(model, 1) : null;
         losses = zeros(k, 1, device: device);
-        loop = new MinibatchLoop(data.TrainCount, options.Train.BatchSize, seeds, device, shuffleFullBatch: false);
+        loop = new MinibatchLoop(
+            data.TrainCount, options.Train.BatchSize, seeds, device, shuffleFullBatch: false, data.MemberTrainCounts());
     }
 
     /// <summary>

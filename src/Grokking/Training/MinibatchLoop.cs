@@ -9,6 +9,11 @@ namespace Grokking.Training;
 /// so a loop started at any step (a resumed run) sees the batches an uninterrupted one would.
 /// </summary>
 /// <param name="orderSeeds">Each member's seed of its visiting order (the trainer's member seeds; the fitter derives its own).</param>
+/// <param name="memberCounts">
+/// Each member's own number of training rows when they differ (a training-size sweep, padded to <paramref name="trainCount"/>),
+/// else null. With a batch smaller than the padded set each member then takes its own batches (<see cref="MemberBatchOrder"/>);
+/// a full batch is read in place as before.
+/// </param>
 /// <param name="shuffleFullBatch">
 /// Whether a full batch (B >= n) still reads the rows in the epoch's order. The trainer reads a full batch in place:
 /// no order is drawn and nothing is gathered (with 40 teacher-student members the per-member permutations cost more
@@ -16,7 +21,8 @@ namespace Grokking.Training;
 /// full batches shuffled, as it always has: the order changes the summation order of the batch mean and so the bits
 /// of every fitted bend.
 /// </param>
-public sealed class MinibatchLoop(int trainCount, int batchSize, IReadOnlyList<long> orderSeeds, Device device, bool shuffleFullBatch)
+public sealed class MinibatchLoop(
+    int trainCount, int batchSize, IReadOnlyList<long> orderSeeds, Device device, bool shuffleFullBatch, IReadOnlyList<int>? memberCounts = null)
 {
     /// <summary>Rows of the training set.</summary>
     public int TrainCount { get; } = trainCount;
@@ -36,7 +42,12 @@ public sealed class MinibatchLoop(int trainCount, int batchSize, IReadOnlyList<l
     /// the loop leaves the epoch or the enumeration ends (a consumer may stop early); a batch's index tensors are made
     /// in the consumer's dispose scope, by <see cref="Minibatch.Rows"/>.
     /// </summary>
-    public IEnumerable<Minibatch> Steps(long from, long to)
+    public IEnumerable<Minibatch> Steps(long from, long to) => PerMember ? MemberSteps(from, to) : SharedSteps(from, to);
+
+    /// <summary>True when members with training sets of different sizes take their own minibatches.</summary>
+    private bool PerMember => !InPlace && memberCounts is { } n && n.Distinct().Count() > 1;
+
+    private IEnumerable<Minibatch> SharedSteps(long from, long to)
     {
         Tensor? order = null;
         long orderEpoch = -1;
@@ -60,6 +71,32 @@ public sealed class MinibatchLoop(int trainCount, int batchSize, IReadOnlyList<l
         finally
         {
             order?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Each member's own batches (<see cref="MemberBatchOrder"/>); Epoch and Position are the largest member's. A step's
+    /// tensors live until the loop moves on or the enumeration ends.
+    /// </summary>
+    private IEnumerable<Minibatch> MemberSteps(long from, long to)
+    {
+        var orders = new MemberBatchOrder(orderSeeds, memberCounts!, BatchSize);
+        Tensor? indices = null;
+        Tensor? weights = null;
+        try
+        {
+            for (long step = from; step < to; step++)
+            {
+                indices?.Dispose();
+                weights?.Dispose();
+                (indices, weights) = orders.Batch(step, device);
+                yield return new Minibatch(step, step / StepsPerEpoch, step % StepsPerEpoch, indices, 0, orders.Width, weights);
+            }
+        }
+        finally
+        {
+            indices?.Dispose();
+            weights?.Dispose();
         }
     }
 }

@@ -7,8 +7,9 @@ namespace Grokking.Training;
 public static class PopulationSetup
 {
     /// <summary>
-    /// Cartesian product Seeds x TrainFractions x WeightDecays x InitScales x LearningRates (empty lists: the single
-    /// configured value; members get a TrainFraction only when Population:TrainFractions is set).
+    /// Cartesian product Seeds x TrainFractions x TrainSamples x WeightDecays x InitScales x LearningRates (empty lists:
+    /// the single configured value; members get a TrainFraction only when Population:TrainFractions is set, and a
+    /// TrainSamples only when Population:TrainSamples is).
     /// </summary>
     public static IReadOnlyList<MemberSpec> Members(GrokkingOptions options)
     {
@@ -17,16 +18,17 @@ public static class PopulationSetup
         double[] alphas = p.InitScales.Length > 0 ? p.InitScales : [options.Model.InitScale];
         double[] lrs = p.LearningRates.Length > 0 ? p.LearningRates : [options.Optimizer.LearningRate];
         double[] fractions = p.TrainFractions ?? [double.NaN];
+        int[] sizes = p.TrainSamples ?? [0];
         var members = new List<MemberSpec>();
         foreach (int seed in p.Seeds)
         {
-            foreach (double fraction in fractions)
+            foreach (var (fraction, size) in fractions.SelectMany(f => sizes.Select(n => (f, n))))
             {
                 foreach (var (wd, alpha) in DecaysAndScales(p, wds, alphas))
                 {
                     foreach (double lr in lrs)
                     {
-                        members.Add(new MemberSpec(members.Count, seed, lr, wd, alpha, fraction));
+                        members.Add(new MemberSpec(members.Count, seed, lr, wd, alpha, fraction, size));
                     }
                 }
             }
@@ -62,13 +64,19 @@ public static class PopulationSetup
             }
         }
 
+        if (options.Population.TrainSamples is { Length: > 0 } && options.Data.Kind != DatasetKind.Images)
+        {
+            throw OptionsException.InvalidValue(
+                "Population:TrainSamples", $"a training-size sweep needs Data:Kind = images (got {options.Data.Kind})");
+        }
+
         if (options.Data.Kind == DatasetKind.Reviews && (options.Data.Vocabulary < 1 || options.Data.SequenceLength < 1))
         {
             string key = options.Data.Vocabulary < 1 ? "Data:Vocabulary" : "Data:SequenceLength";
             throw OptionsException.InvalidValue(key, "0; Data:Kind = reviews needs a vocabulary and a sequence length of at least 1");
         }
 
-        int train = PopulationDataFactory.TrainCount(options.Data);
+        int train = options.Population.TrainSamples is { Length: > 0 } sizes ? sizes.Max() : PopulationDataFactory.TrainCount(options.Data);
         if (options.Train.BatchSize > train)
         {
             throw OptionsException.InvalidValue(

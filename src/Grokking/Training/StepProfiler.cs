@@ -35,12 +35,14 @@ internal sealed class StepProfiler : IDisposable
         this.members = members;
         var seeds = members.Select(m => m.Seed).ToArray();
         model = PopulationModelFactory.Create(members.Count, options.Model, options.Data, device);
-        data = PopulationDataFactory.Create(options.Data, seeds, device, model.DType, [.. members.Select(m => m.TrainFraction)]);
+        data = PopulationDataFactory.Create(options.Data, seeds, device, model.DType, [.. members.Select(m => m.TrainFraction)],
+            MemberSpec.SweptSamples(members));
         model.Initialize(seeds, members.Select(m => m.InitScale).ToArray());
         optimizer = new PopulationOptimizer(
             model, options.Optimizer, members.Select(m => m.LearningRate).ToArray(), members.Select(m => m.WeightDecay).ToArray());
         recorder = new MetricRecorder(model, data, optimizer, options.Train.BatchSize, stochasticGradNorm: false);
-        loop = new MinibatchLoop(data.TrainCount, options.Train.BatchSize, seeds, device, shuffleFullBatch: false);
+        loop = new MinibatchLoop(
+            data.TrainCount, options.Train.BatchSize, seeds, device, shuffleFullBatch: false, data.MemberTrainCounts());
         lossBuffer = zeros(members.Count, options.Train.MetricsEvery, device: device);
     }
 
@@ -123,7 +125,9 @@ internal sealed class StepProfiler : IDisposable
         int every = train.MetricsEvery;
         using var gradSquares = Mean(repeats, MetricNorms, out double normsMs);
         double recordMs = MeanMs(repeats, () => recorder.Record(done, loop.StepsPerEpoch, gradSquares).ToList());
-        double stochasticMs = MeanMs(repeats, StochasticGradNorm);
+        // The pass is defined full batch only for padded sets (a training-size sweep with minibatches never takes it).
+        bool defined = !data.IsPadded || loop.InPlace || train.StochasticGradientNorm;
+        double stochasticMs = defined ? MeanMs(repeats, StochasticGradNorm) : 0;
         double checkpointMs = CheckpointMs(done, repeats);
         return
         [

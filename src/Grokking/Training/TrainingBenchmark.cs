@@ -185,6 +185,7 @@ public static class TrainingBenchmark
         o.Population.InitScales = [];
         o.Population.LearningRates = [];
         o.Population.TrainFractions = null;
+        o.Population.TrainSamples = null;
         return o;
     }
 

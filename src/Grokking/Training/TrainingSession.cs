@@ -51,14 +51,16 @@ internal sealed class TrainingSession : IDisposable
         model = PopulationModelFactory.Create(k, options.Model, options.Data, device);
         try
         {
-            data = PopulationDataFactory.Create(options.Data, seeds, device, model.DType, [.. members.Select(m => m.TrainFraction)]);
+            data = PopulationDataFactory.Create(options.Data, seeds, device, model.DType, [.. members.Select(m => m.TrainFraction)],
+            MemberSpec.SweptSamples(members));
             model.Initialize(seeds, members.Select(m => m.InitScale).ToArray());
             optimizer = new PopulationOptimizer(
                 model, options.Optimizer, members.Select(m => m.LearningRate).ToArray(), members.Select(m => m.WeightDecay).ToArray());
             recorder = new MetricRecorder(model, data, optimizer, options.Train.BatchSize, options.Train.StochasticGradientNorm);
             checkpointer = run is null ? null : new Checkpointer(run, model, optimizer, device);
 
-            loop = new MinibatchLoop(data.TrainCount, options.Train.BatchSize, seeds, device, shuffleFullBatch: false);
+            loop = new MinibatchLoop(
+            data.TrainCount, options.Train.BatchSize, seeds, device, shuffleFullBatch: false, data.MemberTrainCounts());
             totalSteps = options.Train.Steps > 0 ? options.Train.Steps : options.Train.Epochs * loop.StepsPerEpoch;
             metricsEvery = options.Train.MetricsEvery;
 

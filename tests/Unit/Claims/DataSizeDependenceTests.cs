@@ -79,14 +79,13 @@ public class DataSizeDependenceTests
     }
 
     [Fact]
-    public void The_papers_critical_fraction_is_required()
+    public void The_papers_critical_fraction_is_optional()
     {
+        // OG-11's text gives no critical size: without a paper value the critical size is a measurement only.
         var claim = Og7();
         claim.Paper = [];
 
-        var act = () => claim.ParametersAs<DataSizeDependence.Parameters>();
-
-        act.Should().Throw<ClaimDefinitionException>().WithMessage("*'paper.critical fraction' is missing*");
+        claim.ParametersAs<DataSizeDependence.Parameters>().Should().Be(new DataSizeDependence.Parameters(0.95, 0.1, null, null));
     }
 
     private static long? Paper(long seed, double r) => r < 0.25 ? null : (long)(Math.Round(3000 / r / 100) * 100);
@@ -144,6 +143,6 @@ public class DataSizeDependenceTests
     public void A_run_without_a_fraction_sweep_is_a_definition_error()
     {
         var act = () => Analyze(Paper, sweep: false);
-        act.Should().Throw<InvalidOperationException>().WithMessage("*Population:TrainFractions*");
+        act.Should().Throw<InvalidOperationException>().WithMessage("*Population:TrainFractions nor Population:TrainSamples*");
     }
 }

@@ -15,7 +15,8 @@ internal static class FractionSweepRun
     /// <param name="testStep">Per (seed, fraction), the first step with validation accuracy 1; null = never.</param>
     /// <param name="sweep">False leaves the fractions NaN, as in a run without Population:TrainFractions.</param>
     /// <param name="diverges">A member that diverges at <paramref name="divergedStep"/>.</param>
-    public static TrainingResult Of(IReadOnlyList<double> fractions, long budget, Func<long, double, long?> testStep, bool sweep = true, (long Seed, double Fraction)? diverges = null, long divergedStep = 1000)
+    /// <param name="samples">True: the values are training-set sizes (Population:TrainSamples), the fractions left NaN.</param>
+    public static TrainingResult Of(IReadOnlyList<double> fractions, long budget, Func<long, double, long?> testStep, bool sweep = true, (long Seed, double Fraction)? diverges = null, long divergedStep = 1000, bool samples = false)
     {
         var members = new List<MemberSpec>();
         var metrics = new List<MetricRow>();
@@ -25,7 +26,9 @@ internal static class FractionSweepRun
             foreach (double r in fractions)
             {
                 int index = members.Count;
-                members.Add(new MemberSpec(index, seed, 1e-3, 1, 1, sweep ? r : double.NaN));
+                members.Add(samples
+                    ? new MemberSpec(index, seed, 1e-3, 1, 1, TrainSamples: (int)r)
+                    : new MemberSpec(index, seed, 1e-3, 1, 1, sweep ? r : double.NaN));
                 long? t = testStep(seed, r);
                 long diverged = diverges == (seed, r) ? divergedStep : MemberEvents.Never;
                 var grid = Enumerable.Range(1, (int)(budget / 100)).Select(i => i * 100L);

@@ -38,7 +38,7 @@ public class ImageDatasetTests
     }
 
     /// <summary>Image i of a split has every pixel equal to (i * 7) mod 256, and label i mod 10.</summary>
-    private static string IdxDirectory(int train, int test, bool gzip)
+    internal static string IdxDirectory(int train, int test, bool gzip)
     {
         string dir = EngineFixtures.TempDirectory();
         foreach (var (split, n) in new[] { ("train", train), ("t10k", test) })
@@ -139,5 +139,30 @@ public class ImageDatasetTests
         string dir = IdxDirectory(train: 20, test: 6, gzip: false);
         var tooMany = () => PopulationDataFactory.Create(Options(dir, "Data:TrainSamples=21"), [0], CPU);
         tooMany.Should().Throw<OptionsException>().Which.Message.Should().Contain("allowed: 1..20");
+    }
+
+    [Fact]
+    public void A_training_size_sweep_nests_each_seeds_sets_and_pads_them_with_weight_0_copies_of_the_first_image()
+    {
+        string dir = IdxDirectory(train: 50, test: 4, gzip: false);
+        using var swept = PopulationDataFactory.Create(Options(dir), [1, 1, 2], CPU, trainSamples: [2, 7, 4]);
+        using var alone = PopulationDataFactory.Create(Options(dir, "Data:TrainSamples=7"), [1], CPU);
+
+        swept.TrainX.shape.Should().Equal(3, 7, 784);
+        swept.IsPadded.Should().BeTrue();
+        swept.MemberTrainCounts().Should().Equal(2, 7, 4);
+        swept.TrainWeights![0].data<float>().ToArray().Should().Equal(1, 1, 0, 0, 0, 0, 0);
+        swept.TrainWeights![2].data<float>().ToArray().Should().Equal(1, 1, 1, 1, 0, 0, 0);
+        // Seed 1's 7 images are the single-size draw of 7; its 2 images are their first 2, and the padding repeats image 0.
+        swept.TrainX[1].allclose(alone.TrainX[0], 0, 0).Should().BeTrue();
+        swept.TrainY[0].data<long>().ToArray().Should().Equal([.. Enumerable.Repeat(alone.TrainY[0, 0].item<long>(), 1),
+            alone.TrainY[0, 1].item<long>(), .. Enumerable.Repeat(alone.TrainY[0, 0].item<long>(), 5)]);
+        swept.ValX.shape.Should().Equal(3, 4, 784);
+
+        using var same = PopulationDataFactory.Create(Options(dir), [1, 2], CPU, trainSamples: [5, 5]);
+        same.IsPadded.Should().BeFalse("equal sizes need no padding");
+
+        var tooMany = () => PopulationDataFactory.Create(Options(dir), [0, 1], CPU, trainSamples: [5, 51]);
+        tooMany.Should().Throw<OptionsException>().Which.Key.Should().Be("Population:TrainSamples");
     }
 }

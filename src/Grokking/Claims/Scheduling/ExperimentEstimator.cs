@@ -52,14 +52,14 @@ public static class ExperimentEstimator
     }
 
     /// <summary>
-    /// The step of a sample of <see cref="SampleMembers"/> (largest train fractions first, so that its data are padded as
+    /// The step of a sample of <see cref="SampleMembers"/> (largest train fractions or sizes first, so that its data are padded as
     /// the population's), or of every member where that is cheap: a small model's per-op overhead is shared by its
     /// population, so scaling a sample by members would overstate it.
     /// </summary>
     private static (StepProfile Profile, int Sampled) Profile(
         GrokkingOptions options, IReadOnlyList<MemberSpec> members, torch.Device device, double cheapStepMs)
     {
-        var sample = members.OrderByDescending(m => double.IsNaN(m.TrainFraction) ? 0 : m.TrainFraction)
+        var sample = members.OrderByDescending(m => double.IsNaN(m.TrainFraction) ? 0 : m.TrainFraction).ThenByDescending(m => m.TrainSamples)
             .Take(SampleMembers).Select((m, i) => m with { Index = i }).ToList();
         var profile = StepProfiler.Measure(options, sample, TimedSteps, repeats: 1, device);
         if (sample.Count == members.Count || profile.MsPerStep * members.Count / sample.Count > cheapStepMs)

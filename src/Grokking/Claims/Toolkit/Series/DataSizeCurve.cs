@@ -41,13 +41,14 @@ public sealed record DataSizeCurve(bool UpperRange, bool Faster, bool BothSides,
         return new DataSizeCurve(upper, double.IsNaN(worst) || worst <= timeSlack, bothSides, first >= 0 ? fractions[first] : double.NaN, worst);
     }
 
-    public string Describe(double[] fractions, double[] times)
+    /// <param name="noun">What the sweep varies ("fraction", or "training-set size" for a size sweep).</param>
+    public string Describe(double[] fractions, double[] times, string noun = "fraction")
     {
         string points = string.Join(", ", fractions.Zip(times, (f, t) => $"{f:G3}: {(double.IsFinite(t) ? $"{t:0}" : "never")}"));
         var problems = new List<string>();
         if (!UpperRange)
         {
-            problems.Add("a fraction fails above one that generalizes");
+            problems.Add($"a {noun} fails above one that generalizes");
         }
 
         if (!Faster)
@@ -57,10 +58,10 @@ public sealed record DataSizeCurve(bool UpperRange, bool Faster, bool BothSides,
 
         if (!BothSides)
         {
-            problems.Add("no failing fraction, or fewer than two generalizing ones: no critical size and trend to read");
+            problems.Add($"no failing {noun}, or fewer than two generalizing ones: no critical size and trend to read");
         }
 
-        return $"critical fraction {CriticalFraction:G3}; steps to the level by fraction {points}"
+        return $"critical {noun} {CriticalFraction:G3}; steps to the level by {noun} {points}"
             + (problems.Count == 0 ? "" : " — " + string.Join("; ", problems));
     }
 }
