@@ -56,6 +56,13 @@ public sealed class DataOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ImagesName { get; set; }
 
+    /// <summary>
+    /// Images: the training loss, MSE against one-hot targets (the default, Omnigrok's section 4) or cross-entropy (its
+    /// appendix, Fig. 11). The default stays out of the serialized options, so no existing run key changed.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImageLoss ImagesLoss { get; set; }
+
     public const string DefaultImagesDirectory = "/usr/share/datasets/fashion-mnist";
 
     /// <summary>

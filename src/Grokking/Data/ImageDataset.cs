@@ -7,7 +7,7 @@ namespace Grokking.Data;
 /// <summary>
 /// 28x28 grey images with 10 classes from IDX files (MNIST, Fashion-MNIST), as Omnigrok's MNIST experiment uses them
 /// (OG-6): pixels scaled to [0, 1] (torchvision's ToTensor, no mean/std normalization), flattened to 784 inputs,
-/// MSE against one-hot targets. Each member trains on its own random subset of Data:TrainSamples training images
+/// MSE against one-hot targets or, with Data:ImagesLoss = crossentropy, cross-entropy on the logits. Each member trains on its own random subset of Data:TrainSamples training images
 /// (drawn from Data:SplitSeed when set, else from the member's seed) and is tested on the first Data:TestSamples
 /// test images.
 /// </summary>
@@ -40,7 +40,8 @@ public static class ImageDataset
         var testX = testImages[..options.TestSamples].reshape(1, options.TestSamples, Side * Side).expand(k, -1, -1).contiguous();
         var testY = testLabels[..options.TestSamples].reshape(1, options.TestSamples).expand(k, -1).contiguous();
         Tensor Keep(Tensor t) => t.to(device).MoveToOuterDisposeScope();
-        return new PopulationData(TaskKind.OneHotRegression, Keep(trainX), Keep(trainY), Keep(testX), Keep(testY), Classes);
+        var task = options.ImagesLoss == ImageLoss.CrossEntropy ? TaskKind.Classification : TaskKind.OneHotRegression;
+        return new PopulationData(task, Keep(trainX), Keep(trainY), Keep(testX), Keep(testY), Classes);
     }
 
     private static void CheckSamples(DataOptions options, string key, int requested, int available, string split)
