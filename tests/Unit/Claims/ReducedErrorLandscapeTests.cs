@@ -151,7 +151,7 @@ public class ReducedErrorLandscapeTests
         // Seed s: small rise 0.45 - 0.18 = 0.27, large rise 0.13 - 0.1 = 0.03 (the seed shift cancels).
         Compared(result, "riseRatio").PerSeed.Should().Equal([0.03 / 0.27, 0.03 / 0.27, 0.03 / 0.27], (a, b) => Math.Abs(a - b) < 1e-9);
         Compared(result, "uDepth").PerSeed[0].Should().BeApproximately(0.45 / 0.18, 1e-9);
-        result.Reason.Should().Contain("images");
+        result.Reason.Should().Contain("on Fashion-MNIST");
         result.Figures.Should().ContainSingle();
         control.Verdict.Should().Be(Verdict.Refuted, control.Reason);
         Compared(control, "riseRatio").PerSeed[0].Should().BeApproximately(0.27 / 0.03, 1e-9);
