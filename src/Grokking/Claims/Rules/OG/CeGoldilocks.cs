@@ -70,7 +70,8 @@ public sealed class CeGoldilocks : ClaimAnalysis<CeGoldilocks.Parameters>
         var values = ErrorLandscapeValues.Of("ce-", ceSmall, ceLarge, LuDataComparisons.RiseRatios(ceSmall, ceLarge));
         values.Insert(0, new MeasuredValue("small N: zone width, cross-entropy minus MSE (median over seeds)", MemberSeries.Median(widening),
             "decades", null, $">= {p.MinWidening}", widening, Key: "zoneWidening"));
-        IReadOnlyList<ClaimFigure> plots = figures ? [ErrorLandscapeValues.Figure(context, "lu-ce", $"{dataSet}, cross-entropy", ceSmall, ceLarge)] : [];
+        IReadOnlyList<ClaimFigure> plots =
+            figures ? [ErrorLandscapeValues.Figure(context, "lu-ce", $"{dataSet}, cross-entropy", ceSmall, ceLarge)] : [];
         return new AnalysisResult(verdict, $"{reason} — on {dataSet}: {zones}; cross-entropy: {perSeed}", values, plots)
         {
             Comparisons = comparisons,

@@ -47,7 +47,8 @@ public sealed class LuDataSize : ClaimAnalysis<LuDataSize.Parameters>
         string dataSet = context.Options?.Data.DataSetName ?? "images";
         var small = ReducedErrors.Read(smallArm);
         var large = ReducedErrors.Read(largeArm);
-        var comparisons = LuDataComparisons.Judge(context.Claim.ScopeKind, "", "MSE", small, large, (p.MonotoneSlack, p.FlatShare, p.UDepth, p.MaxRiseRatio));
+        var comparisons = LuDataComparisons.Judge(
+            context.Claim.ScopeKind, "", "MSE", small, large, (p.MonotoneSlack, p.FlatShare, p.UDepth, p.MaxRiseRatio));
         var (verdict, reason) = Thresholds.Combine(comparisons);
         string perSeed = LuDataComparisons.Describe(small, large, p.MonotoneSlack, p.FlatShare, p.UDepth);
         var values = ErrorLandscapeValues.Of("", small, large, LuDataComparisons.RiseRatios(small, large));

@@ -9,7 +9,8 @@ namespace Grokking.Claims.Toolkit;
 public static class ErrorLandscapeValues
 {
     /// <summary>Rise ratio and rises, then the median train and test error per alpha at each data size (keys prefixed by the loss).</summary>
-    public static List<MeasuredValue> Of(string prefix, IReadOnlyList<ReducedErrors> small, IReadOnlyList<ReducedErrors> large, List<double> riseRatios)
+    public static List<MeasuredValue> Of(
+        string prefix, IReadOnlyList<ReducedErrors> small, IReadOnlyList<ReducedErrors> large, List<double> riseRatios)
     {
         var values = new List<MeasuredValue>
         {
@@ -38,7 +39,8 @@ public static class ErrorLandscapeValues
     }
 
     /// <summary>Train (solid) and test (dashed) error against log10 alpha per seed, one panel per data size.</summary>
-    public static ClaimFigure Figure(ClaimContext context, string name, string what, IReadOnlyList<ReducedErrors> small, IReadOnlyList<ReducedErrors> large)
+    public static ClaimFigure Figure(
+        ClaimContext context, string name, string what, IReadOnlyList<ReducedErrors> small, IReadOnlyList<ReducedErrors> large)
     {
         static ChartPanel Panel(string title, IReadOnlyList<ReducedErrors> curves)
         {

@@ -30,21 +30,23 @@ public static class LuDataComparisons
     {
         var shapes = small.Select(e => Shape(e, p.MonotoneSlack, p.FlatShare, p.UDepth)).ToList();
         List<double> Of(Func<LuCurve, double> pick) => [.. shapes.Select(x => x is null ? double.NaN : pick(x))];
+        Quantity Q(string key, string name, string unit = "") => new($"{prefix}{key}", $"{loss}{name}", unit);
         return
         [
-            Thresholds.Judge(scope, new Quantity($"{prefix}trainRise", $"{loss}, small N: largest rise of the train error between neighbouring alphas, share of its range"),
+            Thresholds.Judge(scope, Q("trainRise", ", small N: largest rise of the train error between neighbouring alphas, share of its range"),
                 Of(x => x.WorstRise), Relation.AtMost, p.MonotoneSlack),
-            Thresholds.Judge(scope, new Quantity($"{prefix}trainFlat", $"{loss}, small N: largest train error for alpha >= 1 over the train error at the smallest alpha"),
+            Thresholds.Judge(scope, Q("trainFlat", ", small N: largest train error for alpha >= 1 over the train error at the smallest alpha"),
                 Of(x => x.FlatRatio), Relation.AtMost, p.FlatShare),
-            Thresholds.Judge(scope, new Quantity($"{prefix}uDepth", $"{loss}, small N: lower end of the test-error curve over its minimum", "x"),
+            Thresholds.Judge(scope, Q("uDepth", ", small N: lower end of the test-error curve over its minimum", "x"),
                 Of(x => x.EndRatio), Relation.AtLeast, 1 + p.UDepth),
-            Thresholds.Judge(scope, new Quantity($"{prefix}riseRatio", $"{loss}: test error's rise from its minimum to the largest alpha, large N over small N"),
+            Thresholds.Judge(scope, Q("riseRatio", ": test error's rise from its minimum to the largest alpha, large N over small N"),
                 RiseRatios(small, large), Relation.AtMost, p.MaxRiseRatio),
         ];
     }
 
     /// <summary>Per seed: "seed s: small N ...; large N rise ...".</summary>
-    public static string Describe(IReadOnlyList<ReducedErrors> small, IReadOnlyList<ReducedErrors> large, double monotoneSlack, double flatShare, double uDepth) =>
+    public static string Describe(
+        IReadOnlyList<ReducedErrors> small, IReadOnlyList<ReducedErrors> large, double monotoneSlack, double flatShare, double uDepth) =>
         string.Join("; ", small.Select(s =>
         {
             var shape = Shape(s, monotoneSlack, flatShare, uDepth);
