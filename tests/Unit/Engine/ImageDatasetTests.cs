@@ -124,6 +124,14 @@ public class ImageDatasetTests
     }
 
     [Fact]
+    public void A_loss_choice_for_data_other_than_images_is_an_error_naming_the_key()
+    {
+        var act = () => EngineFixtures.Small(["Data:Kind=teacherstudent", "Data:ImagesLoss=crossentropy"]);
+
+        act.Should().Throw<OptionsException>().Which.Key.Should().Be("Data:ImagesLoss");
+    }
+
+    [Fact]
     public void Each_member_draws_its_training_subset_from_its_seed_unless_the_split_seed_is_shared()
     {
         string dir = IdxDirectory(train: 50, test: 4, gzip: false);
