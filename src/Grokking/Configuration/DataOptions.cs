@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Grokking.Configuration;
 
-public sealed class DataOptions
+public sealed class DataOptions : ICrossValidated
 {
     public DatasetKind Kind { get; set; } = DatasetKind.Modular;
 
@@ -56,6 +56,13 @@ public sealed class DataOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ImagesName { get; set; }
 
+    /// <summary>
+    /// Images: the training loss, MSE against one-hot targets (the default, Omnigrok's section 4) or cross-entropy (its
+    /// appendix, Fig. 11). The default stays out of the serialized options, so no existing run key changed.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImageLoss ImagesLoss { get; set; }
+
     public const string DefaultImagesDirectory = "/usr/share/datasets/fashion-mnist";
 
     /// <summary>
@@ -101,6 +108,16 @@ public sealed class DataOptions
 
     [JsonIgnore]
     public string ImagesNameOrDefault => ImagesName ?? (ImagesDirectory is null ? "Fashion-MNIST" : Path.GetFileName(ImagesDirectory.TrimEnd('/')));
+
+    /// <summary>A loss choice for data other than images would be silently ignored: name the key instead.</summary>
+    public IEnumerable<(string Key, string Message)> Validate()
+    {
+        if (ImagesLoss != ImageLoss.Mse && Kind != DatasetKind.Images)
+        {
+            string kind = Kind.ToString().ToLowerInvariant();
+            yield return ("ImagesLoss", $"{ImagesLoss.ToString().ToLowerInvariant()} applies to Data:Kind = images only (Kind is {kind})");
+        }
+    }
 
     /// <summary>Seed of the teacher network, shared by the whole population so members learn one function.</summary>
     [Range(0, int.MaxValue)]

@@ -7,9 +7,9 @@ namespace Grokking.Data;
 /// <summary>
 /// 28x28 grey images with 10 classes from IDX files (MNIST, Fashion-MNIST), as Omnigrok's MNIST experiment uses them
 /// (OG-6): pixels scaled to [0, 1] (torchvision's ToTensor, no mean/std normalization), flattened to 784 inputs,
-/// MSE against one-hot targets. Each member trains on its own random subset of Data:TrainSamples training images
-/// (drawn from Data:SplitSeed when set, else from the member's seed) and is tested on the first Data:TestSamples
-/// test images.
+/// MSE against one-hot targets or, with Data:ImagesLoss = crossentropy (Fig. 11), cross-entropy on the logits. Each
+/// member trains on its own random subset of Data:TrainSamples training images (drawn from Data:SplitSeed when set,
+/// else from the member's seed) and is tested on the first Data:TestSamples test images.
 /// </summary>
 public static class ImageDataset
 {
@@ -50,8 +50,8 @@ public static class ImageDataset
         var testY = testLabels[..options.TestSamples].reshape(1, options.TestSamples).expand(k, -1).contiguous();
         Tensor Keep(Tensor t) => t.to(device).MoveToOuterDisposeScope();
         Tensor? weights = padded ? Keep(stack(sizes.Select(n => cat([ones(n), zeros(largest - n)])).ToArray())) : null;
-        return new PopulationData(
-            TaskKind.OneHotRegression, Keep(trainX), Keep(trainY), Keep(testX), Keep(testY), Classes, trainWeights: weights);
+        var task = options.ImagesLoss == ImageLoss.CrossEntropy ? TaskKind.Classification : TaskKind.OneHotRegression;
+        return new PopulationData(task, Keep(trainX), Keep(trainY), Keep(testX), Keep(testY), Classes, trainWeights: weights);
     }
 
     private static void CheckSamples(DataOptions options, string key, int requested, int available, string split)

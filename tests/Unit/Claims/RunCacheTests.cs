@@ -128,6 +128,7 @@ public class RunCacheTests
     [InlineData("mc-two-inits", "53e57ec006a6895b")]
     [InlineData("pb-layernorm", "bd59055e3cedb5f3")]
     [InlineData("pb-layernorm-2", "7b6262575fe58f9f")]
+    [InlineData("og-images", "2c939020cd5b1827")]
     public void Adding_an_option_at_its_default_keeps_existing_run_keys(string experiment, string key)
     {
         EngineFixtures.Small();

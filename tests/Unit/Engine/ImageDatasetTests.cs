@@ -108,6 +108,30 @@ public class ImageDatasetTests
     }
 
     [Fact]
+    public void The_cross_entropy_loss_option_makes_images_a_classification_task_and_stays_out_of_the_options_at_its_default()
+    {
+        string dir = IdxDirectory(train: 20, test: 6, gzip: false);
+        using var ce = PopulationDataFactory.Create(Options(dir, "Data:ImagesLoss=crossentropy"), [0], CPU);
+        using var mse = PopulationDataFactory.Create(Options(dir), [0], CPU);
+
+        ce.Task.Should().Be(TaskKind.Classification);
+        mse.Task.Should().Be(TaskKind.OneHotRegression);
+        // Same images and labels: only the loss differs.
+        ce.TrainX.allclose(mse.TrainX, 0, 0).Should().BeTrue();
+        // Absent at its default, so adding the key left every existing run key as it was.
+        System.Text.Json.JsonSerializer.Serialize(Options(dir)).Should().NotContain("ImagesLoss");
+        System.Text.Json.JsonSerializer.Serialize(Options(dir, "Data:ImagesLoss=crossentropy")).Should().Contain("ImagesLoss");
+    }
+
+    [Fact]
+    public void A_loss_choice_for_data_other_than_images_is_an_error_naming_the_key()
+    {
+        var act = () => EngineFixtures.Small(["Data:Kind=teacherstudent", "Data:ImagesLoss=crossentropy"]);
+
+        act.Should().Throw<OptionsException>().Which.Key.Should().Be("Data:ImagesLoss");
+    }
+
+    [Fact]
     public void Each_member_draws_its_training_subset_from_its_seed_unless_the_split_seed_is_shared()
     {
         string dir = IdxDirectory(train: 50, test: 4, gzip: false);
