@@ -16,7 +16,10 @@ public sealed class SlingshotAbsenceTests
 {
     private const double Pair = 1.0 / 385;
 
-    /// <summary>One synthetic member: traces with loss spikes, train accuracy 0.5 then 1 from the fit, validation 0.3 then <paramref name="Peak"/>.</summary>
+    /// <summary>
+    /// One synthetic member: traces with loss spikes, train accuracy 0.5 then 1 from the fit, validation 0.3 then
+    /// <paramref name="Peak"/> from the rise.
+    /// </summary>
     private sealed record Arm(int[] Spikes, long FitStep, long RiseStep = long.MaxValue, double Peak = 1, long DivergedStep = MemberEvents.Never);
 
     /// <summary>The adaptive reference as at ci: fits at step 150, slingshots every 700 steps, groks at 1,500 (t_4 / t_2 = 10).</summary>
