@@ -139,6 +139,7 @@ public sealed class ClaimRunner(
             Divergences = DivergencesIn(contexts, byExperiment: runs.Count > 1),
             ProfileChanges = ProfileChangesOf(claim),
             TrainMinutes = runs.Sum(r => r.TrainSeconds) / 60,
+            CachedRuns = [.. runs.Where(r => r.FromCache).Select(r => r.Experiment)],
             RunMinutes =
             [
                 .. runs

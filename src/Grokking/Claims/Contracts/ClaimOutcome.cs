@@ -64,6 +64,13 @@ public sealed record ClaimOutcome(
     public IReadOnlyList<KeyValuePair<string, double>> RunMinutes { get; init; } = [];
 
     /// <summary>
+    /// The experiments of <see cref="RunMinutes"/> this verify read from the run cache rather than trained: their minutes
+    /// are the ones recorded when they were trained (Scheduling.RecordedCost.FromCache). Not part of the report.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> CachedRuns { get; init; } = [];
+
+    /// <summary>
     /// Damaged cache entries of the claim's runs (a run directory, a landscape file) that were moved aside and recomputed
     /// before the claim read them: the verdict rests on the recomputed data, and the report says so.
     /// </summary>

@@ -97,7 +97,10 @@ public sealed record RunCosts(
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(sorted, Json) + "\n");
     }
 
-    /// <summary>These costs with <paramref name="measured"/>'s entries in place of their own (a partial verify updates only its part).</summary>
+    /// <summary>
+    /// These costs with <paramref name="measured"/>'s entries in place of their own (a partial verify updates only its
+    /// part); an experiment the measuring verify read from the cache only fills a missing entry (<see cref="RecordedCost.FromCache"/>).
+    /// </summary>
     public RunCosts Merge(RunCosts measured) => this with
     {
         Note = measured.Note,
@@ -111,7 +114,10 @@ public sealed record RunCosts(
         var merged = old.ToDictionary();
         foreach (var (name, cost) in now)
         {
-            merged[name] = cost;
+            if (!cost.FromCache || !merged.ContainsKey(name))
+            {
+                merged[name] = cost;
+            }
         }
 
         return merged;
@@ -150,11 +156,15 @@ public sealed record RunCosts(
     /// </summary>
     public static RunCosts Measured(Profile profile, IReadOnlyList<ClaimOutcome> outcomes, int threads, DateOnly day)
     {
+        var trained = outcomes.SelectMany(o => o.RunMinutes.Select(r => r.Key).Except(o.CachedRuns)).ToHashSet();
         var experiments = outcomes
             .SelectMany(o => o.RunMinutes)
             .Where(r => r.Value > 0)
             .GroupBy(r => r.Key)
-            .ToDictionary(g => g.Key, g => new RecordedCost(Math.Round(g.Max(r => r.Value) * 60, 1), EngineVersion.Value, day));
+            .ToDictionary(g => g.Key, g => new RecordedCost(Math.Round(g.Max(r => r.Value) * 60, 1), EngineVersion.Value, day)
+            {
+                FromCache = !trained.Contains(g.Key),
+            });
         var claims = outcomes
             .Where(o => o.Verdict is not (Verdict.Error or Verdict.DataMissing))
             .ToDictionary(o => o.Id, o => new RecordedCost(Math.Round(o.AnalysisSeconds, 1), EngineVersion.Value, day));

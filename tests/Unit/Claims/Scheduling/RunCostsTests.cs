@@ -94,4 +94,33 @@ public class RunCostsTests
         File.WriteAllText(measured, "{");
         RunCosts.Record(measured, recorded, Profile.Ci).Should().StartWith("recorded costs unchanged: recorded costs ignored");
     }
+
+    [Fact]
+    public void A_run_read_from_the_cache_fills_a_missing_cost_but_never_replaces_a_recorded_one()
+    {
+        var day = new DateOnly(2026, 12, 6);
+        var outcomes = new List<ClaimOutcome>
+        {
+            ReportFixtures.Confirmed with { Id = "MC-1", RunMinutes = [new("mc-grokking", 80.0)], CachedRuns = ["mc-grokking"] },
+            ReportFixtures.Confirmed with { Id = "PG-8", RunMinutes = [new("pg-sgd", 36.0), new("pg-fractions", 17.0)], CachedRuns = ["pg-sgd"] },
+            ReportFixtures.Confirmed with { Id = "PG-3", RunMinutes = [new("pg-fractions", 17.0)], CachedRuns = ["pg-fractions"] },
+            ReportFixtures.Confirmed with { Id = "OG-4", RunMinutes = [new("og-modular", 75.0)], CachedRuns = ["og-modular"] },
+        };
+        var measured = RunCosts.Measured(Profile.Ci, outcomes, threads: 1, day);
+        string recorded = TempFile(null);
+        Costs([("mc-grokking", 792), ("pg-sgd", 231), ("pg-fractions", 983)], []).Save(recorded);
+        string measuredPath = Path.Combine(EngineFixtures.TempDirectory(), RunCosts.FileName);
+        measured.Save(measuredPath);
+
+        RunCosts.Record(measuredPath, recorded, Profile.Ci);
+
+        measured.Experiments.Where(e => e.Value.FromCache).Select(e => e.Key).Should().BeEquivalentTo(
+            ["mc-grokking", "pg-sgd", "og-modular"], "pg-fractions was trained by this verify (PG-8 read it fresh)");
+        File.ReadAllText(measuredPath).Should().Contain("\"fromCache\": true");
+        var (costs, _) = RunCosts.Load(recorded, Profile.Ci);
+        costs.Experiments.ToDictionary(e => e.Key, e => e.Value.Seconds).Should().BeEquivalentTo(
+            new Dictionary<string, double> { ["mc-grokking"] = 792, ["pg-sgd"] = 231, ["pg-fractions"] = 1020, ["og-modular"] = 4500 });
+        File.ReadAllText(recorded).Should().Contain("\"fromCache\": true", "og-modular's first record says where it came from")
+            .And.Subject.Split("fromCache").Should().HaveCount(2, "only that entry came from the cache");
+    }
 }
