@@ -1,0 +1,19 @@
+namespace Grokking.Report;
+
+/// <summary>
+/// One comparison of a claim that differs between two entries: its estimate left the other's 95 % interval (either way),
+/// or it exists on one side only. <see cref="Before"/> or <see cref="After"/> is null for a comparison new or gone.
+/// </summary>
+public sealed record ValueChange(string Key, HistoryComparison? Before, HistoryComparison? After)
+{
+    /// <summary>
+    /// Whether the two measurements of one comparison disagree: the later estimate lies outside the earlier interval, or the
+    /// earlier estimate outside the later one (so A→B and B→A agree). Without intervals, any change of the estimate counts.
+    /// </summary>
+    public static bool Moved(HistoryComparison before, HistoryComparison after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        return before.Excludes(after.Estimate) || after.Excludes(before.Estimate);
+    }
+}
