@@ -14,7 +14,10 @@ public sealed record ClaimDiff(string Id, HistoryClaim? Before, HistoryClaim? Af
 
     public bool Changed => IsNew || IsMissing || VerdictChanged || RuleVerdictChanged || Values.Count > 0;
 
-    /// <summary>The comparisons that differ between the two results of one claim, in the later result's order, then those gone.</summary>
+    /// <summary>
+    /// The comparisons that differ between the two results of one claim (moved, rule changed, new, gone), in the later result's
+    /// order, then those gone.
+    /// </summary>
     public static IReadOnlyList<ValueChange> Compare(HistoryClaim before, HistoryClaim after)
     {
         ArgumentNullException.ThrowIfNull(before);
@@ -29,9 +32,10 @@ public sealed record ClaimDiff(string Id, HistoryClaim? Before, HistoryClaim? Af
         {
             if (earlier.TryGetValue(comparison.Key, out var old))
             {
-                if (ValueChange.Moved(old, comparison))
+                var change = new ValueChange(comparison.Key, old, comparison);
+                if (change.HasMoved || change.RuleChanged)
                 {
-                    changes.Add(new ValueChange(comparison.Key, old, comparison));
+                    changes.Add(change);
                 }
             }
             else if (both)

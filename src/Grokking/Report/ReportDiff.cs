@@ -32,7 +32,10 @@ public sealed record ReportDiff(HistoryEntry Before, HistoryEntry After, IReadOn
     public int RuleVerdictsChanged => Claims.Count(c => c.RuleVerdictChanged);
 
     /// <summary>Claims in both entries with at least one comparison that moved beyond its interval (or appeared or went).</summary>
-    public int ValuesMoved => Claims.Count(c => c.Values.Count > 0);
+    public int ValuesMoved => Claims.Count(c => c.Values.Any(v => v.HasMoved));
+
+    /// <summary>Claims in both entries with a comparison whose threshold or relation changed.</summary>
+    public int RulesChanged => Claims.Count(c => c.Values.Any(v => v.RuleChanged));
 
     public int New => Claims.Count(c => c.IsNew);
 

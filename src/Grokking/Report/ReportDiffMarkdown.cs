@@ -13,7 +13,7 @@ namespace Grokking.Report;
 public static class ReportDiffMarkdown
 {
     public static IReadOnlyList<string> Headers { get; } =
-        ["Claim", "Change", "A", "B", "Values beyond their interval (A → B: estimate [95 % interval])"];
+        ["Claim", "Change", "A", "B", "Values beyond their interval (A → B: estimate [95 % interval]) and changed thresholds"];
 
     public static string Render(ReportDiff diff)
     {
@@ -45,32 +45,37 @@ public static class ReportDiffMarkdown
         md.Append('|').AppendJoin('|', Headers.Select(_ => " --- ")).AppendLine("|");
         foreach (var claim in changed)
         {
-            string[] cells = [MdCell(claim.Id), Change(claim), MdCell(Verdict(claim.Before)), MdCell(Verdict(claim.After)), MdCell(Values(claim))];
+            string[] cells =
+                [MdCell(claim.Id), Change(claim), MdCell(Verdict(claim.Before)), MdCell(Verdict(claim.After)), MdCell(Values(claim))];
             md.Append("| ").AppendJoin(" | ", cells).AppendLine(" |");
         }
 
         return md.ToString();
     }
 
-    /// <summary>"2 verdicts changed · 3 claims with values beyond their interval · 1 new · 0 missing (of 40 claims in both)".</summary>
+    /// <summary>
+    /// "2 verdicts changed · 3 claims with values beyond their interval · 1 new · 0 missing (37 claims in both)", with the
+    /// rule verdicts changed under the same verdict and the claims with a changed threshold where there are any.
+    /// </summary>
     public static string SummaryLine(ReportDiff diff)
     {
         ArgumentNullException.ThrowIfNull(diff);
-        string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
-        var parts = new List<string>
-        {
-            $"{Count(diff.VerdictsChanged)} verdict{(diff.VerdictsChanged == 1 ? "" : "s")} changed",
-            $"{Count(diff.ValuesMoved)} claim{(diff.ValuesMoved == 1 ? "" : "s")} with values beyond their interval",
-            $"{Count(diff.New)} new",
-            $"{Count(diff.Missing)} missing",
-        };
+        static string Count(int n, string one, string many) => $"{n.ToString(CultureInfo.InvariantCulture)} {(n == 1 ? one : many)}";
+        var parts = new List<string> { Count(diff.VerdictsChanged, "verdict changed", "verdicts changed") };
         if (diff.RuleVerdictsChanged > 0)
         {
-            string plural = diff.RuleVerdictsChanged == 1 ? "" : "s";
-            parts.Insert(1, $"{Count(diff.RuleVerdictsChanged)} rule verdict{plural} changed under the same verdict");
+            parts.Add(Count(diff.RuleVerdictsChanged, "rule verdict changed", "rule verdicts changed") + " under the same verdict");
         }
 
-        return $"{string.Join(" · ", parts)} ({Count(diff.InBoth)} claims in both)";
+        parts.Add(Count(diff.ValuesMoved, "claim", "claims") + " with values beyond their interval");
+        if (diff.RulesChanged > 0)
+        {
+            parts.Add(Count(diff.RulesChanged, "claim", "claims") + " with a changed threshold");
+        }
+
+        parts.Add(Count(diff.New, "new", "new"));
+        parts.Add(Count(diff.Missing, "missing", "missing"));
+        return $"{string.Join(" · ", parts)} ({Count(diff.InBoth, "claim", "claims")} in both)";
     }
 
     private static IEnumerable<(string Name, string A, string B)> RunRows(HistoryEntry a, HistoryEntry b)
@@ -120,7 +125,8 @@ public static class ReportDiffMarkdown
         { IsMissing: true } => "missing",
         { VerdictChanged: true } => "**verdict**",
         { RuleVerdictChanged: true } => "rule verdict",
-        _ => "values",
+        _ when claim.Values.Any(v => v.HasMoved) => "values",
+        _ => "threshold",
     };
 
     private static string Verdict(HistoryClaim? claim) => claim is null ? "—" : VerdictText(claim);
@@ -134,7 +140,26 @@ public static class ReportDiffMarkdown
 
     private static string Values(ClaimDiff claim) => claim.Values.Count == 0
         ? ""
-        : string.Join("; ", claim.Values.Select(v => $"{v.Key}: {Estimate(v.Before)} → {Estimate(v.After)}"));
+        : string.Join("; ", claim.Values.Select(Value));
+
+    /// <summary>"x: 0.5 [0.4, 0.6] → 0.3 [0.25, 0.35]", "x: threshold &lt;= 0.01 → &lt;= 0.0001", or both.</summary>
+    private static string Value(ValueChange change)
+    {
+        var parts = new List<string>();
+        if (change.HasMoved)
+        {
+            parts.Add($"{Estimate(change.Before)} → {Estimate(change.After)}");
+        }
+
+        if (change.RuleChanged)
+        {
+            parts.Add($"threshold {Rule(change.Before!)} → {Rule(change.After!)}");
+        }
+
+        return $"{change.Key}: {string.Join(", ", parts)}";
+    }
+
+    private static string Rule(HistoryComparison c) => $"{Grokking.Claims.Contracts.Relations.Symbol(c.Relation)} {Number(c.Threshold)}";
 
     /// <summary>"0.5 [0.4, 0.6]", "0.5" without an interval, "none" for a comparison one side lacks.</summary>
     public static string Estimate(HistoryComparison? comparison) => comparison switch

@@ -99,13 +99,28 @@ public sealed class ReportDiffTests
     }
 
     [Fact]
+    public void A_changed_threshold_is_shown_beside_the_verdict_it_changed_and_is_not_counted_as_a_move()
+    {
+        var before = Entry("aaaa", Claim("A-1", Verdict.Confirmed, Comparison("x", 0.005, 0.004, 0.006)));
+        var after = Entry("bbbb", Claim("A-1", Verdict.Refuted, Comparison("x", 0.005, 0.004, 0.006) with { Threshold = 0.0001 }));
+
+        var diff = ReportDiff.Of(before, after);
+        string md = ReportDiffMarkdown.Render(diff);
+
+        diff.ValuesMoved.Should().Be(0);
+        diff.RulesChanged.Should().Be(1);
+        md.Should().Contain("**1 verdict changed · 0 claims with values beyond their interval · 1 claim with a changed threshold · 0 new")
+            .And.Contain("| A-1 | **verdict** | CONFIRMED | REFUTED | x: threshold &lt;= 0.5 → &lt;= 0.0001 |");
+    }
+
+    [Fact]
     public void Two_equal_reports_say_that_nothing_changed()
     {
         var entry = Entry("aaaa", Claim("A-1", Verdict.Confirmed, Comparison("x", 0.5, 0.4, 0.6)));
 
         string md = ReportDiffMarkdown.Render(ReportDiff.Of(entry, entry));
 
-        md.Should().Contain("**0 verdicts changed · 0 claims with values beyond their interval · 0 new · 0 missing (1 claims in both)**")
+        md.Should().Contain("**0 verdicts changed · 0 claims with values beyond their interval · 0 new · 0 missing (1 claim in both)**")
             .And.Contain("No claim changed");
     }
 }
