@@ -18,7 +18,7 @@ internal sealed class GrokkingCommand : RootCommand
             snapshot or an IDX file that does not decompress; a claim that errored);
             2 a usage or configuration error (an unknown option, a bad or repeated key, a list element that is empty or
             matches nothing, a malformed JSON file, an experiment setting given to verify, a memory estimate over the
-            memory available);
+            memory available; a history file or a report.json that cannot be read, named);
             3 a verdict named in verify --fail-on (an ERROR claim outranks it: 1; DATA MISSING exits 0, with its fix;
             GROKKING_NO_INSTALL=1 stops verify and the tests from installing missing data); 130 interrupted (train, verify).
             Errors are one line naming the file, key or variable (JSON line and column 1-based). verify and baselines
@@ -37,6 +37,8 @@ internal sealed class GrokkingCommand : RootCommand
         Add(InfoCommand.Create(Shared));
         Add(TrainCommand.Create(Shared));
         Add(BenchCommand.Create(Shared));
+        Add(HistoryCommand.Create(Shared));
+        Add(ReportCommand.Create(Shared));
         Add(HelpCommand.Create(this));
 
         // A bare 'grokking' prints the help and succeeds, as before; System.CommandLine would call it an error.

@@ -9,7 +9,8 @@ namespace Grokking.Cli;
 /// <summary>
 /// The grokking command. Exit codes: 0 done, 1 a runtime failure (I/O, damaged data such as a truncated checkpoint or
 /// an invalid received snapshot, a claim that errored), 2 a bad command line or configuration (an option value, a list
-/// element that matches nothing, a configuration key, a malformed JSON file, a memory estimate over what is available),
+/// element that matches nothing, a configuration key, a malformed JSON file, a memory estimate over what is available, a history
+/// file or report.json given to history or report diff that cannot be read),
 /// 3 (verify) a --fail-on verdict occurred, 130 (train, verify) interrupted.
 /// </summary>
 internal static class Program
@@ -48,7 +49,7 @@ internal static class Program
                 ProcessTerminationTimeout = null,
             });
         }
-        catch (Exception e) when (e is OptionsException or ClaimDefinitionException)
+        catch (Exception e) when (e is OptionsException or ClaimDefinitionException or Report.HistoryInputException)
         {
             error.WriteLine($"error: {e.Message}");
             return UsageError;

@@ -11,7 +11,10 @@ public static class OutputPlacement
     /// <summary>The repository's own folders, relative to its root; the root itself is refused too.</summary>
     public static readonly string[] Reserved = ["claims", "baselines", "src", ".git"];
 
-    /// <summary>Throws an <see cref="OptionsException"/> naming the first Output key that is empty or lies in the repository's own folders.</summary>
+    /// <summary>
+    /// Throws an <see cref="OptionsException"/> naming the first Output key that is empty (Output:HistoryFile may be) or lies
+    /// in the repository's own folders.
+    /// </summary>
     public static void Validate(OutputOptions output, string? repositoryRoot)
     {
         foreach (var (key, value, relativeTo) in Directories(output, repositoryRoot))
@@ -25,6 +28,14 @@ public static class OutputPlacement
             {
                 throw OptionsException.InvalidValue(key, $"'{value}' {problem}; choose a directory of its own (default {Default(key)})");
             }
+        }
+
+        // The history file is optional (empty: beside the report), but not a file among what the repository records.
+        string history = output.HistoryFile;
+        if (history.Length > 0 && repositoryRoot is not null && Problem(Path.GetFullPath(history, repositoryRoot), repositoryRoot) is { } where)
+        {
+            throw OptionsException.InvalidValue(
+                "Output:HistoryFile", $"'{history}' {where}; choose a file of its own (default history.db in Output:ReportDirectory)");
         }
     }
 

@@ -140,10 +140,10 @@ internal static class MarkdownReportRenderer
     /// Keeps text literal: GitHub renders inline HTML, so a statement like "a &lt;b&gt; c" would vanish. A lone
     /// '&gt;' only matters at the start of a line, where no caller puts text unprefixed, so "&gt;= 0.95" stays as typed.
     /// </summary>
-    private static string MdText(string text) => text.Replace("<", "&lt;", StringComparison.Ordinal);
+    internal static string MdText(string text) => text.Replace("<", "&lt;", StringComparison.Ordinal);
 
     /// <summary>A pipe or a newline would end the table cell early.</summary>
-    private static string MdCell(string text) =>
+    internal static string MdCell(string text) =>
         MdText(text).Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings("<br>");
 
     private static string MdLinkText(string text) =>

@@ -8,12 +8,15 @@ namespace Grokking.Report;
 /// </summary>
 internal sealed record ReportCounts(int Confirmed, int Refuted, int Inconclusive, int Error, int DataMissing)
 {
-    public static ReportCounts Of(IReadOnlyList<ClaimOutcome> claims) => new(
-        claims.Count(o => o.Verdict == Verdict.Confirmed),
-        claims.Count(o => o.Verdict == Verdict.Refuted),
-        claims.Count(o => o.Verdict == Verdict.Inconclusive),
-        claims.Count(o => o.Verdict == Verdict.Error),
-        claims.Count(o => o.Verdict == Verdict.DataMissing));
+    public static ReportCounts Of(IReadOnlyList<ClaimOutcome> claims) => Of([.. claims.Select(o => o.Verdict)]);
+
+    /// <summary>The counts of these verdicts (a history entry's claims, issue 30).</summary>
+    public static ReportCounts Of(IReadOnlyList<Verdict> verdicts) => new(
+        verdicts.Count(v => v == Verdict.Confirmed),
+        verdicts.Count(v => v == Verdict.Refuted),
+        verdicts.Count(v => v == Verdict.Inconclusive),
+        verdicts.Count(v => v == Verdict.Error),
+        verdicts.Count(v => v == Verdict.DataMissing));
 
     /// <summary>Each status with its count, in the report's order: the three verdicts, then ERROR and DATA MISSING.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -23,4 +23,22 @@ public sealed record ReportEnvironment(
     /// Claims.Scheduling.SuiteProjection), beside the measured <see cref="Seconds"/>; null when no cost was recorded.
     /// </summary>
     public double? ProjectedSeconds { get; init; }
+
+    /// <summary>The engine version that computed the runs (Training.EngineVersion); empty when the writer did not record it.</summary>
+    public string Engine { get; init; } = "";
+
+    /// <summary>
+    /// Whether the working tree differed from <see cref="GitCommit"/> (tracked changes or untracked files); null when git could
+    /// not tell (no git on PATH, not a repository). A run from a changed tree is not the commit's run.
+    /// </summary>
+    public bool? GitDirty { get; init; }
+
+    /// <summary>SHA-256 of the uncommitted changes (<see cref="GitWorkingTree"/>) when <see cref="GitDirty"/>; null otherwise.</summary>
+    public string? GitDiffHash { get; init; }
+
+    /// <summary>The precisions the verified runs computed in ("float32", "float32+float64"); "none" when no run trained.</summary>
+    public string Dtype { get; init; } = "";
+
+    /// <summary>The settings the command took that can change what ran (the profile, Runtime:*, the data locations set).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Configuration { get; init; } = [];
 }

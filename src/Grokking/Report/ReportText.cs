@@ -94,10 +94,33 @@ internal static class ReportText
             ? $"{Minutes(projected / 60)} min projected from the recorded costs (baselines/{e.Profile.Name}/costs.json)"
             : $"no projection (no recorded costs in baselines/{e.Profile.Name}/costs.json)");
 
-    public static string EnvironmentDetails(ReportEnvironment e) => string.Join(" · ",
+    public static string EnvironmentDetails(ReportEnvironment e) => string.Join(" · ", new[]
+    {
         $"machine {e.Machine}",
         $"started {e.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC",
-        $"libstdc++ shim {e.LibStdCxxShim}");
+        $"libstdc++ shim {e.LibStdCxxShim}",
+    }.Concat(Provenance(e)));
+
+    /// <summary>The run's provenance beyond the commit (issue 30), where the writer recorded it: engine, dtype, working tree.</summary>
+    private static IEnumerable<string> Provenance(ReportEnvironment e)
+    {
+        if (e.Engine.Length > 0)
+        {
+            yield return $"engine {e.Engine}";
+        }
+
+        if (e.Dtype.Length > 0)
+        {
+            yield return $"dtype {e.Dtype}";
+        }
+
+        if (e.GitDirty is { } dirty)
+        {
+            yield return dirty
+                ? $"working tree changed from the commit{(e.GitDiffHash is { } hash ? $" (diff SHA-256 {hash[..Math.Min(12, hash.Length)]})" : "")}"
+                : "working tree clean";
+        }
+    }
 
     /// <summary>The first measured values, enough to judge a claim from the summary table alone.</summary>
     public static string KeyMeasured(ClaimOutcome outcome) =>

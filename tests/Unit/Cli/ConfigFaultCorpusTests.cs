@@ -184,6 +184,7 @@ public sealed class ConfigFaultCorpusTests
     [InlineData("Output:ReportDirectory=src/", "'Output:ReportDirectory': 'src/' lies in the repository's src/ folder")]
     [InlineData("Output:ReportDirectory=.", "'Output:ReportDirectory': '.' is the repository root")]
     [InlineData("Output:CacheDirectory=<root>", "'Output:CacheDirectory': '<root>' is the repository root")]
+    [InlineData("Output:HistoryFile=claims/history.db", "'Output:HistoryFile': 'claims/history.db' lies in the repository's claims/ folder")]
     public void An_output_directory_that_is_empty_or_the_repositorys_own_folder_exits_2_naming_the_key(string set, string named)
     {
         var (dir, outputs) = Scratch();

@@ -22,7 +22,7 @@ public sealed class JsonReportRendererTests
 
         var read = JsonSerializer.Deserialize<ReportFile>(json, ReaderOptions)!;
 
-        read.Environment.Should().Be(ReportFixtures.Environment);
+        read.Environment.Should().BeEquivalentTo(ReportFixtures.Environment, "a record holding a list compares it by reference");
         read.Summary.Should().Be(new ReportCounts(Confirmed: 1, Refuted: 1, Inconclusive: 0, Error: 0, DataMissing: 0));
         read.Claims.Select(c => c.Verdict).Should().Equal(Verdict.Confirmed, Verdict.Refuted);
         read.Claims.Should().BeEquivalentTo(ReportFixtures.Outcomes, o => o.WithStrictOrdering());

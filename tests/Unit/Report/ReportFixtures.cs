@@ -17,7 +17,14 @@ internal static class ReportFixtures
         Machine: "test-host",
         LibStdCxxShim: "not needed",
         Started: new DateTimeOffset(2025, 11, 22, 20, 0, 0, TimeSpan.Zero),
-        Seconds: 3725);
+        Seconds: 3725)
+    {
+        Engine = "engine-test",
+        GitDirty = true,
+        GitDiffHash = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+        Dtype = "float32",
+        Configuration = [new("Profile", "ci"), new("Runtime:Threads", "0")],
+    };
 
     private static readonly Quantity Delay = new("delay", "delay", "steps");
 
