@@ -23,4 +23,9 @@ public sealed record ReportEnvironment(
     /// Claims.Scheduling.SuiteProjection), beside the measured <see cref="Seconds"/>; null when no cost was recorded.
     /// </summary>
     public double? ProjectedSeconds { get; init; }
+
+    /// <summary>This machine as the environment block names it: host name, cores and operating system.</summary>
+    public static string ThisMachine() =>
+        $"{System.Environment.MachineName}, {System.Environment.ProcessorCount} cores, "
+        + System.Runtime.InteropServices.RuntimeInformation.OSDescription;
 }
