@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Grokking.Cli;
+
+/// <summary>
+/// grokking report &lt;subcommand&gt;: work on what verifies wrote (result records, reports), never running a claim. A parent
+/// command: each subcommand is one class beside this one, added here.
+/// </summary>
+internal static class ReportCommand
+{
+    public static Command Create(SharedOptions shared) =>
+        new("report", "work on what verifies wrote: merge the result records of sharded verifies into one report")
+        {
+            ReportMergeCommand.Create(shared),
+        };
+}
