@@ -21,6 +21,7 @@ internal sealed class GrokkingCommand : RootCommand
             memory available; a history file or a report.json that cannot be read, named);
             3 a verdict named in verify --fail-on (an ERROR claim outranks it: 1; DATA MISSING exits 0, with its fix;
             GROKKING_NO_INSTALL=1 stops verify and the tests from installing missing data); 130 interrupted (train, verify).
+            report merge: 2 a claim without a result record or with several, 1 a damaged record, 3 also --fail-on-difference.
             Errors are one line naming the file, key or variable (JSON line and column 1-based). verify and baselines
             accept take only Profile, Runtime:*, Output:* and Data:ImagesDirectory (a claim runs with its experiment's
             committed settings).
@@ -34,6 +35,7 @@ internal sealed class GrokkingCommand : RootCommand
 
         Add(VerifyCommand.Create(Shared));
         Add(BaselinesCommand.Create(Shared));
+        Add(ReportCommand.Create(Shared));
         Add(InfoCommand.Create(Shared));
         Add(TrainCommand.Create(Shared));
         Add(BenchCommand.Create(Shared));

@@ -54,8 +54,17 @@ internal static class VerifyCommand
         {
             claims, failOn, noProgress, plan, record, variants,
         };
+        var sharding = new ShardOptions();
+        foreach (var option in sharding.All)
+        {
+            command.Add(option);
+        }
+
         command.Validators.Add(result => ExclusiveModes(result, plan, record, variants));
-        command.SetAction(parsed => parsed.GetValue(variants)
+        command.Validators.Add(result => sharding.Validate(result, [claims, failOn, noProgress, plan, record, variants]));
+        command.SetAction(parsed => sharding.Given(parsed)
+            ? VerifyShard.Act(parsed, shared, sharding, claims, failOn, noProgress)
+            : parsed.GetValue(variants)
             ? VerifyVariants.Run(
                 shared.LoadForClaims(parsed, "verify"), parsed.GetValue(claims) is { Length: > 0 } p ? p : null, parsed.GetValue(noProgress),
                 parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error)
@@ -90,7 +99,7 @@ internal static class VerifyCommand
     /// Every experiment the selection runs, at the profile, held against the memory the process has (exit 2 before any
     /// run). One whose data are missing runs nothing (its claims are DATA MISSING), so it needs no memory.
     /// </summary>
-    private static void CheckResources(ClaimSuite suite)
+    internal static void CheckResources(ClaimSuite suite)
     {
         var available = AvailableMemory.Read();
         var profile = suite.Settings.Profile;

@@ -195,7 +195,14 @@ public sealed class ClaimSuite
     }
 
     /// <summary>Verifies the <see cref="Selection"/> in <see cref="PlanOrder"/>, collecting errors instead of stopping.</summary>
-    public void VerifyAll(IProgress<ClaimProgress>? progress = null, CancellationToken cancel = default)
+    public void VerifyAll(IProgress<ClaimProgress>? progress = null, CancellationToken cancel = default) => VerifyAll(progress, null, cancel);
+
+    /// <summary>Verifies the <see cref="Selection"/> in <see cref="PlanOrder"/>, collecting errors instead of stopping.</summary>
+    /// <param name="settled">
+    /// Called with each claim's outcome as soon as it has one (an error's as <see cref="OutcomesWithErrors"/> shows it), so that a
+    /// sharded verify keeps every finished claim's record when a later one is interrupted.
+    /// </param>
+    public void VerifyAll(IProgress<ClaimProgress>? progress, Action<ClaimOutcome>? settled, CancellationToken cancel)
     {
         StartBackgroundRuns(progress, cancel);
         var selected = PlanOrder();
@@ -203,14 +210,19 @@ public sealed class ClaimSuite
         for (int i = 0; i < selected.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();
+            ClaimOutcome outcome;
             try
             {
-                Verify(selected[i].Id, progress, i, selected.Count, seat, cancel);
+                outcome = Verify(selected[i].Id, progress, i, selected.Count, seat, cancel);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Recorded in Errors by Verify; the other claims still run.
+                string id = selected[i].Id;
+                outcome = ErrorOutcome(Errors.First(x => x.Id == id));
             }
+
+            settled?.Invoke(outcome);
         }
     }
 

@@ -41,4 +41,9 @@ public sealed record ReportEnvironment(
 
     /// <summary>The settings the command took that can change what ran (the profile, Runtime:*, the data locations set).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Configuration { get; init; } = [];
+
+    /// <summary>This machine as the environment block names it: host name, cores and operating system.</summary>
+    public static string ThisMachine() =>
+        $"{System.Environment.MachineName}, {System.Environment.ProcessorCount} cores, "
+        + System.Runtime.InteropServices.RuntimeInformation.OSDescription;
 }

@@ -18,7 +18,7 @@ public static class SuiteReport
             runtime.DeviceName,
             runtime.Threads,
             suite.Settings.Profile,
-            $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
+            ReportEnvironment.ThisMachine(),
             runtime.Compatibility.Decision.Describe(),
             suite.Started,
             suite.Elapsed.TotalSeconds)
