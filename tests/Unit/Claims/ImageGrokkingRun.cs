@@ -14,7 +14,10 @@ internal static class ImageGrokkingRun
     public const long Every = 100;
     public const long Steps = 100_000;
 
-    /// <summary>One member's curve: train accuracy 1 from <c>Fit</c> (0.3 before); test accuracy <c>Early</c> until <c>Rise</c>, then <c>Top</c>.</summary>
+    /// <summary>
+    /// One member's curve: train accuracy 1 from <c>Fit</c> (0.3 before); test accuracy <c>Early</c> until <c>Rise</c>, then
+    /// <c>Top</c>.
+    /// </summary>
     public sealed record Curve(long Fit, long Rise, double Early, double Top);
 
     /// <summary>

@@ -4,7 +4,10 @@ using static Grokking.Tests.Unit.Claims.ImageGrokkingRun;
 
 namespace Grokking.Tests.Unit.Claims;
 
-/// <summary>OG-6's decision (<see cref="ImageGrokking"/>) on synthetic runs (<see cref="ImageGrokkingRun"/>): alpha 8 and alpha 1 members of 3 seeds.</summary>
+/// <summary>
+/// OG-6's decision (<see cref="ImageGrokking"/>) on synthetic runs (<see cref="ImageGrokkingRun"/>): alpha 8 and alpha 1
+/// members of 3 seeds.
+/// </summary>
 public class ImageGrokkingTests
 {
     private static AnalysisResult Analyze(Func<long, double, Curve> curve, long? divergedSeedAtAlpha8 = null) =>

@@ -148,7 +148,7 @@ public sealed class ImageGrokking : ClaimAnalysis<ImageGrokking.Parameters>
                 maxima, Key: $"maxTest-a{tag}"));
             if (large && p.PaperPlateau is { } plateau)
             {
-                var levels = seeds.Select(s => readings[(alpha, s)].AtFit).ToList();
+                var levels = seeds.Select(s => readings[(alpha, s)].Plateau).ToList();
                 measured.Add(new($"alpha {alpha:G3}: test accuracy at the fit step (the plateau's level) on {dataSet} (median)",
                     MemberSeries.Median(levels), "", plateau, "measured only" + PaperIsDistance, levels, Key: $"plateau-a{tag}"));
             }
@@ -166,11 +166,12 @@ public sealed class ImageGrokking : ClaimAnalysis<ImageGrokking.Parameters>
     private static string Distances(
         List<long> seeds, Dictionary<(double Alpha, long Seed), Reading> readings, Parameters p, double grokking, string dataSet)
     {
-        var parts = new List<string>();
         if (grokking != p.LargeInit)
         {
             return string.Empty; // the control: the paper's values describe the large initialization, not the standard one
         }
+
+        var parts = new List<string>();
 
         void Add(string what, double? paper, Func<Reading, double> pick)
         {
