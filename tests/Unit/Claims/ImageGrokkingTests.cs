@@ -1,70 +1,20 @@
 using Grokking.Claims.Analyses;
 using Grokking.Claims.Contracts;
-using Grokking.Training;
-using Grokking.Configuration;
+using static Grokking.Tests.Unit.Claims.ImageGrokkingRun;
 
 namespace Grokking.Tests.Unit.Claims;
 
-/// <summary>OG-6's decision (<see cref="ImageGrokking"/>) on synthetic runs: alpha 8 and alpha 1 members of 3 seeds, rows every 100 steps.</summary>
+/// <summary>
+/// OG-6's decision (<see cref="ImageGrokking"/>) on synthetic runs (<see cref="ImageGrokkingRun"/>): alpha 8 and alpha 1
+/// members of 3 seeds.
+/// </summary>
 public class ImageGrokkingTests
 {
-    private const long Every = 100;
-    private const long Steps = 100_000;
-
-    /// <summary>One member's curve: train accuracy 1 from <c>fit</c> (0.3 before); test accuracy <c>early</c> until <c>rise</c>, then <c>top</c>.</summary>
-    private sealed record Curve(long Fit, long Rise, double Early, double Top);
-
     private static AnalysisResult Analyze(Func<long, double, Curve> curve, long? divergedSeedAtAlpha8 = null) =>
         new ImageGrokking().Analyze(ContextOf(curve, divergedSeedAtAlpha8));
 
-    private static ClaimContext ContextOf(Func<long, double, Curve> curve, long? divergedSeedAtAlpha8 = null)
-    {
-        var members = new List<MemberSpec>();
-        var metrics = new List<MetricRow>();
-        var events = new List<MemberEvents>();
-        foreach (long seed in new long[] { 0, 1, 2 })
-        {
-            foreach (double alpha in new[] { 8.0, 1.0 })
-            {
-                int index = members.Count;
-                var c = curve(seed, alpha);
-                members.Add(new MemberSpec(index, seed, 1e-3, 0.01, alpha));
-                long diverged = divergedSeedAtAlpha8 == seed && alpha == 8 ? 2000 : MemberEvents.Never;
-                for (long step = Every; step <= Steps; step += Every)
-                {
-                    double train = step >= c.Fit ? 1.0 : 0.3;
-                    double test = step >= c.Rise ? c.Top : c.Early;
-                    metrics.Add(new MetricRow(step, step / 5.0, index, 0.1, 0.1, train, 0.1, 0.1, test, 10, 1e-3, 1, 1, null, step >= diverged ? diverged : MemberEvents.Never));
-                }
-
-                events.Add(new MemberEvents(index, c.Fit, MemberEvents.Never, diverged));
-            }
-        }
-
-        var result = new TrainingResult
-        {
-            Members = members,
-            Metrics = metrics,
-            Events = events,
-            StepLosses = members.Select(_ => Array.Empty<float>()).ToList(),
-            StepsPerEpoch = 5,
-            StepsCompleted = Steps,
-            Interrupted = false,
-        };
-        var claim = new ClaimDefinition
-        {
-            Id = "OG-6",
-            Seeds = [0, 1, 2],
-            Members = new MemberFilter(),
-            RuleParameters =
-            [
-                new("fitLevel", 0.99, "r"), new("riseShare", 0.9, "r"), new("grokkingDelay", 10, "r"),
-                new("minTestAccuracy", 0.5, "r"), new("largeInit", 8, "r"), new("standardInit", 1, "r"),
-            ],
-        };
-        string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
-        return new ClaimContext(claim, result, "dir", Profile.Ci, report);
-    }
+    private static ClaimContext ContextOf(Func<long, double, Curve> curve, long? divergedSeedAtAlpha8 = null) =>
+        ImageGrokkingRun.Context("OG-6", (8, 1), curve, divergedSeedAtLarge: divergedSeedAtAlpha8);
 
     /// <summary>The paper's picture: alpha 8 fits at 1,000 and its test accuracy rises at 30,000; alpha 1 fits at 800 with test at 500.</summary>
     private static Curve Paper(long seed, double alpha) => alpha == 8 ? new Curve(1000, 30_000, 0.15, 0.8) : new Curve(800, 500, 0.1, 0.82);
