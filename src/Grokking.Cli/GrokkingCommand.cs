@@ -40,7 +40,6 @@ internal sealed class GrokkingCommand : RootCommand
         Add(TrainCommand.Create(Shared));
         Add(BenchCommand.Create(Shared));
         Add(HistoryCommand.Create(Shared));
-        Add(ReportCommand.Create(Shared));
         Add(HelpCommand.Create(this));
 
         // A bare 'grokking' prints the help and succeeds, as before; System.CommandLine would call it an error.
