@@ -22,6 +22,8 @@ public static class SuiteReport
             suite.Elapsed.TotalSeconds)
         {
             ParallelRuns = runtime.ParallelRuns,
+            Precision = runtime.PrecisionText,
+            ReducedPrecision = runtime.Precision.Reduced,
             ProjectedSeconds = suite.CostsWarning is null ? suite.Projection.Seconds : null,
         };
         var files = ClaimReport.Write(

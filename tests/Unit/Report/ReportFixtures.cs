@@ -17,7 +17,10 @@ internal static class ReportFixtures
         Machine: "test-host",
         LibStdCxxShim: "not needed",
         Started: new DateTimeOffset(2025, 11, 22, 20, 0, 0, TimeSpan.Zero),
-        Seconds: 3725);
+        Seconds: 3725)
+    {
+        Precision = "full float32 (CPU: no reduced-precision math)",
+    };
 
     private static readonly Quantity Delay = new("delay", "delay", "steps");
 
@@ -89,7 +92,8 @@ internal static class ReportFixtures
     /// <summary>The two claims' committed verdicts: one agreeing pair with its provenance, one paper baseline not yet made.</summary>
     public static IReadOnlyList<Grokking.Claims.ProfileAgreement> Agreement { get; } =
     [
-        new(Confirmed.Id, Verdict.Confirmed, null, Verdict.Confirmed, null, new("engine-test", "2026-01-02"))
+        new(Confirmed.Id, Verdict.Confirmed, null, Verdict.Confirmed, null,
+            new("engine-test", "2026-01-02") { Device = "cpu", ReducedPrecision = false })
         {
             PaperMinutes = 134.25, PaperMinutesRecorded = true,
         },
@@ -101,7 +105,7 @@ internal static class ReportFixtures
     [
         new("modular-addition", "lr-0.01", "the learning rate", Confirmed.Id, Verdict.Confirmed, Verdict.Confirmed)
         {
-            Made = new("engine-test", "2026-01-03"),
+            Made = new("engine-test", "2026-01-03") { Device = "cuda", ReducedPrecision = true },
         },
         new("modular-addition", "width-128", "the width", Confirmed.Id, null, Verdict.Refuted),
     ];
