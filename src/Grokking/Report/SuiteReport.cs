@@ -23,7 +23,7 @@ public static class SuiteReport
         {
             ParallelRuns = runtime.ParallelRuns,
             Precision = runtime.PrecisionText,
-            ReducedPrecision = runtime.Precision.Reduced,
+            ReducedPrecision = runtime.MathPrecision.Reduced,
             ProjectedSeconds = suite.CostsWarning is null ? suite.Projection.Seconds : null,
         };
         var files = ClaimReport.Write(

@@ -19,10 +19,10 @@ public sealed record RuntimeInfo(
     public string Backend { get; init; } = "cpu";
 
     /// <summary>The reduced-precision switches as set on CUDA (<see cref="TorchRuntime.SetCudaPrecision"/>); the CPU's otherwise.</summary>
-    public MathPrecision Precision { get; init; } = MathPrecision.Cpu;
+    public MathPrecision MathPrecision { get; init; } = MathPrecision.Cpu;
 
     public string DeviceName => Device.type == DeviceType.CUDA ? "cuda" : "cpu";
 
     /// <summary>The precision in words, for the report and <c>grokking info</c>.</summary>
-    public string PrecisionText => Precision.Describe(Device.type == DeviceType.CUDA);
+    public string PrecisionText => MathPrecision.Describe(Device.type == DeviceType.CUDA);
 }

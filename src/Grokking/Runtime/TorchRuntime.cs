@@ -24,7 +24,7 @@ public static class TorchRuntime
     /// Whether the process computes with reduced-precision CUDA math (Runtime:AllowTf32 on CUDA); false before
     /// <see cref="Initialize"/> and on the CPU. A run made so is another run than one in full float32 (its cache key says so).
     /// </summary>
-    public static bool ReducedPrecision => current?.Precision.Reduced ?? false;
+    public static bool ReducedPrecision => current?.MathPrecision.Reduced ?? false;
 
     /// <summary>
     /// The TorchSharp package this build links ("cpu": TorchSharp-cpu, "cuda": TorchSharp-cuda-linux), recorded by the
@@ -102,7 +102,7 @@ public static class TorchRuntime
             {
                 ParallelRuns = runs,
                 Backend = Backend,
-                Precision = cuda ? SetCudaPrecision(allowTf32) : MathPrecision.Cpu,
+                MathPrecision = cuda ? SetCudaPrecision(allowTf32) : MathPrecision.Cpu,
             };
             return current;
         }

@@ -54,7 +54,7 @@ public class TorchRuntimeTests
     {
         var info = TorchRuntime.Initialize(DeviceChoice.Cpu);
 
-        info.Precision.Should().Be(MathPrecision.Cpu);
+        info.MathPrecision.Should().Be(MathPrecision.Cpu);
         info.PrecisionText.Should().Be("full float32 (CPU: no reduced-precision math)");
         TorchRuntime.ReducedPrecision.Should().BeFalse();
         info.Backend.Should().Be(TorchRuntime.Backend).And.BeOneOf("cpu", "cuda");

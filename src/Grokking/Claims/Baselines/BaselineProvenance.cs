@@ -35,7 +35,7 @@ public sealed record BaselineProvenance(string Engine, string Date)
         return new(EngineVersion.Value, DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
         {
             Device = runtime?.DeviceName,
-            ReducedPrecision = runtime?.Precision.Reduced,
+            ReducedPrecision = runtime?.MathPrecision.Reduced,
         };
     }
 }
