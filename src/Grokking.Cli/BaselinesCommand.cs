@@ -7,9 +7,11 @@ using Grokking.Configuration;
 namespace Grokking.Cli;
 
 /// <summary>
-/// grokking baselines accept [ID...] [--profile P]: make the received snapshots the accepted baselines. An ID that is
-/// not a claim exits 2 before any baseline is read; a received file that is not a valid snapshot exits 1 (damaged data,
-/// named by the message) before any baseline is replaced; an ID without a received file is reported and left as it is.
+/// grokking baselines accept [ID...] [--profile P] [--across-devices]: make the received snapshots the accepted baselines.
+/// An ID that is not a claim exits 2 before any baseline is read; a received file that is not a valid snapshot exits 1
+/// (damaged data, named by the message) before any baseline is replaced; a snapshot made on another device kind than
+/// the baseline it would replace exits 2, naming both, unless --across-devices; an ID without a received file is
+/// reported and left as it is.
 /// </summary>
 internal static class BaselinesCommand
 {
@@ -24,13 +26,20 @@ internal static class BaselinesCommand
         ids.CompletionSources.Add(ClaimIdCompletions.List);
         string what = "accept received snapshots as baselines/<profile>/<ID>.verified.json; record report/costs.json and "
             + "report/variants.json in its costs.json and variants.json";
-        var accept = new Command("accept", what) { ids };
+        var acrossDevices = new Option<bool>("--across-devices")
+        {
+            Description = "replace baselines made on another device kind (cpu, cuda, cuda with TF32) with these snapshots",
+        };
+        var accept = new Command("accept", what) { ids, acrossDevices };
         accept.SetAction(parsed => Accept(
-            shared.LoadForClaims(parsed, "baselines accept"), parsed.GetValue(ids) ?? [], parsed.InvocationConfiguration.Output));
+            shared.LoadForClaims(parsed, "baselines accept"),
+            parsed.GetValue(ids) ?? [],
+            parsed.GetValue(acrossDevices),
+            parsed.InvocationConfiguration.Output));
         return new Command("baselines", "manage the accepted outcomes that 'verify' and the claim tests compare with") { accept };
     }
 
-    private static int Accept(GrokkingOptions options, string[] ids, TextWriter output)
+    private static int Accept(GrokkingOptions options, string[] ids, bool acrossDevices, TextWriter output)
     {
         string claimsDirectory = Path.Combine(RepositoryLocator.Find(), "claims");
         var catalog = ClaimCatalog.Load(claimsDirectory);
@@ -43,7 +52,7 @@ internal static class BaselinesCommand
             output.WriteLine($"{id}: no {id}.received.json in {folder} (its run matched the baseline, or has not run); baseline unchanged");
         }
 
-        var accepted = store.Accept(options.Profile, named, [.. catalog.Claims.Select(c => c.Id)]);
+        var accepted = store.Accept(options.Profile, named, [.. catalog.Claims.Select(c => c.Id)], acrossDevices);
         if (accepted.Count > 0)
         {
             output.WriteLine($"accepted {string.Join(", ", accepted)} into {folder}");

@@ -56,7 +56,7 @@ internal static class BenchCommand
     private static int Run(GrokkingOptions options, BenchSettings settings, TextWriter output)
     {
         ResourceGuard.Check(options, AvailableMemory.Read(), "bench", settings.Members);
-        var runtime = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads);
+        var runtime = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads, allowTf32: options.Runtime.AllowTf32);
         var d = options.Data;
         string data = d.Kind == DatasetKind.Modular
             ? $"modular {d.Operation.ToString().ToLowerInvariant()} p{d.Modulus} {d.Format.ToString().ToLowerInvariant()}"

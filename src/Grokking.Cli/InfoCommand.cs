@@ -16,7 +16,7 @@ internal static class InfoCommand
 
     private static int Run(GrokkingOptions options, TextWriter output)
     {
-        var info = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads);
+        var info = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads, allowTf32: options.Runtime.AllowTf32);
         var compat = info.Compatibility;
         output.WriteLine($"grokking        {typeof(InfoCommand).Assembly.GetName().Version}");
         output.WriteLine($"profile         {options.Profile.Name}");
@@ -24,6 +24,8 @@ internal static class InfoCommand
         output.WriteLine($"libtorch        {info.LibTorchVersion}");
         string requested = options.Runtime.Device.ToString().ToLowerInvariant();
         output.WriteLine($"device          {info.DeviceName} (requested {requested}; CUDA available: {(info.CudaAvailable ? "yes" : "no")})");
+        output.WriteLine($"backend         TorchSharp-{(info.Backend == "cuda" ? "cuda-linux" : "cpu")} (built with -p:TorchBackend={info.Backend})");
+        output.WriteLine($"precision       {info.PrecisionText}");
         output.WriteLine($"threads         {info.Threads}");
         output.WriteLine($"malloc tuning   {(info.MallocTuned ? "on (large blocks stay in the heap)" : "off")}");
         output.WriteLine($"libstdc++       {compat.LibStdCxxPath ?? "(not found)"}");

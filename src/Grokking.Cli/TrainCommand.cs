@@ -33,7 +33,7 @@ internal static class TrainCommand
     private static int Run(GrokkingOptions options, string? outDir, bool quiet, TextWriter output, TextWriter error)
     {
         CheckOut(outDir);
-        var runtime = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads);
+        var runtime = TorchRuntime.Initialize(options.Runtime.Device, options.Runtime.Threads, allowTf32: options.Runtime.AllowTf32);
         var members = PopulationSetup.Members(options);
         string runDir = outDir ?? Path.Combine(options.Output.RunsDirectory, $"train-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         var trainer = new PopulationTrainer(options, members, runtime.Device);

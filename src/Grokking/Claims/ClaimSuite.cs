@@ -30,7 +30,8 @@ public sealed class ClaimSuite
     {
         Settings = settings;
         this.log = log;
-        RuntimeInfo = TorchRuntime.Initialize(settings.Runtime.Device, settings.Runtime.Threads, settings.Runtime.ParallelRuns);
+        RuntimeInfo = TorchRuntime.Initialize(
+            settings.Runtime.Device, settings.Runtime.Threads, settings.Runtime.ParallelRuns, settings.Runtime.AllowTf32);
         Catalog = ClaimCatalog.Load(settings.ClaimsDirectory);
         Selection = Catalog.Select(patterns);
         Baselines = new BaselineStore(settings.BaselinesDirectory);

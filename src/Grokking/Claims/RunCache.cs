@@ -37,7 +37,7 @@ public sealed class RunCache(string root)
     /// </summary>
     public CoreBudget Budget { get; init; } = CoreBudget.Unlimited;
 
-    /// <param name="device">"cpu" or "cuda": a CUDA run is not a CPU run (other kernels, other rounding).</param>
+    /// <param name="device">"cpu", "cuda" or "cuda-tf32": a CUDA run is not a CPU run (other kernels, other rounding).</param>
     public static string KeyOf(GrokkingOptions options, string device = "cpu")
     {
         // DType was the constant "float32" before Model:Precision existed; it stays in the key under that name.
@@ -95,8 +95,9 @@ public sealed class RunCache(string root)
         }
     }
 
+    /// <summary>A CUDA run with TF32 allowed (Runtime:AllowTf32) rounds otherwise than one in full float32: its own entry.</summary>
     private string DirectoryFor(string experiment, GrokkingOptions options, torch.Device device) =>
-        DirectoryOf(experiment, options, device.type == DeviceType.CUDA ? "cuda" : "cpu");
+        DirectoryOf(experiment, options, device.type != DeviceType.CUDA ? "cpu" : TorchRuntime.ReducedPrecision ? "cuda-tf32" : "cuda");
 
     private CachedRun GetOrTrain(
         string dir,

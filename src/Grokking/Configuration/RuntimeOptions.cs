@@ -3,9 +3,17 @@ using Grokking.Runtime;
 
 namespace Grokking.Configuration;
 
-public sealed class RuntimeOptions
+public sealed class RuntimeOptions : ICrossValidated
 {
+    /// <summary>auto: CUDA when available, else the CPU. cuda where libtorch finds no CUDA device is a configuration error.</summary>
     public DeviceChoice Device { get; set; } = DeviceChoice.Auto;
+
+    /// <summary>
+    /// On CUDA, whether float32 matmuls and convolutions may use TF32 (10-bit mantissas), several times faster on
+    /// Ampere and later. Off by default and for claims: grokking turns on small differences late in training. The
+    /// report and the paper baselines record the setting; a run made with it has its own cache entry.
+    /// </summary>
+    public bool AllowTf32 { get; set; }
 
     /// <summary>libtorch intra-op threads; 0 = one per core.</summary>
     [Range(0, 1024)]
@@ -25,4 +33,13 @@ public sealed class RuntimeOptions
     /// </summary>
     [Range(0, 1 << 20)]
     public int MembersPerChunk { get; set; }
+
+    /// <summary>Asking for CUDA where there is none is refused here, before anything runs, naming where it was asked.</summary>
+    public IEnumerable<(string Key, string Message)> Validate()
+    {
+        if (Device == DeviceChoice.Cuda && !TorchRuntime.CudaAvailable())
+        {
+            yield return ("Device", $"'cuda', but CUDA is not available: {TorchRuntime.CudaMissingReason()}; allowed here: auto, cpu");
+        }
+    }
 }

@@ -146,7 +146,7 @@ public sealed class PopulationLstm : PopulationModel
         using var scope = NewDisposeScope();
         var biases = cell.InputBias.Plus(cell.HiddenBias).unsqueeze(1);
         var projected = input.bmm(cell.InputWeight).PlusInPlace(biases).view(input.shape[0], steps, batch, 4L * hidden);
-        var perStep = projected.unbind(1);
+        var perStep = TensorPieces.Unbind(projected, 1);
         scope.MoveToOuter(perStep);
         return perStep;
     }
@@ -161,7 +161,7 @@ public sealed class PopulationLstm : PopulationModel
         var gates = h is null ? projected : h.bmm(hiddenWeight).PlusInPlace(projected);
         // One chunk rather than four narrows: its backward concatenates the four gate gradients in one op instead of
         // zero-filling a [K, B, 4H] copy for each.
-        var parts = gates.chunk(4, 2);
+        var parts = TensorPieces.Chunk(gates, 4, 2);
         var input = parts[0].sigmoid();
         var forget = parts[1].sigmoid();
         var candidate = parts[2].tanh();

@@ -15,6 +15,15 @@ public sealed record ReportEnvironment(
     DateTimeOffset Started,
     double Seconds)
 {
+    /// <summary>
+    /// The floating-point precision the runs computed in, in words (<see cref="Runtime.RuntimeInfo.PrecisionText"/>): on
+    /// CUDA the TF32 and reduced-precision switches as set, on the CPU full float32.
+    /// </summary>
+    public string Precision { get; init; } = Runtime.MathPrecision.Cpu.Describe(cuda: false);
+
+    /// <summary>Whether TF32 or another reduced-precision CUDA mode was on (Runtime:AllowTf32).</summary>
+    public bool ReducedPrecision { get; init; }
+
     /// <summary>Runs trained side by side; per-experiment minutes are then wall time on a share of the cores.</summary>
     public int ParallelRuns { get; init; } = 1;
 

@@ -33,7 +33,7 @@ internal static class ReportText
         o.Committed is { } committed ? Badge(committed) : Absent,
         Badge(o.Verdict),
         o.Effect switch { Grokking.Claims.VariantEffect.Holds => "holds", Grokking.Claims.VariantEffect.Flips => "FLIPS", _ => "undecided" },
-        o.Made is { } made ? $"{made.Engine}, {made.Date}" : Absent,
+        o.Made is { } made ? made.Describe() : Absent,
     ];
 
     public const string AgreementCaption =
@@ -47,7 +47,7 @@ internal static class ReportText
         a.Id,
         a.Ci is { } ci ? Badge(ci) : a.CiMissing ?? Absent,
         a.Paper is { } paper ? Badge(paper) : a.PaperMissing ?? Absent,
-        a.PaperMade is { } made ? $"{made.Engine}, {made.Date}" : a.Paper is null ? Absent : "not recorded (before provenance)",
+        a.PaperMade is { } made ? made.Describe() : a.Paper is null ? Absent : "not recorded (before provenance)",
         AgreementCell(a),
         a.PaperMinutes is { } minutes ? $"{Minutes(minutes)} {(a.PaperMinutesRecorded ? "recorded" : "projected")}" : Absent,
     ];
@@ -99,6 +99,7 @@ internal static class ReportText
         $"machine {e.Machine}",
         $"started {e.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC",
         $"libstdc++ shim {e.LibStdCxxShim}",
+        $"precision {e.Precision}",
     }.Concat(Provenance(e)));
 
     /// <summary>The run's provenance beyond the commit (issue 30), where the writer recorded it: engine, dtype, working tree.</summary>

@@ -24,6 +24,8 @@ public static class SuiteReport
             suite.Elapsed.TotalSeconds)
         {
             ParallelRuns = runtime.ParallelRuns,
+            Precision = runtime.PrecisionText,
+            ReducedPrecision = runtime.MathPrecision.Reduced,
             ProjectedSeconds = suite.CostsWarning is null ? suite.Projection.Seconds : null,
         }.WithProvenance(suite);
         var files = ClaimReport.Write(

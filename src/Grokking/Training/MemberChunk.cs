@@ -52,9 +52,10 @@ internal sealed class MemberChunk(
             gradSquares = stack(norms).MoveToOuterDisposeScope();
         }
 
-        // A member whose loss or gradient is not finite is frozen before this step touches it.
+        // A member whose loss or gradient is not finite is frozen before this step touches it. Out of place: libtorch
+        // has no shape function for logical_and_ on a device that traces shapes (NonCpuDeviceTests' lazy device).
         tracer?.BeforeStep();
-        optimizer.Step(batch.Step, loss.detach().isfinite().logical_and_(gradSquare.isfinite()), gradSquare);
+        optimizer.Step(batch.Step, loss.detach().isfinite().logical_and(gradSquare.isfinite()), gradSquare);
         tracer?.AfterStep(batch.Step);
         return gradSquares;
     }

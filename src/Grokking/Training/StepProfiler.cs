@@ -104,7 +104,7 @@ internal sealed class StepProfiler : IDisposable
                 lossBuffer.select(1, batch.Step % options.Train.MetricsEvery).copy_(loss.detach());
             }
 
-            return loss.detach().isfinite().logical_and_(gradSquare.isfinite());
+            return loss.detach().isfinite().logical_and(gradSquare.isfinite()); // as MemberChunk.Step
         });
         Time(5, () =>
         {

@@ -111,11 +111,12 @@ public class RunCacheTests
     {
         var a = EngineFixtures.Small();
         var b = EngineFixtures.Small("Optimizer:WeightDecay=0.01");
-        var c = EngineFixtures.Small("Runtime:Threads=1", "Output:RunsDirectory=elsewhere");
+        var c = EngineFixtures.Small("Runtime:Threads=1", "Output:RunsDirectory=elsewhere", "Runtime:AllowTf32=true");
 
         RunCache.KeyOf(a).Should().NotBe(RunCache.KeyOf(b));
         RunCache.KeyOf(a).Should().Be(RunCache.KeyOf(c));
         RunCache.KeyOf(a, "cuda").Should().NotBe(RunCache.KeyOf(a, "cpu"), "a CUDA run is not a CPU run");
+        RunCache.KeyOf(a, "cuda-tf32").Should().NotBe(RunCache.KeyOf(a, "cuda"), "TF32 on CUDA (Runtime:AllowTf32) rounds otherwise");
     }
 
     /// <summary>

@@ -45,6 +45,8 @@ public class CliTests
 
         code.Should().Be(0, stderr);
         stdout.Should().Contain("profile         smoke").And.Contain("device          cpu").And.Contain("libstdc++ shim").And.Contain("libtorch");
+        stdout.Should().Contain("backend         TorchSharp-cpu (built with -p:TorchBackend=cpu)", "the tests build the default backend")
+            .And.Contain("precision       full float32 (CPU: no reduced-precision math)");
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Grokking.Tests.Unit.Engine;
 /// <summary>The population data of the user-brought data sets: each member's reviews or molecules, split and shaped as the models read them.</summary>
 public class UserDataDatasetTests
 {
-    private static string Reviews()
+    internal static string Reviews()
     {
         string dir = EngineFixtures.TempDirectory();
         var rows = Enumerable.Range(0, 20).Select(i => i % 2 == 0 ? $"great film number {i},positive" : $"awful dull film {i},negative");

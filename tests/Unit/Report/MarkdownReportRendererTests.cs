@@ -30,7 +30,7 @@ public sealed class MarkdownReportRendererTests
     public void The_agreement_table_shows_each_committed_verdict_or_why_it_is_missing_with_the_paper_provenance()
     {
         _markdown.Should().Contain("| Claim | ci | paper | paper made with | Agree | Paper minutes |\n")
-            .And.Contain("| MC_1 | CONFIRMED | CONFIRMED | engine-test, 2026-01-02 | agrees | 134.2 recorded |\n")
+            .And.Contain("| MC_1 | CONFIRMED | CONFIRMED | engine-test, 2026-01-02, cpu | agrees | 134.2 recorded |\n")
             .And.Contain("| WN_2 | no ci baseline | no paper baseline yet (needs a GPU: x training projected 300.0 CPU-hours on cpu) | — | — | — |\n");
         MarkdownReportRenderer.Render(new ReportDocument(ReportFixtures.Environment, ReportFixtures.Outcomes))
             .Should().NotContain("paper made with", "a report written without baselines leaves the section out");
@@ -52,7 +52,7 @@ public sealed class MarkdownReportRendererTests
     public void The_variants_table_shows_each_alternative_with_its_effect_on_the_committed_verdict()
     {
         _markdown.Should().Contain("| Claim | Alternative | Committed | Under it | Effect | Made with |\n")
-            .And.Contain("| MC_1 | the learning rate = lr-0.01 (modular-addition) | CONFIRMED | CONFIRMED | holds | engine-test, 2026-01-03 |\n")
+            .And.Contain("| MC_1 | the learning rate = lr-0.01 (modular-addition) | CONFIRMED | CONFIRMED | holds | engine-test, 2026-01-03, cuda with TF32 |\n")
             .And.Contain("| MC_1 | the width = width-128 (modular-addition) | — | REFUTED | undecided | — |\n");
     }
 

@@ -24,6 +24,7 @@ internal static class ReportFixtures
         GitDiffHash = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
         Dtype = "float32",
         Configuration = [new("Profile", "ci"), new("Runtime:Threads", "0")],
+        Precision = "full float32 (CPU: no reduced-precision math)",
     };
 
     private static readonly Quantity Delay = new("delay", "delay", "steps");
@@ -96,7 +97,8 @@ internal static class ReportFixtures
     /// <summary>The two claims' committed verdicts: one agreeing pair with its provenance, one paper baseline not yet made.</summary>
     public static IReadOnlyList<Grokking.Claims.ProfileAgreement> Agreement { get; } =
     [
-        new(Confirmed.Id, Verdict.Confirmed, null, Verdict.Confirmed, null, new("engine-test", "2026-01-02"))
+        new(Confirmed.Id, Verdict.Confirmed, null, Verdict.Confirmed, null,
+            new("engine-test", "2026-01-02") { Device = "cpu", ReducedPrecision = false })
         {
             PaperMinutes = 134.25, PaperMinutesRecorded = true,
         },
@@ -108,7 +110,7 @@ internal static class ReportFixtures
     [
         new("modular-addition", "lr-0.01", "the learning rate", Confirmed.Id, Verdict.Confirmed, Verdict.Confirmed)
         {
-            Made = new("engine-test", "2026-01-03"),
+            Made = new("engine-test", "2026-01-03") { Device = "cuda", ReducedPrecision = true },
         },
         new("modular-addition", "width-128", "the width", Confirmed.Id, null, Verdict.Refuted),
     ];

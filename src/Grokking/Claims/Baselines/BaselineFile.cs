@@ -22,6 +22,11 @@ internal static class BaselineFile
     private static readonly string[] ControlFields = ["name", "verdict"];
     private static readonly string[] ProvenanceFields = ["engine", "date"];
 
+    /// <summary>Recorded since issue 30 (GPU runners); older files have neither.</summary>
+    private static readonly string[] ProvenanceDeviceFields = ["device", "reducedPrecision"];
+
+    private static readonly string[] Devices = ["cpu", "cuda"];
+
     private static readonly string[] ComparisonFields =
     [
         "key", "quantity", "relation", "threshold", "scope", "estimate", "low", "high", "interval", "worst", "resolution", "verdict",
@@ -92,7 +97,7 @@ internal static class BaselineFile
     private static Dictionary<string, JsonElement> Identified(
         JsonDocument document, string[] fields, string shownAs, string id, Profile profile, string? optional = null)
     {
-        var root = Fields(document.RootElement, "the file", fields, shownAs, optional);
+        var root = Fields(document.RootElement, "the file", fields, shownAs, optional is null ? [] : [optional]);
         string storedId = Text(root, "id", shownAs);
         if (storedId != id)
         {
@@ -120,15 +125,32 @@ internal static class BaselineFile
                 shownAs, $"'{FieldPath(parent, name)}' is '{verdict}'; allowed: {string.Join(", ", names.Select(n => n.ToLowerInvariant()))}");
     }
 
-    /// <summary>The engine and day that made the outcome: both non-empty strings.</summary>
+    /// <summary>
+    /// The engine and day that made the outcome (both non-empty strings) and, when recorded, the device ("cpu" or "cuda")
+    /// and whether reduced-precision math was on (a boolean).
+    /// </summary>
     private static BaselineProvenance ReadProvenance(JsonElement made, string shownAs)
     {
-        var fields = Fields(made, "'made'", ProvenanceFields, shownAs);
+        var fields = Fields(made, "'made'", ProvenanceFields, shownAs, ProvenanceDeviceFields);
         string engine = Text(fields, "engine", shownAs, "made");
         string date = Text(fields, "date", shownAs, "made");
-        return engine.Length > 0 && DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
-            ? new BaselineProvenance(engine, date)
-            : throw new DamagedFileException(shownAs, "'made' needs an engine and a date (yyyy-MM-dd)");
+        if (engine.Length == 0 || !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            throw new DamagedFileException(shownAs, "'made' needs an engine and a date (yyyy-MM-dd)");
+        }
+
+        string? device = fields.ContainsKey("device") ? Text(fields, "device", shownAs, "made") : null;
+        if (device is not null && !Devices.Contains(device, StringComparer.Ordinal))
+        {
+            throw new DamagedFileException(shownAs, $"'made.device' is '{device}'; allowed: {string.Join(", ", Devices)}");
+        }
+
+        bool? reduced = fields.TryGetValue("reducedPrecision", out var flag)
+            ? flag.ValueKind is JsonValueKind.True or JsonValueKind.False
+                ? flag.GetBoolean()
+                : throw new DamagedFileException(shownAs, $"'made.reducedPrecision' is {Kind(flag)}; allowed: true, false")
+            : null;
+        return new BaselineProvenance(engine, date) { Device = device, ReducedPrecision = reduced };
     }
 
     /// <summary>The control's name and verdict, or null: a claim without a control (or whose control did not run).</summary>
@@ -261,9 +283,9 @@ internal static class BaselineFile
     }
 
     /// <summary>An object's fields, each of <paramref name="expected"/> exactly once and no other.</summary>
-    /// <param name="optional">One more field the object may have (or lack).</param>
+    /// <param name="optional">Further fields the object may have (or lack).</param>
     private static Dictionary<string, JsonElement> Fields(
-        JsonElement element, string what, string[] expected, string shownAs, string? optional = null)
+        JsonElement element, string what, string[] expected, string shownAs, params string[] optional)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -273,9 +295,9 @@ internal static class BaselineFile
         var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
-            if (!expected.Contains(property.Name, StringComparer.Ordinal) && property.Name != optional)
+            if (!expected.Contains(property.Name, StringComparer.Ordinal) && !optional.Contains(property.Name, StringComparer.Ordinal))
             {
-                string allowed = string.Join(", ", optional is null ? expected : [.. expected, optional]);
+                string allowed = string.Join(", ", [.. expected, .. optional]);
                 throw new DamagedFileException(shownAs, $"{what} has an unknown field '{property.Name}'; allowed: {allowed}");
             }
 

@@ -43,7 +43,15 @@ public sealed class BaselineStore(string baselinesDirectory)
         {
             try
             {
-                differences.AddRange(Diff(ReadVerified(received.Profile, received.Id), received));
+                var verified = ReadVerified(received.Profile, received.Id);
+                differences.AddRange(Diff(verified, received));
+                string accepted = verified.Made?.DeviceKind ?? "cpu";
+                string now = received.Made?.DeviceKind ?? "cpu";
+                if (differences.Count > 0 && accepted != now)
+                {
+                    // Not a difference of its own (a GPU run is held to the CPU-made baseline): the context of the others.
+                    differences.Add($"made on: accepted {accepted}, now {now} (verdicts must agree across devices, numbers within the tolerance)");
+                }
             }
             catch (DamagedFileException e)
             {
@@ -226,8 +234,13 @@ public sealed class BaselineStore(string baselinesDirectory)
     /// </summary>
     /// <param name="ids">The claims to accept (case-insensitive); null or empty: every received file.</param>
     /// <param name="claims">The catalog's claim ids, when known: a received file for anything else is refused too.</param>
+    /// <param name="acrossDevices">
+    /// Whether a baseline made on one device kind (cpu, cuda, cuda with TF32) may be replaced by a snapshot made on another;
+    /// without it such a replacement is an <see cref="OptionsException"/> naming both, thrown before anything is replaced.
+    /// </param>
     /// <returns>The ids accepted.</returns>
-    public IReadOnlyList<string> Accept(Profile profile, IReadOnlyCollection<string>? ids, IReadOnlyCollection<string>? claims = null)
+    public IReadOnlyList<string> Accept(
+        Profile profile, IReadOnlyCollection<string>? ids, IReadOnlyCollection<string>? claims = null, bool acrossDevices = false)
     {
         var selected = ReceivedIds(profile).Where(id => ids is not { Count: > 0 } || ids.Contains(id, StringComparer.OrdinalIgnoreCase)).ToList();
         foreach (string id in selected)
@@ -239,13 +252,19 @@ public sealed class BaselineStore(string baselinesDirectory)
                     ShownAs(received), $"'{id}' is not a claim of the catalog, so it has no baseline to accept", "nothing was accepted; delete it");
             }
 
+            BaselineSnapshot snapshot;
             try
             {
-                BaselineFile.Read(received, ShownAs(received), id, profile);
+                snapshot = BaselineFile.Read(received, ShownAs(received), id, profile);
             }
             catch (DamagedFileException e)
             {
                 throw e.WithRecovery("nothing was accepted; delete it, or verify the claim again to write a new one");
+            }
+
+            if (!acrossDevices)
+            {
+                RefuseAnotherDevice(profile, id, snapshot);
             }
         }
 
@@ -255,6 +274,39 @@ public sealed class BaselineStore(string baselinesDirectory)
         }
 
         return selected;
+    }
+
+    /// <summary>
+    /// Refuses to replace an accepted baseline with a snapshot made on another device kind: a GPU run's numbers are
+    /// compared with the CPU-made baselines, never silently put in their place. A baseline whose file does not record
+    /// its device (or cannot be read) was made on a CPU: every baseline before the device was recorded was.
+    /// </summary>
+    private void RefuseAnotherDevice(Profile profile, string id, BaselineSnapshot received)
+    {
+        string verified = VerifiedPath(profile, id);
+        if (!File.Exists(verified))
+        {
+            return;
+        }
+
+        string accepted;
+        try
+        {
+            accepted = ReadVerified(profile, id).Made?.DeviceKind ?? "cpu";
+        }
+        catch (DamagedFileException)
+        {
+            accepted = "cpu";
+        }
+
+        string now = received.Made?.DeviceKind ?? "cpu";
+        if (accepted != now)
+        {
+            throw new OptionsException(
+                "--across-devices",
+                $"{ShownAs(verified)} was made on {accepted} and {ShownAs(ReceivedPath(profile, id))} on {now}; a baseline is replaced "
+                + "by one made on another device kind only with --across-devices (nothing was accepted)");
+        }
     }
 
     /// <summary>The ids of the received files waiting in a profile's folder, in ordinal order.</summary>
