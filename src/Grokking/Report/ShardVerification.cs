@@ -21,7 +21,7 @@ public sealed class ShardVerification
     private readonly ClaimCatalog catalog;
     private readonly List<ResultRecord> kept;
     private readonly List<(ResultRecord Record, string Path)> written = [];
-    private readonly GitTreeState tree;
+    private readonly GitWorkingTree tree;
     private readonly string commit;
 
     private ShardVerification(ClaimSuiteSettings settings, ClaimCatalog catalog, ShardPlan plan, PlannedShard shard, IReadOnlyList<string> selection,
@@ -36,7 +36,7 @@ public sealed class ShardVerification
         RecordsDirectory = records;
         Remaining = [.. shard.Claims.Where(id => kept.All(r => r.Claim != id))];
         commit = GitInfo.Commit(settings.RepositoryRoot);
-        tree = GitTreeState.Of(settings.RepositoryRoot);
+        tree = GitWorkingTree.Read(settings.RepositoryRoot);
     }
 
     public ShardPlan Plan { get; }
@@ -150,7 +150,7 @@ public sealed class ShardVerification
         var runtime = suite.RuntimeInfo;
         string dtype = string.Join(", ", configuration.Select(c => c.Options["Model"]?["Precision"]?.ToString() ?? "float32").Distinct().Order());
         var provenance = new RecordProvenance(
-            commit, tree.Dirty, tree.DiffSha256, EngineVersion.Value, runtime.TorchSharpVersion, runtime.LibTorchVersion, runtime.DeviceName,
+            commit, tree.Dirty, tree.DiffHash, EngineVersion.Value, runtime.TorchSharpVersion, runtime.LibTorchVersion, runtime.DeviceName,
             dtype, runtime.Threads, runtime.ParallelRuns, ReportEnvironment.ThisMachine(), runtime.Compatibility.Decision.Describe(), Shard.Name,
             suite.Started, DateTimeOffset.UtcNow);
         return new ResultRecord(
