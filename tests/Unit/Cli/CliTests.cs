@@ -17,26 +17,7 @@ public class CliTests
     }
 
     /// <summary>The built executable, as ./grokking runs it.</summary>
-    private static (int ExitCode, string Stdout, string Stderr) RunProcess(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Grokking.Cli.dll"));
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr);
-    }
+    private static (int ExitCode, string Stdout, string Stderr) RunProcess(params string[] args) => CliProcess.Run(null, args);
 
     [Fact]
     public void Info_reports_the_profile_the_cpu_device_and_the_shim_decision()

@@ -42,23 +42,10 @@ public class CudaUnavailableTests
     [InlineData("info")]
     public void The_executable_names_the_environment_variable_that_asked_for_cuda(string command)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-            Environment = { ["GROKKING__Runtime__Device"] = "cuda" },
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Grokking.Cli.dll"));
-        start.ArgumentList.Add(command);
+        var (code, stdout, stderr) = CliProcess.Run(new Dictionary<string, string> { ["GROKKING__Runtime__Device"] = "cuda" }, command);
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-
-        process.ExitCode.Should().Be(2, stderr);
+        code.Should().Be(2, stderr);
         stderr.Should().Be($"{Refusal} (set by environment variable GROKKING__Runtime__Device){Environment.NewLine}");
-        stdout.Result.Should().BeEmpty();
+        stdout.Should().BeEmpty();
     }
 }

@@ -175,20 +175,5 @@ public sealed class HistoryStoreTests : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static Process Cli(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Grokking.Cli.dll"));
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        return Process.Start(start)!;
-    }
+    private static Process Cli(params string[] args) => Grokking.Tests.Unit.Cli.CliProcess.Start(null, args);
 }
