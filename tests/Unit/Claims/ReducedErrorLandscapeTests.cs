@@ -272,4 +272,38 @@ public class ReducedErrorLandscapeTests
         widening.PerSeed.Max().Should().BeGreaterThan(0.2);
         widening.Verdict.Should().Be(Verdict.Inconclusive, widening.Reason);
     }
+
+    [Fact]
+    public void OG12_a_cross_entropy_zone_cut_by_the_grid_end_cannot_refute_a_widening_below_the_threshold()
+    {
+        // CE stays under the level (min 0.18 + 0.1) to alpha's last grid point: its width is a lower bound. MSE's right
+        // edge sits at 2/3 + (0.02 / 0.04) / 3, so the measured widening, 1 - that, is 1/6 < 0.2: REFUTED before the amendment.
+        double[] ceTest = [0.6, 0.35, 0.2, 0.18, 0.2, 0.22, 0.26];
+        double[] mseTest = [0.6, 0.35, 0.2, 0.18, 0.25, 0.26, 0.30];
+        var context = Og12Context(Of(CeSmallTrain, ceTest), Of(LargeTrain, LargeTest), Of(MseSmallTrain, mseTest), Of(LargeTrain, LargeTest));
+
+        var result = new CeGoldilocks().Analyze(context);
+
+        var widening = Compared(result, "zoneWidening");
+        widening.PerSeed[0].Should().BeApproximately(1 - ((2.0 / 3) + (0.5 / 3)), 1e-9);
+        widening.Verdict.Should().Be(Verdict.Inconclusive, widening.Reason);
+        widening.Reason.Should().Contain("lower bound");
+        result.Verdict.Should().NotBe(Verdict.Refuted, result.Reason);
+    }
+
+    [Fact]
+    public void OG12_an_mse_zone_cut_by_the_grid_end_cannot_confirm_a_widening()
+    {
+        // MSE stays under its level from alpha's first grid point: its width is a lower bound, so the widening (CE's 1.458
+        // decades of the confirmed case minus MSE's 0.944) is only an upper bound.
+        double[] mseTest = [0.22, 0.2, 0.18, 0.3, 0.4, 0.45, 0.5];
+        var context = Og12Context(Of(CeSmallTrain, CeSmallTest), Of(LargeTrain, LargeTest), Of(MseSmallTrain, mseTest), Of(LargeTrain, LargeTest));
+
+        var result = new CeGoldilocks().Analyze(context);
+
+        var widening = Compared(result, "zoneWidening");
+        widening.PerSeed[0].Should().BeGreaterThan(0.2);
+        widening.Verdict.Should().Be(Verdict.Inconclusive, widening.Reason);
+        widening.Reason.Should().Contain("upper bound");
+    }
 }

@@ -60,9 +60,9 @@ public sealed class CeGoldilocks : ClaimAnalysis<CeGoldilocks.Parameters>
         var comparisons = LuDataComparisons.Judge(
             context.Claim.ScopeKind, "ce-", "cross-entropy", ceSmall, ceLarge, (p.MonotoneSlack, p.FlatShare, p.UDepth, p.MaxRiseRatio));
         var widening = Widening(ceSmall, mseSmall, p.ZoneMargin);
-        comparisons.Add(Thresholds.Judge(context.Claim.ScopeKind,
+        comparisons.Add(Censored(Thresholds.Judge(context.Claim.ScopeKind,
             new Quantity("zoneWidening", "small N: Goldilocks zone width, cross-entropy minus MSE", "decades of alpha"),
-            widening, Relation.AtLeast, p.MinWidening));
+            widening, Relation.AtLeast, p.MinWidening), ceSmall, mseSmall, p.ZoneMargin));
         var (verdict, reason) = Thresholds.Combine(comparisons);
         string zones = string.Join("; ", ceSmall.Select((c, i) => $"seed {c.Seed}: zone {Zone(c, p)} (cross-entropy) vs "
             + (mseSmall.FirstOrDefault(m => m.Seed == c.Seed) is { } m ? Zone(m, p) : "missing") + " (MSE)"));
@@ -75,6 +75,27 @@ public sealed class CeGoldilocks : ClaimAnalysis<CeGoldilocks.Parameters>
         return new AnalysisResult(verdict, $"{reason} — on {dataSet}: {zones}; cross-entropy: {perSeed}", values, plots)
         {
             Comparisons = comparisons,
+        };
+    }
+
+    /// <summary>
+    /// A zone cut by the grid's end is a lower bound of its width (amended after the paper run of 2026-12-06, see the
+    /// claim file): a cut cross-entropy zone makes the widening a lower bound, which cannot refute; a cut MSE zone makes it
+    /// an upper bound, which cannot confirm. Either way the comparison is INCONCLUSIVE, and says which seeds were cut.
+    /// </summary>
+    private static Comparison Censored(Comparison widening, IReadOnlyList<ReducedErrors> ce, IReadOnlyList<ReducedErrors> mse, double margin)
+    {
+        var ceCut = ce.Where(e => e.ZoneCensored(margin)).Select(e => e.Seed).ToList();
+        var mseCut = mse.Where(e => e.ZoneCensored(margin)).Select(e => e.Seed).ToList();
+        string? why = widening.Verdict == Verdict.Refuted && ceCut.Count > 0
+            ? $"not refuted: the cross-entropy zone reaches a grid end (seeds {string.Join(", ", ceCut)}), so the widening is only a lower bound"
+            : widening.Verdict == Verdict.Confirmed && mseCut.Count > 0
+                ? $"not confirmed: the MSE zone reaches a grid end (seeds {string.Join(", ", mseCut)}), so the widening is only an upper bound"
+                : null;
+        return why is null ? widening : widening with
+        {
+            Verdict = Verdict.Inconclusive,
+            Reason = $"{widening.Reason}; {why}; a wider alpha grid would decide",
         };
     }
 
