@@ -34,7 +34,7 @@ public static class PopulationDataFactory
         {
             DatasetKind.Modular => Modular(options, seeds, device, trainFractions),
             DatasetKind.TeacherStudent => TeacherStudentDataset.Create(options, seeds, device),
-            DatasetKind.Images => ImageDataset.Create(options, seeds, device, trainSamples),
+            DatasetKind.Images => ImageDataset.Create(options, seeds, device, trainSamples, messiness),
             DatasetKind.Reviews => ReviewDataset.Create(options, seeds, device),
             DatasetKind.Molecules => MoleculeDataset.Create(options, seeds, device),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "unknown Data:Kind"),
@@ -44,11 +44,12 @@ public static class PopulationDataFactory
 
     /// <summary>
     /// Whether a data kind builds each member's inputs from its messiness m (Population:Messiness), R = m R_raw +
-    /// (1 - m) R_linear with the kind's own raw and linear representations (Omnigrok's Eq. 4 and 7). None does yet: each
-    /// kind that does is named here, so a sweep over another kind is a configuration error, not an axis that is ignored.
+    /// (1 - m) R_linear with the kind's own raw and linear representations (Omnigrok's Eq. 4 and 7). Each kind that does
+    /// is named here, so a sweep over another kind is a configuration error, not an axis that is ignored.
     /// </summary>
     public static bool InterpolatesRepresentations(DatasetKind kind) => kind switch
     {
+        DatasetKind.Images => true, // section 5.2: R_linear an image whose every pixel is its label's template value
         _ => false,
     };
 
