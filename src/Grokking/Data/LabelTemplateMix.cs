@@ -1,3 +1,4 @@
+using Grokking.Runtime;
 using static TorchSharp.torch;
 
 namespace Grokking.Data;
@@ -23,10 +24,14 @@ public sealed class LabelTemplateMix : IDisposable
 
         Messiness = messiness;
         Templates = templates;
+        Complement = messiness.neg().PlusInPlace(1.0).DetachFromDisposeScope(); // owned by this mix, whatever scope builds it
     }
 
     /// <summary>[K] each member's messiness.</summary>
     public Tensor Messiness { get; }
+
+    /// <summary>[K] each member's 1 - m, the weight of its template.</summary>
+    public Tensor Complement { get; }
 
     /// <summary>[C] the template value of each label.</summary>
     public Tensor Templates { get; }
@@ -56,7 +61,7 @@ public sealed class LabelTemplateMix : IDisposable
         long[] rowShape = [.. labels.shape, .. Enumerable.Repeat(1L, (int)x.dim() - 2)];
         var m = Messiness.to_type(x.dtype).view(memberShape);
         var t = Templates.to_type(x.dtype).index_select(0, labels.reshape(-1)).view(rowShape);
-        return x.mul(m).add(t.mul(m.neg().add(1))).MoveToOuterDisposeScope();
+        return x.mul(m).Plus(t.mul(Complement.to_type(x.dtype).view(memberShape))).MoveToOuterDisposeScope();
     }
 
     /// <summary>Members [<paramref name="first"/>, first + <paramref name="count"/>) alone (views).</summary>
@@ -65,6 +70,7 @@ public sealed class LabelTemplateMix : IDisposable
     public void Dispose()
     {
         Messiness.Dispose();
+        Complement.Dispose();
         Templates.Dispose();
     }
 }
