@@ -9,7 +9,8 @@ namespace Grokking.Data;
 /// (OG-6): pixels scaled to [0, 1] (torchvision's ToTensor, no mean/std normalization), flattened to 784 inputs,
 /// MSE against one-hot targets or, with Data:ImagesLoss = crossentropy (Fig. 11), cross-entropy on the logits. Each
 /// member trains on its own random subset of Data:TrainSamples training images (drawn from Data:SplitSeed when set,
-/// else from the member's seed) and is tested on the first Data:TestSamples test images.
+/// else from the member's seed) and is tested on the first Data:TestSamples test images. With Population:Messiness
+/// each member reads its images through its own representation messiness (section 5.2, Fig. 8).
 /// </summary>
 public static class ImageDataset
 {
@@ -18,12 +19,31 @@ public static class ImageDataset
 
     public static long[] InputShape => [Side * Side];
 
+    /// <summary>Omnigrok's R_linear for images (section 5.2): label y's image has every pixel t_y, t = linspace(-0.5, 0.5, 10).</summary>
+    public const double TemplateLow = -0.5;
+
+    public const double TemplateHigh = 0.5;
+
     /// <param name="trainSamples">
     /// Per member its own number of training images (Population:TrainSamples), or null for Data:TrainSamples each. Sizes
     /// that differ are padded to the largest with weight-0 copies of the member's first image (as a fraction sweep's
     /// sets are); member k's images are the first n_k of its seed's draw, so one seed's sets are nested.
     /// </param>
-    public static PopulationData Create(DataOptions options, IReadOnlyList<long> seeds, Device device, IReadOnlyList<int>? trainSamples = null)
+    /// <param name="messiness">
+    /// Per member its representation messiness m (Population:Messiness), or null: member k reads an image x of label y
+    /// as m_k x + (1 - m_k) t_y (<see cref="LabelTemplateMix"/>), train and test alike.
+    /// </param>
+    /// <remarks>
+    /// The test images are the same for every member and are held once, expanded over the members; so are the training
+    /// images when every member draws the same ones (one Data:SplitSeed, or one seed, and one size). Otherwise each member
+    /// holds its own draw.
+    /// </remarks>
+    public static PopulationData Create(
+        DataOptions options,
+        IReadOnlyList<long> seeds,
+        Device device,
+        IReadOnlyList<int>? trainSamples = null,
+        IReadOnlyList<double>? messiness = null)
     {
         using var scope = NewDisposeScope();
         var (trainImages, trainLabels) = Load(options, "train");
@@ -35,23 +55,31 @@ public static class ImageDataset
         CheckSamples(options, trainSamples is null ? "TrainSamples" : "Population:TrainSamples", largest, nTrain, "training");
         CheckSamples(options, "TestSamples", options.TestSamples, nTest, "test");
         bool padded = sizes.Distinct().Count() > 1;
+        long[] draws = [.. seeds.Select(seed => options.SplitSeed >= 0 ? options.SplitSeed : seed)];
+        bool oneDraw = !padded && draws.Distinct().Count() == 1;
 
-        var subsets = seeds.Select((seed, k) =>
+        var subsets = (oneDraw ? draws[..1] : draws).Select((draw, k) =>
         {
-            using var g = SeedStreams.Generator(options.SplitSeed >= 0 ? options.SplitSeed : seed, SeedStreams.Split);
+            using var g = SeedStreams.Generator(draw, SeedStreams.Split);
             var own = randperm(nTrain, generator: g)[..sizes[k]];
             return padded ? cat([own, own[..1].expand(largest - sizes[k])]) : own;
         }).ToArray();
         using var picked = stack(subsets);
         int k = seeds.Count;
-        var trainX = trainImages.index_select(0, picked.reshape(-1)).reshape(k, largest, Side * Side);
-        var trainY = trainLabels.index_select(0, picked.reshape(-1)).reshape(k, largest);
-        var testX = testImages[..options.TestSamples].reshape(1, options.TestSamples, Side * Side).expand(k, -1, -1).contiguous();
-        var testY = testLabels[..options.TestSamples].reshape(1, options.TestSamples).expand(k, -1).contiguous();
+        int rows = (int)picked.shape[0];
         Tensor Keep(Tensor t) => t.to(device).MoveToOuterDisposeScope();
+        // A set held once goes to the device before it is expanded (moving the expanded view would copy it per member);
+        // the view alone leaves the scope, and keeps the copy's storage alive.
+        Tensor Members(Tensor t) => t.shape[0] == k ? Keep(t) : t.to(device).expand([k, .. t.shape[1..]]).MoveToOuterDisposeScope();
+        var trainX = Members(trainImages.index_select(0, picked.reshape(-1)).reshape(rows, largest, Side * Side));
+        var trainY = Members(trainLabels.index_select(0, picked.reshape(-1)).reshape(rows, largest));
+        var testX = Members(testImages[..options.TestSamples].reshape(1, options.TestSamples, Side * Side));
+        var testY = Members(testLabels[..options.TestSamples].reshape(1, options.TestSamples));
         Tensor? weights = padded ? Keep(stack(sizes.Select(n => cat([ones(n), zeros(largest - n)])).ToArray())) : null;
+        var mix = messiness is null ? null : new LabelTemplateMix(
+            Keep(tensor(messiness.Select(m => (float)m).ToArray())), Keep(LabelTemplateMix.EvenTemplates(Classes, TemplateLow, TemplateHigh, CPU)));
         var task = options.ImagesLoss == ImageLoss.CrossEntropy ? TaskKind.Classification : TaskKind.OneHotRegression;
-        return new PopulationData(task, Keep(trainX), Keep(trainY), Keep(testX), Keep(testY), Classes, trainWeights: weights);
+        return new PopulationData(task, trainX, trainY, testX, testY, Classes, trainWeights: weights, mix: mix);
     }
 
     private static void CheckSamples(DataOptions options, string key, int requested, int available, string split)

@@ -5,7 +5,10 @@ namespace Grokking.Data;
 
 /// <summary>
 /// The train and validation sets of every member of a population, on the device: member k's examples are
-/// <c>TrainX[k]</c>, <c>TrainY[k]</c>. Each member has its own split (and, for sampled data, its own samples).
+/// <c>TrainX[k]</c>, <c>TrainY[k]</c>. Each member has its own split (and, for sampled data, its own samples). A set every
+/// member shares may be one copy expanded over the members (a view whose member stride is 0): it is read through
+/// <see cref="Gather"/> and row slices, never copied per member. Inputs go to a model through <see cref="Represent"/>,
+/// which applies each member's representation messiness (<see cref="Mix"/>) when the population sweeps it.
 /// </summary>
 public sealed class PopulationData : IDisposable
 {
@@ -14,6 +17,7 @@ public sealed class PopulationData : IDisposable
     /// fraction sweep); null when every row is every member's.
     /// </param>
     /// <param name="valWeights">The same for the validation rows.</param>
+    /// <param name="mix">Each member's representation messiness (Population:Messiness), applied by <see cref="Represent"/>; null: raw inputs.</param>
     public PopulationData(
         TaskKind task,
         Tensor trainX,
@@ -23,7 +27,8 @@ public sealed class PopulationData : IDisposable
         int classes,
         double correctThreshold = 0,
         Tensor? trainWeights = null,
-        Tensor? valWeights = null)
+        Tensor? valWeights = null,
+        LabelTemplateMix? mix = null)
     {
         if (trainX.shape[0] != trainY.shape[0] || valX.shape[0] != trainX.shape[0] || valY.shape[0] != trainX.shape[0])
         {
@@ -39,9 +44,19 @@ public sealed class PopulationData : IDisposable
         CorrectThreshold = correctThreshold;
         TrainWeights = trainWeights;
         ValWeights = valWeights;
+        Mix = mix;
         TrainSizes = trainWeights?.sum(1).DetachFromDisposeScope();
         ValSizes = valWeights?.sum(1).DetachFromDisposeScope();
     }
+
+    /// <summary>Each member's representation messiness, or null when the population does not sweep it.</summary>
+    public LabelTemplateMix? Mix { get; }
+
+    /// <summary>
+    /// Rows <paramref name="x"/> [K, B, ...] of these members with their labels [K, B] as the model reads them: each
+    /// member's mix of the raw input and its label's template (<see cref="Mix"/>), or the rows themselves.
+    /// </summary>
+    public Tensor Represent(Tensor x, Tensor labels) => Mix is null ? x : Mix.Apply(x, labels);
 
     /// <summary>[K, N] row weights of the padded training sets (a fraction sweep), or null.</summary>
     public Tensor? TrainWeights { get; }
@@ -93,11 +108,19 @@ public sealed class PopulationData : IDisposable
 
     public int ValCount => (int)ValX.shape[1];
 
-    /// <summary>Rows <paramref name="indices"/>[k] of member k's tensor: [K, B] indices into [K, N, ...] give [K, B, ...].</summary>
+    /// <summary>
+    /// Rows <paramref name="indices"/>[k] of member k's tensor: [K, B] indices into [K, N, ...] give [K, B, ...]. A source
+    /// every member shares (expanded over the members, member stride 0) is read from its one copy.
+    /// </summary>
     public static Tensor Gather(Tensor source, Tensor indices)
     {
         long members = source.shape[0];
         long n = source.shape[1];
+        if (IsShared(source))
+        {
+            return source[0].index_select(0, indices.reshape(-1)).reshape([members, indices.shape[1], .. source.shape[2..]]);
+        }
+
         var offsets = arange(members, dtype: ScalarType.Int64, device: indices.device).Times(n).unsqueeze(1);
         var flat = source.reshape([members * n, .. source.shape[2..]]);
         var picked = flat.index_select(0, indices.Plus(offsets).reshape(-1));
@@ -120,13 +143,19 @@ public sealed class PopulationData : IDisposable
             Classes,
             CorrectThreshold,
             TrainWeights is null ? null : Part(TrainWeights),
-            ValWeights is null ? null : Part(ValWeights));
+            ValWeights is null ? null : Part(ValWeights),
+            Mix?.ForMembers(first, count));
     }
+
+    /// <summary>One copy seen by every member: expanded over the members (a view whose member stride is 0).</summary>
+    public static bool IsShared(Tensor t) => t.dim() > 1 && t.shape[0] > 1 && t.stride(0) == 0;
 
     /// <summary>The same data with floating-point tensors in <paramref name="type"/>; this instance is disposed.</summary>
     public PopulationData WithFloatType(ScalarType type)
     {
-        Tensor Convert(Tensor t) => t.is_floating_point() && t.dtype != type ? t.to_type(type) : t.detach();
+        // A shared set is converted once and expanded again: converting the view would copy it per member.
+        Tensor Convert(Tensor t) => !t.is_floating_point() || t.dtype == type ? t.detach()
+            : IsShared(t) ? t.narrow(0, 0, 1).to_type(type).expand(t.shape) : t.to_type(type);
         var converted = new PopulationData(
             Task,
             Convert(TrainX),
@@ -136,7 +165,8 @@ public sealed class PopulationData : IDisposable
             Classes,
             CorrectThreshold,
             TrainWeights?.detach(),
-            ValWeights?.detach());
+            ValWeights?.detach(),
+            Mix is null ? null : new LabelTemplateMix(Mix.Messiness.detach(), Mix.Templates.detach()));
         Dispose();
         return converted;
     }
@@ -151,5 +181,6 @@ public sealed class PopulationData : IDisposable
         ValWeights?.Dispose();
         TrainSizes?.Dispose();
         ValSizes?.Dispose();
+        Mix?.Dispose();
     }
 }

@@ -26,7 +26,7 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
     private static ResourceEstimate Of(GrokkingOptions options, long members)
     {
         long floatBytes = options.Model.Precision == Precision.Float64 ? 8 : 4;
-        var (pairs, data) = DataSize(options.Data, members, options.Population.TrainSamples?.Max());
+        var (pairs, data) = DataSize(options.Data, members, options.Population.TrainSamples?.Max(), OneImageDraw(options));
         long parameters = ParameterCount(options.Model, options.Data);
 
         // Parameters, gradients and up to two optimizer moments (Adam's; SGD with momentum keeps one).
@@ -53,12 +53,12 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
     public static long RecurrentPassRows(long steps, long hidden, long floatBytes) => Math.Max(1, (64L << 20) / (steps * 4 * hidden * floatBytes));
 
     /// <summary>
-    /// Seeds x TrainFractions x TrainSamples x WeightDecays x InitScales x LearningRates, an empty list counting once
-    /// (paired: one list).
+    /// Seeds x TrainFractions x TrainSamples x Messiness x WeightDecays x InitScales x LearningRates, an empty list
+    /// counting once (paired: one list).
     /// </summary>
     public static long MemberCount(PopulationOptions p) =>
         Multiply(
-            Math.Max(1, p.Seeds.Length),
+            Math.Max(1, p.Seeds.Length) * (long)Math.Max(1, p.Messiness?.Length ?? 1),
             Math.Max(1, p.TrainFractions?.Length ?? 1) * (long)Math.Max(1, p.TrainSamples?.Length ?? 1),
             p.Paired ? 1 : Math.Max(1, p.WeightDecays.Length),
             Math.Max(1, p.InitScales.Length) * (long)Math.Max(1, p.LearningRates.Length));
@@ -69,7 +69,11 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
     /// (SequenceLength + 1 int64 per pair). Vectors: per member its samples' inputs and targets (float32).
     /// </summary>
     /// <param name="sweptSamples">The largest size of a training-size sweep (every member's rows are padded to it), or null.</param>
-    public static (long Pairs, long Bytes) DataSize(DataOptions data, long members, int? sweptSamples = null)
+    /// <param name="oneDraw">
+    /// Images: every member draws the same training images (<see cref="OneImageDraw"/>), held once. An image data set's
+    /// test images are held once in any case (<see cref="ImageDataset"/>).
+    /// </param>
+    public static (long Pairs, long Bytes) DataSize(DataOptions data, long members, int? sweptSamples = null, bool oneDraw = false)
     {
         const long Int64 = 8;
         if (data.Kind == DatasetKind.Modular)
@@ -83,9 +87,24 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
 
         var (inputShape, _, outputs) = PopulationDataFactory.Shape(data);
         long width = inputShape.Aggregate(1L, (a, b) => a * b) + outputs;
-        long samples = (long)(sweptSamples ?? data.TrainSamples) + data.TestSamples;
+        long train = sweptSamples ?? data.TrainSamples;
+        long samples = train + data.TestSamples;
+        if (data.Kind == DatasetKind.Images)
+        {
+            return (samples, Add(Multiply(oneDraw ? 1 : members, train, width, 4), Multiply(1, data.TestSamples, width, 4)));
+        }
+
         return (samples, Multiply(members, samples, width, 4));
     }
+
+    /// <summary>
+    /// Whether every member of an image population draws the same training images: one Data:SplitSeed (or one seed) and
+    /// one training-set size.
+    /// </summary>
+    public static bool OneImageDraw(GrokkingOptions options) =>
+        options.Data.Kind == DatasetKind.Images
+        && (options.Data.SplitSeed >= 0 || options.Population.Seeds.Distinct().Count() == 1)
+        && (options.Population.TrainSamples is not { } sizes || sizes.Distinct().Count() == 1);
 
     private static long TrainRows(DataOptions data, long pairs) =>
         data.Kind == DatasetKind.Modular ? Math.Max(1, (long)Math.Floor(pairs * data.TrainFraction)) : data.TrainSamples;

@@ -82,7 +82,8 @@ public static class TrainLossHessian
     /// </summary>
     private static Tensor ShareOfLoss(PopulationModel model, PopulationData set, long start, long length)
     {
-        var perExample = LossFunctions.PerExample(model.forward(set.TrainX.narrow(1, start, length)), set.TrainY.narrow(1, start, length), set.Task);
+        var y = set.TrainY.narrow(1, start, length);
+        var perExample = LossFunctions.PerExample(model.forward(set.Represent(set.TrainX.narrow(1, start, length), y)), y, set.Task);
         return set.TrainWeights is null
             ? perExample.sum(1).div(set.TrainCount)
             : perExample.mul(set.TrainWeights.narrow(1, start, length)).sum(1).div(set.TrainSizes!);

@@ -40,8 +40,8 @@ public static class MeanStochasticGradNorm
             int size = Math.Min(batch, n - start);
             using var scope = NewDisposeScope();
             ZeroGrad(model);
-            var x = data.TrainX.narrow(1, start, size);
             var y = data.TrainY.narrow(1, start, size);
+            var x = data.Represent(data.TrainX.narrow(1, start, size), y);
             var perExample = LossFunctions.PerExample(model.forward(x), y, data.Task);
             (batch == n ? data.TrainMean(perExample) : perExample.mean([1])).sum().backward();
             var norms = stack(selections.Select(s => model.SquaredGradNorm(s).sqrt()).ToArray());

@@ -15,7 +15,8 @@ public readonly record struct Minibatch(long Step, long Epoch, long Position, Te
     public Tensor? Indices() => Order?.narrow(1, First, Size);
 
     /// <summary>
-    /// Each member's inputs and labels of this step, [K, B, ...], made in the caller's dispose scope; with
+    /// Each member's inputs (as it represents them: <see cref="PopulationData.Represent"/>) and labels of this step,
+    /// [K, B, ...], made in the caller's dispose scope; with
     /// <paramref name="firstMember"/>, <paramref name="data"/> holds members [firstMember, firstMember + data.Members) of the loop's.
     /// </summary>
     public MinibatchRows Rows(PopulationData data, int firstMember = 0)
@@ -23,8 +24,12 @@ public readonly record struct Minibatch(long Step, long Epoch, long Position, Te
         bool all = Order is null || (firstMember == 0 && data.Members == Order.shape[0]);
         var indices = all ? Indices() : Indices()!.narrow(0, firstMember, data.Members);
         var weights = all ? Weights : Weights?.narrow(0, firstMember, data.Members);
-        return indices is null
-            ? new MinibatchRows(data.TrainX, data.TrainY, InPlace: true)
-            : new MinibatchRows(PopulationData.Gather(data.TrainX, indices), PopulationData.Gather(data.TrainY, indices), InPlace: false, weights);
+        if (indices is null)
+        {
+            return new MinibatchRows(data.Represent(data.TrainX, data.TrainY), data.TrainY, InPlace: true);
+        }
+
+        var y = PopulationData.Gather(data.TrainY, indices);
+        return new MinibatchRows(data.Represent(PopulationData.Gather(data.TrainX, indices), y), y, InPlace: false, weights);
     }
 }

@@ -81,7 +81,7 @@ public static class PopulationEvaluator
             long size = i == passes - 1 ? start + count - from : rows;
             using var scope = NewDisposeScope(); // a pass's activations go before the next pass: they stay in the cache
             var y = labels.narrow(1, from, size);
-            var output = model.forward(inputs.narrow(1, from, size));
+            var output = model.forward(data.Represent(inputs.narrow(1, from, size), y));
             var perExample = LossFunctions.PerExample(output, y, data.Task);
             corrects.Add(LossFunctions.Correct(output, y, perExample, data.Task, data.CorrectThreshold).MoveToOuterDisposeScope());
             losses.Add(perExample.MoveToOuterDisposeScope());

@@ -3,6 +3,7 @@ using Grokking.Configuration;
 using Grokking.Data;
 using Grokking.Models;
 using Grokking.Runtime;
+using Grokking.Tests.Unit.Engine;
 
 namespace Grokking.Tests.Unit.Configuration;
 
@@ -49,6 +50,22 @@ public sealed class ResourceGuardTests
     {
         var data = new DataOptions { Kind = DatasetKind.TeacherStudent, TeacherInputs = 5, TeacherOutputs = 5, TrainSamples = 100, TestSamples = 100 };
         ResourceEstimate.DataSize(data, 3).Should().Be((200L, 3 * 200 * 10 * 4L));
+    }
+
+    [Fact]
+    public void Image_data_holds_the_test_images_once_and_the_training_images_once_when_every_member_draws_the_same()
+    {
+        // 784 pixels + 10 outputs = 794 floats a row; 1,260 members (Omnigrok's messiness grid x 3 seeds) on 60,000 + 10,000.
+        var data = new DataOptions { Kind = DatasetKind.Images, TrainSamples = 60_000, TestSamples = 10_000 };
+        ResourceEstimate.DataSize(data, 1260, oneDraw: true).Should().Be((70_000L, (60_000L * 794 * 4) + (10_000L * 794 * 4)));
+        ResourceEstimate.DataSize(data, 1260).Bytes.Should().Be((1260L * 60_000 * 794 * 4) + (10_000L * 794 * 4));
+
+        var seeds = EngineFixtures.Small("Data:Kind=images", "Model:Kind=mlp", "Population:Seeds=0,1,2");
+        ResourceEstimate.OneImageDraw(seeds).Should().BeFalse("each seed draws its own images");
+        ResourceEstimate.OneImageDraw(EngineFixtures.Small("Data:Kind=images", "Model:Kind=mlp", "Population:Seeds=0,1,2", "Data:SplitSeed=0"))
+            .Should().BeTrue();
+        ResourceEstimate.OneImageDraw(EngineFixtures.Small("Data:Kind=images", "Model:Kind=mlp", "Population:Seeds=4")).Should().BeTrue();
+        ResourceEstimate.OneImageDraw(EngineFixtures.Small("Population:Seeds=4")).Should().BeFalse("modular data");
     }
 
     private const string Lstm =
