@@ -4,7 +4,8 @@ namespace Grokking.Configuration;
 
 /// <summary>
 /// The members of a population: the cartesian product Seeds x WeightDecays x InitScales x LearningRates (weight decays
-/// and init scales as pairs instead when <see cref="Paired"/>).
+/// and init scales as pairs instead when <see cref="Paired"/>), crossed with the optional sweeps (TrainFractions,
+/// TrainSamples, Messiness) when they are set.
 /// An empty list means "the single value from Optimizer / Model".
 /// </summary>
 public sealed class PopulationOptions : ICrossValidated
@@ -41,6 +42,15 @@ public sealed class PopulationOptions : ICrossValidated
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int[]? TrainSamples { get; set; }
 
+    /// <summary>
+    /// Representation messiness swept within one population (Omnigrok's Eq. 4 and 7, Fig. 6 and 8): one member per value
+    /// m in [0, 1], crossed with the other axes, each member's inputs R = m R_raw + (1 - m) R_linear, built by its data
+    /// kind (<c>PopulationDataFactory.InterpolatesRepresentations</c>). Unset stays out of the serialized options, so
+    /// existing run keys did not change.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? Messiness { get; set; }
+
     public IEnumerable<(string Key, string Message)> Validate()
     {
         if (Seeds.Length == 0)
@@ -66,6 +76,11 @@ public sealed class PopulationOptions : ICrossValidated
         if (TrainSamples is { } sizes && (sizes.Length == 0 || sizes.Any(n => n < 1)))
         {
             yield return ("TrainSamples", "training-set sizes must be at least 1; leave the key out for Data:TrainSamples");
+        }
+
+        if (Messiness is { } messiness && (messiness.Length == 0 || messiness.Any(m => !(m >= 0 && m <= 1))))
+        {
+            yield return ("Messiness", "messiness values must lie in [0, 1]; leave the key out for a population without the axis");
         }
 
         if (TrainSamples is not null && TrainFractions is not null)

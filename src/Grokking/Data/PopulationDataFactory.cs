@@ -10,14 +10,26 @@ public static class PopulationDataFactory
     /// <param name="floatType">Type of floating-point inputs and targets: the model's (Model:Precision).</param>
     /// <param name="trainFractions">Per member, its own train fraction (Population:TrainFractions; NaN = Data:TrainFraction), or null.</param>
     /// <param name="trainSamples">Per member, its own number of training images (Population:TrainSamples), or null.</param>
+    /// <param name="messiness">
+    /// Per member, its own representation messiness m in [0, 1] (Population:Messiness), or null; only a data kind that
+    /// <see cref="InterpolatesRepresentations"/> takes it.
+    /// </param>
     public static PopulationData Create(
         DataOptions options,
         IReadOnlyList<long> seeds,
         Device device,
         ScalarType floatType = ScalarType.Float32,
         IReadOnlyList<double>? trainFractions = null,
-        IReadOnlyList<int>? trainSamples = null)
+        IReadOnlyList<int>? trainSamples = null,
+        IReadOnlyList<double>? messiness = null)
     {
+        if (messiness is not null && (!InterpolatesRepresentations(options.Kind) || messiness.Count != seeds.Count))
+        {
+            throw new ArgumentException(
+                $"messiness needs one value per member and a data kind that interpolates representations (Data:Kind = {options.Kind})",
+                nameof(messiness));
+        }
+
         var data = options.Kind switch
         {
             DatasetKind.Modular => Modular(options, seeds, device, trainFractions),
@@ -29,6 +41,16 @@ public static class PopulationDataFactory
         };
         return floatType == ScalarType.Float32 ? data : data.WithFloatType(floatType);
     }
+
+    /// <summary>
+    /// Whether a data kind builds each member's inputs from its messiness m (Population:Messiness), R = m R_raw +
+    /// (1 - m) R_linear with the kind's own raw and linear representations (Omnigrok's Eq. 4 and 7). None does yet: each
+    /// kind that does is named here, so a sweep over another kind is a configuration error, not an axis that is ignored.
+    /// </summary>
+    public static bool InterpolatesRepresentations(DatasetKind kind) => kind switch
+    {
+        _ => false,
+    };
 
     /// <summary>Input shape of one example and output width, for building the model before the data.</summary>
     public static (long[] InputShape, int Vocabulary, int Outputs) Shape(DataOptions options)

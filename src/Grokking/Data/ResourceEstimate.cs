@@ -53,12 +53,12 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
     public static long RecurrentPassRows(long steps, long hidden, long floatBytes) => Math.Max(1, (64L << 20) / (steps * 4 * hidden * floatBytes));
 
     /// <summary>
-    /// Seeds x TrainFractions x TrainSamples x WeightDecays x InitScales x LearningRates, an empty list counting once
-    /// (paired: one list).
+    /// Seeds x TrainFractions x TrainSamples x Messiness x WeightDecays x InitScales x LearningRates, an empty list
+    /// counting once (paired: one list).
     /// </summary>
     public static long MemberCount(PopulationOptions p) =>
         Multiply(
-            Math.Max(1, p.Seeds.Length),
+            Math.Max(1, p.Seeds.Length) * (long)Math.Max(1, p.Messiness?.Length ?? 1),
             Math.Max(1, p.TrainFractions?.Length ?? 1) * (long)Math.Max(1, p.TrainSamples?.Length ?? 1),
             p.Paired ? 1 : Math.Max(1, p.WeightDecays.Length),
             Math.Max(1, p.InitScales.Length) * (long)Math.Max(1, p.LearningRates.Length));

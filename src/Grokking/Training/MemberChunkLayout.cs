@@ -59,7 +59,7 @@ public static class MemberChunkLayout
     {
         long[] seeds = [.. members.Select(m => m.Seed)];
         using var data = PopulationDataFactory.Create(options.Data, seeds, device, options.Model.DType, [.. members.Select(m => m.TrainFraction)],
-            MemberSpec.SweptSamples(members));
+            MemberSpec.SweptSamples(members), MemberSpec.SweptMessiness(members));
         var timings = Measure(options, data, device);
         Chosen[KeyOf(options, data.Members, device)] = timings.Best;
         return timings;

@@ -7,9 +7,9 @@ namespace Grokking.Training;
 public static class PopulationSetup
 {
     /// <summary>
-    /// Cartesian product Seeds x TrainFractions x TrainSamples x WeightDecays x InitScales x LearningRates (empty lists:
-    /// the single configured value; members get a TrainFraction only when Population:TrainFractions is set, and a
-    /// TrainSamples only when Population:TrainSamples is).
+    /// Cartesian product Seeds x TrainFractions x TrainSamples x Messiness x WeightDecays x InitScales x LearningRates
+    /// (empty lists: the single configured value; members get a TrainFraction only when Population:TrainFractions is set,
+    /// a TrainSamples only when Population:TrainSamples is, and a Messiness only when Population:Messiness is).
     /// </summary>
     public static IReadOnlyList<MemberSpec> Members(GrokkingOptions options)
     {
@@ -19,16 +19,17 @@ public static class PopulationSetup
         double[] lrs = p.LearningRates.Length > 0 ? p.LearningRates : [options.Optimizer.LearningRate];
         double[] fractions = p.TrainFractions ?? [double.NaN];
         int[] sizes = p.TrainSamples ?? [0];
+        double?[] messiness = p.Messiness is { } swept ? [.. swept.Select(m => (double?)m)] : [null];
         var members = new List<MemberSpec>();
         foreach (int seed in p.Seeds)
         {
             foreach (var (fraction, size) in fractions.SelectMany(f => sizes.Select(n => (f, n))))
             {
-                foreach (var (wd, alpha) in DecaysAndScales(p, wds, alphas))
+                foreach (var (m, wd, alpha) in messiness.SelectMany(m => DecaysAndScales(p, wds, alphas).Select(a => (m, a.Wd, a.Alpha))))
                 {
                     foreach (double lr in lrs)
                     {
-                        members.Add(new MemberSpec(members.Count, seed, lr, wd, alpha, fraction, size));
+                        members.Add(new MemberSpec(members.Count, seed, lr, wd, alpha, fraction, size, m));
                     }
                 }
             }
@@ -68,6 +69,12 @@ public static class PopulationSetup
         {
             throw OptionsException.InvalidValue(
                 "Population:TrainSamples", $"a training-size sweep needs Data:Kind = images (got {options.Data.Kind})");
+        }
+
+        if (options.Population.Messiness is { Length: > 0 } && !PopulationDataFactory.InterpolatesRepresentations(options.Data.Kind))
+        {
+            throw OptionsException.InvalidValue(
+                "Population:Messiness", $"Data:Kind = {options.Data.Kind.ToString().ToLowerInvariant()} has no representation to interpolate");
         }
 
         if (options.Data.Kind == DatasetKind.Reviews && (options.Data.Vocabulary < 1 || options.Data.SequenceLength < 1))

@@ -36,7 +36,7 @@ internal sealed class StepProfiler : IDisposable
         var seeds = members.Select(m => m.Seed).ToArray();
         model = PopulationModelFactory.Create(members.Count, options.Model, options.Data, device);
         data = PopulationDataFactory.Create(options.Data, seeds, device, model.DType, [.. members.Select(m => m.TrainFraction)],
-            MemberSpec.SweptSamples(members));
+            MemberSpec.SweptSamples(members), MemberSpec.SweptMessiness(members));
         model.Initialize(seeds, members.Select(m => m.InitScale).ToArray());
         optimizer = new PopulationOptimizer(
             model, options.Optimizer, members.Select(m => m.LearningRate).ToArray(), members.Select(m => m.WeightDecay).ToArray());

@@ -52,7 +52,7 @@ internal sealed class TrainingSession : IDisposable
         try
         {
             data = PopulationDataFactory.Create(options.Data, seeds, device, model.DType, [.. members.Select(m => m.TrainFraction)],
-            MemberSpec.SweptSamples(members));
+            MemberSpec.SweptSamples(members), MemberSpec.SweptMessiness(members));
             model.Initialize(seeds, members.Select(m => m.InitScale).ToArray());
             optimizer = new PopulationOptimizer(
                 model, options.Optimizer, members.Select(m => m.LearningRate).ToArray(), members.Select(m => m.WeightDecay).ToArray());
