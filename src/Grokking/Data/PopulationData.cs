@@ -14,6 +14,7 @@ public sealed class PopulationData : IDisposable
     /// fraction sweep); null when every row is every member's.
     /// </param>
     /// <param name="valWeights">The same for the validation rows.</param>
+    /// <param name="templates">[K, C, D] each member's label templates (<see cref="TaskKind.NearestTemplate"/>), else null.</param>
     public PopulationData(
         TaskKind task,
         Tensor trainX,
@@ -23,7 +24,8 @@ public sealed class PopulationData : IDisposable
         int classes,
         double correctThreshold = 0,
         Tensor? trainWeights = null,
-        Tensor? valWeights = null)
+        Tensor? valWeights = null,
+        Tensor? templates = null)
     {
         if (trainX.shape[0] != trainY.shape[0] || valX.shape[0] != trainX.shape[0] || valY.shape[0] != trainX.shape[0])
         {
@@ -39,6 +41,7 @@ public sealed class PopulationData : IDisposable
         CorrectThreshold = correctThreshold;
         TrainWeights = trainWeights;
         ValWeights = valWeights;
+        Templates = templates;
         TrainSizes = trainWeights?.sum(1).DetachFromDisposeScope();
         ValSizes = valWeights?.sum(1).DetachFromDisposeScope();
     }
@@ -47,6 +50,9 @@ public sealed class PopulationData : IDisposable
     public Tensor? TrainWeights { get; }
 
     public Tensor? ValWeights { get; }
+
+    /// <summary>[K, C, D] each member's label templates (toy addition's Y_k), or null for other tasks.</summary>
+    public Tensor? Templates { get; }
 
     /// <summary>[K] each member's number of training rows when they differ, or null.</summary>
     public Tensor? TrainSizes { get; }
@@ -120,7 +126,8 @@ public sealed class PopulationData : IDisposable
             Classes,
             CorrectThreshold,
             TrainWeights is null ? null : Part(TrainWeights),
-            ValWeights is null ? null : Part(ValWeights));
+            ValWeights is null ? null : Part(ValWeights),
+            Templates is null ? null : Part(Templates));
     }
 
     /// <summary>The same data with floating-point tensors in <paramref name="type"/>; this instance is disposed.</summary>
@@ -136,7 +143,8 @@ public sealed class PopulationData : IDisposable
             Classes,
             CorrectThreshold,
             TrainWeights?.detach(),
-            ValWeights?.detach());
+            ValWeights?.detach(),
+            Templates is null ? null : Convert(Templates));
         Dispose();
         return converted;
     }
@@ -149,6 +157,7 @@ public sealed class PopulationData : IDisposable
         ValY.Dispose();
         TrainWeights?.Dispose();
         ValWeights?.Dispose();
+        Templates?.Dispose();
         TrainSizes?.Dispose();
         ValSizes?.Dispose();
     }
