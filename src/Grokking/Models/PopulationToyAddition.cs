@@ -93,6 +93,6 @@ public sealed class PopulationToyAddition : PopulationModel
         var line = rand([digits, width], generator: g).mul_(2).sub_(1).mul_(LineJitter);
         line.select(1, 0).copy_(linspace(-1, 1, digits));
         var random = rand([digits, width], generator: g).mul_(2).sub_(1).mul_(spread);
-        return random.mul_(messiness).add_(line.mul_(1 - messiness));
+        return random.mul_(messiness).PlusInPlace(line.mul_(1 - messiness));
     }
 }

@@ -177,7 +177,7 @@ internal sealed class TrainingSession : IDisposable
             rate,
             TimeSpan.FromSeconds((totalSteps - done) / Math.Max(rate, 1e-9)),
             rows.Average(m => m.TrainAccuracy),
-            rows.Average(m => m.ValAccuracy),
+            rows.Select(m => m.ValAccuracy).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average(), // members without a test set: NaN
             events.MembersDone));
     }
 
