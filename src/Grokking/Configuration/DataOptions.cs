@@ -103,6 +103,7 @@ public sealed class DataOptions : ICrossValidated
         DatasetKind.Reviews => "IMDb reviews",
         DatasetKind.Molecules => "QM9 molecules",
         DatasetKind.TeacherStudent => "teacher-student data",
+        DatasetKind.ToyAddition => "toy addition",
         _ => "modular arithmetic",
     };
 
@@ -117,7 +118,44 @@ public sealed class DataOptions : ICrossValidated
             string kind = Kind.ToString().ToLowerInvariant();
             yield return ("ImagesLoss", $"{ImagesLoss.ToString().ToLowerInvariant()} applies to Data:Kind = images only (Kind is {kind})");
         }
+
+        if (Kind == DatasetKind.ToyAddition && TemplateDimension < 1)
+        {
+            yield return ("TemplateDimension", $"{TemplateDimension}; Data:Kind = toyaddition needs label templates at least 1 wide");
+        }
+
+        if (Kind != DatasetKind.ToyAddition && (TemplateDimension != 0 || ToyLabels != ToyLabels.SumModulo))
+        {
+            yield return (TemplateDimension != 0 ? "TemplateDimension" : "ToyLabels", "applies to Data:Kind = toyaddition only (leave it out)");
+        }
+
+        if (Kind == DatasetKind.ToyAddition && TrainSamples > ToyAdditionPairs(Modulus))
+        {
+            yield return ("TrainSamples", $"{TrainSamples}; toy addition mod {Modulus} has {ToyAdditionPairs(Modulus)} pairs i <= j");
+        }
     }
+
+    /// <summary>
+    /// Toy addition (Kind = toyaddition): the width of the label templates Y_k (Omnigrok's notebook: 30). Zero, and out of
+    /// the serialized options, for the other kinds.
+    /// </summary>
+    [Range(0, 100_000)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int TemplateDimension { get; set; }
+
+    /// <summary>
+    /// Toy addition: the label of a pair, (i + j) mod p (the default, Omnigrok's notebook) or i + j (its text's and Liu et
+    /// al.'s). The default stays out of the serialized options.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ToyLabels ToyLabels { get; set; }
+
+    /// <summary>Toy addition's number of templates: p for (i + j) mod p, 2p - 1 for i + j.</summary>
+    [JsonIgnore]
+    public int ToyClasses => ToyLabels == ToyLabels.Sum ? (2 * Modulus) - 1 : Modulus;
+
+    /// <summary>The unordered digit pairs (i, j), 0 &lt;= i &lt;= j &lt; p, of toy addition: p (p + 1) / 2.</summary>
+    public static int ToyAdditionPairs(int modulus) => (int)Math.Min(int.MaxValue, (long)modulus * (modulus + 1) / 2);
 
     /// <summary>Seed of the teacher network, shared by the whole population so members learn one function.</summary>
     [Range(0, int.MaxValue)]

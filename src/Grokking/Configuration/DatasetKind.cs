@@ -26,4 +26,12 @@ public enum DatasetKind
     /// the first Data:TrainSamples + Data:TestSamples molecules, split at random per member (Omnigrok's QM9 experiment).
     /// </summary>
     Molecules,
+
+    /// <summary>
+    /// Liu et al.'s (2022) toy addition as Omnigrok's section 5.1 runs it: the unordered digit pairs (i, j), i &lt;= j &lt;
+    /// Data:Modulus, each labelled by the template of (i + j) mod p, a Data:TemplateDimension-wide vector drawn from N(0, 1)
+    /// by the member's seed; MSE against the template, prediction = the nearest template. Each member trains on the first
+    /// Data:TrainSamples pairs of its seed's permutation (Population:TrainSamples sweeps it) and is tested on the rest.
+    /// </summary>
+    ToyAddition,
 }

@@ -10,4 +10,10 @@ public enum ModelKind
 
     /// <summary>Edge-conditioned graph convolutions, sum pooling and an MLP head (Data:Kind = molecules).</summary>
     Gcnn,
+
+    /// <summary>
+    /// Toy addition's model (Data:Kind = toyaddition): a learned representation E_i in R^Embedding per digit and an MLP
+    /// decoder Dec(E_i + E_j) of widths Embedding-Hidden-TemplateDimension (Omnigrok section 5.1, Liu et al. 2022).
+    /// </summary>
+    ToyAddition,
 }

@@ -39,12 +39,22 @@ public sealed class ModelOptions : ICrossValidated
     public bool WithoutBiases { get; set; }
 
     /// <summary>
-    /// Token embedding width of the LSTM (Kind = lstm; its hidden width is DModel, its depth Layers). Zero, and out of
-    /// the serialized options, for the other kinds.
+    /// Token embedding width of the LSTM (Kind = lstm; its hidden width is DModel, its depth Layers), or the width of toy
+    /// addition's per-digit representation E_i (Kind = toyaddition; Omnigrok's notebook: 2). Zero, and out of the
+    /// serialized options, for the other kinds.
     /// </summary>
     [Range(0, 65_536)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int Embedding { get; set; }
+
+    /// <summary>
+    /// Toy addition: the half-width s of R_random ~ U(-s, s), the random end of the representation's interpolation. 0, the
+    /// default and out of the serialized options, is the notebook's 1 (2 rand - 1); Liu et al.'s (2022) toy code draws its
+    /// representation as rand - 1/2, s = 0.5.
+    /// </summary>
+    [Range(0.0, 1e6)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double RepresentationSpread { get; set; }
 
     public Initialization Init { get; set; } = Initialization.PyTorchDefault;
 
@@ -91,6 +101,16 @@ public sealed class ModelOptions : ICrossValidated
                 + "WithoutBiases = false");
         }
 
+        if (Activation == Activation.LeakyRelu && Kind is not (ModelKind.Mlp or ModelKind.ToyAddition))
+        {
+            yield return ("Activation", "leakyrelu is built for Kind = mlp and toyaddition only; allowed here: relu, tanh");
+        }
+
+        foreach (var problem in ToyAdditionProblems())
+        {
+            yield return problem;
+        }
+
         foreach (var problem in RecurrentAndGraphProblems())
         {
             yield return problem;
@@ -99,6 +119,30 @@ public sealed class ModelOptions : ICrossValidated
         if (Hidden.Any(h => h < 1))
         {
             yield return ("Hidden", "every hidden width must be at least 1");
+        }
+    }
+
+    /// <summary>Toy addition's decoder is an MLP on the summed representation: the MLP's options, and a representation width.</summary>
+    private IEnumerable<(string Key, string Message)> ToyAdditionProblems()
+    {
+        if (Kind != ModelKind.ToyAddition)
+        {
+            if (RepresentationSpread != 0)
+            {
+                yield return ("RepresentationSpread", "applies to Kind = toyaddition only (leave it out)");
+            }
+
+            yield break;
+        }
+
+        if (Norm != Normalization.None || Init != Initialization.PyTorchDefault || Positions != PositionEncoding.Learned || WithoutBiases)
+        {
+            yield return ("Model", "Kind = toyaddition takes Norm = none, Init = pytorchdefault and no transformer options");
+        }
+
+        if (Embedding < 1)
+        {
+            yield return ("Embedding", $"{Embedding}; Kind = toyaddition needs a representation width of at least 1");
         }
     }
 

@@ -34,8 +34,8 @@ public sealed class PopulationOptions : ICrossValidated
     public double[]? TrainFractions { get; set; }
 
     /// <summary>
-    /// Training-set sizes swept within one population of sampled data (Data:Kind = images; OG-11): each member trains on
-    /// the first n of its seed's random draw of training images, so one seed's sets are nested; unset = Data:TrainSamples
+    /// Training-set sizes swept within one population of sampled data (Data:Kind = images, OG-11; toyaddition, OG-15): each
+    /// member trains on the first n of its seed's random draw of training examples, so one seed's sets are nested; unset = Data:TrainSamples
     /// for every member. Minibatches are drawn per member from its own set (a set smaller than Train:BatchSize is one
     /// whole batch). Unset stays out of the serialized options, so existing run keys did not change.
     /// </summary>

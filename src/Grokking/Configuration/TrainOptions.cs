@@ -37,6 +37,13 @@ public sealed class TrainOptions : ICrossValidated
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public bool StepTraces { get; set; }
 
+    /// <summary>
+    /// Record the model's learned representation (toy addition's E_i) in every metric row (<c>MetricRow.Representation</c>),
+    /// for claims about how the representation evolves. Needs a model with one; out of the serialized options when false.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool RecordRepresentation { get; set; }
+
     /// <summary>Compute the mean stochastic gradient norm (one extra pass) at metric steps.</summary>
     public bool StochasticGradientNorm { get; set; }
 

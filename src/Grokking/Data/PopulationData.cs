@@ -17,6 +17,7 @@ public sealed class PopulationData : IDisposable
     /// fraction sweep); null when every row is every member's.
     /// </param>
     /// <param name="valWeights">The same for the validation rows.</param>
+    /// <param name="templates">[K, C, D] each member's label templates (<see cref="TaskKind.NearestTemplate"/>), else null.</param>
     /// <param name="mix">Each member's representation messiness (Population:Messiness), applied by <see cref="Represent"/>; null: raw inputs.</param>
     public PopulationData(
         TaskKind task,
@@ -28,6 +29,7 @@ public sealed class PopulationData : IDisposable
         double correctThreshold = 0,
         Tensor? trainWeights = null,
         Tensor? valWeights = null,
+        Tensor? templates = null,
         LabelTemplateMix? mix = null)
     {
         if (trainX.shape[0] != trainY.shape[0] || valX.shape[0] != trainX.shape[0] || valY.shape[0] != trainX.shape[0])
@@ -44,6 +46,7 @@ public sealed class PopulationData : IDisposable
         CorrectThreshold = correctThreshold;
         TrainWeights = trainWeights;
         ValWeights = valWeights;
+        Templates = templates;
         Mix = mix;
         TrainSizes = trainWeights?.sum(1).DetachFromDisposeScope();
         ValSizes = valWeights?.sum(1).DetachFromDisposeScope();
@@ -62,6 +65,9 @@ public sealed class PopulationData : IDisposable
     public Tensor? TrainWeights { get; }
 
     public Tensor? ValWeights { get; }
+
+    /// <summary>[K, C, D] each member's label templates (toy addition's Y_k), or null for other tasks.</summary>
+    public Tensor? Templates { get; }
 
     /// <summary>[K] each member's number of training rows when they differ, or null.</summary>
     public Tensor? TrainSizes { get; }
@@ -144,6 +150,7 @@ public sealed class PopulationData : IDisposable
             CorrectThreshold,
             TrainWeights is null ? null : Part(TrainWeights),
             ValWeights is null ? null : Part(ValWeights),
+            Templates is null ? null : Part(Templates),
             Mix?.ForMembers(first, count));
     }
 
@@ -166,6 +173,7 @@ public sealed class PopulationData : IDisposable
             CorrectThreshold,
             TrainWeights?.detach(),
             ValWeights?.detach(),
+            Templates is null ? null : Convert(Templates),
             Mix is null ? null : new LabelTemplateMix(Mix.Messiness.detach(), Mix.Templates.detach()));
         Dispose();
         return converted;
@@ -179,6 +187,7 @@ public sealed class PopulationData : IDisposable
         ValY.Dispose();
         TrainWeights?.Dispose();
         ValWeights?.Dispose();
+        Templates?.Dispose();
         TrainSizes?.Dispose();
         ValSizes?.Dispose();
         Mix?.Dispose();

@@ -9,7 +9,7 @@ public static class PopulationDataFactory
 {
     /// <param name="floatType">Type of floating-point inputs and targets: the model's (Model:Precision).</param>
     /// <param name="trainFractions">Per member, its own train fraction (Population:TrainFractions; NaN = Data:TrainFraction), or null.</param>
-    /// <param name="trainSamples">Per member, its own number of training images (Population:TrainSamples), or null.</param>
+    /// <param name="trainSamples">Per member, its own number of training examples (Population:TrainSamples: images, toy addition), or null.</param>
     /// <param name="messiness">
     /// Per member, its own representation messiness m in [0, 1] (Population:Messiness), or null; only a data kind that
     /// <see cref="InterpolatesRepresentations"/> takes it.
@@ -37,6 +37,7 @@ public static class PopulationDataFactory
             DatasetKind.Images => ImageDataset.Create(options, seeds, device, trainSamples, messiness),
             DatasetKind.Reviews => ReviewDataset.Create(options, seeds, device),
             DatasetKind.Molecules => MoleculeDataset.Create(options, seeds, device),
+            DatasetKind.ToyAddition => ToyAdditionDataset.Create(options, seeds, device, trainSamples),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "unknown Data:Kind"),
         };
         return floatType == ScalarType.Float32 ? data : data.WithFloatType(floatType);
@@ -50,6 +51,9 @@ public static class PopulationDataFactory
     public static bool InterpolatesRepresentations(DatasetKind kind) => kind switch
     {
         DatasetKind.Images => true, // section 5.2: R_linear an image whose every pixel is its label's template value
+        // Toy addition's representation is the model's own parameter: PopulationToyAddition draws it at each member's m
+        // (Omnigrok's Eq. 4); the data are the same pairs and templates at every m.
+        DatasetKind.ToyAddition => true,
         _ => false,
     };
 
@@ -70,6 +74,12 @@ public static class PopulationDataFactory
         {
             // Token 0 pads; the vocabulary's words are 1..Vocabulary.
             return ([options.SequenceLength], options.Vocabulary + 1, ReviewDataset.Classes);
+        }
+
+        if (options.Kind == DatasetKind.ToyAddition)
+        {
+            // Two digits in, one template out; the "vocabulary" is the p digits the representation embeds.
+            return ([2], options.Modulus, options.TemplateDimension);
         }
 
         if (options.Kind == DatasetKind.Molecules)

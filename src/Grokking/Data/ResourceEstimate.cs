@@ -85,6 +85,14 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
             return (pairs, Add(once, Multiply(members, pairs, Int64, tokens + 2)));
         }
 
+        if (data.Kind == DatasetKind.ToyAddition)
+        {
+            // Per member every pair once (train and test rows): two int64 digits and a float32 template, and its templates.
+            long all = DataOptions.ToyAdditionPairs(data.Modulus);
+            return (all, Add(Multiply(members, all, (2 * Int64) + (4L * data.TemplateDimension), 1),
+                Multiply(members, data.ToyClasses, data.TemplateDimension, 4)));
+        }
+
         var (inputShape, _, outputs) = PopulationDataFactory.Shape(data);
         long width = inputShape.Aggregate(1L, (a, b) => a * b) + outputs;
         long train = sweptSamples ?? data.TrainSamples;
@@ -125,8 +133,11 @@ public sealed record ResourceEstimate(long Members, long Pairs, long DataBytes, 
             return model.Kind == ModelKind.Lstm ? LstmParameters(model, vocabulary) : GcnnParameters(model);
         }
 
-        long[] widths = [inputShape.Aggregate(1L, (a, b) => a * b), .. model.Hidden.Select(h => (long)h), outputs];
-        return widths.Zip(widths.Skip(1)).Aggregate(0L, (sum, w) => Add(sum, (w.First * w.Second) + w.Second));
+        // Toy addition: the representation (p digits x Embedding) and a decoder MLP from Embedding wide inputs.
+        bool toy = model.Kind == ModelKind.ToyAddition;
+        long representation = toy ? Multiply(vocabulary, model.Embedding, 1, 1) : 0;
+        long[] widths = [toy ? model.Embedding : inputShape.Aggregate(1L, (a, b) => a * b), .. model.Hidden.Select(h => (long)h), outputs];
+        return widths.Zip(widths.Skip(1)).Aggregate(representation, (sum, w) => Add(sum, (w.First * w.Second) + w.Second));
     }
 
     /// <summary>Floats one example's forward pass keeps: per position and layer the attention's and MLP's outputs.</summary>

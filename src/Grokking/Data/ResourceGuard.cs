@@ -45,6 +45,7 @@ public static class ResourceGuard
         ModelKind.Transformer => "Model:DModel, Model:DMlp, Model:Layers",
         ModelKind.Lstm => "Model:DModel, Model:Embedding, Model:Layers",
         ModelKind.Gcnn => "Model:Hidden, Model:DMlp",
+        ModelKind.ToyAddition => "Model:Hidden, Model:Embedding",
         _ => "Model:Hidden",
     };
 

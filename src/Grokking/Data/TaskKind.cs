@@ -10,4 +10,10 @@ public enum TaskKind
 
     /// <summary>Labels are class indices; mean squared error against one-hot targets (mean over classes); accuracy = argmax matches.</summary>
     OneHotRegression,
+
+    /// <summary>
+    /// Labels are vectors, the templates of their classes (toy addition's Y_k); mean squared error against the template;
+    /// the prediction is the nearest template (<see cref="PopulationData.Templates"/>), correct when it is the label's.
+    /// </summary>
+    NearestTemplate,
 }

@@ -37,7 +37,7 @@ public sealed class PopulationMlp : PopulationModel
             h = h.bmm(layers[i].Weight).Plus(layers[i].Bias.unsqueeze(1));
             if (i + 1 < layers.Count)
             {
-                h = activation == Activation.Tanh ? h.tanh() : h.relu();
+                h = Activations.Apply(h, activation);
             }
         }
 

@@ -56,19 +56,27 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
     /// <summary>True when some parameters feed a normalization layer (their scale does not change predictions).</summary>
     public bool HasScaleInvariantParameters => all.Any(p => p.ScaleInvariant);
 
-    protected Parameter Add(string name, long[] shape, InitKind init, long fanIn, bool scaleInvariant = false)
+    protected Parameter Add(string name, long[] shape, InitKind init, long fanIn, bool scaleInvariant = false, bool representation = false)
     {
         var p = new Parameter(zeros([Members, .. shape], DType, Device));
         register_parameter(name, p);
-        all.Add(new PopulationParameter(name, p, init, fanIn, scaleInvariant));
+        all.Add(new PopulationParameter(name, p, init, fanIn, scaleInvariant, representation));
         return p;
     }
 
+    /// <summary>True when the model has a learned input representation (<see cref="PopulationParameter.Representation"/>).</summary>
+    public bool HasRepresentation => all.Any(p => p.Representation);
+
+    /// <summary>The parameters other than a representation: the weights whose norm is the paper's w (all of them for most models).</summary>
+    public static bool IsWeight(PopulationParameter p) => !p.Representation;
+
     /// <summary>
     /// Draws member k's parameters from a generator seeded by seeds[k] alone (in registration order), times
-    /// initScales[k] (Omnigrok's alpha): a member's weights do not depend on the population around it.
+    /// initScales[k] (Omnigrok's alpha): a member's weights do not depend on the population around it. A representation
+    /// parameter is then drawn by the model (<see cref="InitializeRepresentation"/>) at each member's messiness m
+    /// (<paramref name="messiness"/>; null: the model's configured value), never scaled by alpha.
     /// </summary>
-    public void Initialize(IReadOnlyList<long> seeds, IReadOnlyList<double> initScales)
+    public void Initialize(IReadOnlyList<long> seeds, IReadOnlyList<double> initScales, IReadOnlyList<double>? messiness = null)
     {
         if (seeds.Count != Members || initScales.Count != Members)
         {
@@ -92,9 +100,22 @@ public abstract class PopulationModel : nn.Module<Tensor, Tensor>
                     InitKind.Ones => ones(shape),
                     _ => zeros(shape),
                 };
-                p.Value[k].copy_(value.mul_(initScales[k]));
+                p.Value[k].copy_(p.Representation ? value : value.mul_(initScales[k]));
             }
         }
+
+        if (HasRepresentation)
+        {
+            InitializeRepresentation(seeds, messiness);
+        }
+    }
+
+    /// <summary>
+    /// Draws the representation parameters of every member (models that have one override it); the base draw above left
+    /// them as their InitKind gives them.
+    /// </summary>
+    protected virtual void InitializeRepresentation(IReadOnlyList<long> seeds, IReadOnlyList<double>? messiness)
+    {
     }
 
     protected override nn.Module _to(Device device, ScalarType dtype, bool non_blocking) => throw Unmovable();

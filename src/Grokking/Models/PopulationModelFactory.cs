@@ -23,6 +23,10 @@ public static class PopulationModelFactory
                 new PopulationLstm(members, vocabulary, model.Embedding, model.DModel, model.Layers, device, type),
             ModelKind.Gcnn when data.Kind == DatasetKind.Molecules => new PopulationGcnn(
                 members, Qm9Molecules.FeatureCount, MoleculeGraphs.BondTypes, model.Hidden, model.DMlp, model.DMlp, device, type),
+            ModelKind.ToyAddition when data.Kind == DatasetKind.ToyAddition =>
+                new PopulationToyAddition(members, model, data.Modulus, data.TemplateDimension, device, type),
+            ModelKind.ToyAddition => throw Mismatch("toyaddition", "Data:Kind", "toyaddition"),
+            _ when data.Kind == DatasetKind.ToyAddition => throw Mismatch("Data:Kind = toyaddition", "Model:Kind", "toyaddition"),
             ModelKind.Lstm => throw Mismatch("lstm", "Data:Kind", "reviews"),
             ModelKind.Gcnn => throw Mismatch("gcnn", "Data:Kind", "molecules"),
             _ when data.Kind == DatasetKind.Reviews => throw Mismatch("Data:Kind = reviews", "Model:Kind", "lstm"),

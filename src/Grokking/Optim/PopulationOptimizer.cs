@@ -9,7 +9,9 @@ namespace Grokking.Optim;
 /// SGD, Adam and AdamW over a population, each member with its own learning rate and weight decay, in a few
 /// fused tensor ops per parameter (no per-member loop). Semantics follow torch.optim:
 /// SGD and Adam add <c>wd * theta</c> to the gradient (L2), AdamW decays the weights directly
-/// (<c>theta *= 1 - lr * wd</c>). Warmup scales the learning rate linearly from 0 (first step) to 1 (see <see cref="OptimizerOptions.WarmupSteps"/>).
+/// (<c>theta *= 1 - lr * wd</c>). Warmup scales the learning rate linearly from 0 (first step) to 1 (see <see cref="OptimizerOptions.WarmupSteps"/>),
+/// a step schedule multiplies it (<see cref="OptimizerOptions.LearningRateDropEvery"/>), and a model's representation
+/// parameters train at their own rate without weight decay (<see cref="OptimizerOptions.RepresentationLearningRate"/>).
 /// <para>
 /// A member whose step is not finite (its loss or gradient) is frozen intact at that step: from then on its
 /// gradient is masked to zero and its learning rate, decay and moment decay are neutral, so its weights and
@@ -53,7 +55,7 @@ public sealed class PopulationOptimizer : IDisposable
         if (options.ConstrainNorm)
         {
             using var scope = NewDisposeScope();
-            initialNorms = model.SquaredNorm().sqrt().MoveToOuterDisposeScope();
+            initialNorms = model.SquaredNorm(PopulationModel.IsWeight).sqrt().MoveToOuterDisposeScope();
         }
     }
 
@@ -119,9 +121,12 @@ public sealed class PopulationOptimizer : IDisposable
         ClipGradients(gradSquare);
 
         var frozen = active.EqualTo(0);
-        double warm = options.WarmupSteps > 0 ? Math.Min(1.0, (double)step / options.WarmupSteps) : 1.0;
+        double warm = (options.WarmupSteps > 0 ? Math.Min(1.0, (double)step / options.WarmupSteps) : 1.0) * options.ScheduleFactor(step);
         var lr = learningRates.mul(active).TimesInPlace(warm);
         var wd = weightDecays.mul(active);
+        // A representation (toy addition's E_i) trains at its own rate eta_R and without decay (Omnigrok's Eq. 6).
+        var lrRepresentation = model.HasRepresentation ? active.Times(options.RepresentationLearningRate * warm) : null;
+        var noDecay = model.HasRepresentation ? zeros_like(wd) : null;
 
         // Moment decay 1 for a frozen member: with its gradient masked to zero its moments stay as they are.
         bool adaptive = options.Name != OptimizerKind.Sgd;
@@ -137,8 +142,8 @@ public sealed class PopulationOptimizer : IDisposable
             }
 
             var shape = Broadcast(value);
-            var lrP = lr.view(shape);
-            var wdP = wd.view(shape);
+            var lrP = (p.Representation ? lrRepresentation! : lr).view(shape);
+            var wdP = (p.Representation ? noDecay! : wd).view(shape);
             grad.FillWhereInPlace(frozen.view(shape), 0);
             switch (options.Name)
             {
@@ -156,14 +161,21 @@ public sealed class PopulationOptimizer : IDisposable
         }
 
         stepsTaken.PlusInPlace(active.to_type(ScalarType.Int64));
+        HoldNorm();
+    }
 
-        if (initialNorms is not null)
+    /// <summary>Optimizer:ConstrainNorm: every member's weights (a representation aside) rescaled to their initial norm.</summary>
+    private void HoldNorm()
+    {
+        if (initialNorms is null)
         {
-            var scale = initialNorms.div(model.SquaredNorm().sqrt().ClampMin(1e-12));
-            foreach (var p in model.Parameters)
-            {
-                p.Value.mul_(scale.view(Broadcast(p.Value)));
-            }
+            return;
+        }
+
+        var scale = initialNorms.div(model.SquaredNorm(PopulationModel.IsWeight).sqrt().ClampMin(1e-12));
+        foreach (var p in model.Parameters.Where(PopulationModel.IsWeight))
+        {
+            p.Value.mul_(scale.view(Broadcast(p.Value)));
         }
     }
 

@@ -13,6 +13,8 @@ public static class SeedStreams
     public const ulong Inputs = 4;
     public const ulong Teacher = 5;
     public const ulong PathT = 6;
+    public const ulong Templates = 7;
+    public const ulong Representation = 8;
 
     public static long Derive(long seed, ulong purpose, long index = 0)
     {

@@ -76,7 +76,7 @@ public static class EvaluationRowsCalibration
             var y = labels.narrow(1, start, count);
             var output = model.forward(data.Represent(inputs.narrow(1, start, count), y));
             var perExample = LossFunctions.PerExample(output, y, data.Task);
-            var correct = LossFunctions.Correct(output, y, perExample, data.Task, data.CorrectThreshold);
+            var correct = LossFunctions.Correct(output, y, perExample, data.Task, data.CorrectThreshold, data.Templates);
             correct.sum().to(ScalarType.Float64).item<double>(); // waits for a GPU
         }
 

@@ -11,7 +11,8 @@ namespace Grokking.Training;
 /// device under its name, all of them are copied to the host together, and rows are built by name.
 /// </summary>
 internal sealed class MetricRecorder(
-    PopulationModel model, PopulationData data, PopulationOptimizer optimizer, int batchSize, bool stochasticGradNorm)
+    PopulationModel model, PopulationData data, PopulationOptimizer optimizer, int batchSize, bool stochasticGradNorm,
+    bool recordRepresentation = false)
 {
     private readonly Func<PopulationParameter, bool> invariant = model.HasScaleInvariantParameters ? p => p.ScaleInvariant : _ => true;
 
@@ -27,7 +28,7 @@ internal sealed class MetricRecorder(
         using var scope = NewDisposeScope();
         var train = PopulationEvaluator.Evaluate(model, data.TrainX, data.TrainY, data, data.TrainWeights, data.TrainSizes);
         var val = PopulationEvaluator.Evaluate(model, data.ValX, data.ValY, data, data.ValWeights, data.ValSizes);
-        var normSq = model.SquaredNorm();
+        var normSq = model.SquaredNorm(PopulationModel.IsWeight);
         var invariantSq = model.SquaredNorm(invariant);
         var l2 = optimizer.WeightDecays.mul(normSq).DivideInPlace(2);
         var named = new (string Name, Tensor Value)[]
@@ -57,7 +58,23 @@ internal sealed class MetricRecorder(
             ? MeanStochasticGradNorm.Compute(model, data, batchSize, [_ => true, invariant]).to_type(ScalarType.Float32).cpu().data<float>().ToArray()
             : null;
 
-        return Rows(host, index, stochastic, done, stepsPerEpoch);
+        var rows = Rows(host, index, stochastic, done, stepsPerEpoch);
+        return recordRepresentation ? WithRepresentations(rows) : rows;
+    }
+
+    /// <summary>Each row with its member's representation (every representation parameter, flattened in registration order).</summary>
+    private List<MetricRow> WithRepresentations(List<MetricRow> rows)
+    {
+        using var noGrad = no_grad();
+        var parts = model.Parameters.Where(p => p.Representation).Select(p => p.Value.detach().reshape(model.Members, -1)).ToArray();
+        if (parts.Length == 0)
+        {
+            throw new InvalidOperationException("Train:RecordRepresentation needs a model with a learned representation (Model:Kind = toyaddition)");
+        }
+
+        var host = cat(parts, 1).to_type(ScalarType.Float32).cpu().data<float>().ToArray();
+        int width = host.Length / model.Members;
+        return [.. rows.Select(r => r with { Representation = host.AsSpan(r.Member * width, width).ToArray() })];
     }
 
     /// <summary>One row per member from the quantities read to the host (member m of quantity q at q * K + m).</summary>

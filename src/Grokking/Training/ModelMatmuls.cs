@@ -25,6 +25,7 @@ public static class ModelMatmuls
             ModelKind.Transformer => TransformerForward(o.Model, shape[0], outputs, batch),
             ModelKind.Lstm => LstmForward(o.Model, shape[0], batch),
             ModelKind.Gcnn => GcnnForward(o.Model, shape[0], batch),
+            ModelKind.ToyAddition => MlpForward(o.Model.Embedding, o.Model.Hidden, outputs, batch), // the decoder; the sum E_i + E_j is no matmul
             _ => throw new ArgumentOutOfRangeException(nameof(o), o.Model.Kind, $"Model:Kind = {o.Model.Kind} has no matmul shapes in the bench"),
         };
     }

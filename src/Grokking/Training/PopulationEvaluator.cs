@@ -83,7 +83,7 @@ public static class PopulationEvaluator
             var y = labels.narrow(1, from, size);
             var output = model.forward(data.Represent(inputs.narrow(1, from, size), y));
             var perExample = LossFunctions.PerExample(output, y, data.Task);
-            corrects.Add(LossFunctions.Correct(output, y, perExample, data.Task, data.CorrectThreshold).MoveToOuterDisposeScope());
+            corrects.Add(LossFunctions.Correct(output, y, perExample, data.Task, data.CorrectThreshold, data.Templates).MoveToOuterDisposeScope());
             losses.Add(perExample.MoveToOuterDisposeScope());
         }
 

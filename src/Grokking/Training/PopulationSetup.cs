@@ -65,10 +65,17 @@ public static class PopulationSetup
             }
         }
 
-        if (options.Population.TrainSamples is { Length: > 0 } && options.Data.Kind != DatasetKind.Images)
+        if (options.Population.TrainSamples is { Length: > 0 } && options.Data.Kind is not (DatasetKind.Images or DatasetKind.ToyAddition))
         {
             throw OptionsException.InvalidValue(
-                "Population:TrainSamples", $"a training-size sweep needs Data:Kind = images (got {options.Data.Kind})");
+                "Population:TrainSamples", $"a training-size sweep needs Data:Kind = images or toyaddition (got {options.Data.Kind})");
+        }
+
+        if (options.Train.RecordRepresentation && options.Model.Kind != ModelKind.ToyAddition)
+        {
+            throw OptionsException.InvalidValue(
+                "Train:RecordRepresentation",
+                $"true needs a model with a learned representation (Model:Kind = toyaddition, got {options.Model.Kind})");
         }
 
         if (options.Population.Messiness is { Length: > 0 } && !PopulationDataFactory.InterpolatesRepresentations(options.Data.Kind))

@@ -37,7 +37,7 @@ internal sealed class StepProfiler : IDisposable
         model = PopulationModelFactory.Create(members.Count, options.Model, options.Data, device);
         data = PopulationDataFactory.Create(options.Data, seeds, device, model.DType, [.. members.Select(m => m.TrainFraction)],
             MemberSpec.SweptSamples(members), MemberSpec.SweptMessiness(members));
-        model.Initialize(seeds, members.Select(m => m.InitScale).ToArray());
+        model.Initialize(seeds, members.Select(m => m.InitScale).ToArray(), MemberSpec.SweptMessiness(members));
         optimizer = new PopulationOptimizer(
             model, options.Optimizer, members.Select(m => m.LearningRate).ToArray(), members.Select(m => m.WeightDecay).ToArray());
         recorder = new MetricRecorder(model, data, optimizer, options.Train.BatchSize, stochasticGradNorm: false);

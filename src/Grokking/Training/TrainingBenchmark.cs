@@ -131,7 +131,7 @@ public static class TrainingBenchmark
         {
             ModelKind.Mlp => MlpForwardFlops((int)shape.Aggregate(1L, (x, y) => x * y), o.Model.Hidden, outputs),
             ModelKind.Transformer => TransformerForwardFlops(o.Model, shape[0], outputs),
-            ModelKind.Lstm or ModelKind.Gcnn => ModelMatmuls.Forward(o, 1).Sum(s => s.Flops),
+            ModelKind.Lstm or ModelKind.Gcnn or ModelKind.ToyAddition => ModelMatmuls.Forward(o, 1).Sum(s => s.Flops),
             _ => throw UnknownKind(o.Model.Kind),
         };
     }
@@ -143,6 +143,8 @@ public static class TrainingBenchmark
         ModelKind.Transformer => $"{model.Layers}-layer transformer d{model.DModel}/mlp{model.DMlp}",
         ModelKind.Lstm => $"{model.Layers}-layer LSTM e{model.Embedding}/h{model.DModel}",
         ModelKind.Gcnn => $"GCNN {string.Join("-", model.Hidden)} edge/head {model.DMlp}",
+        ModelKind.ToyAddition =>
+            $"toy addition e{model.Embedding}, decoder {string.Join("-", model.Hidden)} {model.Activation.ToString().ToLowerInvariant()}",
         _ => throw UnknownKind(model.Kind),
     };
 

@@ -53,10 +53,11 @@ internal sealed class TrainingSession : IDisposable
         {
             data = PopulationDataFactory.Create(options.Data, seeds, device, model.DType, [.. members.Select(m => m.TrainFraction)],
             MemberSpec.SweptSamples(members), MemberSpec.SweptMessiness(members));
-            model.Initialize(seeds, members.Select(m => m.InitScale).ToArray());
+            model.Initialize(seeds, members.Select(m => m.InitScale).ToArray(), MemberSpec.SweptMessiness(members));
             optimizer = new PopulationOptimizer(
                 model, options.Optimizer, members.Select(m => m.LearningRate).ToArray(), members.Select(m => m.WeightDecay).ToArray());
-            recorder = new MetricRecorder(model, data, optimizer, options.Train.BatchSize, options.Train.StochasticGradientNorm);
+            recorder = new MetricRecorder(
+                model, data, optimizer, options.Train.BatchSize, options.Train.StochasticGradientNorm, options.Train.RecordRepresentation);
             checkpointer = run is null ? null : new Checkpointer(run, model, optimizer, device);
 
             loop = new MinibatchLoop(
@@ -176,7 +177,7 @@ internal sealed class TrainingSession : IDisposable
             rate,
             TimeSpan.FromSeconds((totalSteps - done) / Math.Max(rate, 1e-9)),
             rows.Average(m => m.TrainAccuracy),
-            rows.Average(m => m.ValAccuracy),
+            rows.Select(m => m.ValAccuracy).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average(), // members without a test set: NaN
             events.MembersDone));
     }
 

@@ -48,6 +48,12 @@ public class NonCpuDeviceTests
             ["Model:Kind=gcnn", "Model:Hidden=8,4", "Model:DMlp=8", "Data:Kind=molecules",
                 $"Data:MoleculesDirectory={Qm9MoleculesTests.Qm9Directory()}", "Data:TrainSamples=2", "Data:TestSamples=2",
                 "Train:BatchSize=1", "Optimizer:Name=adamw", "Optimizer:LearningRate=0.01"]),
+        ("toy addition, AdamW, learned representation, size and messiness sweeps, step schedule", ModelKind.ToyAddition, () =>
+            ["Model:Kind=toyaddition", "Model:Embedding=2", "Model:Hidden=8,8", "Model:Activation=leakyrelu", "Data:Kind=toyaddition",
+                "Data:Modulus=5", "Data:TemplateDimension=4", "Data:TrainSamples=10", "Population:TrainSamples=9,15",
+                "Population:Messiness=0,1", "Train:BatchSize=0", "Train:RecordRepresentation=true", "Optimizer:Name=adamw",
+                "Optimizer:LearningRate=0.01", "Optimizer:RepresentationLearningRate=0.01", "Optimizer:WeightDecay=0.1",
+                "Optimizer:LearningRateDropEvery=2", "Optimizer:LearningRateDropFactor=0.5"]),
     ];
 
     public static TheoryData<string> CaseNames => [.. Cases.Select(c => c.Name)];

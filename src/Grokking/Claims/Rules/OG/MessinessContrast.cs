@@ -25,6 +25,12 @@ public sealed class MessinessContrast : ClaimAnalysis<MessinessContrast.Paramete
 
     public override string Name => "messiness-contrast";
 
+    /// <summary>
+    /// The training-set size at which the algorithmic landscape is read where its run sweeps sizes (og-toy-landscape does,
+    /// for OG-15's Fig. 6e): Fig. 6a/b are drawn at 45 pairs (Omnigrok's plotting notebook titles them "size = 45").
+    /// </summary>
+    public const int AlgorithmicTrainSize = 45;
+
     public override SeedRule SeedRule => SeedRule.EverySeed;
 
     public override string? ControlName => Control;
@@ -52,8 +58,8 @@ public sealed class MessinessContrast : ClaimAnalysis<MessinessContrast.Paramete
     {
         string images = imagesArm.Options?.Data.DataSetName ?? imagesArm.Experiment;
         string algorithmic = algorithmicArm.Options?.Data.DataSetName ?? algorithmicArm.Experiment;
-        var weak = MessinessLandscape.Read(imagesArm);
-        var strong = MessinessLandscape.Read(algorithmicArm);
+        var weak = MessinessLandscape.Read(imagesArm, AlgorithmicTrainSize);
+        var strong = MessinessLandscape.Read(algorithmicArm, AlgorithmicTrainSize);
         var scope = context.Claim.ScopeKind;
         var gaps = Contrast(weak, strong, p.FitLevel);
         List<Comparison> comparisons =

@@ -25,7 +25,9 @@ public sealed record ZeroOutputLoss(double Train, double Test)
             options.Data, [member.Seed], arm.Device ?? CPU, options.Model.DType, [member.TrainFraction], size, messiness);
         double Mean(Tensor labels, Tensor? weights, long rows)
         {
-            var output = zeros([1, rows, data.Classes], dtype: options.Model.DType, device: labels.device);
+            // Class labels ([1, rows]) score one logit per class; vector targets (regression, toy addition's templates) one per component.
+            long width = labels.dim() == 3 ? labels.shape[2] : data.Classes;
+            var output = zeros([1, rows, width], dtype: options.Model.DType, device: labels.device);
             var perExample = LossFunctions.PerExample(output, labels, data.Task);
             var mean = weights is null ? perExample.mean() : perExample.mul(weights).sum().div(weights.sum());
             return mean.to_type(ScalarType.Float64).cpu().item<double>();

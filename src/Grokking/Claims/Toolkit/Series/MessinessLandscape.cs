@@ -20,10 +20,14 @@ namespace Grokking.Claims.Toolkit;
 public sealed record MessinessLandscape(
     long Seed, double[] Alphas, double[] Messiness, double[,] Train, double[,] Test, ZeroOutputLoss Zero, int Saturated, bool Diverged)
 {
-    /// <summary>Per seed (increasing), the grid of increasing alpha by increasing m; a grid with a missing or repeated cell is an error.</summary>
-    public static List<MessinessLandscape> Read(ClaimContext context)
+    /// <summary>
+    /// Per seed (increasing), the grid of increasing alpha by increasing m; a grid with a missing or repeated cell is an
+    /// error. A run that also sweeps training-set sizes (Population:TrainSamples) is read at <paramref name="trainSamples"/>,
+    /// which it must hold.
+    /// </summary>
+    public static List<MessinessLandscape> Read(ClaimContext context, int trainSamples = 0)
     {
-        var members = context.Members;
+        var members = AtSize(context, trainSamples);
         if (members.Count == 0 || members.Any(m => m.Messiness is null))
         {
             throw new InvalidOperationException(
@@ -37,6 +41,20 @@ public sealed record MessinessLandscape(
         }
 
         return seeds;
+    }
+
+    private static List<MemberSpec> AtSize(ClaimContext context, int trainSamples)
+    {
+        var sizes = context.Members.Select(m => m.TrainSamples).Distinct().ToList();
+        if (sizes.Count == 1)
+        {
+            return [.. context.Members];
+        }
+
+        return sizes.Contains(trainSamples) ? [.. context.Members.Where(m => m.TrainSamples == trainSamples)]
+            : throw new InvalidOperationException(
+                $"{context.Claim.Id}: experiment '{context.Experiment}' sweeps training-set sizes {string.Join(", ", sizes)}; "
+                + $"the analysis reads size {trainSamples}, which it lacks");
     }
 
     private static MessinessLandscape OneSeed(ClaimContext context, long seed, List<MemberSpec> members)
