@@ -192,6 +192,22 @@ public class MessinessContrastTests
         hole.Should().Throw<InvalidOperationException>().WithMessage("*og-mnist-messiness*two members of seed 0*");
     }
 
+    [Fact]
+    public void A_run_that_also_sweeps_training_sizes_is_read_at_the_asked_size_which_it_must_hold()
+    {
+        // og-toy-landscape sweeps sizes 25 ... 55 for OG-15's Fig. 6e; OG-14 reads Fig. 6a/b's size 45. Here (20 fixture
+        // images) seed 2's members have 8 examples and the others 12, so reading 12 leaves seeds 0 and 1, and a size the
+        // run lacks is an error.
+        var sized = Run(Images, edit: m => m with { TrainSamples = m.Seed == 2 ? 8 : 12 });
+        var context = Context(Og14(), MessinessContrast.AlgorithmicExperiment, sized);
+
+        MessinessLandscape.Read(context, 12).Select(s => s.Seed).Should().Equal(0, 1);
+        MessinessLandscape.Read(context, 8).Select(s => s.Seed).Should().Equal(2);
+        var missing = () => MessinessLandscape.Read(context, 10);
+        missing.Should().Throw<InvalidOperationException>().WithMessage("*sweeps training-set sizes*lacks*");
+        MessinessContrast.AlgorithmicTrainSize.Should().Be(45);
+    }
+
     // ---------------------------------------------------------------- OG-14 messiness-contrast
 
     [Fact]
