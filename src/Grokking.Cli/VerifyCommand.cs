@@ -41,10 +41,7 @@ internal static class VerifyCommand
         {
             Description = "train nothing: print each run's measured step, projected minutes on this device and the roofline's floor",
         };
-        var variants = new Option<bool>("--variants")
-        {
-            Description = "re-run the claims under each alternative their experiments declare at the profile (not part of the default suite)",
-        };
+        var (variants, only) = VariantOptions();
         var record = new Option<bool>("--record")
         {
             Description = "with --plan: write the projected minutes into the experiment files (projected.<profile>)",
@@ -52,7 +49,7 @@ internal static class VerifyCommand
 
         var command = new Command("verify", "the main job: verify the claims, write report/ (md, html, json, figures)")
         {
-            claims, failOn, noProgress, plan, record, variants,
+            claims, failOn, noProgress, plan, record, variants, only,
         };
         var sharding = new ShardOptions();
         foreach (var option in sharding.All)
@@ -61,12 +58,14 @@ internal static class VerifyCommand
         }
 
         command.Validators.Add(result => ExclusiveModes(result, plan, record, variants));
-        command.Validators.Add(result => sharding.Validate(result, [claims, failOn, noProgress, plan, record, variants]));
+        command.Validators.Add(result => OnlyWithVariants(result, variants, only));
+        command.Validators.Add(result => sharding.Validate(result, [claims, failOn, noProgress, plan, record, variants, only]));
         command.SetAction(parsed => sharding.Given(parsed)
             ? VerifyShard.Act(parsed, shared, sharding, claims, failOn, noProgress)
             : parsed.GetValue(variants)
             ? VerifyVariants.Run(
-                shared.LoadForClaims(parsed, "verify"), parsed.GetValue(claims) is { Length: > 0 } p ? p : null, parsed.GetValue(noProgress),
+                shared.LoadForClaims(parsed, "verify"), parsed.GetValue(claims) is { Length: > 0 } p ? p : null,
+                parsed.GetValue(only) is { Length: > 0 } names ? names : null, parsed.GetValue(noProgress),
                 parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error)
             : parsed.GetValue(plan)
             ? Plan(shared.LoadForClaims(parsed, "verify"), parsed.GetValue(claims), parsed.GetValue(record), parsed.InvocationConfiguration.Output)
@@ -78,6 +77,27 @@ internal static class VerifyCommand
             parsed.InvocationConfiguration.Output,
             parsed.InvocationConfiguration.Error));
         return command;
+    }
+
+    /// <summary>--variants runs the declared alternatives; --variant narrows them to those named.</summary>
+    private static (Option<bool> Variants, Option<string[]> Only) VariantOptions() => (
+        new Option<bool>("--variants")
+        {
+            Description = "re-run the claims under each alternative their experiments declare at the profile (not part of the default suite)",
+        },
+        new Option<string[]>("--variant")
+        {
+            Description = "with --variants: only this alternative (NAME or EXPERIMENT/NAME; repeatable)",
+            HelpName = "NAME",
+        });
+
+    /// <summary>--variant picks among the alternatives that --variants runs; alone it would run nothing.</summary>
+    private static void OnlyWithVariants(System.CommandLine.Parsing.CommandResult result, Option<bool> variants, Option<string[]> only)
+    {
+        if (result.GetValue(only) is { Length: > 0 } && !result.GetValue(variants))
+        {
+            result.AddError("Invalid value for '--variant': it picks among the alternatives of --variants; add --variants");
+        }
     }
 
     /// <summary>--record only records a --plan; --variants runs what --plan would only measure.</summary>

@@ -11,12 +11,18 @@ namespace Grokking.Cli;
 /// </summary>
 internal static class VerifyVariants
 {
-    public static int Run(GrokkingOptions options, string[]? patterns, bool quiet, TextWriter output, TextWriter error)
+    public static int Run(GrokkingOptions options, string[]? patterns, string[]? names, bool quiet, TextWriter output, TextWriter error)
     {
         var settings = ClaimSuiteSettings.From(options);
         var catalog = ClaimCatalog.Load(settings.ClaimsDirectory);
         var baselines = new Claims.Baselines.BaselineStore(settings.BaselinesDirectory);
-        var plan = VariantRuns.Plan(catalog, catalog.Select(patterns), settings.Profile);
+        if (names is not null && VariantRuns.Unknown(catalog, names) is { } unknown)
+        {
+            error.WriteLine($"Invalid value for '--variant': {unknown}; declared: {string.Join(", ", VariantRuns.Declared(catalog))}");
+            return Program.UsageError;
+        }
+
+        var plan = VariantRuns.Plan(catalog, catalog.Select(patterns), settings.Profile, names);
         if (plan.Count == 0)
         {
             output.WriteLine($"no alternative of the selection's experiments runs at profile {settings.Profile.Name}");

@@ -50,17 +50,33 @@ public static class VariantRuns
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    /// <summary>Each declared alternative at <paramref name="profile"/> with the selected claims that read its experiment.</summary>
+    /// <summary>
+    /// Each declared alternative at <paramref name="profile"/> with the selected claims that read its experiment; with
+    /// <paramref name="names"/>, only the alternatives named (NAME or EXPERIMENT/NAME).
+    /// </summary>
     public static IReadOnlyList<(VariantChoice Choice, IReadOnlyList<string> Claims)> Plan(
-        ClaimCatalog catalog, IReadOnlyList<ClaimDefinition> selection, Profile profile) =>
+        ClaimCatalog catalog, IReadOnlyList<ClaimDefinition> selection, Profile profile, IReadOnlyCollection<string>? names = null) =>
     [
-        .. catalog.Experiments.Values.OrderBy(e => e.Name, StringComparer.Ordinal)
-            .SelectMany(e => e.Variants.Select(v => new VariantChoice(e.Name, v)))
+        .. All(catalog)
+            .Where(choice => names is null || names.Any(n => Names(choice, n)))
             .Where(choice => choice.LayerFor(catalog.Experiments[choice.Experiment], profile) is not null)
             .Select(choice => (Choice: choice, Claims: (IReadOnlyList<string>)
                 [.. selection.Where(c => c.AllExperiments.Any(e => choice.LayerFor(catalog.Experiments[e], profile) is not null)).Select(c => c.Id)]))
             .Where(r => r.Claims.Count > 0),
     ];
+
+    /// <summary>Every declared alternative as EXPERIMENT/NAME, in the catalog's order.</summary>
+    public static IEnumerable<string> Declared(ClaimCatalog catalog) => All(catalog).Select(c => $"{c.Experiment}/{c.Variant.Name}");
+
+    /// <summary>The first of <paramref name="names"/> that names no declared alternative, or null when each names one.</summary>
+    public static string? Unknown(ClaimCatalog catalog, IEnumerable<string> names) =>
+        names.FirstOrDefault(n => !All(catalog).Any(c => Names(c, n)));
+
+    private static IEnumerable<VariantChoice> All(ClaimCatalog catalog) =>
+        catalog.Experiments.Values.OrderBy(e => e.Name, StringComparer.Ordinal).SelectMany(e => e.Variants.Select(v => new VariantChoice(e.Name, v)));
+
+    private static bool Names(VariantChoice choice, string name) =>
+        name == choice.Variant.Name || name == $"{choice.Experiment}/{choice.Variant.Name}";
 
     /// <summary>The committed verdict of a claim at the profile; null when there is none or it cannot be read.</summary>
     public static Verdict? Committed(BaselineStore baselines, Profile profile, string id) =>

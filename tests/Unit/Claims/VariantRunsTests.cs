@@ -51,6 +51,22 @@ public class VariantRunsTests
         VariantRuns.Plan(Catalog, Catalog.Select(["PB-1"]), Profile.Paper).Should().BeEmpty("no alternative is declared at paper");
     }
 
+    [Fact]
+    public void Named_alternatives_narrow_the_plan_by_name_or_experiment_and_name_and_an_unknown_name_is_found()
+    {
+        var selection = Catalog.Select(["PB-1", "MC-6", "MC-2"]);
+
+        VariantRuns.Plan(Catalog, selection, Profile.Ci, ["train-fraction-0.3"]).Select(p => $"{p.Choice.Experiment}/{p.Choice.Variant.Name}")
+            .Should().Equal("mc-grokking/train-fraction-0.3", "mc-two-inits/train-fraction-0.3");
+        VariantRuns.Plan(Catalog, selection, Profile.Ci, ["mc-two-inits/train-fraction-0.3"]).Select(p => p.Choice.Experiment)
+            .Should().Equal("mc-two-inits");
+        VariantRuns.Plan(Catalog, selection, Profile.Ci, ["pb-layernorm/train-fraction-0.3"]).Should().BeEmpty("pb-layernorm declares no such alternative");
+
+        VariantRuns.Unknown(Catalog, ["width-128", "mc-grokking/lr-0.01"]).Should().BeNull();
+        VariantRuns.Unknown(Catalog, ["width-128", "pb-layernorm/lr-0.01", "lr-0.1"]).Should().Be("pb-layernorm/lr-0.01");
+        VariantRuns.Declared(Catalog).Should().Contain(["mc-grokking/lr-0.01", "pb-layernorm/width-128"]);
+    }
+
     [Theory]
     [InlineData(Verdict.Refuted, Verdict.Refuted, VariantEffect.Holds)]
     [InlineData(Verdict.Refuted, Verdict.Confirmed, VariantEffect.Flips)]

@@ -153,6 +153,19 @@ public class CliFailClosedTests
         stderr.Should().Contain("Invalid value for '--variants'");
     }
 
+    [Fact]
+    public void Verify_variant_without_variants_or_naming_no_declared_alternative_exits_2_with_one_line()
+    {
+        var (code, _, stderr) = Run("verify", "--variant", "lr-0.01", "--profile", "smoke");
+        code.Should().Be(2);
+        stderr.Should().Contain("Invalid value for '--variant'").And.Contain("add --variants");
+
+        var (unknown, _, error) = Run("verify", "--variants", "--variant", "no-such-alternative", "--profile", "smoke", "--no-progress");
+        unknown.Should().Be(2);
+        error.Trim().Split('\n').Should().ContainSingle().Which.Should()
+            .StartWith("Invalid value for '--variant': no-such-alternative; declared:").And.Contain("mc-grokking/lr-0.01");
+    }
+
     // ------------------------------------------------------------------ baselines accept
 
     [Theory]
