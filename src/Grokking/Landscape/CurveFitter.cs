@@ -69,11 +69,11 @@ public static class CurveFitter
     /// Seconds per fit-step of <paramref name="requests"/> as one population over <paramref name="steps"/> steps, and the
     /// bits of the first fit's bend after them (a layout is used only where these bits do not depend on it).
     /// </summary>
-    internal static (double Seconds, byte[] FirstBend) TimeSteps(LandscapeSetup setup, IReadOnlyList<FitRequest> requests, int steps)
+    internal static (double Seconds, byte[][] Bends) TimeSteps(LandscapeSetup setup, IReadOnlyList<FitRequest> requests, int steps)
     {
         using var fit = new BendFit(setup, requests);
         double seconds = fit.Time(steps) / requests.Count;
-        return (seconds, fit.FirstBendBytes());
+        return (seconds, fit.BendBytes());
     }
 
     /// <summary>The fits of one call as one population: the fixed ends, the bends, the schedule of t and budgets.</summary>
@@ -219,11 +219,15 @@ public static class CurveFitter
             }
         }
 
-        public byte[] FirstBendBytes()
+        /// <summary>Each fit's bend as bytes, member by member, for comparing layouts to the bit.</summary>
+        public byte[][] BendBytes()
         {
             using var scope = NewDisposeScope();
-            var first = cat(names.Select(name => bend[name][0].flatten()).ToArray()).to_type(ScalarType.Float64).cpu();
-            return first.data<double>().ToArray().SelectMany(BitConverter.GetBytes).ToArray();
+            return Enumerable.Range(0, requests.Count).Select(k =>
+            {
+                var bends = cat(names.Select(name => bend[name][k].flatten()).ToArray()).to_type(ScalarType.Float64).cpu();
+                return bends.data<double>().ToArray().SelectMany(BitConverter.GetBytes).ToArray();
+            }).ToArray();
         }
 
         /// <summary>Each fit's curve through its bend, with the objective of each step of its own budget.</summary>

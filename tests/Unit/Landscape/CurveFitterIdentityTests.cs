@@ -50,6 +50,33 @@ public sealed class CurveFitterIdentityTests
         AssertIdentical(setup, requests, requests.Length, 0);
     }
 
+    /// <summary>
+    /// The measured layout must not depend on timing where bits depend on the layout: in this MLP the second fit alone
+    /// rounds differently from the same fit in a population of two, so the measurement must keep both together whatever
+    /// the clock says (CI's 2 cores once timed one-per-population faster, and the layout compared only the first fit).
+    /// </summary>
+    [Fact]
+    public void The_measured_layout_keeps_fits_together_where_any_member_rounds_differently_alone()
+    {
+        var options = EngineFixtures.Small(
+            "Data:Kind=teacherstudent", "Data:TrainSamples=40", "Data:TestSamples=40", "Model:Kind=mlp", "Model:Hidden:0=12",
+            "Model:Activation=tanh", "Train:BatchSize=0");
+        var setup = new LandscapeSetup(
+            options.Model, options.Data, 0, WeightDecay: 0.01, LearningRate: 0.05, new LandscapeOptions { FitLearningRate = 0.2 }, CPU);
+        var (a, b, c) = ThreeModels(options);
+        FitRequest[] requests = [new(PathKind.Bezier, a, b, 3, "bezier", 12), new(PathKind.Bezier, b, c, 4, "second", 5)];
+        var together = CurveFitter.Fit(setup, requests, null, 2);
+        var apart = CurveFitter.Fit(setup, requests, null, 1);
+        bool secondDiffers = together[1].Bend.Tensors.Any(kv => !Equal(apart[1].Bend.Tensors[kv.Key], kv.Value));
+        foreach (var curve in together.Concat(apart))
+        {
+            curve.Dispose();
+        }
+
+        secondDiffers.Should().BeTrue("the premise: the second fit's bits depend on its population");
+        FitLayout.MembersPerChunk(setup, requests).Should().Be(2);
+    }
+
     /// <summary>At the ci MC model's size (d64/mlp256, p 97, batch 512): the BLAS calls are the real ones, not toy shapes.</summary>
     [Fact]
     public void Fits_at_the_ci_model_size_are_bit_identical_in_every_layout()
