@@ -85,6 +85,10 @@ public sealed class ClaimRunner(
         {
             result = OutOfRegime(result, profile, regime);
         }
+        else if (result.Verdict == Verdict.Inconclusive && claim.InconclusiveAt.GetValueOrDefault(profile.Name) is { } recorded)
+        {
+            result = result with { Reason = $"{result.Reason}. Measured reason at {profile.Name} (claim file): {recorded}" };
+        }
 
         return Outcome(claim, result, context, contexts, runs, clock.Elapsed.TotalSeconds) with
         {

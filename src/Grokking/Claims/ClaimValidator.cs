@@ -149,6 +149,19 @@ public sealed class ClaimValidator(
         }
     }
 
+    private void ValidateInconclusive()
+    {
+        foreach (var (profile, reason) in claim.InconclusiveAt)
+        {
+            Require(Enum.GetValues<Profile>().Any(p => p.Name == profile), $"inconclusiveAt.{profile}",
+                $"names no profile (known: {string.Join(", ", Enum.GetValues<Profile>().Select(p => p.Name))})");
+            Require(!claim.UndecidableAt.ContainsKey(profile) && !claim.OutOfRegimeAt.ContainsKey(profile), $"inconclusiveAt.{profile}",
+                "is also declared in undecidableAt or outOfRegimeAt, which give the reason already; keep one");
+            Require(reason.Trim().Length > 0, $"inconclusiveAt.{profile}",
+                "needs the measured reason: the comparison that straddles its threshold, its interval and the seeds that would decide");
+        }
+    }
+
     private void ValidateUndecidable()
     {
         foreach (var (profile, reason) in claim.UndecidableAt)
@@ -163,6 +176,7 @@ public sealed class ClaimValidator(
         }
 
         ValidateOutOfRegime();
+        ValidateInconclusive();
         foreach (string companion in claim.Companions)
         {
             Require(experiments.ContainsKey(companion) && companion != claim.Experiment, "companions",

@@ -269,6 +269,35 @@ public class ClaimCatalogTests
         }
     }
 
+    [Theory]
+    [InlineData("{ \"ci\": \"the barrier 0.016 [-0.019, 0.050] straddles 0.02; 43 seeds would decide\" }", null)]
+    [InlineData("{ \"paper\": \"straddles\" }", null)]
+    [InlineData("{ \"gpu\": \"x\" }", "*'inconclusiveAt.gpu' names no profile*")]
+    [InlineData("{ \"ci\": \" \" }", "*'inconclusiveAt.ci' needs the measured reason*")]
+    public void A_claim_may_give_the_measured_reason_of_an_inconclusive_verdict(string reason, string? message)
+    {
+        var act = () => ClaimCatalog.Load(Write(Claim(baseline: $", \"inconclusiveAt\": {reason}")));
+
+        if (message is null)
+        {
+            act().Claims[0].InconclusiveAt.Should().HaveCount(1);
+        }
+        else
+        {
+            act.Should().Throw<ClaimDefinitionException>().WithMessage("*MC-1.json*").WithMessage(message);
+        }
+    }
+
+    [Fact]
+    public void An_inconclusive_reason_cannot_repeat_a_profile_declared_undecidable()
+    {
+        string both = ", \"undecidableAt\": { \"ci\": \"2 h\" }, \"inconclusiveAt\": { \"ci\": \"straddles\" }";
+
+        var act = () => ClaimCatalog.Load(Write(Claim(baseline: both)));
+
+        act.Should().Throw<ClaimDefinitionException>().WithMessage("*'inconclusiveAt.ci' is also declared in undecidableAt*");
+    }
+
     [Fact]
     public void A_profile_cannot_be_both_undecidable_and_out_of_regime()
     {

@@ -105,6 +105,15 @@ public sealed class ClaimDefinition
     /// </summary>
     public Dictionary<string, string> OutOfRegimeAt { get; set; } = [];
 
+    /// <summary>
+    /// Profiles at which the committed baseline is INCONCLUSIVE although the setup there decides in principle (in the
+    /// paper's regime, affordable), each with the measured reason: which comparison straddles its threshold, its interval
+    /// and the seeds that would decide, or the precondition or control that failed. DEVELOPERS.md asks for this at ci;
+    /// a test keeps it in step with the baselines (a reason without an INCONCLUSIVE baseline, or the reverse, fails).
+    /// The verdict is not changed by it: the report appends it to an INCONCLUSIVE result's reason.
+    /// </summary>
+    public Dictionary<string, string> InconclusiveAt { get; set; } = [];
+
     /// <summary>Choices specific to this claim (where the paper is silent), reported before the experiment's.</summary>
     public List<string> Choices { get; set; } = [];
 
