@@ -174,7 +174,7 @@ public sealed class PopulationData : IDisposable
             TrainWeights?.detach(),
             ValWeights?.detach(),
             Templates is null ? null : Convert(Templates),
-            Mix is null ? null : new LabelTemplateMix(Mix.Messiness.detach(), Mix.Templates.detach()));
+            Mix is null ? null : new LabelTemplateMix(Convert(Mix.Messiness), Convert(Mix.Templates)));
         Dispose();
         return converted;
     }

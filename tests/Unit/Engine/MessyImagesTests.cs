@@ -116,7 +116,8 @@ public sealed class MessyImagesTests
         using var data = PopulationDataFactory.Create(o.Data, [0, 0, 0], CPU, ScalarType.Float64, messiness: [0, 0.5, 1]);
         using var chunk = data.ForMembers(1, 2);
 
-        chunk.Mix!.Messiness.data<float>().ToArray().Should().Equal(0.5f, 1f);
+        chunk.Mix!.Messiness.data<double>().ToArray().Should().Equal(0.5, 1.0);
+        chunk.Mix.Templates.dtype.Should().Be(ScalarType.Float64, "the mix is converted with the images, once");
         data.TrainX.dtype.Should().Be(ScalarType.Float64);
         PopulationData.IsShared(data.TrainX).Should().BeTrue();
         PopulationData.IsShared(data.ValX).Should().BeTrue();
