@@ -43,15 +43,6 @@ internal static class FractionSweepRun
             }
         }
 
-        return new TrainingResult
-        {
-            Members = members,
-            Metrics = metrics,
-            Events = events,
-            StepLosses = members.Select(_ => Array.Empty<float>()).ToList(),
-            StepsPerEpoch = 1,
-            StepsCompleted = budget,
-            Interrupted = false,
-        };
+        return SyntheticResult.Of(members, metrics, events, 1, budget);
     }
 }

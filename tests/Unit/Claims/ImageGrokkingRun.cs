@@ -51,16 +51,7 @@ internal static class ImageGrokkingRun
             }
         }
 
-        var result = new TrainingResult
-        {
-            Members = members,
-            Metrics = metrics,
-            Events = events,
-            StepLosses = members.Select(_ => Array.Empty<float>()).ToList(),
-            StepsPerEpoch = 5,
-            StepsCompleted = Steps,
-            Interrupted = false,
-        };
+        var result = SyntheticResult.Of(members, metrics, events, 5, Steps);
         var claim = new ClaimDefinition
         {
             Id = id,

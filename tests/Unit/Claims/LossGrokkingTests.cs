@@ -38,16 +38,7 @@ public class LossGrokkingTests
             }
         }
 
-        var result = new TrainingResult
-        {
-            Members = members,
-            Metrics = metrics,
-            Events = members.Select(m => new MemberEvents(m.Index, MemberEvents.Never, MemberEvents.Never, MemberEvents.Never)).ToList(),
-            StepLosses = members.Select(_ => Array.Empty<float>()).ToList(),
-            StepsPerEpoch = 4,
-            StepsCompleted = Steps,
-            Interrupted = false,
-        };
+        var result = SyntheticResult.Of(members, metrics, members.Select(m => new MemberEvents(m.Index, MemberEvents.Never, MemberEvents.Never, MemberEvents.Never)).ToList(), 4, Steps);
         var claim = new ClaimDefinition
         {
             Id = "OG-9",

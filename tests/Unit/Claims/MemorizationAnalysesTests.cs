@@ -42,16 +42,7 @@ public class MemorizationAnalysesTests
 
     private static ClaimContext Context(ClaimDefinition claim, (MemberSpec Spec, List<MetricRow> Rows, MemberEvents Events)[] members)
     {
-        var result = new TrainingResult
-        {
-            Members = members.Select(m => m.Spec).ToList(),
-            Metrics = members.SelectMany(m => m.Rows).ToList(),
-            Events = members.Select(m => m.Events).ToList(),
-            StepLosses = members.Select(_ => Array.Empty<float>()).ToList(),
-            StepsPerEpoch = StepsPerEpoch,
-            StepsCompleted = 100 * StepsPerEpoch,
-            Interrupted = false,
-        };
+        var result = SyntheticResult.Of(members.Select(m => m.Spec).ToList(), members.SelectMany(m => m.Rows).ToList(), members.Select(m => m.Events).ToList(), StepsPerEpoch, 100 * StepsPerEpoch);
         string report = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
         // The default data (x*y mod 97, 40% train): MC-2's resolution is one of its 5,588 validation pairs.
         return new ClaimContext(claim, result, "dir", Profile.Ci, report, new GrokkingOptions());

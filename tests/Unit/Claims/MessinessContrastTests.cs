@@ -90,16 +90,7 @@ public class MessinessContrastTests
             }
         }
 
-        return new TrainingResult
-        {
-            Members = members,
-            Metrics = metrics,
-            Events = events,
-            StepLosses = members.Select(_ => Array.Empty<float>()).ToList(),
-            StepsPerEpoch = 100,
-            StepsCompleted = 1000,
-            Interrupted = false,
-        };
+        return SyntheticResult.Of(members, metrics, events, 100, 1000);
     }
 
     private static readonly Lazy<string> Idx = new(() => ImageDatasetTests.IdxDirectory(train: 20, test: 6, gzip: false));

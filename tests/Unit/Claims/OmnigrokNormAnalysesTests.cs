@@ -248,16 +248,7 @@ public class OmnigrokNormAnalysesTests
             events.Add(new MemberEvents(index, trainStep, testStep ?? MemberEvents.Never, MemberEvents.Never));
         }
 
-        return new TrainingResult
-        {
-            Members = members,
-            Metrics = metrics,
-            Events = events,
-            StepLosses = members.Select(_ => Array.Empty<float>()).ToList(),
-            StepsPerEpoch = MetricEvery,
-            StepsCompleted = Steps,
-            Interrupted = false,
-        };
+        return SyntheticResult.Of(members, metrics, events, MetricEvery, Steps);
     }
 
     private static string ReportDirectory() => Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));

@@ -51,16 +51,7 @@ public class ReducedErrorLandscapeTests
             }
         }
 
-        return new TrainingResult
-        {
-            Members = members,
-            Metrics = metrics,
-            Events = events,
-            StepLosses = members.Select(_ => Array.Empty<float>()).ToList(),
-            StepsPerEpoch = 10,
-            StepsCompleted = 1000,
-            Interrupted = false,
-        };
+        return SyntheticResult.Of(members, metrics, events, 10, 1000);
     }
 
     private static string ReportDirectory() => Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));

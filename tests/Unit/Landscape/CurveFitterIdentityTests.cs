@@ -37,13 +37,7 @@ public sealed class CurveFitterIdentityTests
     [Fact]
     public void Full_batch_fits_are_bit_identical_to_the_fitter_before_the_shared_loop()
     {
-        var options = EngineFixtures.Small(
-            "Data:Kind=teacherstudent", "Data:TrainSamples=40", "Data:TestSamples=40", "Model:Kind=mlp", "Model:Hidden:0=12",
-            "Model:Activation=tanh", "Train:BatchSize=0");
-        var setup = new LandscapeSetup(
-            options.Model, options.Data, 0, WeightDecay: 0.01, LearningRate: 0.05, new LandscapeOptions { FitLearningRate = 0.2 }, CPU);
-        var (a, b, c) = ThreeModels(options);
-        FitRequest[] requests = [new(PathKind.Bezier, a, b, 3, "bezier", 12), new(PathKind.Bezier, b, c, 4, "second", 5)];
+        var (setup, requests) = SmallMlpFits();
 
         // A small MLP's batched matmuls round differently from single ones (measured: one fit alone ends with other bend
         // bits), so the measured layout must see that and keep both fits in one population.
@@ -58,13 +52,7 @@ public sealed class CurveFitterIdentityTests
     [Fact]
     public void The_measured_layout_keeps_fits_together_where_any_member_rounds_differently_alone()
     {
-        var options = EngineFixtures.Small(
-            "Data:Kind=teacherstudent", "Data:TrainSamples=40", "Data:TestSamples=40", "Model:Kind=mlp", "Model:Hidden:0=12",
-            "Model:Activation=tanh", "Train:BatchSize=0");
-        var setup = new LandscapeSetup(
-            options.Model, options.Data, 0, WeightDecay: 0.01, LearningRate: 0.05, new LandscapeOptions { FitLearningRate = 0.2 }, CPU);
-        var (a, b, c) = ThreeModels(options);
-        FitRequest[] requests = [new(PathKind.Bezier, a, b, 3, "bezier", 12), new(PathKind.Bezier, b, c, 4, "second", 5)];
+        var (setup, requests) = SmallMlpFits();
         var together = CurveFitter.Fit(setup, requests, null, 2);
         var apart = CurveFitter.Fit(setup, requests, null, 1);
         bool secondDiffers = together[1].Bend.Tensors.Any(kv => !Equal(apart[1].Bend.Tensors[kv.Key], kv.Value));
@@ -138,6 +126,18 @@ public sealed class CurveFitterIdentityTests
     }
 
     private static bool Equal(Tensor x, Tensor y) => x.shape.SequenceEqual(y.shape) && x.eq(y).all().item<bool>();
+
+    /// <summary>Two full-batch Bézier fits of a small tanh MLP: the case whose bits depend on the population size.</summary>
+    private static (LandscapeSetup Setup, FitRequest[] Requests) SmallMlpFits()
+    {
+        var options = EngineFixtures.Small(
+            "Data:Kind=teacherstudent", "Data:TrainSamples=40", "Data:TestSamples=40", "Model:Kind=mlp", "Model:Hidden:0=12",
+            "Model:Activation=tanh", "Train:BatchSize=0");
+        var setup = new LandscapeSetup(
+            options.Model, options.Data, 0, WeightDecay: 0.01, LearningRate: 0.05, new LandscapeOptions { FitLearningRate = 0.2 }, CPU);
+        var (a, b, c) = ThreeModels(options);
+        return (setup, [new(PathKind.Bezier, a, b, 3, "bezier", 12), new(PathKind.Bezier, b, c, 4, "second", 5)]);
+    }
 
     private static (WeightVector A, WeightVector B, WeightVector C) ThreeModels(GrokkingOptions options)
     {
