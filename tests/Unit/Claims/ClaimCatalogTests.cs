@@ -342,6 +342,17 @@ public class ClaimCatalogTests
     }
 
     [Theory]
+    [InlineData(Verdict.Inconclusive, "barrier straddles 0.02. Measured reason at ci (claim file): 43 seeds would decide")]
+    [InlineData(Verdict.Confirmed, "barrier straddles 0.02")]
+    [InlineData(Verdict.Refuted, "barrier straddles 0.02")]
+    public void The_files_measured_reason_is_appended_to_an_inconclusive_result_only(Verdict verdict, string reason)
+    {
+        var result = new Grokking.Claims.Analyses.AnalysisResult(verdict, "barrier straddles 0.02", [], []);
+
+        ClaimRunner.WithRecordedReason(result, Grokking.Configuration.Profile.Ci, "43 seeds would decide").Should().Be(result with { Reason = reason });
+    }
+
+    [Theory]
     [InlineData("{ \"papers\": [], \"baselineTolerance\": { \"relative\": 0.1, \"absolute\": 0, \"reason\": \"r\" } }", "*catalog.json*'papers' is empty*")]
     [InlineData("{ \"papers\": [ { \"prefix\": \"MC\", \"document\": \"000.txt\", \"title\": \"t\", \"authors\": [\"a\"], \"whereToFind\": \"w\" } ] }", "*catalog.json*'baselineTolerance' is missing*")]
     public void A_bad_catalog_names_the_file_and_the_field(string catalog, string message)
