@@ -32,29 +32,16 @@ public sealed class FittedPolylineMemorizationPair : ClaimAnalysis<FittedPolylin
 
     public override AnalysisResult Analyze(ClaimContext context, Limits limits)
     {
-        var land = new GrokkingLandscape(context, limits.Point2);
-        if (!land.MembersShareData)
-        {
-            return new AnalysisResult(Verdict.Inconclusive, GrokkingLandscape.SeparateSplits, [], []);
-        }
-
-        var curves = land.PairPolylines("polyline-p1-p1prime", m => m.Point1Step is null ? null : m.AtPoint1);
-        var paths = curves.Select(c => c.Curve).ToList();
-        string title = $"{context.Claim.Id}: fitted polyline between points 1 and 1' of two initializations";
-        var figure = context.Plot("polyline", title, (dir, name) => PathFigure.Write(dir, name, title, paths));
-        return Decide(context, curves, limits) with { Figures = [figure] };
+        var curves = PolylinePairs.Read(context, limits.Point2, PolylinePairs.Ends.Point1);
+        return curves is null ? PolylinePairs.SeparateSplits()
+            : PolylinePairs.Plotted(context, curves, PolylinePairs.Ends.Point1, Decide(context, curves, limits));
     }
 
     /// <summary>The control: the rule on the polylines between points 2 and 2' (the fits MC-7 reads, from the cache).</summary>
     public override AnalysisResult AnalyzeControl(ClaimContext context, Limits limits)
     {
-        var land = new GrokkingLandscape(context, limits.Point2);
-        if (!land.MembersShareData)
-        {
-            return new AnalysisResult(Verdict.Inconclusive, GrokkingLandscape.SeparateSplits, [], []);
-        }
-
-        return Decide(context, land.PairPolylines("polyline-p2-p2prime", m => m.Point2Step is null ? null : m.AtPoint2), limits);
+        var curves = PolylinePairs.Read(context, limits.Point2, PolylinePairs.Ends.Point2);
+        return curves is null ? PolylinePairs.SeparateSplits() : Decide(context, curves, limits);
     }
 
     private static AnalysisResult Decide(ClaimContext context, IReadOnlyList<(string Pair, PathEvaluation Curve)> curves, Limits limits)
