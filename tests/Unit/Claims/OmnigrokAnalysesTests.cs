@@ -429,6 +429,31 @@ public class OmnigrokAnalysesTests
         Compared(result, "trainRise").Verdict.Should().Be(Verdict.Confirmed);
     }
 
+    /// <summary>A U whose minimum is at alpha 3.98, two grid steps past 2.52 from 1.</summary>
+    private static readonly double[] ShiftedU = [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.5, 1.0];
+
+    [Fact]
+    public void Without_nearOneFactor_the_minimums_place_is_reported_not_judged()
+    {
+        // OG-16 (Fig. 9) states the L and the U but not where the U's minimum lies; OG-1 (Fig. 2a) states alpha ~ 1.
+        var og16 = Og1();
+        og16.Id = "OG-16";
+        og16.Paper = [];
+        og16.RuleParameters = [.. og16.RuleParameters.Where(r => r.Name != "nearOneFactor")];
+
+        var placed = Analyze(new LuShape(), Og1(), 10000, LuRun(_ => ShiftedU));
+        var open = Analyze(new LuShape(), og16, 10000, LuRun(_ => ShiftedU));
+
+        placed.Verdict.Should().Be(Verdict.Refuted, placed.Reason);
+        Compared(placed, "minimumOffset").Verdict.Should().Be(Verdict.Refuted); // |log10 3.98| = 0.6 > log10 2.52
+        open.Verdict.Should().Be(Verdict.Confirmed, open.Reason);
+        open.Comparisons.Select(c => c.Key).Should().Equal("trainRise", "trainFlat", "uDepth");
+        var min = Measured(open, "testMinAlpha");
+        min.Value.Should().BeApproximately(Math.Pow(10, 0.6), 1e-12);
+        min.Paper.Should().BeNull();
+        min.Tolerance.Should().BeNull();
+    }
+
     [Fact]
     public void OG1_control_reads_the_train_curve_as_the_test_curve_and_is_refuted_where_the_claim_is_confirmed()
     {

@@ -10,13 +10,15 @@ namespace Grokking.Claims.Rules.OG;
 /// <summary>
 /// OG-1 (Omnigrok Fig. 2a): the reduced losses against the weight norm α·w₀, each member trained at its own α with the
 /// norm held fixed (Optimizer:ConstrainNorm), read at the end of the run. Per seed, over the α grid in increasing order
-/// (<see cref="LuCurve"/>), four quantities, each judged over the seeds by the claim's scope (<see cref="Thresholds"/>):
+/// (<see cref="LuCurve"/>), three or four quantities, each judged over the seeds by the claim's scope (<see cref="Thresholds"/>):
 /// <list type="bullet">
 /// <item>"L": the train loss's largest rise from one α to the next, as a share of its range, at most <c>monotoneSlack</c>;
 /// its largest value for α ≥ 1 over its value at the smallest α at most <c>flatShare</c>;</item>
 /// <item>"U": the lower end of the test curve at least (1 + <c>uDepth</c>) times its minimum (a minimum at an end of
 /// the grid gives 1, so this also says the minimum is inside);</item>
-/// <item>the minimizing α within a factor <c>nearOneFactor</c> of 1: |log10 α_min| at most log10 <c>nearOneFactor</c>.</item>
+/// <item>where the claim states <c>nearOneFactor</c> (OG-1: Fig. 2a's "minimum at α ≈ 1"), the minimizing α within that
+/// factor of 1: |log10 α_min| at most log10 <c>nearOneFactor</c>; without it (OG-16: Fig. 9's text places no minimum) the
+/// minimizing α is reported only.</item>
 /// </list>
 /// A seed with a diverged member has no values (its losses stopped where it diverged). The negative control reads the
 /// train curve as the test curve: with no mismatch between the two landscapes there is no U (the paper's large-data
@@ -32,13 +34,16 @@ public sealed class LuShape : ClaimAnalysis<LuShape.Parameters>
 
     public override string? ControlName => Control;
 
-    /// <summary>OG-1's rule: how the L and the U are read, and the paper's alpha of the test minimum it reports beside.</summary>
+    /// <summary>
+    /// OG-1's rule: how the L and the U are read; optionally (where the paper places the minimum) the factor within which
+    /// the test minimum's alpha must lie and the paper's alpha it reports beside.
+    /// </summary>
     public sealed record Parameters(
         [Within(0, 1)] double MonotoneSlack,
         [Within(0, 1)] double FlatShare,
         [Within(0, double.MaxValue)] double UDepth,
-        [Within(1, double.MaxValue)] double NearOneFactor,
-        [FromPaper("test minimum alpha")] double PaperMinimumAlpha);
+        [Within(1, double.MaxValue)] double? NearOneFactor = null,
+        [FromPaper("test minimum alpha")] double? PaperMinimumAlpha = null);
 
     /// <summary>One member's reduced losses at the end of its run.</summary>
     private sealed record LossPoint(double Alpha, double Train, double Test, bool Diverged);
@@ -88,14 +93,17 @@ public sealed class LuShape : ClaimAnalysis<LuShape.Parameters>
         var points = curve.Points;
         return points.Any(x => x.Diverged) ? null : LuCurve.Judge(
             [.. points.Select(x => x.Alpha)], [.. points.Select(x => x.Train)], [.. points.Select(x => x.Test)],
-            p.MonotoneSlack, p.FlatShare, p.UDepth, p.NearOneFactor, precision);
+            p.MonotoneSlack, p.FlatShare, p.UDepth, p.NearOneFactor ?? double.MaxValue, precision);
     }
 
-    /// <summary>The four per-seed quantities against their thresholds (the losses are read once, at the end: no cadence).</summary>
+    /// <summary>
+    /// The per-seed quantities against their thresholds, the minimum's place only where the claim states a factor (the
+    /// losses are read once, at the end: no cadence).
+    /// </summary>
     private static List<Comparison> Comparisons(ClaimScope scope, List<LuCurve?> shapes, Parameters p)
     {
         List<double> Of(Func<LuCurve, double> pick) => [.. shapes.Select(x => x is null ? double.NaN : pick(x))];
-        return
+        List<Comparison> comparisons =
         [
             Thresholds.Judge(scope, new Quantity("trainRise", "largest rise of the train loss between neighbouring alphas, share of its range"),
                 Of(x => x.WorstRise), Relation.AtMost, p.MonotoneSlack),
@@ -103,9 +111,14 @@ public sealed class LuShape : ClaimAnalysis<LuShape.Parameters>
                 Of(x => x.FlatRatio), Relation.AtMost, p.FlatShare),
             Thresholds.Judge(scope, new Quantity("uDepth", "lower end of the test curve over its minimum", "x"),
                 Of(x => x.EndRatio), Relation.AtLeast, 1 + p.UDepth),
-            Thresholds.Judge(scope, new Quantity("minimumOffset", "|log10 alpha| of the test-loss minimum"),
-                Of(x => Math.Abs(Math.Log10(x.TestMinimumAlpha))), Relation.AtMost, Math.Log10(p.NearOneFactor)),
         ];
+        if (p.NearOneFactor is { } factor)
+        {
+            comparisons.Add(Thresholds.Judge(scope, new Quantity("minimumOffset", "|log10 alpha| of the test-loss minimum"),
+                Of(x => Math.Abs(Math.Log10(x.TestMinimumAlpha))), Relation.AtMost, Math.Log10(factor)));
+        }
+
+        return comparisons;
     }
 
     private static List<MeasuredValue> Values(IReadOnlyList<SeedCurve> curves, List<double> minima, Parameters p)
@@ -113,7 +126,7 @@ public sealed class LuShape : ClaimAnalysis<LuShape.Parameters>
         var measured = new List<MeasuredValue>
         {
             new("alpha of the test-loss minimum (median over seeds)", MemberSeries.Median(minima), "", p.PaperMinimumAlpha,
-                $"within x{p.NearOneFactor} of 1", minima, Key: "testMinAlpha"),
+                p.NearOneFactor is { } factor ? $"within x{factor} of 1" : null, minima, Key: "testMinAlpha"),
         };
         var alphaGrid = curves.Count == 0 ? [] : curves[0].Points.Select(x => x.Alpha).ToList();
         foreach (double a in alphaGrid)
