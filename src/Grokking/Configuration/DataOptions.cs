@@ -63,6 +63,13 @@ public sealed class DataOptions : ICrossValidated
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public ImageLoss ImagesLoss { get; set; }
 
+    /// <summary>
+    /// Images with messiness (Population:Messiness): the templates of the linear representation, the notebook's (the
+    /// default, out of the serialized options so no run key changed) or the text's label values.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImageTemplates ImagesTemplates { get; set; }
+
     public const string DefaultImagesDirectory = "/usr/share/datasets/fashion-mnist";
 
     /// <summary>
@@ -117,6 +124,11 @@ public sealed class DataOptions : ICrossValidated
         {
             string kind = Kind.ToString().ToLowerInvariant();
             yield return ("ImagesLoss", $"{ImagesLoss.ToString().ToLowerInvariant()} applies to Data:Kind = images only (Kind is {kind})");
+        }
+
+        if (ImagesTemplates != ImageTemplates.Notebook && Kind != DatasetKind.Images)
+        {
+            yield return ("ImagesTemplates", $"{ImagesTemplates.ToString().ToLowerInvariant()} applies to Data:Kind = images only (leave it out)");
         }
 
         if (Kind == DatasetKind.ToyAddition && TemplateDimension < 1)

@@ -19,10 +19,13 @@ public static class ImageDataset
 
     public static long[] InputShape => [Side * Side];
 
-    /// <summary>Omnigrok's R_linear for images (section 5.2): label y's image has every pixel t_y, t = linspace(-0.5, 0.5, 10).</summary>
-    public const double TemplateLow = -0.5;
-
-    public const double TemplateHigh = 0.5;
+    /// <summary>
+    /// Omnigrok's R_linear for images (section 5.2): label y's image has every pixel t_y, t = linspace(-0.5, 0.5, 10) as
+    /// the notebook, or t_y = y as the text (<see cref="ImageTemplates"/>).
+    /// </summary>
+    public static Tensor Templates(ImageTemplates kind) => kind == ImageTemplates.Label
+        ? LabelTemplateMix.EvenTemplates(Classes, 0, Classes - 1, CPU)
+        : LabelTemplateMix.EvenTemplates(Classes, -0.5, 0.5, CPU);
 
     /// <param name="trainSamples">
     /// Per member its own number of training images (Population:TrainSamples), or null for Data:TrainSamples each. Sizes
@@ -77,7 +80,7 @@ public static class ImageDataset
         var testY = Members(testLabels[..options.TestSamples].reshape(1, options.TestSamples));
         Tensor? weights = padded ? Keep(stack(sizes.Select(n => cat([ones(n), zeros(largest - n)])).ToArray())) : null;
         var mix = messiness is null ? null : new LabelTemplateMix(
-            Keep(tensor(messiness.Select(m => (float)m).ToArray())), Keep(LabelTemplateMix.EvenTemplates(Classes, TemplateLow, TemplateHigh, CPU)));
+            Keep(tensor(messiness.Select(m => (float)m).ToArray())), Keep(Templates(options.ImagesTemplates)));
         var task = options.ImagesLoss == ImageLoss.CrossEntropy ? TaskKind.Classification : TaskKind.OneHotRegression;
         return new PopulationData(task, trainX, trainY, testX, testY, Classes, trainWeights: weights, mix: mix);
     }

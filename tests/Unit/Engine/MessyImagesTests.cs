@@ -62,6 +62,33 @@ public sealed class MessyImagesTests
         test[0, 4].data<float>().ToArray().Distinct().Should().ContainSingle().Which.Should().BeApproximately((float)Template(4), 1e-7f);
     }
 
+    /// <summary>
+    /// The text's templates (Data:ImagesTemplates = label): "an image of a 2 is represented by a matrix with all elements
+    /// being 2", so member m reads m x + (1 - m) y; the key stays out of the serialized options at its default, and is an
+    /// error naming it for data other than images.
+    /// </summary>
+    [Fact]
+    public void The_texts_label_templates_set_every_pixel_to_the_label()
+    {
+        string dir = ImageDatasetTests.IdxDirectory(train: 50, test: 6, gzip: false);
+        var options = Options(dir, "Data:SplitSeed=0", "Data:ImagesTemplates=label");
+        using var data = PopulationDataFactory.Create(options.Data, [0, 0], CPU, messiness: [0, 0.25]);
+
+        using var test = data.Represent(data.ValX, data.ValY);
+
+        for (int i = 0; i < 6; i++)
+        {
+            test[0, i].data<float>().ToArray().Should().AllSatisfy(v => v.Should().Be(i), "m = 0 is the template alone");
+            double expected = (0.25 * 7 * i / 255.0) + (0.75 * i);
+            test[1, i].data<float>().ToArray().Should().AllSatisfy(v => v.Should().BeApproximately((float)expected, 1e-5f));
+        }
+
+        System.Text.Json.JsonSerializer.Serialize(Options(dir).Data).Should().NotContain("ImagesTemplates");
+        System.Text.Json.JsonSerializer.Serialize(options.Data).Should().Contain("ImagesTemplates");
+        var act = () => EngineFixtures.Small(["Data:Kind=teacherstudent", "Data:ImagesTemplates=label"]);
+        act.Should().Throw<OptionsException>().Which.Key.Should().Be("Data:ImagesTemplates");
+    }
+
     [Fact]
     public void The_test_images_and_one_draw_of_training_images_are_held_once_and_gathered_as_per_member_copies()
     {
