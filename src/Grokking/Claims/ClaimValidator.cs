@@ -153,8 +153,8 @@ public sealed class ClaimValidator(
     {
         foreach (var (profile, reason) in claim.InconclusiveAt)
         {
-            Require(Enum.GetValues<Profile>().Any(p => p.Name == profile), $"inconclusiveAt.{profile}",
-                $"names no profile (known: {string.Join(", ", Enum.GetValues<Profile>().Select(p => p.Name))})");
+            Require(ProfileNames.TryParse(profile, out _), $"inconclusiveAt.{profile}",
+                $"names no profile (known: {string.Join(", ", ProfileNames.All)})");
             Require(!claim.UndecidableAt.ContainsKey(profile) && !claim.OutOfRegimeAt.ContainsKey(profile), $"inconclusiveAt.{profile}",
                 "is also declared in undecidableAt or outOfRegimeAt, which give the reason already; keep one");
             Require(reason.Trim().Length > 0, $"inconclusiveAt.{profile}",

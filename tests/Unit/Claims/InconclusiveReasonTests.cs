@@ -47,7 +47,7 @@ public class InconclusiveReasonTests
 
     private static IEnumerable<string> Stale(IEnumerable<ClaimDefinition> claims, Func<Profile, string, Verdict?> verdictAt) => claims
         .SelectMany(c => c.InconclusiveAt.Keys.Select(p => (c.Id, Profile: p)))
-        .Where(x => verdictAt(Enum.GetValues<Profile>().Single(p => p.Name == x.Profile), x.Id) != Verdict.Inconclusive)
+        .Where(x => !ProfileNames.TryParse(x.Profile, out var profile) || verdictAt(profile, x.Id) != Verdict.Inconclusive)
         .Select(x => $"{x.Id} at {x.Profile}");
 
     private static Verdict? VerdictAt(Profile profile, string id) =>
