@@ -30,6 +30,26 @@ internal static class VerifyVariants
         }
 
         using var cancel = new CtrlC("checkpointing the current run; 'grokking verify --variants' again resumes it", error);
+        try
+        {
+            return RunAll(settings, baselines, plan, quiet, output, cancel.Token);
+        }
+        catch (OperationCanceledException e)
+        {
+            // No variants.json: a partial one would read as alternatives whose claims went missing.
+            error.WriteLine($"interrupted ({e.Message}); no variants.json written");
+            return Program.Interrupted;
+        }
+    }
+
+    private static int RunAll(
+        ClaimSuiteSettings settings,
+        Claims.Baselines.BaselineStore baselines,
+        IReadOnlyList<(VariantChoice Choice, IReadOnlyList<string> Claims)> plan,
+        bool quiet,
+        TextWriter output,
+        CancellationToken cancel)
+    {
         var outcomes = new List<VariantOutcome>();
         bool errors = false;
         foreach (var (choice, claims) in plan)
@@ -37,7 +57,7 @@ internal static class VerifyVariants
             output.WriteLine($"variant {choice.Experiment}/{choice.Variant.Name} ({choice.Variant.Choice}): {string.Join(", ", claims)}");
             var suite = new ClaimSuite(settings with { Variant = choice, ReportDirectory = Folder(settings, choice) }, claims, output);
             var progress = new ClaimProgressDisplay(quiet, output);
-            suite.VerifyAll(progress, cancel.Token);
+            suite.VerifyAll(progress, cancel);
             progress.Finish();
             Grokking.Report.SuiteReport.Write(suite);
             errors |= suite.Errors.Count > 0;

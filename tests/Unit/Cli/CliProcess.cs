@@ -6,13 +6,20 @@ namespace Grokking.Tests.Unit.Cli;
 internal static class CliProcess
 {
     /// <param name="environment">Variables set for the child only (the test process's own stay untouched).</param>
-    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartIn(AppContext.BaseDirectory, environment, args);
+
+    /// <param name="workingDirectory">
+    /// Where the child starts: a folder holding Grokking.Claims.sln is the repository the child finds first, so a test can
+    /// give it claim files of its own.
+    /// </param>
+    public static Process StartIn(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
