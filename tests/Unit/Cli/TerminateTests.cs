@@ -27,28 +27,9 @@ public class TerminateTests
         string dir = Path.Combine(Path.GetTempPath(), "grokking-tests", Guid.NewGuid().ToString("N"));
         using var process = CliProcess.Start(null, "train", "--profile", "smoke", "--no-progress", "--out", dir,
             "--set", "Train:Steps=10000000", "--set", "Train:CheckpointEvery=0");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        try
-        {
-            WaitFor(() => File.Exists(Path.Combine(dir, "config.json")) || process.HasExited, TimeSpan.FromSeconds(60));
-            process.HasExited.Should().BeFalse("the run must still be training when it is terminated");
-            Thread.Sleep(500);
-            Kill(process.Id, SigTerm).Should().Be(0, "the signal is sent");
+        var (errors, _) = await TerminateOnceTraining(process, () => File.Exists(Path.Combine(dir, "config.json")));
 
-            process.WaitForExit(60_000).Should().BeTrue("a terminated run checkpoints and exits");
-        }
-        finally
-        {
-            // A run that ignored the signal would train its 10^7 steps beside the rest of the suite.
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
 
-        string errors = await stderr, output = await stdout;
-        process.ExitCode.Should().Be(130, errors + output);
         errors.Should().Contain("terminate: saving a checkpoint");
         File.Exists(Path.Combine(dir, "checkpoints", "state.bin")).Should().BeTrue("the resumable state is written on the way out");
     }
@@ -65,27 +46,9 @@ public class TerminateTests
         string report = Path.Combine(root, "report"), cache = Path.Combine(root, "cache");
         using var process = CliProcess.StartIn(root, null, "verify", "--variants", "--claims", "MC-1", "--profile", "smoke",
             "--no-progress", "--set", $"Output:ReportDirectory={report}", "--set", $"Output:CacheDirectory={cache}");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        try
-        {
-            WaitFor(() => Directory.Exists(cache) && Directory.GetFiles(cache, "config.json", SearchOption.AllDirectories).Length > 0
-                || process.HasExited, TimeSpan.FromSeconds(60));
-            process.HasExited.Should().BeFalse("the alternative's run must still be training when it is terminated");
-            Thread.Sleep(500);
-            Kill(process.Id, SigTerm).Should().Be(0, "the signal is sent");
-            process.WaitForExit(60_000).Should().BeTrue("a terminated run checkpoints and exits");
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
+        var (errors, _) = await TerminateOnceTraining(
+            process, () => Directory.Exists(cache) && Directory.GetFiles(cache, "config.json", SearchOption.AllDirectories).Length > 0);
 
-        string errors = await stderr, output = await stdout;
-        process.ExitCode.Should().Be(130, errors + output);
         errors.Should().Contain("interrupted (training of mc-grokking was interrupted; the next run resumes from")
             .And.NotContain("OperationCanceledException");
         File.Exists(Path.Combine(report, "variants.json")).Should().BeFalse("a partial variants.json would read as claims gone missing");
@@ -113,6 +76,36 @@ public class TerminateTests
         json["profiles"]!["smoke"]!["Train"]!["Epochs"] = 1_000_000;
         File.WriteAllText(experiment, json.ToJsonString());
         return root;
+    }
+
+    /// <summary>
+    /// Sends SIGTERM once <paramref name="training"/> says the child's run has started, requires exit 130 within a
+    /// minute, and returns both streams.
+    /// </summary>
+    private static async Task<(string Errors, string Output)> TerminateOnceTraining(Process process, Func<bool> training)
+    {
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            WaitFor(() => training() || process.HasExited, TimeSpan.FromSeconds(60));
+            process.HasExited.Should().BeFalse("the run must still be training when it is terminated");
+            Thread.Sleep(500);
+            Kill(process.Id, SigTerm).Should().Be(0, "the signal is sent");
+            process.WaitForExit(60_000).Should().BeTrue("a terminated run checkpoints and exits");
+        }
+        finally
+        {
+            // A run that ignored the signal would train its 10^6 epochs or 10^7 steps beside the rest of the suite.
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        string errors = await stderr, output = await stdout;
+        process.ExitCode.Should().Be(130, errors + output);
+        return (errors, output);
     }
 
     private static void WaitFor(Func<bool> condition, TimeSpan limit)
