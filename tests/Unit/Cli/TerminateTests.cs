@@ -29,7 +29,6 @@ public class TerminateTests
             "--set", "Train:Steps=10000000", "--set", "Train:CheckpointEvery=0");
         var (errors, _) = await TerminateOnceTraining(process, () => File.Exists(Path.Combine(dir, "config.json")));
 
-
         errors.Should().Contain("terminate: saving a checkpoint");
         File.Exists(Path.Combine(dir, "checkpoints", "state.bin")).Should().BeTrue("the resumable state is written on the way out");
     }
