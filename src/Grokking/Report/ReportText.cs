@@ -52,9 +52,14 @@ internal static class ReportText
         a.PaperMinutes is { } minutes ? $"{Minutes(minutes)} {(a.PaperMinutesRecorded ? "recorded" : "projected")}" : Absent,
     ];
 
-    /// <summary>agrees; DISAGREES; or, where the claim file declares the ci layer undecidable or out of regime, that.</summary>
+    /// <summary>
+    /// agrees; DISAGREES; or, where the claim file declares the ci layer undecidable or out of regime, that, also beside an
+    /// equal verdict: a declared ci verdict is INCONCLUSIVE whatever its rule said, so its equality with an INCONCLUSIVE
+    /// paper verdict is not the ci layer reaching the paper's answer.
+    /// </summary>
     private static string AgreementCell(Grokking.Claims.ProfileAgreement a) => a.Agrees switch
     {
+        true when a.CiDeclared is { } declared => $"agrees, ci declared {declared} (claim file)",
         true => "agrees",
         false when a.CiDeclared is { } declared => $"differs: ci declared {declared} (claim file)",
         false => "DISAGREES",

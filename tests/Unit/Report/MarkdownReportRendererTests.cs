@@ -39,8 +39,9 @@ public sealed class MarkdownReportRendererTests
     [Theory]
     [InlineData(Verdict.Inconclusive, "out of regime", "differs: ci declared out of regime (claim file)")]
     [InlineData(Verdict.Inconclusive, null, "DISAGREES")]
-    [InlineData(Verdict.Confirmed, "out of regime", "agrees")]
-    public void A_differing_ci_verdict_reads_as_declared_only_where_the_claim_file_declares_it(Verdict ci, string? declared, string cell)
+    [InlineData(Verdict.Confirmed, "out of regime", "agrees, ci declared out of regime (claim file)")]
+    [InlineData(Verdict.Confirmed, null, "agrees")]
+    public void A_ci_verdict_reads_as_declared_only_where_the_claim_file_declares_it(Verdict ci, string? declared, string cell)
     {
         var row = new Grokking.Claims.ProfileAgreement("MC_1", ci, null, Verdict.Confirmed, null, null) { CiDeclared = declared };
         var document = new ReportDocument(ReportFixtures.Environment, ReportFixtures.Outcomes, [row]);
