@@ -67,7 +67,11 @@ internal static class VerifyVariants
                 choice.Variant.Choice,
                 o.Id,
                 VariantRuns.Committed(baselines, settings.Profile, o.Id),
-                o.Verdict) { Made = Claims.Baselines.BaselineProvenance.Now() }));
+                o.Verdict)
+            {
+                Made = Claims.Baselines.BaselineProvenance.Now(),
+                RuleVerdict = o.RuleVerdict == o.Verdict ? null : o.RuleVerdict,
+            }));
         }
 
         foreach (string line in VariantRuns.Summary(outcomes))

@@ -23,6 +23,20 @@ public sealed record VariantOutcome(string Experiment, string Variant, string Ch
     /// <summary>The engine and day that verified it under the alternative.</summary>
     public BaselineProvenance? Made { get; init; }
 
+    /// <summary>
+    /// The rule's own verdict where <see cref="Verdict"/> is not it: a control that came out CONFIRMED, or the profile's
+    /// declaration (undecidable, out of regime) made the claim INCONCLUSIVE. An alternative that changes the setup a
+    /// declaration is about (the width-128 variants of MC and PB) is read by it: does the rule, there, reach the paper's
+    /// verdict. Null where the two are the same.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Verdict? RuleVerdict { get; init; }
+
+    /// <summary>The verdict under the alternative, with the rule's own where it differs ("INCONCLUSIVE (rule: CONFIRMED)").</summary>
+    [JsonIgnore]
+    public string UnderIt =>
+        Verdict.ToString().ToUpperInvariant() + (RuleVerdict is { } rule ? $" (rule: {rule.ToString().ToUpperInvariant()})" : "");
+
     /// <summary>Its key in a variants file: one outcome per claim, experiment and alternative.</summary>
     [JsonIgnore]
     public string Key => $"{Claim}|{Experiment}|{Variant}";
@@ -87,9 +101,11 @@ public static class VariantRuns
         outcomes.GroupBy(o => o.Claim).Select(g =>
         {
             var moved = g.Where(o => o.Effect != VariantEffect.Holds).ToList();
-            return moved.Count == 0
+            string rules = string.Concat(g.Where(o => o.Effect == VariantEffect.Holds && o.RuleVerdict is not null)
+                .Select(o => $"; rule under {o.Variant}: {o.RuleVerdict.ToString()!.ToUpperInvariant()}"));
+            return (moved.Count == 0
                 ? $"{g.Key}: holds under all alternatives ({string.Join(", ", g.Select(o => o.Variant))})"
-                : $"{g.Key}: " + string.Join("; ", moved.Select(Moved));
+                : $"{g.Key}: " + string.Join("; ", moved.Select(Moved))) + rules;
         });
 
     public static void Save(string path, Profile profile, IReadOnlyList<VariantOutcome> outcomes) =>
@@ -146,8 +162,7 @@ public static class VariantRuns
     private static string Moved(VariantOutcome o)
     {
         string committed = o.Committed?.ToString().ToUpperInvariant() ?? "no baseline";
-        string verdict = o.Verdict.ToString().ToUpperInvariant();
         string how = o.Effect == VariantEffect.Flips ? "flips" : "undecided";
-        return $"{how} under {o.Choice} = {o.Variant} ({committed} -> {verdict})";
+        return $"{how} under {o.Choice} = {o.Variant} ({committed} -> {o.UnderIt})";
     }
 }

@@ -96,6 +96,31 @@ public class VariantRunsTests
     }
 
     [Fact]
+    public void The_summary_gives_the_rules_own_verdict_where_a_declaration_or_control_set_the_claims()
+    {
+        VariantOutcome[] outcomes =
+        [
+            new("e", "w", "width", "X-1", Verdict.Inconclusive, Verdict.Inconclusive) { RuleVerdict = Verdict.Confirmed },
+            new("e", "w", "width", "X-2", Verdict.Confirmed, Verdict.Inconclusive) { RuleVerdict = Verdict.Refuted },
+        ];
+
+        VariantRuns.Summary(outcomes).Should().Equal(
+            "X-1: holds under all alternatives (w); rule under w: CONFIRMED",
+            "X-2: undecided under width = w (CONFIRMED -> INCONCLUSIVE (rule: REFUTED))");
+    }
+
+    [Fact]
+    public void A_rule_verdict_is_written_only_where_it_differs_and_read_back()
+    {
+        string file = Path.Combine(Grokking.Tests.Unit.Engine.EngineFixtures.TempDirectory(), "variants.json");
+        VariantRuns.Save(file, Profile.Ci,
+            [new("e", "w", "c", "X-1", null, Verdict.Inconclusive) { RuleVerdict = Verdict.Confirmed }, new("e", "w", "c", "X-2", null, Verdict.Refuted)]);
+
+        File.ReadAllText(file).Split("ruleVerdict").Should().HaveCount(2, "only X-1's differs");
+        VariantRuns.Load(file, Profile.Ci).Outcomes.Select(o => o.RuleVerdict).Should().Equal(Verdict.Confirmed, null);
+    }
+
+    [Fact]
     public void Recording_replaces_the_outcomes_of_the_same_claim_and_alternative_and_keeps_the_others()
     {
         string dir = Grokking.Tests.Unit.Engine.EngineFixtures.TempDirectory();

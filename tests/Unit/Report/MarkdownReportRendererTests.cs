@@ -54,7 +54,8 @@ public sealed class MarkdownReportRendererTests
     {
         _markdown.Should().Contain("| Claim | Alternative | Committed | Under it | Effect | Made with |\n")
             .And.Contain("| MC_1 | the learning rate = lr-0.01 (modular-addition) | CONFIRMED | CONFIRMED | holds | engine-test, 2026-01-03, cuda with TF32 |\n")
-            .And.Contain("| MC_1 | the width = width-128 (modular-addition) | — | REFUTED | undecided | — |\n");
+            .And.Contain("| MC_1 | the width = width-128 (modular-addition) | — | REFUTED | undecided | — |\n")
+            .And.Contain("| MC_1 | the train fraction = fraction-0.3 (modular-addition) | CONFIRMED | INCONCLUSIVE (rule: CONFIRMED) | undecided | — |\n");
     }
 
     [Fact]

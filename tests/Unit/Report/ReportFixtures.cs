@@ -105,7 +105,10 @@ internal static class ReportFixtures
         new(Refuted.Id, null, "no ci baseline", null, "no paper baseline yet (needs a GPU: x training projected 300.0 CPU-hours on cpu)", null),
     ];
 
-    /// <summary>The first claim under two alternatives: one holds (with its provenance), one flips it.</summary>
+    /// <summary>
+    /// The first claim under three alternatives: one holds (with its provenance), one leaves it undecided without a
+    /// baseline, one leaves it INCONCLUSIVE by the profile's declaration while its rule confirms.
+    /// </summary>
     public static IReadOnlyList<Grokking.Claims.VariantOutcome> Variants { get; } =
     [
         new("modular-addition", "lr-0.01", "the learning rate", Confirmed.Id, Verdict.Confirmed, Verdict.Confirmed)
@@ -113,6 +116,10 @@ internal static class ReportFixtures
             Made = new("engine-test", "2026-01-03") { Device = "cuda", ReducedPrecision = true },
         },
         new("modular-addition", "width-128", "the width", Confirmed.Id, null, Verdict.Refuted),
+        new("modular-addition", "fraction-0.3", "the train fraction", Confirmed.Id, Verdict.Confirmed, Verdict.Inconclusive)
+        {
+            RuleVerdict = Verdict.Confirmed,
+        },
     ];
 
     public static ReportDocument Document() => new(Environment, Outcomes, Agreement) { Variants = Variants };
