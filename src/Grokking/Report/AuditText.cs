@@ -15,8 +15,11 @@ internal static class AuditText
         ["Rule", "Measured [95 % interval]", "Interval", "Per seed", "Verdict and flip point", "Seeds to decide"];
 
     /// <summary>The verdict, and the rule's own when its control changed it ("INCONCLUSIVE (rule: CONFIRMED)").</summary>
-    public static string VerdictText(ClaimOutcome outcome) =>
-        outcome.RuleVerdict == outcome.Verdict ? Badge(outcome.Verdict) : $"{Badge(outcome.Verdict)} (rule: {Badge(outcome.RuleVerdict)})";
+    public static string VerdictText(ClaimOutcome outcome) => VerdictText(outcome.Verdict, outcome.RuleVerdict);
+
+    /// <summary>The verdict, and the rule's own where it differs (a claim's, or one under an alternative).</summary>
+    public static string VerdictText(Verdict verdict, Verdict? rule) =>
+        rule is { } r && r != verdict ? $"{Badge(verdict)} (rule: {Badge(r)})" : Badge(verdict);
 
     public static string ScopeName(ClaimScope scope) => ScopeDeclaration.NameOf(scope);
 

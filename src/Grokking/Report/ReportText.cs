@@ -31,7 +31,7 @@ internal static class ReportText
         o.Claim,
         $"{o.Choice} = {o.Variant} ({o.Experiment})",
         o.Committed is { } committed ? Badge(committed) : Absent,
-        o.UnderIt,
+        AuditText.VerdictText(o.Verdict, o.RuleVerdict),
         o.Effect switch { Grokking.Claims.VariantEffect.Holds => "holds", Grokking.Claims.VariantEffect.Flips => "FLIPS", _ => "undecided" },
         o.Made is { } made ? made.Describe() : Absent,
     ];
