@@ -39,72 +39,97 @@ public sealed class CurveFitterIdentityTests
     {
         var (setup, requests) = SmallMlpFits();
 
-        // A small MLP's batched matmuls round differently from single ones (measured: one fit alone ends with other bend
-        // bits), so the measured layout must see that and keep both fits in one population.
+        // On AVX2 CPUs a small MLP's batched matmuls round differently from single ones (measured: one fit alone ends with
+        // other bend bits), so the measured layout must see that and keep both fits in one population.
         AssertIdentical(setup, requests, requests.Length, 0);
     }
 
     /// <summary>
-    /// The measured layout must not depend on timing where bits depend on the layout: in this MLP the second fit alone
-    /// rounds differently from the same fit in a population of two, so the measurement must keep both together whatever
-    /// the clock says (CI's 2 cores once timed one-per-population faster, and the layout compared only the first fit).
+    /// The measured layout must not depend on timing where bits depend on the layout: where any fit alone rounds
+    /// differently from the same fit in a population of all of them, the measurement must keep them together whatever the
+    /// clock says (CI's 2 cores once timed one-per-population faster, and the layout compared only the first fit). Which
+    /// shapes round differently is the CPU's: on the AVX2 machines of sessions 1-21 the small MLP's second fit did (its
+    /// first did not); on session 22's AVX-512 machine (Xeon family 6 model 207) the MLP's fits do not, the ci-size
+    /// transformer's do. So both are checked, each by the branch its device takes: a layout that changes bits must not be
+    /// chosen, and a layout that is chosen must give the bits of one population.
     /// </summary>
     [Fact]
     public void The_measured_layout_keeps_fits_together_where_any_member_rounds_differently_alone()
     {
-        var (setup, requests) = SmallMlpFits();
-        var together = CurveFitter.Fit(setup, requests, null, 2);
-        var apart = CurveFitter.Fit(setup, requests, null, 1);
-        bool secondDiffers = together[1].Bend.Tensors.Any(kv => !Equal(apart[1].Bend.Tensors[kv.Key], kv.Value));
-        foreach (var curve in together.Concat(apart))
+        foreach (var (name, (setup, requests)) in new[] { ("small MLP", SmallMlpFits()), ("ci-size transformer", CiSizeFits()) })
         {
-            curve.Dispose();
-        }
+            int n = requests.Length;
+            var together = CurveFitter.Fit(setup, requests, null, n);
+            var apart = CurveFitter.Fit(setup, requests, null, 1);
+            bool anyDiffers = !SameFits(together, apart);
+            int measured = FitLayout.MembersPerChunk(setup, requests);
+            if (anyDiffers)
+            {
+                measured.Should().Be(n, $"{name}: a fit alone rounds differently here, so its fits must stay in one population");
+            }
+            else
+            {
+                var chosen = CurveFitter.Fit(setup, requests, null, measured);
+                AssertSameFits(together, chosen, $"{name}, the measured {measured} fit(s) per population");
+                Dispose(chosen);
+            }
 
-        secondDiffers.Should().BeTrue("the premise: the second fit's bits depend on its population");
-        FitLayout.MembersPerChunk(setup, requests).Should().Be(2);
+            Dispose(together.Concat(apart));
+        }
     }
 
     /// <summary>At the ci MC model's size (d64/mlp256, p 97, batch 512): the BLAS calls are the real ones, not toy shapes.</summary>
     [Fact]
     public void Fits_at_the_ci_model_size_are_bit_identical_in_every_layout()
     {
-        var options = EngineFixtures.Small(
-            "Data:Modulus=97", "Data:Operation=multiply", "Data:TrainFraction=0.4", "Model:DModel=64", "Model:DMlp=256", "Train:BatchSize=512");
-        var setup = new LandscapeSetup(options.Model, options.Data, 512, WeightDecay: 0.001, LearningRate: 0.1, new LandscapeOptions(), CPU);
-        var (a, b, c) = ThreeModels(options);
-        FitRequest[] requests = [new(PathKind.Polyline, a, b, 5, "one", 1), new(PathKind.Polyline, b, c, 6, "two", 2), new(PathKind.Polyline, c, a, 8, "three", 1)];
-
+        var (setup, requests) = CiSizeFits();
         AssertIdentical(setup, requests);
     }
 
     /// <summary>
-    /// Every layout must give the oracle's bits: all fits in one population (the oracle's own layout, with its progress
-    /// messages), one fit per population, two per population (chunks are formed by budget, so members regroup), and the
-    /// layout <see cref="FitLayout"/> measures (0).
+    /// All fits in one population (the oracle's own layout, with its progress messages) and the layout
+    /// <see cref="FitLayout"/> measures (0) must give the oracle's bits on every device. One and two fits per population
+    /// (chunks are formed by budget, so members regroup) must give them too, unless this CPU's kernels round a smaller
+    /// population differently: then the measured layout must be one population (whether they do is the CPU's, see
+    /// the layout test above).
     /// </summary>
     private static void AssertIdentical(LandscapeSetup setup, FitRequest[] requests, params int[] layouts)
     {
         var expectedMessages = new List<string>();
         var expected = Reference.Fit(setup, requests, new Collect(expectedMessages));
         expectedMessages.Should().NotBeEmpty();
-        foreach (int chunk in layouts.Length > 0 ? layouts : [requests.Length, 1, 2, 0])
+        int n = requests.Length;
+        foreach (int chunk in layouts.Length > 0 ? layouts : [n, 1, 2, 0])
         {
             var actualMessages = new List<string>();
             var actual = CurveFitter.Fit(setup, requests, new Collect(actualMessages), chunk);
-            AssertSameFits(expected, actual, $"{chunk} fit(s) per population");
-            if (chunk == requests.Length)
+            if (chunk is 0 || chunk == n || SameFits(expected, actual))
+            {
+                AssertSameFits(expected, actual, $"{chunk} fit(s) per population");
+            }
+            else
+            {
+                FitLayout.MembersPerChunk(setup, requests).Should().Be(n, $"{chunk} fit(s) per population round differently here");
+            }
+
+            if (chunk == n)
             {
                 actualMessages.Should().Equal(expectedMessages);
             }
 
-            foreach (var curve in actual)
-            {
-                curve.Dispose();
-            }
+            Dispose(actual);
         }
 
-        foreach (var curve in expected)
+        Dispose(expected);
+    }
+
+    private static bool SameFits(IReadOnlyList<FittedCurve> expected, IReadOnlyList<FittedCurve> actual) =>
+        expected.Zip(actual).All(p => p.First.StepLoss.SequenceEqual(p.Second.StepLoss)
+            && p.First.Bend.Tensors.All(kv => Equal(p.Second.Bend.Tensors[kv.Key], kv.Value)));
+
+    private static void Dispose(IEnumerable<FittedCurve> curves)
+    {
+        foreach (var curve in curves)
         {
             curve.Dispose();
         }
@@ -127,7 +152,17 @@ public sealed class CurveFitterIdentityTests
 
     private static bool Equal(Tensor x, Tensor y) => x.shape.SequenceEqual(y.shape) && x.eq(y).all().item<bool>();
 
-    /// <summary>Two full-batch Bézier fits of a small tanh MLP: the case whose bits depend on the population size.</summary>
+    /// <summary>Three minibatch polyline fits at the ci MC model's size (d64/mlp256, p 97, batch 512).</summary>
+    private static (LandscapeSetup Setup, FitRequest[] Requests) CiSizeFits()
+    {
+        var options = EngineFixtures.Small(
+            "Data:Modulus=97", "Data:Operation=multiply", "Data:TrainFraction=0.4", "Model:DModel=64", "Model:DMlp=256", "Train:BatchSize=512");
+        var setup = new LandscapeSetup(options.Model, options.Data, 512, WeightDecay: 0.001, LearningRate: 0.1, new LandscapeOptions(), CPU);
+        var (a, b, c) = ThreeModels(options);
+        return (setup, [new(PathKind.Polyline, a, b, 5, "one", 1), new(PathKind.Polyline, b, c, 6, "two", 2), new(PathKind.Polyline, c, a, 8, "three", 1)]);
+    }
+
+    /// <summary>Two full-batch Bézier fits of a small tanh MLP: on AVX2 CPUs, the case whose bits depend on the population size.</summary>
     private static (LandscapeSetup Setup, FitRequest[] Requests) SmallMlpFits()
     {
         var options = EngineFixtures.Small(
