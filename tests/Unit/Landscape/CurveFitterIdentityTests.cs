@@ -48,7 +48,7 @@ public sealed class CurveFitterIdentityTests
     /// The measured layout must not depend on timing where bits depend on the layout: where any fit alone rounds
     /// differently from the same fit in a population of all of them, the measurement must keep them together whatever the
     /// clock says (CI's 2 cores once timed one-per-population faster, and the layout compared only the first fit). Which
-    /// shapes round differently is the CPU's: on the AVX2 machines of sessions 1-21 the small MLP's second fit did (its
+    /// shapes round differently is the CPU's: on the AVX2 machines these tests were written on the small MLP's second fit did (its
     /// first did not); on session 22's AVX-512 machine (Xeon family 6 model 207) the MLP's fits do not, the ci-size
     /// transformer's do. So both are checked, each by the branch its device takes: a layout that changes bits must not be
     /// chosen, and a layout that is chosen must give the bits of one population.
@@ -80,7 +80,7 @@ public sealed class CurveFitterIdentityTests
 
     /// <summary>At the ci MC model's size (d64/mlp256, p 97, batch 512): the BLAS calls are the real ones, not toy shapes.</summary>
     [Fact]
-    public void Fits_at_the_ci_model_size_are_bit_identical_in_every_layout()
+    public void Fits_at_the_ci_model_size_keep_the_oracle_bits_in_every_layout_the_measurement_can_choose()
     {
         var (setup, requests) = CiSizeFits();
         AssertIdentical(setup, requests);
