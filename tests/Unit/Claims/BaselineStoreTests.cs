@@ -318,14 +318,19 @@ public class BaselineStoreTests
         snapshot.Control.Should().Be(new BaselineControl("shuffled", Verdict.Confirmed));
         snapshot.Comparisons.Should().ContainSingle().Which.Should().Be(new PinnedComparison(
             "worst", "worst seed", ">=", 0.25, ClaimScope.Universal, comparison.Estimate, comparison.Low, comparison.High,
-            IntervalMethod.StudentT, 0.3, 0.01, Verdict.Confirmed, 0.3, comparison.Flip.RefuteAt, null));
+            IntervalMethod.StudentT, 0.3, 0.01, Verdict.Confirmed, 0.3, comparison.Flip.RefuteAt, null)
+        {
+            SeedSpread = BaselineMetric.SpreadOf(comparison.PerSeed),
+            Seeds = 3,
+        });
         comparison.Flip.RefuteAt.Should().BeApproximately(0.31, 1e-12);
     }
 
     [Fact]
-    public void At_paper_a_numbers_tolerance_is_at_least_its_seed_spread_recorded_beside_it_and_verdicts_stay_exact()
+    public void At_every_profile_a_numbers_seed_spread_is_recorded_and_another_device_may_move_it_by_the_seed_noise_only()
     {
-        // Per-seed values 100, 200, 300: mean 200, sample SD 100 - wider than the claim's 10 % of the median 200 (20).
+        // Per-seed values 100, 200, 300: mean 200, sample SD 100 - wider than the claim's 10 % of the median 200 (20). The
+        // seed noise of 3 + 3 seeds at SD 100: t(0.9995; 4) = 8.610 x sqrt(2 x 100^2 / 3) = 703.0.
         var comparison = Grokking.Claims.Toolkit.Thresholds.Universal(
             new("worst", "worst seed"), [100, 200, 300], Relation.AtLeast, 50, 1);
         ClaimOutcome At(Profile profile) => new(
@@ -336,27 +341,31 @@ public class BaselineStoreTests
         };
         var tolerance = new BaselineTolerance(0.1, 0.02, "r");
 
-        var paper = BaselineSnapshot.From(At(Profile.Paper), tolerance);
-        var ci = BaselineSnapshot.From(At(Profile.Ci), tolerance);
-
-        paper.Metrics[0].Should().Be(new BaselineMetric("grok", "grok step", 200, 100) { SeedSpread = 100 });
-        paper.Comparisons[0].SeedSpread.Should().Be(100);
-        ci.Metrics[0].Should().Be(new BaselineMetric("grok", "grok step", 200, 20));
-        ci.Comparisons[0].SeedSpread.Should().BeNull();
-
-        var store = new BaselineStore(Temp());
-        Write(store, paper);
-        store.ReadVerified(Profile.Paper, "MC-1").Metrics[0].SeedSpread.Should().Be(100);
-        var moved = BaselineSnapshot.From(At(Profile.Paper), tolerance) with
+        foreach (var profile in new[] { Profile.Paper, Profile.Ci })
         {
-            Metrics = [paper.Metrics[0] with { Value = 290 }],
-            Comparisons = [paper.Comparisons[0] with { Estimate = paper.Comparisons[0].Estimate + 90 }],
-        };
-        store.Compare(moved).Matches.Should().BeTrue("within the seed spread on another device");
-        store.Compare(moved with { Comparisons = [moved.Comparisons[0] with { Verdict = Verdict.Refuted }] }).Differences
-            .Should().ContainSingle().Which.Should().Contain("verdict: accepted CONFIRMED, now REFUTED");
+            var made = BaselineSnapshot.From(At(profile), tolerance);
+            made.Metrics[0].Should().Be(new BaselineMetric("grok", "grok step", 200, 20) { SeedSpread = 100, Seeds = 3 });
+            made.Comparisons[0].SeedSpread.Should().Be(100);
+            made.Comparisons[0].Seeds.Should().Be(3);
+
+            var store = new BaselineStore(Temp());
+            Write(store, made);
+            store.ReadVerified(profile, "MC-1").Metrics[0].Should().Be(made.Metrics[0], "the spread and its count are read back");
+            store.Compare(Moved(made, 700)).Matches.Should().BeTrue("within the seed noise on another device");
+            store.Compare(Moved(made, 710)).Differences.Should().Contain(d => d.Contains("metric 'grok'") && d.Contains("± 703"));
+            store.Compare(made with { Comparisons = [made.Comparisons[0] with { Verdict = Verdict.Refuted }] }).Differences
+                .Should().ContainSingle().Which.Should().Contain("verdict: accepted CONFIRMED, now REFUTED");
+        }
+
         BaselineMetric.SpreadOf([1, double.NaN]).Should().BeNull("one finite value has no spread");
+        BaselineMetric.CountOf([1, double.NaN]).Should().BeNull("nor a count behind one");
     }
+
+    private static BaselineSnapshot Moved(BaselineSnapshot made, double by) => made with
+    {
+        Metrics = [made.Metrics[0] with { Value = made.Metrics[0].Value + by }],
+        Comparisons = [made.Comparisons[0] with { Estimate = made.Comparisons[0].Estimate + by }],
+    };
 
     /// <summary>Set to 1 to have the committed-baselines test rewrite files of the format before issue 25 first.</summary>
     private const string UpgradeVariable = "GROKKING_UPGRADE_LEGACY_BASELINES";

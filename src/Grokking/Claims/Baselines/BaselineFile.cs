@@ -193,7 +193,7 @@ internal static class BaselineFile
 
     private static PinnedComparison ReadComparison(JsonElement element, string at, string shownAs)
     {
-        var f = Fields(element, $"'{at}'", ComparisonFields, shownAs, optional: "seedSpread");
+        var f = Fields(element, $"'{at}'", ComparisonFields, shownAs, optional: ["seedSpread", "seeds"]);
         double Value(string name) => Number(f[name], $"{at}.{name}", shownAs, namedLiterals: true);
         string relation = Text(f, "relation", shownAs, at);
         if (!RelationSymbols.Contains(relation, StringComparer.Ordinal))
@@ -218,10 +218,11 @@ internal static class BaselineFile
             ReadVerdict(f, "verdict", shownAs, at), Value("confirmAt"), Value("refuteAt"), SeedsNeeded(f["seedsNeeded"], at, shownAs))
         {
             SeedSpread = Spread(f, at, shownAs),
+            Seeds = SeedCount(f, at, shownAs),
         };
     }
 
-    /// <summary>The optional seed spread of a metric or comparison (paper baselines): a finite number >= 0.</summary>
+    /// <summary>The optional seed spread of a metric or comparison: a finite number >= 0.</summary>
     private static double? Spread(Dictionary<string, JsonElement> fields, string at, string shownAs)
     {
         if (!fields.TryGetValue("seedSpread", out var element))
@@ -232,6 +233,12 @@ internal static class BaselineFile
         double spread = Number(element, $"{at}.seedSpread", shownAs, namedLiterals: false);
         return spread >= 0 ? spread : throw new DamagedFileException(shownAs, $"'{at}.seedSpread' is negative; a spread is >= 0");
     }
+
+    /// <summary>The optional count of seeds behind a seed spread: a whole number >= 2.</summary>
+    private static int? SeedCount(Dictionary<string, JsonElement> fields, string at, string shownAs) =>
+        !fields.TryGetValue("seeds", out var element) ? null
+        : element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out int seeds) && seeds >= 2 ? seeds
+        : throw new DamagedFileException(shownAs, $"'{at}.seeds' is {Kind(element)}; allowed: a whole number >= 2 (the seeds behind a spread)");
 
     private static int? SeedsNeeded(JsonElement element, string at, string shownAs) =>
         element.ValueKind == JsonValueKind.Null ? null
@@ -260,7 +267,7 @@ internal static class BaselineFile
         foreach (var (element, index) in metrics.EnumerateArray().Select((m, i) => (m, i)))
         {
             string at = $"metrics[{index}]";
-            var fields = Fields(element, $"'{at}'", MetricFields, shownAs, optional: "seedSpread");
+            var fields = Fields(element, $"'{at}'", MetricFields, shownAs, optional: ["seedSpread", "seeds"]);
             string key = Text(fields, "key", shownAs, at);
             if (key.Length == 0 || read.Any(m => m.Key == key))
             {
@@ -276,7 +283,11 @@ internal static class BaselineFile
 
             // A value may be NaN or infinite (a measurement the run could not make), written as "NaN" or "Infinity".
             double value = Number(fields["value"], $"{at}.value", shownAs, namedLiterals: true);
-            read.Add(new BaselineMetric(key, Text(fields, "name", shownAs, at), value, tolerance) { SeedSpread = Spread(fields, at, shownAs) });
+            read.Add(new BaselineMetric(key, Text(fields, "name", shownAs, at), value, tolerance)
+            {
+                SeedSpread = Spread(fields, at, shownAs),
+                Seeds = SeedCount(fields, at, shownAs),
+            });
         }
 
         return read;

@@ -7,11 +7,23 @@ namespace Grokking.Claims.Baselines;
 public sealed record BaselineMetric(string Key, string Name, double Value, double Tolerance)
 {
     /// <summary>
-    /// At the paper profile, the standard deviation of the value over the seeds that made it: the tolerance is at least
-    /// this, because a GPU's rounding moves a chaotic run's events as another seed would (issue 28). Null elsewhere.
+    /// The standard deviation of the value over the seeds that made it: a re-run on another device may move the value by
+    /// <see cref="SeedNoise.Allowance"/> of it, because a device's rounding moves a chaotic run's events as another seed
+    /// would (issue 28). Null when fewer than two seeds had the value, and in files made before it was recorded.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public double? SeedSpread { get; init; }
+
+    /// <summary>How many seeds had the value (the count behind <see cref="SeedSpread"/>); null beside a null spread.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? Seeds { get; init; }
+
+    /// <summary>The finite per-seed values' count when they have a spread (two or more); null otherwise.</summary>
+    public static int? CountOf(IEnumerable<double>? values)
+    {
+        int count = (values ?? []).Count(double.IsFinite);
+        return count >= 2 ? count : null;
+    }
 
     /// <summary>The sample standard deviation of the finite values; null with fewer than two.</summary>
     public static double? SpreadOf(IEnumerable<double>? values)

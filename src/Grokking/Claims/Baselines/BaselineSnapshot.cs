@@ -52,28 +52,30 @@ public sealed record BaselineSnapshot(
         outcome.Id,
         outcome.Profile,
         outcome.Verdict,
-        outcome.Measured.Select(m => Pinned(m, outcome.Profile, tolerance)).ToList())
+        outcome.Measured.Select(m => Pinned(m, tolerance)).ToList())
     {
         RuleVerdict = outcome.RuleVerdict,
         Scope = outcome.Scope,
         Control = outcome.Control is { } control ? new BaselineControl(control.Name, control.Verdict) : null,
         Comparisons = outcome.Comparisons.Select(c => PinnedComparison.Of(c) with
         {
-            SeedSpread = outcome.Profile == Profile.Paper ? BaselineMetric.SpreadOf(c.PerSeed) : null,
+            SeedSpread = BaselineMetric.SpreadOf(c.PerSeed),
+            Seeds = BaselineMetric.CountOf(c.PerSeed),
         }).ToList(),
         Tolerance = tolerance,
         Made = BaselineProvenance.Now(),
     };
 
     /// <summary>
-    /// A measured value with its tolerance: the claim's, and at the paper profile at least the value's seed spread
-    /// (<see cref="BaselineMetric.SeedSpread"/>), recorded beside it.
+    /// A measured value with the claim's tolerance, and its seed spread and seed count recorded beside it: a comparison
+    /// allows at least <see cref="SeedNoise.Allowance"/> of them (<see cref="BaselineStore.Diff"/>).
     /// </summary>
-    private static BaselineMetric Pinned(MeasuredValue m, Profile profile, BaselineTolerance tolerance)
-    {
-        double? spread = profile == Profile.Paper ? BaselineMetric.SpreadOf(m.PerSeed) : null;
-        return new BaselineMetric(m.Key, m.Name, m.Value, Math.Max(Allowed(m.Value, tolerance), spread ?? 0)) { SeedSpread = spread };
-    }
+    private static BaselineMetric Pinned(MeasuredValue m, BaselineTolerance tolerance) =>
+        new(m.Key, m.Name, m.Value, Allowed(m.Value, tolerance))
+        {
+            SeedSpread = BaselineMetric.SpreadOf(m.PerSeed),
+            Seeds = BaselineMetric.CountOf(m.PerSeed),
+        };
 
     /// <summary>
     /// max(absolute, relative x |value|); a missing (NaN) or infinite value only matches itself, so its tolerance is the
@@ -109,11 +111,15 @@ public sealed record PinnedComparison(
     int? SeedsNeeded)
 {
     /// <summary>
-    /// At the paper profile, the standard deviation of the per-seed values: the numbers may move by that much on another
-    /// device (never the verdict). Null elsewhere.
+    /// The standard deviation of the per-seed values: the numbers may move by <see cref="SeedNoise.Allowance"/> of it on
+    /// another device (never the verdict). Null with fewer than two seeds, and in files made before it was recorded.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? SeedSpread { get; init; }
+
+    /// <summary>How many seeds had a value (the count behind <see cref="SeedSpread"/>); null beside a null spread.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Seeds { get; init; }
 
     public static PinnedComparison Of(Comparison c) => new(
         c.Key,

@@ -140,10 +140,10 @@ public sealed class BaselineStore(string baselinesDirectory)
             {
                 differences.Add($"metric '{accepted.Key}' ({accepted.Name}): accepted {F(accepted.Value)}, now missing");
             }
-            else if (!Within(accepted, now.Value))
+            else if (MetricTolerance(accepted, now) is var tolerance && !Within(accepted with { Tolerance = tolerance }, now.Value))
             {
                 differences.Add(
-                    $"metric '{accepted.Key}' ({accepted.Name}): accepted {F(accepted.Value)} ± {F(accepted.Tolerance)}, "
+                    $"metric '{accepted.Key}' ({accepted.Name}): accepted {F(accepted.Value)} ± {F(tolerance)}, "
                     + $"now {F(now.Value)} (off by {F(Math.Abs(now.Value - accepted.Value))})");
             }
         }
@@ -155,6 +155,13 @@ public sealed class BaselineStore(string baselinesDirectory)
 
         return differences;
     }
+
+    /// <summary>
+    /// The stored tolerance (the claim's; at least the seed spread in paper files made before issue 28's second part),
+    /// widened to the seed noise of the two runs (<see cref="SeedNoise"/>).
+    /// </summary>
+    private static double MetricTolerance(BaselineMetric accepted, BaselineMetric now) =>
+        Math.Max(accepted.Tolerance, SeedNoise.Allowance(accepted.SeedSpread, accepted.Seeds, now.SeedSpread, now.Seeds));
 
     private static List<string> ControlDifferences(BaselineControl? accepted, BaselineControl? now)
     {
@@ -176,7 +183,8 @@ public sealed class BaselineStore(string baselinesDirectory)
 
     /// <summary>
     /// Each comparison by key: its verdict exactly, its estimate, interval and worst seed within the claim's tolerance
-    /// (the received snapshot's, by the metrics' rule; exact when the snapshot carries none).
+    /// (the received snapshot's, by the metrics' rule; exact when the snapshot carries none), widened to the two runs' seed
+    /// noise (<see cref="SeedNoise"/>).
     /// </summary>
     private static List<string> ComparisonDifferences(BaselineSnapshot verified, BaselineSnapshot received)
     {
@@ -204,7 +212,8 @@ public sealed class BaselineStore(string baselinesDirectory)
             })
             {
                 double claim = received.Tolerance is { } t ? BaselineSnapshot.Allowed(was, t) : 0;
-                double tolerance = Math.Max(claim, accepted.SeedSpread ?? 0);
+                double tolerance = Math.Max(
+                    Math.Max(claim, accepted.SeedSpread ?? 0), SeedNoise.Allowance(accepted.SeedSpread, accepted.Seeds, now.SeedSpread, now.Seeds));
                 if (!Within(new BaselineMetric(accepted.Key, field, was, tolerance), @is))
                 {
                     differences.Add($"comparison '{accepted.Key}' ({accepted.Quantity}) {field}: accepted {F(was)} ± {F(tolerance)}, now {F(@is)}");

@@ -116,14 +116,16 @@ public sealed class StatisticsTests
         return at.Low > threshold || at.High < threshold;
     }
 
-    /// <summary>The t such that P(|T| &lt;= t) = 0.95, by bisection on the closed form of A(t | df).</summary>
-    private static double ExactQuantile975(int df)
+    private static double ExactQuantile975(int df) => ExactQuantile(df, 0.95);
+
+    /// <summary>The t such that P(|T| &lt;= t) = coverage, by bisection on the closed form of A(t | df).</summary>
+    internal static double ExactQuantile(int df, double coverage)
     {
-        double low = 0, high = 100;
+        double low = 0, high = 1000;
         for (int i = 0; i < 200; i++)
         {
             double mid = (low + high) / 2;
-            (TwoSidedProbability(mid, df) < 0.95 ? ref low : ref high) = mid;
+            (TwoSidedProbability(mid, df) < coverage ? ref low : ref high) = mid;
         }
 
         return (low + high) / 2;
