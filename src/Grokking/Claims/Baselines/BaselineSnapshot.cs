@@ -8,7 +8,7 @@ namespace Grokking.Claims.Baselines;
 /// The part of a claim's outcome that is pinned by a baseline: the verdicts exactly (the claim's, its rule's before the
 /// control bounded it, its control's, each decisive comparison's), the numbers within tolerance (the metrics with the
 /// tolerance stored beside each; each comparison's estimate, interval and worst seed within the claim's baseline
-/// tolerance, by the same rule).
+/// tolerance, by the same rule), each widened to its seed noise (<see cref="SeedNoise"/>).
 /// </summary>
 public sealed record BaselineSnapshot(
     string Id, Profile Profile, Verdict Verdict, [property: JsonPropertyOrder(4)] IReadOnlyList<BaselineMetric> Metrics)
