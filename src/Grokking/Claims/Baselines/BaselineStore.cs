@@ -140,7 +140,8 @@ public sealed class BaselineStore(string baselinesDirectory)
             {
                 differences.Add($"metric '{accepted.Key}' ({accepted.Name}): accepted {F(accepted.Value)}, now missing");
             }
-            else if (MetricTolerance(accepted, now) is var tolerance && !Within(accepted with { Tolerance = tolerance }, now.Value))
+            else if (SeedNoise.Widen(accepted.Tolerance, accepted.SeedSpread, accepted.Seeds, now.SeedSpread, now.Seeds) is var tolerance
+                && !Within(accepted with { Tolerance = tolerance }, now.Value))
             {
                 differences.Add(
                     $"metric '{accepted.Key}' ({accepted.Name}): accepted {F(accepted.Value)} ± {F(tolerance)}, "
@@ -155,13 +156,6 @@ public sealed class BaselineStore(string baselinesDirectory)
 
         return differences;
     }
-
-    /// <summary>
-    /// The stored tolerance (the claim's; at least the seed spread in paper files made before issue 28's second part),
-    /// widened to the seed noise of the two runs (<see cref="SeedNoise"/>).
-    /// </summary>
-    private static double MetricTolerance(BaselineMetric accepted, BaselineMetric now) =>
-        Math.Max(accepted.Tolerance, SeedNoise.Allowance(accepted.SeedSpread, accepted.Seeds, now.SeedSpread, now.Seeds));
 
     private static List<string> ControlDifferences(BaselineControl? accepted, BaselineControl? now)
     {
@@ -212,8 +206,8 @@ public sealed class BaselineStore(string baselinesDirectory)
             })
             {
                 double claim = received.Tolerance is { } t ? BaselineSnapshot.Allowed(was, t) : 0;
-                double tolerance = Math.Max(
-                    Math.Max(claim, accepted.SeedSpread ?? 0), SeedNoise.Allowance(accepted.SeedSpread, accepted.Seeds, now.SeedSpread, now.Seeds));
+                double tolerance = SeedNoise.Widen(
+                    Math.Max(claim, accepted.SeedSpread ?? 0), accepted.SeedSpread, accepted.Seeds, now.SeedSpread, now.Seeds);
                 if (!Within(new BaselineMetric(accepted.Key, field, was, tolerance), @is))
                 {
                     differences.Add($"comparison '{accepted.Key}' ({accepted.Quantity}) {field}: accepted {F(was)} ± {F(tolerance)}, now {F(@is)}");

@@ -41,6 +41,13 @@ public static class SeedNoise
     }
 
     /// <summary>
+    /// A stored or claimed tolerance widened to the two runs' seed noise: a metric's stored tolerance (at least the seed
+    /// spread in paper files made before spreads were recorded at every profile) or a comparison's.
+    /// </summary>
+    public static double Widen(double tolerance, double? acceptedSpread, int? acceptedSeeds, double? receivedSpread, int? receivedSeeds) =>
+        Math.Max(tolerance, Allowance(acceptedSpread, acceptedSeeds, receivedSpread, receivedSeeds));
+
+    /// <summary>
     /// t(0.9995; df), the two-sided 99.9 % quantile of Student's t, from the standard table (three decimals). Above 30
     /// degrees of freedom the table's last entry, 3.646, wider than the true quantile (3.291 in the limit): no profile
     /// runs more than 16 seeds a side, and a wider allowance errs on the side of a green run, not of a missed verdict.
